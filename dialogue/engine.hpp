@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "intents/understanding.hpp"
@@ -55,6 +56,19 @@ struct conversation {
   std::string last_intent;
   int turns = 0;
 };
+
+// Everything the engine is built from, as file contents read by the caller (the I/O shell):
+// intents/data/* and knowledge/data/*, each file with its name.
+struct engine_inputs {
+  std::vector<intents::text_file> intent_files;
+  std::vector<intents::text_file> knowledge_files;
+};
+
+class engine;
+using engine_ptr = std::shared_ptr<const engine>;
+
+// Validates and compiles every input; on failure returns "file:line: what is wrong".
+std::variant<engine_ptr, std::string> build_engine(const engine_inputs& inputs);
 
 class engine {
  public:

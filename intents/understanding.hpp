@@ -1,7 +1,7 @@
 #pragma once
-// Public facade of the understanding layer: text in, intent + slots out. No I/O after load.
+// Public facade of the understanding layer: text in, intent + slots out.
+// Pure: compiled from file contents handed in by the caller; no I/O here.
 
-#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,12 +11,18 @@
 
 namespace advisor::intents {
 
+// A data file's name (for error messages) and its content.
+struct text_file {
+  std::string name;
+  std::string content;
+};
+
 // A load-time problem, located so a person can fix the data file.
 struct load_error {
-  std::string file;  // path as given
+  std::string file;  // name as given in text_file
   int line = 0;      // 1-based; 0 when the problem is not tied to a line
   std::string message;
-  std::string what() const;  // "file:line: message"
+  std::string what() const;  // "file:line: message" (or "file: message" when line is 0)
 };
 
 // What was taken out of the text besides the intent.
@@ -29,16 +35,20 @@ struct slots {
 };
 
 struct understanding {
-  std::string intent;       // one of the protocol intent names, or another name from intents.json
+  std::string intent;       // a protocol intent name ("greeting" ... "fallback") or another from intents.json
   double confidence = 0.0;  // 0..1
   slots found;
   std::string normalized;   // the text after normalization and typo correction
 };
 
-class understander;
+class understander;  // defined by the implementation (see understander.hpp)
 using understander_ptr = std::shared_ptr<const understander>;
 
-// Loads intents.json and lexicon.txt from `data_dir`; every error names file and line.
-std::variant<understander_ptr, load_error> load_understander(const std::filesystem::path& data_dir);
+// Compiles the intent patterns and the lexicon. Every error names file and line.
+std::variant<understander_ptr, load_error> compile_understander(const text_file& intents_json,
+                                                                const text_file& lexicon);
+
+// understander::understand(std::string_view text) const -> understanding
+// is the one call the rest of the program makes per message; it is thread-safe.
 
 }  // namespace advisor::intents
