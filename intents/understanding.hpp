@@ -29,6 +29,7 @@ struct load_error {
 struct slots {
   std::vector<std::string> technologies;  // canonical ids in order of mention: "node", "python"
   std::vector<std::string> topics;        // topic ids from the lexicon, e.g. "streaming", "ml"
+  std::vector<std::string> other_technologies;  // ids the guide does not cover: "go", "rust", ...
   std::optional<std::string> email;
   std::optional<std::string> person_name;  // "my name is Ada Lovelace" -> "Ada Lovelace"
   std::optional<std::string> date_text;    // a date/time expression as typed, for the booking form
@@ -39,6 +40,12 @@ struct understanding {
   double confidence = 0.0;  // 0..1
   slots found;
   std::string normalized;   // the text after normalization and typo correction
+  // Set when the text is a follow-up to the previous answer rather than a question of its
+  // own; `intent` stays a protocol name (a "what about ML?" follow-up is "compare").
+  // Values come from intents.json: "why" ("why?"), "which" ("so which one?"),
+  // "topic" ("what about for ML?", "and for a beginner?"); empty when not a follow-up.
+  std::string follow_up;
+  bool question = false;    // a '?' or a leading question word: the user asked something
 };
 
 class understander;  // defined by the implementation (see understander.hpp)

@@ -1,0 +1,211 @@
+#include "intents/lexicon.hpp"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+
+#include "intents/text.hpp"
+
+namespace advisor::intents {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t\r");
+  if (first == std::string_view::npos) return {};
+  const auto last = s.find_last_not_of(" \t\r");
+  return s.substr(first, last - first + 1);
+}
+
+bool valid_id(std::string_view id) {
+  return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+           c == '+' || c == '#';
+  });
+}
+
+std::vector<std::string> split(std::string_view list, bool on_spaces_too) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (const char c : list) {
+    if (c == ',' || (on_spaces_too && (c == ' ' || c == '\t'))) {
+      out.emplace_back(trim(cur));
+      cur.clear();
+    } else {
+      cur.push_back(c);
+    }
+  }
+  out.emplace_back(trim(cur));
+  if (on_spaces_too) std::erase(out, std::string{});
+  return out;
+}
+
+std::string join(const std::vector<std::string>& tokens) {
+  std::string out;
+  for (const auto& t : tokens) {
+    if (!out.empty()) out.push_back(' ');
+    out += t;
+  }
+  return out;
+}
+
+std::optional<term_kind> kind_of(std::string_view directive) {
+  if (directive == "synonym") return term_kind::synonym;
+  if (directive == "tech") return term_kind::technology;
+  if (directive == "other") return term_kind::other;
+  if (directive == "topic") return term_kind::topic;
+  return std::nullopt;
+}
+
+struct builder {
+  const text_file& file;
+  lexicon lex;
+  std::map<std::string, std::uint32_t> canonical_index;  // joined canonical -> index
+  std::map<std::string, std::uint32_t> topic_index;
+  // joined form -> (what it stands for, line), to report conflicting definitions.
+  std::map<std::string, std::pair<std::string, int>> rewrite_owner;
+  std::map<std::string, int> topic_form_seen;  // "topic|form" -> line
+  std::unordered_set<std::string> vocabulary_seen;
+
+  load_error error(int line, std::string message) const {
+    return load_error{file.name, line, std::move(message)};
+  }
+
+  void add_known(const std::vector<std::string>& tokens, bool typo_target) {
+    for (const auto& t : tokens) {
+      lex.known.insert(t);
+      if (typo_target && t.size() >= 4 && text::is_alpha_word(t) &&
+          vocabulary_seen.insert(t).second) {
+        lex.vocabulary.push_back(t);
+      }
+    }
+  }
+
+  std::optional<load_error> add_terms(term_kind kind, const std::string& id, std::string_view list,
+                                      int line) {
+    std::vector<std::string> id_tokens;
+    text::tokenize(text::fold(id), id_tokens);
+    std::uint32_t target = 0;
+    if (kind == term_kind::topic) {
+      auto [it, fresh] =
+          topic_index.emplace(id, static_cast<std::uint32_t>(lex.topics.size()));
+      if (fresh) lex.topics.push_back(id);
+      target = it->second;
+    } else {
+      const std::string key = join(id_tokens);
+      auto [it, fresh] =
+          canonical_index.emplace(key, static_cast<std::uint32_t>(lex.canonical.size()));
+      if (fresh) {
+        lex.canonical.push_back(id_tokens);
+        lex.canonical_kind.push_back(kind);
+        if (kind == term_kind::technology) lex.technologies.push_back(id);
+        if (kind == term_kind::other) lex.others.push_back(id);
+      } else if (lex.canonical_kind[it->second] != kind) {
+        return error(line, "\"" + id + "\" was declared before as another kind of term");
+      }
+      target = it->second;
+    }
+    const bool typo_target = kind != term_kind::other;
+    add_known(id_tokens, typo_target);
+
+    std::vector<std::string> forms = split(list, false);
+    forms.push_back(id);  // the id stands for itself
+    for (std::size_t k = 0; k < forms.size(); ++k) {
+      const std::string& form = forms[k];
+      if (form.empty()) {
+        return error(line, k + 1 == forms.size() ? "empty id" : "empty entry in the list");
+      }
+      std::vector<std::string> tokens;
+      text::tokenize(text::fold(form), tokens);
+      if (tokens.empty()) return error(line, "entry \"" + form + "\" has no words");
+      add_known(tokens, typo_target);
+      const std::string joined = join(tokens);
+      if (kind == term_kind::topic) {
+        if (!topic_form_seen.emplace(id + "|" + joined, line).second) continue;
+        lex.topic_phrases[tokens.front()].push_back(phrase{tokens, kind, target});
+        continue;
+      }
+      auto [owner, fresh] = rewrite_owner.emplace(joined, std::pair{join(id_tokens), line});
+      if (!fresh) {
+        if (owner->second.first == join(id_tokens)) continue;
+        return error(line, "\"" + joined + "\" already stands for \"" + owner->second.first +
+                               "\" (line " + std::to_string(owner->second.second) + ")");
+      }
+      // An id that only stands for itself needs no rewrite (and must not shadow longer ones).
+      if (tokens == id_tokens) continue;
+      lex.rewrites[tokens.front()].push_back(phrase{tokens, kind, target});
+    }
+    return std::nullopt;
+  }
+};
+
+}  // namespace
+
+std::variant<lexicon, load_error> parse_lexicon(const text_file& file) {
+  builder b{file, {}, {}, {}, {}, {}, {}};
+  int line_no = 0;
+  std::string_view rest = file.content;
+  bool any_technology = false;
+  while (!rest.empty()) {
+    ++line_no;
+    const auto nl = rest.find('\n');
+    const std::string_view raw = rest.substr(0, nl);
+    rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
+    const std::string_view line = trim(raw);
+    if (line.empty() || line.front() == '#') continue;
+
+    const auto colon = line.find(':');
+    const auto head_end = std::min(colon, line.find_first_of(" \t"));
+    const std::string directive{line.substr(0, head_end)};
+    const auto kind = kind_of(directive);
+    const bool word_list = directive == "keep" || directive == "vocab";
+    if (!kind && !word_list) {
+      return b.error(line_no, "unknown directive \"" + directive + "\"");
+    }
+    if (colon == std::string_view::npos) {
+      return b.error(line_no, "expected \"" + directive + (word_list ? "" : " <id>") +
+                                  ": <entries>\"");
+    }
+    const std::string id{trim(line.substr(head_end, colon - head_end))};
+    const std::string_view list = trim(line.substr(colon + 1));
+    if (word_list) {
+      if (!id.empty()) return b.error(line_no, "\"" + directive + "\" takes no id");
+      const auto words = split(list, true);
+      if (words.empty()) return b.error(line_no, "no entries after ':'");
+      for (const auto& w : words) {
+        std::vector<std::string> tokens;
+        text::tokenize(text::fold(w), tokens);
+        if (tokens.size() != 1 || tokens.front() != w) {
+          return b.error(line_no, "\"" + w + "\" is not a single lower-case word");
+        }
+        if (directive == "keep") {
+          b.lex.keep.insert(w);
+          b.lex.known.insert(w);
+        } else {
+          b.add_known(tokens, true);
+        }
+      }
+      continue;
+    }
+    if (id.empty()) return b.error(line_no, "\"" + directive + "\" needs an id before ':'");
+    if (!valid_id(id)) {
+      return b.error(line_no, "bad id \"" + id +
+                                  "\": use lower-case letters, digits, '_', '.', '+' and '#'");
+    }
+    if (list.empty() && *kind != term_kind::technology && *kind != term_kind::other &&
+        *kind != term_kind::topic) {
+      return b.error(line_no, "no entries after ':'");
+    }
+    if (*kind == term_kind::technology) any_technology = true;
+    if (auto err = b.add_terms(*kind, id, list, line_no)) return *err;
+  }
+  if (!any_technology) return b.error(0, "no \"tech\" line: at least one technology is needed");
+  // Longest phrase first, so "machine learning" wins over "machine".
+  auto by_length = [](const phrase& x, const phrase& y) { return x.tokens.size() > y.tokens.size(); };
+  for (auto& [first, list] : b.lex.rewrites) std::stable_sort(list.begin(), list.end(), by_length);
+  for (auto& [first, list] : b.lex.topic_phrases) {
+    std::stable_sort(list.begin(), list.end(), by_length);
+  }
+  return std::move(b.lex);
+}
+
+}  // namespace advisor::intents

@@ -1,0 +1,31 @@
+#pragma once
+// Text primitives of the normalizer: case and punctuation folding, tokenizing, edit distance.
+// Shared by the lexicon (which tokenizes its forms the same way the user's text is
+// tokenized, so they meet by construction) and by the knowledge compiler.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace advisor::intents::text {
+
+enum class letter_case { lower, keep };
+
+// Maps typographic Unicode (curly quotes, dashes, ellipsis, odd spaces, Latin-1 accents) to
+// ASCII; with letter_case::lower also lower-cases letters. Other UTF-8 passes through as is.
+std::string fold(std::string_view in, letter_case mode = letter_case::lower);
+
+// Splits folded text into word tokens. Words keep inner dots ("node.js", "3.12") and
+// trailing '+'/'#' ("c++", "c#"); apostrophes vanish ("don't" -> "dont") and a
+// possessive "'s" is dropped ("node's" -> "node"); everything else separates words.
+// Returns true when the text holds a '?'.
+bool tokenize(std::string_view folded, std::vector<std::string>& out);
+
+// Optimal-string-alignment Damerau-Levenshtein distance (a transposition is one edit).
+// Returns limit + 1 as soon as the distance is known to exceed `limit`.
+int edit_distance(std::string_view a, std::string_view b, int limit);
+
+// True for [a-z] only: the words the typo corrector may touch.
+bool is_alpha_word(std::string_view word);
+
+}  // namespace advisor::intents::text

@@ -1,0 +1,124 @@
+#pragma once
+// The compiled understander: lexicon + one RE2::Set over every intent pattern.
+// Immutable after compile_understander(); every const member is safe to call concurrently.
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include "intents/lexicon.hpp"
+#include "intents/understanding.hpp"
+
+namespace advisor::intents {
+
+// Text after normalization, before intent matching. Also what the knowledge compiler uses
+// to tag guide sentences, so a question's topics and a sentence's topics meet by construction.
+struct analysis {
+  std::vector<std::string> words;      // tokens after typo correction, before rewriting
+  std::vector<std::string> canonical;  // tokens after synonym rewriting ("node", "ml", ...)
+  std::string normalized;              // `canonical` joined by single spaces
+  std::vector<std::string> technologies;
+  std::vector<std::string> other_technologies;
+  std::vector<std::string> topics;  // in order of first mention
+  bool question = false;
+};
+
+// Conditions on the slots that raise or lower an intent's score ("evidence" in intents.json).
+enum class evidence_kind {
+  topic,                  // any topic found
+  technology,             // any guide technology
+  two_technologies,       // at least two guide technologies ("node or python")
+  other_technology,       // any technology the guide does not cover
+  only_other_technology,  // other technologies and no guide technology ("go vs rust")
+  question,               // '?' or a leading question word
+  email,
+  person_name,
+  date,
+  no_slots,  // no technology, topic, or other technology
+};
+
+struct evidence_rule {
+  std::size_t intent = 0;  // index into understander's intent names
+  evidence_kind when = evidence_kind::topic;
+  double add = 0.0;  // may be negative
+};
+
+struct pattern_info {
+  std::size_t intent = 0;
+  double weight = 0.0;
+  std::string follow_up;  // non-empty when the pattern recognises a follow-up
+};
+
+// Slot extractors, compiled from intents.json's "slots" (case-insensitive, on the text as typed).
+struct slot_patterns {
+  std::unique_ptr<re2::RE2> email;        // the whole match is the address
+  std::unique_ptr<re2::RE2> strong_name;  // group 1: "my name is X": X is taken even if a word
+  std::unique_ptr<re2::RE2> weak_name;    // group 1: "I'm X": X only if not a known word
+  std::unique_ptr<re2::RE2> date;         // the longest leftmost match is the date text
+};
+
+// Every part compile_understander() validated, handed over whole.
+struct understander_parts {
+  lexicon lex;
+  std::vector<std::string> intent_names;
+  std::vector<pattern_info> patterns;  // parallel to the RE2::Set's indices
+  std::unique_ptr<re2::RE2::Set> set;
+  std::vector<evidence_rule> evidence;
+  std::vector<std::string> question_words;
+  slot_patterns slot_res;
+  double threshold = 0.3;  // best score below this -> "fallback"
+};
+
+class understander {
+ public:
+  explicit understander(understander_parts parts);
+  ~understander();
+  understander(const understander&) = delete;
+  understander& operator=(const understander&) = delete;
+
+  // The one call per message: intent, confidence, slots, follow-up cue.
+  understanding understand(std::string_view text) const;
+
+  // Normalization, typo correction, synonym rewriting and slot-free extraction.
+  analysis analyze(std::string_view text) const;
+
+  // The vocabulary word `word` is corrected to, or `word` itself when none is close enough.
+  std::string correct(std::string_view word) const;
+
+  const lexicon& vocabulary() const { return lex_; }
+  const std::vector<std::string>& intent_names() const { return intent_names_; }
+  double threshold() const { return threshold_; }
+
+ private:
+  void rewrite_and_tag(analysis& out) const;
+
+  void extract_people_slots(std::string_view raw, slots& out) const;
+  std::optional<std::string> take_name(std::string_view raw, bool strong) const;
+
+  lexicon lex_;
+  std::vector<std::string> intent_names_;
+  std::vector<pattern_info> patterns_;
+  std::unique_ptr<re2::RE2::Set> set_;
+  std::vector<evidence_rule> evidence_;
+  std::unordered_set<std::string> question_words_;
+  slot_patterns slot_res_;
+  double threshold_ = 0.3;
+  std::size_t fallback_ = 0;
+  // Single-token canonical forms -> their kind, for slot extraction after rewriting.
+  std::unordered_map<std::string, term_kind> canonical_kind_;
+  // Typo targets bucketed by length with letter histograms for a cheap lower bound.
+  struct candidate {
+    std::string word;
+    std::array<std::uint8_t, 26> letters{};
+  };
+  std::vector<std::vector<candidate>> by_length_;
+};
+
+}  // namespace advisor::intents

@@ -1,0 +1,342 @@
+// compile_understander(): validates intents.json and lexicon.txt and builds the understander.
+// The file format of intents.json is described in intents/data/README.md.
+
+#include <array>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "intents/understander.hpp"
+#include "intents/understanding.hpp"
+
+namespace advisor::intents {
+
+std::string load_error::what() const {
+  if (line > 0) return file + ":" + std::to_string(line) + ": " + message;
+  return file + ": " + message;
+}
+
+namespace {
+
+using json = nlohmann::json;
+
+// Every intent the protocol names; intents.json must define each one.
+constexpr std::array<const char*, 11> protocol_intents = {
+    "greeting", "thanks",       "goodbye", "help",         "smalltalk", "compare",
+    "explain",  "book_consultation", "cancel", "out_of_scope", "fallback"};
+
+const std::map<std::string, evidence_kind, std::less<>>& evidence_names() {
+  static const std::map<std::string, evidence_kind, std::less<>> names = {
+      {"topic", evidence_kind::topic},
+      {"technology", evidence_kind::technology},
+      {"two_technologies", evidence_kind::two_technologies},
+      {"other_technology", evidence_kind::other_technology},
+      {"only_other_technology", evidence_kind::only_other_technology},
+      {"question", evidence_kind::question},
+      {"email", evidence_kind::email},
+      {"person_name", evidence_kind::person_name},
+      {"date", evidence_kind::date},
+      {"no_slots", evidence_kind::no_slots},
+  };
+  return names;
+}
+
+int line_of(std::string_view content, std::size_t offset) {
+  offset = std::min(offset, content.size());
+  return 1 + static_cast<int>(std::count(content.begin(),
+                                         content.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+}
+
+// Locates JSON string values in the source to give errors a line: each lookup starts after
+// the previous one, so repeated strings resolve in file order.
+class locator {
+ public:
+  explicit locator(std::string_view content) : content_(content) {}
+  int find(const std::string& value) {
+    const std::string quoted = json(value).dump();
+    const auto at = content_.find(quoted, from_);
+    if (at == std::string_view::npos) return 0;
+    from_ = at + quoted.size();
+    return line_of(content_, at);
+  }
+
+ private:
+  std::string_view content_;
+  std::size_t from_ = 0;
+};
+
+// RE2 reports "missing ): foo(": the pattern is already in our message, keep the reason.
+std::string re2_reason(const std::string& error, const std::string& pattern) {
+  const std::string tail = ": " + pattern;
+  if (error.size() > tail.size() && error.compare(error.size() - tail.size(), tail.size(), tail) == 0) {
+    return error.substr(0, error.size() - tail.size());
+  }
+  return error;
+}
+
+// Replaces {NAME} (upper-case letters, digits, '_') with macros[NAME]. RE2's own {n,m}
+// repetitions never start with an upper-case letter, so they pass through untouched.
+std::optional<std::string> expand(const std::string& pattern,
+                                  const std::map<std::string, std::string>& macros,
+                                  std::string& unknown) {
+  std::string out;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '\\' && i + 1 < pattern.size()) {
+      out.push_back(pattern[i]);
+      out.push_back(pattern[++i]);
+      continue;
+    }
+    if (pattern[i] == '{' && i + 1 < pattern.size() && pattern[i + 1] >= 'A' && pattern[i + 1] <= 'Z') {
+      const auto close = pattern.find('}', i);
+      if (close != std::string::npos) {
+        const std::string name = pattern.substr(i + 1, close - i - 1);
+        const auto it = macros.find(name);
+        if (it == macros.end()) {
+          unknown = name;
+          return std::nullopt;
+        }
+        out += "(?:" + it->second + ")";
+        i = close;
+        continue;
+      }
+    }
+    out.push_back(pattern[i]);
+  }
+  return out;
+}
+
+struct json_compiler {
+  const text_file& file;
+  locator where;
+  std::map<std::string, std::string> macros;
+  int pattern_number = 0;
+
+  load_error error(int line, std::string message) const {
+    return load_error{file.name, line, std::move(message)};
+  }
+
+  // Expands and checks one pattern; returns the expanded text or the error.
+  std::variant<std::string, load_error> check_pattern(const std::string& source, int line,
+                                                      const re2::RE2::Options& options) {
+    const std::string label = "pattern #" + std::to_string(pattern_number) + " " + json(source).dump();
+    std::string unknown;
+    auto expanded = expand(source, macros, unknown);
+    if (!expanded) return error(line, label + ": unknown macro {" + unknown + "}");
+    re2::RE2 probe(*expanded, options);
+    if (!probe.ok()) return error(line, label + ": " + re2_reason(probe.error(), *expanded));
+    return *expanded;
+  }
+
+  std::variant<std::unique_ptr<re2::RE2>, load_error> slot_regex(const json& spec,
+                                                                 const std::string& what) {
+    if (!spec.is_string() && !spec.is_array()) {
+      return error(0, "\"slots\": \"" + what + "\" must be a pattern or a list of patterns");
+    }
+    std::vector<std::string> alternatives;
+    const json list = spec.is_string() ? json::array({spec}) : spec;
+    re2::RE2::Options options;
+    options.set_case_sensitive(false);
+    options.set_log_errors(false);
+    options.set_longest_match(what == "date_text");
+    for (const auto& p : list) {
+      ++pattern_number;
+      if (!p.is_string()) return error(0, "\"slots\": \"" + what + "\" entries must be strings");
+      const std::string source = p.get<std::string>();
+      const int line = where.find(source);
+      auto checked = check_pattern(source, line, options);
+      if (auto* e = std::get_if<load_error>(&checked)) return *e;
+      const std::string& expanded = std::get<std::string>(checked);
+      if (re2::RE2(expanded, options).NumberOfCapturingGroups() != 0) {
+        return error(line, "pattern #" + std::to_string(pattern_number) + " " + json(source).dump() +
+                               ": use (?:...) groups, the slot takes the whole match");
+      }
+      alternatives.push_back("(?:" + expanded + ")");
+    }
+    if (alternatives.empty()) return std::unique_ptr<re2::RE2>{};
+    std::string joined;
+    for (const auto& a : alternatives) joined += (joined.empty() ? "" : "|") + a;
+    // Group 1 is what the slot takes: the whole match, or for names the words after the cue.
+    const bool name = what.starts_with("person_name");
+    return std::make_unique<re2::RE2>(name ? "(?:" + joined + ")[ \t]+([^ \t].*)" : "(" + joined + ")",
+                                      options);
+  }
+};
+
+std::optional<load_error> parse_slots(json_compiler& c, const json& spec, slot_patterns& out) {
+  if (!spec.is_object()) return c.error(0, "\"slots\" must be an object");
+  const std::array<std::pair<const char*, std::unique_ptr<re2::RE2>*>, 4> fields = {{
+      {"email", &out.email},
+      {"person_name", &out.strong_name},
+      {"person_name_weak", &out.weak_name},
+      {"date_text", &out.date},
+  }};
+  for (const auto& [key, dest] : fields) {
+    if (!spec.contains(key)) continue;
+    auto re = c.slot_regex(spec.at(key), key);
+    if (auto* e = std::get_if<load_error>(&re)) return *e;
+    *dest = std::move(std::get<std::unique_ptr<re2::RE2>>(re));
+  }
+  for (const auto& [key, value] : spec.items()) {
+    const bool known = std::any_of(fields.begin(), fields.end(),
+                                   [&](const auto& f) { return key == f.first; });
+    if (!known) return c.error(c.where.find(key), "\"slots\": unknown slot \"" + key + "\"");
+  }
+  return std::nullopt;
+}
+
+std::variant<understander_parts, load_error> parse_intents(const text_file& file) {
+  json doc;
+  try {
+    doc = json::parse(file.content);
+  } catch (const json::parse_error& e) {
+    // nlohmann's message starts "[json.exception.parse_error.101] parse error at line L, column C: ".
+    std::string reason = e.what();
+    if (const auto colon = reason.find(": "); colon != std::string::npos) reason = reason.substr(colon + 2);
+    return load_error{file.name, line_of(file.content, e.byte == 0 ? 0 : e.byte - 1),
+                      "invalid JSON: " + reason};
+  }
+  json_compiler c{file, locator{file.content}, {}, 0};
+  if (!doc.is_object()) return c.error(0, "the top level must be an object");
+
+  understander_parts parts;
+  if (doc.contains("threshold")) {
+    if (!doc.at("threshold").is_number()) return c.error(0, "\"threshold\" must be a number");
+    parts.threshold = doc.at("threshold").get<double>();
+  }
+  if (doc.contains("macros")) {
+    if (!doc.at("macros").is_object()) return c.error(0, "\"macros\" must be an object");
+    for (const auto& [name, value] : doc.at("macros").items()) {
+      if (!value.is_string()) return c.error(c.where.find(name), "macro \"" + name + "\" must be a string");
+      std::string unknown;
+      auto expanded = expand(value.get<std::string>(), c.macros, unknown);
+      if (!expanded) {
+        return c.error(c.where.find(name), "macro \"" + name + "\": unknown macro {" + unknown + "}");
+      }
+      c.macros[name] = *expanded;
+    }
+  }
+  if (doc.contains("question_words")) {
+    const json& q = doc.at("question_words");
+    if (!q.is_array()) return c.error(0, "\"question_words\" must be a list of words");
+    for (const auto& w : q) {
+      if (!w.is_string()) return c.error(0, "\"question_words\" must be a list of words");
+      parts.question_words.push_back(w.get<std::string>());
+    }
+  }
+  if (!doc.contains("intents") || !doc.at("intents").is_array()) {
+    return c.error(0, "\"intents\" must be a list of intents");
+  }
+
+  re2::RE2::Options options;
+  options.set_log_errors(false);
+  options.set_max_mem(int64_t{64} << 20);  // the set's DFA needs room for a few hundred patterns
+  parts.set = std::make_unique<re2::RE2::Set>(options, re2::RE2::UNANCHORED);
+
+  std::map<std::string, std::size_t> intent_index;
+  for (const auto& intent : doc.at("intents")) {
+    const std::size_t number = parts.intent_names.size() + 1;
+    if (!intent.is_object() || !intent.contains("name") || !intent.at("name").is_string()) {
+      return c.error(0, "intent #" + std::to_string(number) + " needs a \"name\"");
+    }
+    const std::string name = intent.at("name").get<std::string>();
+    const int name_line = c.where.find(name);
+    if (!intent_index.emplace(name, parts.intent_names.size()).second) {
+      return c.error(name_line, "intent \"" + name + "\" is defined twice");
+    }
+    parts.intent_names.push_back(name);
+    double default_weight = 0.8;
+    if (intent.contains("weight")) {
+      if (!intent.at("weight").is_number()) return c.error(name_line, "intent \"" + name + "\": \"weight\" must be a number");
+      default_weight = intent.at("weight").get<double>();
+    }
+    if (!intent.contains("patterns")) continue;
+    if (!intent.at("patterns").is_array()) {
+      return c.error(name_line, "intent \"" + name + "\": \"patterns\" must be a list");
+    }
+    for (const auto& p : intent.at("patterns")) {
+      ++c.pattern_number;
+      pattern_info info{parts.intent_names.size() - 1, default_weight, {}};
+      std::string source;
+      if (p.is_string()) {
+        source = p.get<std::string>();
+      } else if (p.is_object() && p.contains("re") && p.at("re").is_string()) {
+        source = p.at("re").get<std::string>();
+        if (p.contains("weight")) {
+          if (!p.at("weight").is_number()) {
+            return c.error(c.where.find(source), "pattern #" + std::to_string(c.pattern_number) + " " +
+                                                     json(source).dump() + ": \"weight\" must be a number");
+          }
+          info.weight = p.at("weight").get<double>();
+        }
+        if (p.contains("follow_up")) {
+          if (!p.at("follow_up").is_string()) {
+            return c.error(c.where.find(source), "pattern #" + std::to_string(c.pattern_number) + " " +
+                                                     json(source).dump() + ": \"follow_up\" must be a string");
+          }
+          info.follow_up = p.at("follow_up").get<std::string>();
+        }
+      } else {
+        return c.error(name_line, "intent \"" + name + "\": pattern #" + std::to_string(c.pattern_number) +
+                                      " must be a string or {\"re\": ...}");
+      }
+      const int line = c.where.find(source);
+      if (info.weight <= 0.0 || info.weight >= 1.0) {
+        return c.error(line, "pattern #" + std::to_string(c.pattern_number) + " " + json(source).dump() +
+                                 ": weight must be between 0 and 1 (exclusive)");
+      }
+      auto checked = c.check_pattern(source, line, options);
+      if (auto* e = std::get_if<load_error>(&checked)) return *e;
+      std::string set_error;
+      if (parts.set->Add(std::get<std::string>(checked), &set_error) < 0) {
+        return c.error(line, "pattern #" + std::to_string(c.pattern_number) + " " + json(source).dump() +
+                                 ": " + set_error);
+      }
+      parts.patterns.push_back(std::move(info));
+    }
+  }
+  for (const char* required : protocol_intents) {
+    if (!intent_index.contains(required)) return c.error(0, std::string{"missing intent \""} + required + "\"");
+  }
+  if (parts.patterns.empty()) return c.error(0, "no patterns");
+  if (!parts.set->Compile()) return c.error(0, "the patterns are too large for RE2 to compile together");
+
+  if (doc.contains("evidence")) {
+    if (!doc.at("evidence").is_array()) return c.error(0, "\"evidence\" must be a list");
+    int number = 0;
+    for (const auto& e : doc.at("evidence")) {
+      ++number;
+      const std::string label = "evidence #" + std::to_string(number);
+      if (!e.is_object() || !e.contains("intent") || !e.at("intent").is_string() ||
+          !e.contains("when") || !e.at("when").is_string() || !e.contains("add") ||
+          !e.at("add").is_number()) {
+        return c.error(0, label + ": needs \"intent\", \"when\" and \"add\"");
+      }
+      const std::string intent = e.at("intent").get<std::string>();
+      const std::string when = e.at("when").get<std::string>();
+      const auto it = intent_index.find(intent);
+      if (it == intent_index.end()) return c.error(0, label + ": unknown intent \"" + intent + "\"");
+      const auto kind = evidence_names().find(when);
+      if (kind == evidence_names().end()) return c.error(0, label + ": unknown condition \"" + when + "\"");
+      parts.evidence.push_back(evidence_rule{it->second, kind->second, e.at("add").get<double>()});
+    }
+  }
+  if (doc.contains("slots")) {
+    if (auto err = parse_slots(c, doc.at("slots"), parts.slot_res)) return *err;
+  }
+  return parts;
+}
+
+}  // namespace
+
+std::variant<understander_ptr, load_error> compile_understander(const text_file& intents_json,
+                                                                const text_file& lexicon_file) {
+  auto lex = parse_lexicon(lexicon_file);
+  if (auto* e = std::get_if<load_error>(&lex)) return *e;
+  auto parts = parse_intents(intents_json);
+  if (auto* e = std::get_if<load_error>(&parts)) return *e;
+  auto& built = std::get<understander_parts>(parts);
+  built.lex = std::move(std::get<lexicon>(lex));
+  return std::make_shared<const understander>(std::move(built));
+}
+
+}  // namespace advisor::intents
