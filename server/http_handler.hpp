@@ -1,0 +1,32 @@
+#pragma once
+// Request handling as free functions (as in Beast's examples): the session owns the socket,
+// these decide what to answer.
+
+#include <boost/beast/http.hpp>
+
+#include <optional>
+#include <string>
+
+#include "server/server_context.hpp"
+
+namespace advisor::server {
+
+namespace http = boost::beast::http;
+using request = http::request<http::string_body>;
+
+// Every non-upgrade request: API, health, metrics and static files.
+http::message_generator handle_request(request&& req, server_context& ctx);
+
+// A WebSocket upgrade: either go ahead (with the session token to resume, if any) or
+// answer with `refusal` (403 for a foreign Origin, 404 for another path).
+struct upgrade_decision {
+  std::optional<http::response<http::string_body>> refusal;
+  std::optional<std::string> session_token;
+};
+upgrade_decision decide_upgrade(const request& req, const config& settings);
+
+// An answer for a request the parser refused (413 body too large, 431, 400).
+http::response<http::string_body> error_response(http::status status, unsigned version,
+                                                 std::string_view message);
+
+}  // namespace advisor::server

@@ -1,0 +1,45 @@
+#pragma once
+// Counters for GET /metrics, in Prometheus' text exposition format. Lock-free on the hot
+// path: fixed arrays of atomics indexed by what is counted.
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "server/protocol.hpp"
+
+namespace advisor::server {
+
+class metrics {
+ public:
+  void http_request(unsigned status);
+  void ws_opened() { ws_opened_.fetch_add(1, std::memory_order_relaxed); ws_active_.fetch_add(1, std::memory_order_relaxed); }
+  void ws_closed() { ws_active_.fetch_sub(1, std::memory_order_relaxed); }
+  void reply(std::string_view intent);
+  void error(protocol::error_code code);
+  void close(unsigned short code);
+  void engine_reload(bool ok);
+
+  // `sessions` is sampled by the caller (the store owns that number).
+  std::string render(std::size_t sessions) const;
+
+ private:
+  using counter = std::atomic<std::uint64_t>;
+  static constexpr std::array<std::string_view, 12> intents_{
+      "greeting", "thanks", "goodbye", "help", "smalltalk", "compare", "explain",
+      "book_consultation", "cancel", "out_of_scope", "fallback", "other"};
+  static constexpr std::array<unsigned short, 6> close_codes_{1000, 1001, 1003, 1007, 1008, 1009};
+
+  std::array<counter, 6> http_by_class_{};  // index = status / 100
+  counter ws_opened_{0};
+  std::atomic<std::int64_t> ws_active_{0};
+  std::array<counter, intents_.size()> replies_{};
+  std::array<counter, 5> errors_{};
+  std::array<counter, close_codes_.size() + 1> closes_{};  // last slot: any other code
+  counter reloads_ok_{0};
+  counter reloads_failed_{0};
+};
+
+}  // namespace advisor::server

@@ -1,0 +1,191 @@
+#include "server/protocol.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace advisor::server::protocol {
+namespace {
+
+using json = nlohmann::json;
+// Output keeps the field order of docs/protocol.md ("type" first): easier to read in a log.
+using ordered = nlohmann::ordered_json;
+
+frame_error make_error(error_code code, std::string message,
+                       std::optional<std::string> reply_to = std::nullopt) {
+  return frame_error{code, std::move(message), std::move(reply_to)};
+}
+
+std::string_view trim(std::string_view s) {
+  constexpr std::string_view space = " \t\r\n\f\v";
+  const auto first = s.find_first_not_of(space);
+  if (first == std::string_view::npos) return {};
+  const auto last = s.find_last_not_of(space);
+  return s.substr(first, last - first + 1);
+}
+
+// Reads the optional id first so that every later error can point back at the frame.
+std::variant<std::optional<std::string>, frame_error> read_id(const json& object,
+                                                              const frame_rules& rules) {
+  if (!object.contains("id") || object.at("id").is_null()) return std::optional<std::string>{};
+  const auto& id = object.at("id");
+  if (!id.is_string()) return make_error(error_code::bad_message, "\"id\" must be a string");
+  auto value = id.get<std::string>();
+  if (utf8_length(value) > rules.max_id_chars) {
+    return make_error(error_code::bad_message,
+                      "\"id\" is longer than " + std::to_string(rules.max_id_chars) + " characters");
+  }
+  return std::optional<std::string>{std::move(value)};
+}
+
+std::variant<message_frame, frame_error> read_message(const json& object,
+                                                      const frame_rules& rules) {
+  auto id = read_id(object, rules);
+  if (auto* error = std::get_if<frame_error>(&id)) return std::move(*error);
+  auto reply_to = std::get<std::optional<std::string>>(std::move(id));
+
+  if (!object.contains("text")) {
+    return make_error(error_code::bad_message, "a message needs a \"text\" string", reply_to);
+  }
+  const auto& text_value = object.at("text");
+  if (!text_value.is_string()) {
+    return make_error(error_code::bad_message, "\"text\" must be a string", reply_to);
+  }
+  const auto text = trim(text_value.get_ref<const std::string&>());
+  if (text.empty()) return make_error(error_code::bad_message, "\"text\" is empty", reply_to);
+  if (utf8_length(text) > rules.max_text_chars) {
+    return make_error(error_code::too_long,
+                      "\"text\" is longer than " + std::to_string(rules.max_text_chars) +
+                          " characters",
+                      reply_to);
+  }
+  return message_frame{std::string{text}, std::move(reply_to)};
+}
+
+std::variant<json, frame_error> parse_object(std::string_view text) {
+  auto value = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (value.is_discarded()) return make_error(error_code::bad_json, "the frame is not valid JSON");
+  if (!value.is_object()) {
+    return make_error(error_code::bad_message, "the frame must be a JSON object");
+  }
+  return value;
+}
+
+ordered sources_json(const std::vector<dialogue::source>& sources) {
+  auto array = ordered::array();
+  for (const auto& s : sources) array.push_back({{"section", s.section}, {"text", s.text}});
+  return array;
+}
+
+ordered optional_string(const std::optional<std::string>& value) {
+  return value ? ordered(*value) : ordered(nullptr);
+}
+
+}  // namespace
+
+std::string_view to_string(error_code code) {
+  switch (code) {
+    case error_code::bad_json: return "bad_json";
+    case error_code::bad_message: return "bad_message";
+    case error_code::too_long: return "too_long";
+    case error_code::rate_limited: return "rate_limited";
+    case error_code::internal: return "internal";
+  }
+  return "internal";
+}
+
+std::size_t utf8_length(std::string_view text) {
+  std::size_t count = 0;
+  for (const char c : text) {
+    // Continuation bytes (10xxxxxx) do not start a character.
+    if ((static_cast<unsigned char>(c) & 0xC0U) != 0x80U) ++count;
+  }
+  return count;
+}
+
+std::variant<client_frame, frame_error> parse_client_frame(std::string_view frame,
+                                                           const frame_rules& rules) {
+  auto parsed = parse_object(frame);
+  if (auto* error = std::get_if<frame_error>(&parsed)) return std::move(*error);
+  const auto& object = std::get<json>(parsed);
+
+  if (!object.contains("type")) {
+    return make_error(error_code::bad_message, "the frame needs a \"type\" string");
+  }
+  const auto& type_value = object.at("type");
+  if (!type_value.is_string()) {
+    return make_error(error_code::bad_message, "\"type\" must be a string");
+  }
+  const auto& type = type_value.get_ref<const std::string&>();
+  if (type == "message") {
+    auto message = read_message(object, rules);
+    if (auto* error = std::get_if<frame_error>(&message)) return std::move(*error);
+    return client_frame{std::get<message_frame>(std::move(message))};
+  }
+  if (type == "reset") return client_frame{reset_frame{}};
+  if (type == "ping") return client_frame{ping_frame{}};
+  return make_error(error_code::bad_message, "unknown \"type\"; expected message, reset or ping");
+}
+
+std::variant<chat_request, frame_error> parse_chat_request(std::string_view body,
+                                                           const frame_rules& rules) {
+  auto parsed = parse_object(body);
+  if (auto* error = std::get_if<frame_error>(&parsed)) return std::move(*error);
+  const auto& object = std::get<json>(parsed);
+
+  std::optional<std::string> session;
+  if (object.contains("session") && !object.at("session").is_null()) {
+    if (!object.at("session").is_string()) {
+      return make_error(error_code::bad_message, "\"session\" must be a string");
+    }
+    session = object.at("session").get<std::string>();
+  }
+  auto message = read_message(object, rules);
+  if (auto* error = std::get_if<frame_error>(&message)) return std::move(*error);
+  return chat_request{std::move(session), std::get<message_frame>(std::move(message))};
+}
+
+std::string welcome_json(const dialogue::welcome& welcome, std::string_view session,
+                         bool resumed) {
+  return ordered{{"type", "welcome"},
+              {"session", session},
+              {"resumed", resumed},
+              {"text", welcome.text},
+              {"suggestions", welcome.suggestions}}
+      .dump();
+}
+
+std::string reply_json(const dialogue::reply& reply, const std::optional<std::string>& reply_to,
+                       const std::optional<std::string>& session) {
+  ordered form = nullptr;
+  if (reply.form) {
+    form = {{"name", reply.form->name}, {"field", reply.form->field}, {"filled", reply.form->filled}};
+  }
+  ordered booking = nullptr;
+  if (reply.booking) {
+    booking = {{"reference", reply.booking->reference}, {"status", reply.booking->status}};
+  }
+  ordered out{{"type", "reply"},
+           {"reply_to", optional_string(reply_to)},
+           {"text", reply.text},
+           {"intent", reply.intent},
+           {"confidence", reply.confidence},
+           {"recommendation", optional_string(reply.recommendation)},
+           {"sources", sources_json(reply.sources)},
+           {"suggestions", reply.suggestions},
+           {"form", std::move(form)},
+           {"booking", std::move(booking)}};
+  if (session) out["session"] = *session;
+  // Replacement characters rather than an exception if a data file ever held bad UTF-8.
+  return out.dump(-1, ' ', false, ordered::error_handler_t::replace);
+}
+
+std::string error_json(const frame_error& error) {
+  return ordered{{"type", "error"},
+              {"code", to_string(error.code)},
+              {"message", error.message},
+              {"reply_to", optional_string(error.reply_to)}}
+      .dump(-1, ' ', false, ordered::error_handler_t::replace);
+}
+
+std::string pong_json() { return R"({"type":"pong"})"; }
+
+}  // namespace advisor::server::protocol

@@ -1,0 +1,24 @@
+#pragma once
+// The shared, long-lived objects a connection needs, owned by main and outliving the
+// io_context threads. Passed by reference to every session.
+
+#include <spdlog/logger.h>
+
+#include "server/chat_service.hpp"
+#include "server/config.hpp"
+#include "server/connection_registry.hpp"
+#include "server/metrics.hpp"
+#include "server/static_files.hpp"
+
+namespace advisor::server {
+
+struct server_context {
+  const config& settings;
+  chat_service& chat;
+  const static_files& files;
+  metrics& counters;
+  connection_registry& connections;
+  spdlog::logger& log;
+};
+
+}  // namespace advisor::server

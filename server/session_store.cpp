@@ -1,0 +1,68 @@
+#include "server/session_store.hpp"
+
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <array>
+#include <stdexcept>
+
+namespace advisor::server {
+
+std::string new_session_token() {
+  std::array<unsigned char, 32> bytes{};
+  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
+    throw std::runtime_error("no randomness available for a session token");
+  }
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string token;
+  token.reserve(bytes.size() * 2);
+  for (const auto b : bytes) {
+    token.push_back(digits[b >> 4U]);
+    token.push_back(digits[b & 0x0FU]);
+  }
+  return token;
+}
+
+session_store::lookup session_store::open(const std::string* token, clock::time_point now) {
+  std::lock_guard lock{mutex_};
+  evict_expired(now);
+  if (token != nullptr) {
+    if (auto it = sessions_.find(*token); it != sessions_.end()) {
+      if (now - it->second->last_used() <= config_.ttl) {
+        it->second->touch(now);
+        return {it->second, true};
+      }
+      sessions_.erase(it);  // expired between two sweeps
+    }
+  }
+  if (sessions_.size() >= config_.max_sessions) {
+    // Full: drop the least recently used rather than refuse a visitor.
+    auto oldest = std::min_element(sessions_.begin(), sessions_.end(), [](const auto& a, const auto& b) {
+      return a.second->last_used() < b.second->last_used();
+    });
+    sessions_.erase(oldest);
+  }
+  auto session = std::make_shared<chat_session>(new_session_token(), now);
+  sessions_.emplace(session->token(), session);
+  return {std::move(session), false};
+}
+
+void session_store::reset(chat_session& session) {
+  session.with_conversation([](dialogue::conversation& c) { c = dialogue::conversation{}; });
+}
+
+std::size_t session_store::size() const {
+  std::lock_guard lock{mutex_};
+  return sessions_.size();
+}
+
+void session_store::evict_expired(clock::time_point now) {
+  // A sweep at most every few seconds keeps `open` O(1) amortised.
+  if (now - last_sweep_ < std::chrono::seconds{5}) return;
+  last_sweep_ = now;
+  std::erase_if(sessions_, [&](const auto& item) {
+    return now - item.second->last_used() > config_.ttl;
+  });
+}
+
+}  // namespace advisor::server

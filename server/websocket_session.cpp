@@ -1,0 +1,146 @@
+#include "server/websocket_session.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+
+namespace advisor::server {
+
+namespace net = boost::asio;
+
+websocket_session::websocket_session(beast::tcp_stream&& stream, server_context& ctx)
+    : ws_{std::move(stream)},
+      ctx_{ctx},
+      bucket_{ctx.settings.limit.rate_per_second, ctx.settings.limit.rate_burst,
+              token_bucket::clock::now()} {}
+
+websocket_session::~websocket_session() {
+  if (registered_) {
+    ctx_.counters.ws_closed();
+    ctx_.connections.remove(this);
+  }
+}
+
+void websocket_session::run(request req, std::optional<std::string> session_token) {
+  const auto& limit = ctx_.settings.limit;
+  // The WebSocket stream has its own timeouts; the HTTP ones must not cut it off.
+  beast::get_lowest_layer(ws_).expires_never();
+  websocket::stream_base::timeout timeouts{};
+  timeouts.handshake_timeout = limit.handshake_timeout;
+  timeouts.idle_timeout = limit.idle_timeout;
+  timeouts.keep_alive_pings = true;  // ping at half the idle time, close if nothing comes back
+  ws_.set_option(timeouts);
+  ws_.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& res) { res.set(http::field::server, "advisor"); }));
+  ws_.read_message_max(limit.max_frame_bytes);
+  ws_.auto_fragment(false);
+
+  auto lookup = ctx_.chat.sessions().open(session_token ? &*session_token : nullptr);
+  session_ = std::move(lookup.session);
+  // The welcome goes first in the queue; it is written once the handshake is done.
+  queue_.push_back(ctx_.chat.welcome(*session_, lookup.resumed));
+
+  ws_.async_accept(req, beast::bind_front_handler(&websocket_session::on_accept, shared_from_this()));
+}
+
+void websocket_session::on_accept(beast::error_code ec) {
+  if (ec) return fail(ec, "accept");
+  if (!ctx_.connections.add(shared_from_this())) {
+    // Shutdown began during the handshake.
+    queue_.clear();
+    return close(websocket::close_code::going_away);
+  }
+  registered_ = true;
+  ctx_.counters.ws_opened();
+  do_write();
+  do_read();
+}
+
+void websocket_session::do_read() {
+  if (reading_ || closing_) return;
+  // Back-pressure: a client that does not read its replies stops being read.
+  if (queue_.size() >= ctx_.settings.limit.max_write_queue) return;
+  reading_ = true;
+  ws_.async_read(buffer_, beast::bind_front_handler(&websocket_session::on_read, shared_from_this()));
+}
+
+void websocket_session::on_read(beast::error_code ec, std::size_t) {
+  reading_ = false;
+  // Beast has already sent 1009 (too big) or 1007 (bad UTF-8) where those apply.
+  if (ec) return fail(ec, "read");
+  if (closing_) return;
+
+  if (ws_.got_binary()) {
+    buffer_.clear();
+    return close(websocket::close_code::unknown_data);  // 1003: the protocol is text only
+  }
+  const auto frame = beast::buffers_to_string(buffer_.data());
+  buffer_.clear();
+
+  if (!bucket_.try_take(token_bucket::clock::now())) {
+    if (warned_) return close(websocket::close_code::policy_error);  // 1008
+    warned_ = true;
+    send(ctx_.chat.rate_limited(frame));
+  } else {
+    warned_ = false;
+    send(ctx_.chat.handle_frame(*session_, frame));
+  }
+  do_read();
+}
+
+void websocket_session::send(std::string frame) {
+  if (closing_) return;
+  queue_.push_back(std::move(frame));
+  if (queue_.size() == 1) do_write();
+}
+
+void websocket_session::do_write() {
+  if (queue_.empty()) return;
+  ws_.text(true);
+  ws_.async_write(net::buffer(queue_.front()),
+                  beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
+}
+
+void websocket_session::on_write(beast::error_code ec, std::size_t) {
+  if (ec) return fail(ec, "write");
+  queue_.pop_front();
+  if (!queue_.empty()) return do_write();
+  if (close_after_writes_) {
+    const auto code = *close_after_writes_;
+    close_after_writes_.reset();
+    return close(code);
+  }
+  do_read();  // resumes reading if back-pressure had paused it
+}
+
+void websocket_session::close(websocket::close_code code) {
+  closing_ = true;
+  if (!queue_.empty()) {
+    // Replies already queued go out first; the close follows the last of them.
+    close_after_writes_ = code;
+    return;
+  }
+  ctx_.counters.close(static_cast<unsigned short>(code));
+  ws_.async_close(code, beast::bind_front_handler(&websocket_session::on_close, shared_from_this()));
+}
+
+void websocket_session::on_close(beast::error_code ec) {
+  if (ec) return fail(ec, "close");
+}
+
+void websocket_session::stop() {
+  net::post(ws_.get_executor(), [self = shared_from_this()] {
+    if (self->closing_) return;
+    self->close(websocket::close_code::going_away);  // 1001
+  });
+}
+
+void websocket_session::fail(beast::error_code ec, const char* what) {
+  // Normal ends of a connection are not worth a log line.
+  if (ec == websocket::error::closed || ec == net::error::operation_aborted ||
+      ec == beast::error::timeout || ec == net::error::eof) {
+    return;
+  }
+  ctx_.log.debug("websocket {}: {}", what, ec.message());
+}
+
+}  // namespace advisor::server
