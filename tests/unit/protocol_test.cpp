@@ -1,0 +1,235 @@
+// Chat protocol v1 framing: every error code a client frame can earn, every field.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "server/protocol.hpp"
+
+using namespace advisor::server::protocol;
+using nlohmann::json;
+
+namespace {
+
+const frame_rules rules{};
+
+frame_error error_of(const std::string& frame) {
+  auto parsed = parse_client_frame(frame, rules);
+  REQUIRE(std::holds_alternative<frame_error>(parsed));
+  return std::get<frame_error>(parsed);
+}
+
+client_frame frame_of(const std::string& frame) {
+  auto parsed = parse_client_frame(frame, rules);
+  REQUIRE(std::holds_alternative<client_frame>(parsed));
+  return std::get<client_frame>(parsed);
+}
+
+std::string repeat(const std::string& unit, std::size_t n) {
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) out += unit;
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("client frames that are understood", "[protocol]") {
+  SECTION("a message with text and id") {
+    const auto frame = frame_of(R"({"type":"message","text":"hello","id":"m1"})");
+    const auto& message = std::get<message_frame>(frame);
+    CHECK(message.text == "hello");
+    CHECK(message.id == std::optional<std::string>{"m1"});
+  }
+  SECTION("a message without id") {
+    const auto message = std::get<message_frame>(frame_of(R"({"type":"message","text":"hi"})"));
+    CHECK_FALSE(message.id.has_value());
+  }
+  SECTION("text is trimmed") {
+    const auto message =
+        std::get<message_frame>(frame_of(R"({"type":"message","text":"  \n hi there \t"})"));
+    CHECK(message.text == "hi there");
+  }
+  SECTION("unknown extra fields are ignored") {
+    const auto frame = frame_of(R"({"type":"message","text":"hi","extra":[1,2]})");
+    CHECK(std::holds_alternative<message_frame>(frame));
+  }
+  SECTION("reset") { CHECK(std::holds_alternative<reset_frame>(frame_of(R"({"type":"reset"})"))); }
+  SECTION("ping") { CHECK(std::holds_alternative<ping_frame>(frame_of(R"({"type":"ping"})"))); }
+  SECTION("2000 characters are allowed, counted as characters not bytes") {
+    const auto text = repeat("é", 2000);
+    const auto frame = frame_of(json{{"type", "message"}, {"text", text}}.dump());
+    CHECK(std::get<message_frame>(frame).text == text);
+  }
+  SECTION("an id of 64 characters is allowed") {
+    const auto id = repeat("x", 64);
+    const auto frame = frame_of(json{{"type", "message"}, {"text", "hi"}, {"id", id}}.dump());
+    CHECK(std::get<message_frame>(frame).id == id);
+  }
+}
+
+TEST_CASE("bad_json: frames that are not JSON", "[protocol]") {
+  for (const auto* frame : {"", "{", "hello", "{\"type\":\"message\",}", "[1,2"}) {
+    CAPTURE(frame);
+    const auto error = error_of(frame);
+    CHECK(error.code == error_code::bad_json);
+    CHECK(error.message == "the frame is not valid JSON");
+    CHECK_FALSE(error.reply_to.has_value());
+  }
+}
+
+TEST_CASE("bad_message: JSON that breaks the message rules", "[protocol]") {
+  SECTION("not an object") {
+    for (const auto* frame : {"[]", "42", "\"message\"", "null", "true"}) {
+      CAPTURE(frame);
+      const auto error = error_of(frame);
+      CHECK(error.code == error_code::bad_message);
+      CHECK(error.message == "the frame must be a JSON object");
+    }
+  }
+  SECTION("missing type") {
+    const auto error = error_of(R"({"text":"hi"})");
+    CHECK(error.code == error_code::bad_message);
+    CHECK(error.message == "the frame needs a \"type\" string");
+  }
+  SECTION("type not a string") {
+    const auto error = error_of(R"({"type":1})");
+    CHECK(error.code == error_code::bad_message);
+    CHECK(error.message == "\"type\" must be a string");
+  }
+  SECTION("unknown type, not echoed back") {
+    const auto error = error_of(R"({"type":"<script>"})");
+    CHECK(error.code == error_code::bad_message);
+    CHECK(error.message == "unknown \"type\"; expected message, reset or ping");
+  }
+  SECTION("message without text keeps the id for reply_to") {
+    const auto error = error_of(R"({"type":"message","id":"a"})");
+    CHECK(error.code == error_code::bad_message);
+    CHECK(error.message == "a message needs a \"text\" string");
+    CHECK(error.reply_to == std::optional<std::string>{"a"});
+  }
+  SECTION("text not a string") {
+    const auto error = error_of(R"({"type":"message","text":5,"id":"b"})");
+    CHECK(error.code == error_code::bad_message);
+    CHECK(error.message == "\"text\" must be a string");
+    CHECK(error.reply_to == std::optional<std::string>{"b"});
+  }
+  SECTION("text empty after trimming") {
+    const auto error = error_of(R"({"type":"message","text":"   \n"})");
+    CHECK(error.code == error_code::bad_message);
+    CHECK(error.message == "\"text\" is empty");
+  }
+  SECTION("id not a string") {
+    const auto error = error_of(R"({"type":"message","text":"hi","id":7})");
+    CHECK(error.code == error_code::bad_message);
+    CHECK(error.message == "\"id\" must be a string");
+    CHECK_FALSE(error.reply_to.has_value());
+  }
+  SECTION("id longer than 64 characters") {
+    const auto frame = json{{"type", "message"}, {"text", "hi"}, {"id", repeat("x", 65)}}.dump();
+    const auto error = error_of(frame);
+    CHECK(error.code == error_code::bad_message);
+    CHECK(error.message == "\"id\" is longer than 64 characters");
+    CHECK_FALSE(error.reply_to.has_value());
+  }
+}
+
+TEST_CASE("too_long: text over 2000 characters", "[protocol]") {
+  const auto frame =
+      json{{"type", "message"}, {"text", repeat("a", 2001)}, {"id", "long"}}.dump();
+  const auto error = error_of(frame);
+  CHECK(error.code == error_code::too_long);
+  CHECK(error.message == "\"text\" is longer than 2000 characters");
+  CHECK(error.reply_to == std::optional<std::string>{"long"});
+}
+
+TEST_CASE("POST /api/chat bodies", "[protocol]") {
+  SECTION("session, text and id") {
+    auto parsed = parse_chat_request(R"({"session":"abc","text":" hi ","id":"1"})", rules);
+    REQUIRE(std::holds_alternative<chat_request>(parsed));
+    const auto& request = std::get<chat_request>(parsed);
+    CHECK(request.session == std::optional<std::string>{"abc"});
+    CHECK(request.message.text == "hi");
+    CHECK(request.message.id == std::optional<std::string>{"1"});
+  }
+  SECTION("no session starts a new one") {
+    auto parsed = parse_chat_request(R"({"text":"hi"})", rules);
+    REQUIRE(std::holds_alternative<chat_request>(parsed));
+    CHECK_FALSE(std::get<chat_request>(parsed).session.has_value());
+  }
+  SECTION("session must be a string") {
+    auto parsed = parse_chat_request(R"({"session":1,"text":"hi"})", rules);
+    REQUIRE(std::holds_alternative<frame_error>(parsed));
+    CHECK(std::get<frame_error>(parsed).code == error_code::bad_message);
+  }
+  SECTION("not JSON") {
+    auto parsed = parse_chat_request("text=hi", rules);
+    REQUIRE(std::holds_alternative<frame_error>(parsed));
+    CHECK(std::get<frame_error>(parsed).code == error_code::bad_json);
+  }
+}
+
+TEST_CASE("server frames", "[protocol]") {
+  SECTION("welcome") {
+    const auto out = json::parse(welcome_json({"Hi!", {"a", "b"}}, "tok", true));
+    CHECK(out.at("type") == "welcome");
+    CHECK(out.at("session") == "tok");
+    CHECK(out.at("resumed") == true);
+    CHECK(out.at("text") == "Hi!");
+    CHECK(out.at("suggestions") == json::array({"a", "b"}));
+  }
+  SECTION("reply with every field") {
+    advisor::dialogue::reply r;
+    r.text = "Node.js fits.";
+    r.intent = "compare";
+    r.confidence = 0.75;
+    r.recommendation = "node";
+    r.sources = {{"Use Case Fit", "Node.js is ideal."}};
+    r.suggestions = {"Why?"};
+    const auto out = json::parse(reply_json(r, std::string{"m1"}));
+    CHECK(out.at("type") == "reply");
+    CHECK(out.at("reply_to") == "m1");
+    CHECK(out.at("text") == "Node.js fits.");
+    CHECK(out.at("intent") == "compare");
+    CHECK(out.at("confidence") == 0.75);
+    CHECK(out.at("recommendation") == "node");
+    CHECK(out.at("sources") == json::array({{{"section", "Use Case Fit"}, {"text", "Node.js is ideal."}}}));
+    CHECK(out.at("suggestions") == json::array({"Why?"}));
+    CHECK(out.at("form").is_null());
+    CHECK(out.at("booking").is_null());
+    CHECK_FALSE(out.contains("session"));
+  }
+  SECTION("reply without id or recommendation has nulls; HTTP adds the session") {
+    advisor::dialogue::reply r;
+    r.intent = "greeting";
+    const auto out = json::parse(reply_json(r, std::nullopt, std::string{"tok"}));
+    CHECK(out.at("reply_to").is_null());
+    CHECK(out.at("recommendation").is_null());
+    CHECK(out.at("session") == "tok");
+  }
+  SECTION("reply with a form and a booking") {
+    advisor::dialogue::reply r;
+    r.form = advisor::dialogue::form_status{"booking", "email", {{"name", "Ada"}}};
+    r.booking = advisor::dialogue::booking_status{"ADV-1", "confirmed"};
+    const auto out = json::parse(reply_json(r, std::nullopt));
+    CHECK(out.at("form").at("name") == "booking");
+    CHECK(out.at("form").at("field") == "email");
+    CHECK(out.at("form").at("filled").at("name") == "Ada");
+    CHECK(out.at("booking").at("reference") == "ADV-1");
+    CHECK(out.at("booking").at("status") == "confirmed");
+  }
+  SECTION("error") {
+    const auto out = json::parse(error_json({error_code::rate_limited, "slow down", std::nullopt}));
+    CHECK(out.at("type") == "error");
+    CHECK(out.at("code") == "rate_limited");
+    CHECK(out.at("message") == "slow down");
+    CHECK(out.at("reply_to").is_null());
+  }
+  SECTION("every error code has its wire name") {
+    CHECK(to_string(error_code::bad_json) == "bad_json");
+    CHECK(to_string(error_code::bad_message) == "bad_message");
+    CHECK(to_string(error_code::too_long) == "too_long");
+    CHECK(to_string(error_code::rate_limited) == "rate_limited");
+    CHECK(to_string(error_code::internal) == "internal");
+  }
+  SECTION("pong") { CHECK(json::parse(pong_json()) == json{{"type", "pong"}}); }
+}
