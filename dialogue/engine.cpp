@@ -65,7 +65,7 @@ welcome engine::greet() const {
           {"Which is better for streaming?", "Node or Python for ML?", "Book a free consultation"}};
 }
 
-reply engine::respond(conversation& state, std::string_view text) const {
+reply engine::respond(conversation& state, std::string_view text, const turn_context&) const {
   const auto understood = understander_->understand(text);
   reply out;
   out.intent = understood.intent;
@@ -79,6 +79,24 @@ reply engine::respond(conversation& state, std::string_view text) const {
   state.last_topics = understood.found.topics;
   state.last_technologies = understood.found.technologies;
   ++state.turns;
+  return out;
+}
+
+}  // namespace advisor::dialogue
+
+namespace advisor::dialogue {
+
+reply engine::complete_booking(conversation&, const booking_outcome& outcome,
+                               const turn_context&) const {
+  reply out;
+  out.intent = "book_consultation";
+  out.confidence = 1.0;
+  if (outcome.result == booking_outcome::kind::stored) {
+    out.text = "Your consultation is booked. Reference: " + outcome.reference;
+    out.booking = booking_status{outcome.reference, "confirmed"};
+  } else {
+    out.text = "Sorry, that could not be booked.";
+  }
   return out;
 }
 

@@ -2,6 +2,7 @@
 // The conversation: one engine shared read-only by every session, one `conversation`
 // value per session. Pure: no I/O, no clocks unless passed in.
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
@@ -41,6 +42,61 @@ struct reply {
   std::vector<std::string> suggestions;
   std::optional<form_status> form;
   std::optional<booking_status> booking;
+  std::optional<booking_request> to_store;  // see booking_request
+};
+
+// A slot in UTC; the booking form shows it in the consultancy's time zone.
+using time_point = std::chrono::sys_seconds;
+
+// When the consultancy takes consultations. 30-minute slots on the listed weekdays
+// between the opening and closing hours, local to `time_zone`, at least `min_notice` ahead.
+struct availability {
+  std::string time_zone = "Europe/Berlin";       // IANA name
+  std::vector<int> weekdays = {1, 2, 3, 4, 5};   // ISO: 1 = Monday ... 7 = Sunday
+  std::chrono::minutes opens{9 * 60};            // local time of day of the first slot
+  std::chrono::minutes closes{17 * 60};          // no slot may end after this
+  std::chrono::minutes slot_length{30};
+  std::chrono::hours min_notice{12};
+  int horizon_days = 30;                         // how far ahead slots are offered
+};
+
+// Which slots are already booked: the I/O shell answers from storage.
+class slot_calendar {
+ public:
+  virtual ~slot_calendar() = default;
+  virtual bool is_taken(time_point slot_start) const = 0;
+};
+
+// What the engine needs from outside for one turn.
+struct turn_context {
+  time_point now{};                       // the wall clock, passed in so tests control it
+  const slot_calendar* calendar = nullptr;  // null: no slot is taken
+};
+
+struct transcript_line {
+  std::string speaker;  // "visitor" or "bot"
+  std::string text;
+};
+
+// Set on a reply when the visitor confirmed the booking summary: the shell stores it
+// (durably), then calls engine::complete_booking with the outcome. The reply carrying it is
+// never sent to the visitor as is.
+struct booking_request {
+  std::string name;
+  std::string email;
+  std::string company;  // may be empty
+  std::string project;
+  time_point slot_start{};
+  std::chrono::minutes slot_length{30};
+  std::string time_zone;
+  std::optional<std::string> recommendation;  // what was recommended in the conversation
+  std::vector<std::string> topics;            // needs discussed
+  std::vector<transcript_line> transcript;    // the conversation that led to the booking
+};
+
+struct booking_outcome {
+  enum class kind { stored, slot_taken, failed } result = kind::failed;
+  std::string reference;  // when stored
 };
 
 struct welcome {
@@ -62,6 +118,7 @@ struct conversation {
 struct engine_inputs {
   std::vector<intents::text_file> intent_files;
   std::vector<intents::text_file> knowledge_files;
+  availability hours;  // from the server's configuration
 };
 
 class engine;
@@ -75,7 +132,10 @@ class engine {
   explicit engine(intents::understander_ptr understander);
 
   welcome greet() const;
-  reply respond(conversation& state, std::string_view text) const;
+  reply respond(conversation& state, std::string_view text, const turn_context& context = {}) const;
+  // After the shell tried to store `reply::to_store`: the reply the visitor gets.
+  reply complete_booking(conversation& state, const booking_outcome& outcome,
+                         const turn_context& context = {}) const;
 
  private:
   intents::understander_ptr understander_;
