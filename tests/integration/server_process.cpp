@@ -1,0 +1,329 @@
+#include "tests/integration/server_process.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <iostream>
+#include <stdexcept>
+
+// The listener base class is one of Catch2's external interfaces.
+#define CATCH_CONFIG_EXTERNAL_INTERFACES
+#include <catch2/catch.hpp>
+
+extern char** environ;
+
+namespace advisor::test {
+
+namespace {
+
+// Failed assertions so far in this process; a fixture that sees the number grow during
+// its lifetime prints the server's output, which is where the reason usually is.
+std::atomic<std::size_t> failed_assertions{0};
+
+struct failure_counter : Catch::TestEventListenerBase {
+  using TestEventListenerBase::TestEventListenerBase;
+  bool assertionEnded(const Catch::AssertionStats& stats) override {
+    if (!stats.assertionResult.succeeded()) {
+      ++failed_assertions;
+    }
+    return true;
+  }
+};
+
+std::string required_env(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr || *value == '\0') {
+    throw std::runtime_error(std::string{"environment variable "} + name +
+                             " is not set (run the test through ctest)");
+  }
+  return value;
+}
+
+std::string errno_text(const char* what) {
+  return std::string{what} + ": " + std::strerror(errno);
+}
+
+exit_status decode(int raw) {
+  exit_status status;
+  if (WIFEXITED(raw)) {
+    status.exited = true;
+    status.code = WEXITSTATUS(raw);
+  } else if (WIFSIGNALED(raw)) {
+    status.signal = WTERMSIG(raw);
+  }
+  return status;
+}
+
+std::string lower(std::string text) {
+  for (char& c : text) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return text;
+}
+
+int pidfd_open(pid_t pid) {
+  return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+}
+
+}  // namespace
+
+CATCH_REGISTER_LISTENER(failure_counter)
+
+std::string advisor_binary() { return required_env("ADVISOR_BINARY"); }
+std::string advisor_source_dir() { return required_env("ADVISOR_SOURCE_DIR"); }
+
+server_process::server_process(flag_list flags, std::chrono::milliseconds startup_deadline)
+    : failures_at_start_{failed_assertions.load()} {
+  const std::string source = advisor_source_dir();
+  const flag_list defaults = {
+      {"--address", "127.0.0.1"},
+      {"--port", "0"},
+      {"--web-root", source + "/web"},
+      {"--intents-dir", source + "/intents/data"},
+      {"--knowledge-dir", source + "/knowledge/data"},
+  };
+  std::vector<std::string> argv{advisor_binary()};
+  for (const auto& [name, value] : defaults) {
+    bool overridden = false;
+    for (const auto& flag : flags) {
+      overridden = overridden || flag.first == name;
+    }
+    if (!overridden) {
+      flags.emplace_back(name, value);
+    }
+  }
+  for (const auto& [name, value] : flags) {
+    argv.push_back(name);
+    if (!value.empty()) {
+      argv.push_back(value);
+    }
+  }
+  for (const auto& arg : argv) {
+    command_line_ += (command_line_.empty() ? "" : " ") + arg;
+  }
+
+  spawn(argv);
+  reader_ = std::thread{[this] { read_output(); }};
+
+  // Wait for the listening line, the end of the output (the process died) or the deadline.
+  std::unique_lock lock{mutex_};
+  const auto found = [this] {
+    return stdout_lines_.find("listening on ") != std::string::npos &&
+           stdout_lines_.find('\n', stdout_lines_.find("listening on ")) != std::string::npos;
+  };
+  changed_.wait_for(lock, startup_deadline, [&] { return found() || output_closed_; });
+  if (!found()) {
+    const std::string seen = output_;
+    lock.unlock();
+    kill_and_reap();
+    throw std::runtime_error("advisor did not print `listening on ADDR:PORT` within " +
+                             std::to_string(startup_deadline.count()) + " ms\ncommand: " +
+                             command_line_ + "\noutput:\n" + seen);
+  }
+  const std::size_t begin = stdout_lines_.rfind('\n', stdout_lines_.find("listening on "));
+  const std::size_t line_begin = begin == std::string::npos ? 0 : begin + 1;
+  const std::size_t line_end = stdout_lines_.find('\n', line_begin);
+  listening_line_ = stdout_lines_.substr(line_begin, line_end - line_begin);
+  lock.unlock();
+
+  std::string endpoint = listening_line_.substr(listening_line_.find("listening on ") + 13);
+  while (!endpoint.empty() && (endpoint.back() == '\r' || endpoint.back() == ' ')) {
+    endpoint.pop_back();
+  }
+  const std::size_t colon = endpoint.rfind(':');
+  int port = 0;
+  if (colon != std::string::npos) {
+    address_ = endpoint.substr(0, colon);
+    try {
+      port = std::stoi(endpoint.substr(colon + 1));
+    } catch (const std::exception&) {
+      port = 0;
+    }
+  }
+  if (port <= 0 || port > 65535) {
+    kill_and_reap();
+    throw std::runtime_error("cannot read a port from the line `" + listening_line_ +
+                             "`\noutput:\n" + output());
+  }
+  port_ = static_cast<std::uint16_t>(port);
+}
+
+server_process::~server_process() {
+  kill_and_reap();
+  dump_output_if_failed();
+}
+
+void server_process::spawn(const std::vector<std::string>& argv) {
+  int out[2] = {-1, -1};
+  int err[2] = {-1, -1};
+  if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
+    throw std::runtime_error(errno_text("pipe2"));
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+
+  std::vector<char*> args;
+  args.reserve(argv.size() + 1);
+  for (const auto& arg : argv) {
+    args.push_back(const_cast<char*>(arg.c_str()));
+  }
+  args.push_back(nullptr);
+
+  const int rc = ::posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(out[1]);
+  ::close(err[1]);
+  stdout_fd_ = out[0];
+  stderr_fd_ = err[0];
+  if (rc != 0) {
+    ::close(stdout_fd_);
+    ::close(stderr_fd_);
+    stdout_fd_ = stderr_fd_ = -1;
+    pid_ = -1;
+    throw std::runtime_error("posix_spawn " + argv[0] + ": " + std::strerror(rc));
+  }
+  pidfd_ = pidfd_open(pid_);  // -1 on kernels without pidfd_open; wait_exit copes
+}
+
+void server_process::read_output() {
+  pollfd fds[2] = {{stdout_fd_, POLLIN, 0}, {stderr_fd_, POLLIN, 0}};
+  int open_fds = 2;
+  char buffer[4096];
+  while (open_fds > 0) {
+    if (::poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      break;
+    }
+    for (auto& fd : fds) {
+      if (fd.fd < 0 || fd.revents == 0) {
+        continue;
+      }
+      const ssize_t n = ::read(fd.fd, buffer, sizeof buffer);
+      if (n < 0 && errno == EINTR) {
+        continue;
+      }
+      if (n <= 0) {
+        ::close(fd.fd);
+        fd.fd = -1;
+        --open_fds;
+        continue;
+      }
+      const std::string_view chunk{buffer, static_cast<std::size_t>(n)};
+      {
+        const std::lock_guard lock{mutex_};
+        output_ += chunk;
+        if (&fd == &fds[0]) {
+          stdout_lines_ += chunk;
+        }
+      }
+      changed_.notify_all();
+    }
+  }
+  {
+    const std::lock_guard lock{mutex_};
+    output_closed_ = true;
+  }
+  changed_.notify_all();
+}
+
+void server_process::send_signal(int signal_number) {
+  if (pid_ > 0 && !reaped_) {
+    ::kill(pid_, signal_number);
+  }
+}
+
+std::optional<exit_status> server_process::wait_exit(std::chrono::milliseconds deadline) {
+  if (reaped_) {
+    return status_;
+  }
+  if (pid_ <= 0) {
+    return std::nullopt;
+  }
+  if (pidfd_ >= 0) {
+    // The pidfd becomes readable when the process ends: an event, not a polling loop.
+    pollfd fd{pidfd_, POLLIN, 0};
+    const auto until = std::chrono::steady_clock::now() + deadline;
+    for (;;) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          until - std::chrono::steady_clock::now());
+      const int rc = ::poll(&fd, 1, static_cast<int>(std::max<long long>(left.count(), 0)));
+      if (rc > 0) {
+        break;
+      }
+      if (rc == 0 || errno != EINTR) {
+        return std::nullopt;
+      }
+    }
+  } else {
+    // Without pidfd: the child's pipes close when it exits.
+    std::unique_lock lock{mutex_};
+    if (!changed_.wait_for(lock, deadline, [this] { return output_closed_; })) {
+      return std::nullopt;
+    }
+  }
+  int raw = 0;
+  if (::waitpid(pid_, &raw, 0) != pid_) {
+    return std::nullopt;
+  }
+  reaped_ = true;
+  status_ = decode(raw);
+  return status_;
+}
+
+bool server_process::wait_for_output(std::string_view needle, std::chrono::milliseconds deadline) {
+  const auto found = [this, wanted = lower(std::string{needle})] {
+    return lower(output_).find(wanted) != std::string::npos;
+  };
+  std::unique_lock lock{mutex_};
+  changed_.wait_for(lock, deadline, [&] { return found() || output_closed_; });
+  return found();
+}
+
+std::string server_process::output() const {
+  const std::lock_guard lock{mutex_};
+  return output_;
+}
+
+void server_process::kill_and_reap() {
+  if (pid_ > 0 && !reaped_) {
+    ::kill(pid_, SIGKILL);
+    int raw = 0;
+    while (::waitpid(pid_, &raw, 0) < 0 && errno == EINTR) {
+    }
+    reaped_ = true;
+    status_ = decode(raw);
+  }
+  if (reader_.joinable()) {
+    reader_.join();
+  }
+  if (pidfd_ >= 0) {
+    ::close(pidfd_);
+    pidfd_ = -1;
+  }
+}
+
+void server_process::dump_output_if_failed() {
+  if (failed_assertions.load() == failures_at_start_ && std::uncaught_exceptions() == 0) {
+    return;
+  }
+  std::cerr << "---- advisor output (" << command_line_ << ") ----\n"
+            << output() << "\n---- end of advisor output ----\n";
+}
+
+}  // namespace advisor::test

@@ -1,0 +1,92 @@
+#pragma once
+// Starts the real `advisor` binary on a free port and owns it for the length of a test:
+// its stdout and stderr are captured (and printed when the test fails), its port is read
+// from the `listening on ADDR:PORT` line, it can be signalled, and it is killed when the
+// fixture goes out of scope.
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace advisor::test {
+
+using namespace std::chrono_literals;
+
+// Paths handed to every test by ctest (see tests/CMakeLists.txt).
+std::string advisor_binary();     // ADVISOR_BINARY
+std::string advisor_source_dir(); // ADVISOR_SOURCE_DIR
+
+struct exit_status {
+  bool exited = false;  // true: the process returned `code`; false: a signal ended it
+  int code = -1;        // exit code when `exited`
+  int signal = 0;       // terminating signal when not `exited`
+};
+
+// Command-line flags as (name, value) pairs; a name may repeat (`--allow-origin`).
+// A pair with an empty value is passed as a lone flag.
+using flag_list = std::vector<std::pair<std::string, std::string>>;
+
+class server_process {
+ public:
+  // Starts the binary with `--address 127.0.0.1 --port 0` and the project's own web root
+  // and data folders, unless `flags` names them itself; then waits (at most
+  // `startup_deadline`) for the `listening on` line. Throws std::runtime_error, with the
+  // captured output, when the process dies or the line does not come.
+  explicit server_process(flag_list flags = {}, std::chrono::milliseconds startup_deadline = 20s);
+  ~server_process();
+  server_process(const server_process&) = delete;
+  server_process& operator=(const server_process&) = delete;
+  server_process(server_process&&) = delete;
+  server_process& operator=(server_process&&) = delete;
+
+  [[nodiscard]] std::uint16_t port() const { return port_; }
+  [[nodiscard]] const std::string& address() const { return address_; }
+  // The stdout line the port was read from, verbatim (without the newline).
+  [[nodiscard]] const std::string& listening_line() const { return listening_line_; }
+  [[nodiscard]] pid_t pid() const { return pid_; }
+
+  void send_signal(int signal_number);
+  // Waits for the process to end and reaps it; nullopt when it still runs at the deadline.
+  std::optional<exit_status> wait_exit(std::chrono::milliseconds deadline);
+  // Waits until the captured output (stdout or stderr) contains `needle`, ignoring case.
+  bool wait_for_output(std::string_view needle, std::chrono::milliseconds deadline);
+  // Everything the process wrote so far, stdout and stderr interleaved as they arrived.
+  [[nodiscard]] std::string output() const;
+
+ private:
+  void spawn(const std::vector<std::string>& argv);
+  void read_output();  // the reader thread's loop
+  void kill_and_reap();
+  void dump_output_if_failed();
+
+  pid_t pid_ = -1;
+  int pidfd_ = -1;
+  bool reaped_ = false;
+  std::optional<exit_status> status_;
+  int stdout_fd_ = -1;
+  int stderr_fd_ = -1;
+  std::thread reader_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::string output_;        // guarded by mutex_
+  std::string stdout_lines_;  // guarded by mutex_: stdout only, for the listening line
+  bool output_closed_ = false;  // guarded by mutex_: both pipes reached end of file
+
+  std::uint16_t port_ = 0;
+  std::string address_;
+  std::string listening_line_;
+  std::string command_line_;
+  std::size_t failures_at_start_ = 0;
+};
+
+}  // namespace advisor::test

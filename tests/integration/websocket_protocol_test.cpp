@@ -1,0 +1,261 @@
+// Protocol v1 over a real WebSocket connection to the real binary: welcome, replies,
+// reset, ping, every error code, length rules, ordering.
+
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "tests/integration/clients.hpp"
+#include "tests/integration/protocol_checks.hpp"
+#include "tests/integration/server_process.hpp"
+
+using namespace advisor::test;
+
+namespace {
+
+std::string repeat(const std::string& unit, std::size_t count) {
+  std::string text;
+  text.reserve(unit.size() * count);
+  for (std::size_t i = 0; i < count; ++i) {
+    text += unit;
+  }
+  return text;
+}
+
+// After an error the connection stays open and nothing changed: the next message is
+// answered by its own reply (not a welcome, not a second error).
+void check_still_serving(ws_client& client, const std::string& id) {
+  client.send_json(message("hello", id));
+  const json next = client.read_json();
+  check_reply(next, id);
+  CHECK(next.value("intent", "") == "greeting");
+}
+
+}  // namespace
+
+TEST_CASE("the first frame is a welcome with a fresh session", "[protocol][session]") {
+  server_process server;
+  ws_client first{server.port()};
+  const json welcome = first.read_json();
+  check_welcome(welcome);
+  CHECK(welcome.value("resumed", true) == false);
+
+  SECTION("every connection gets its own token") {
+    ws_client second{server.port()};
+    const json other = second.read_json();
+    check_welcome(other);
+    CHECK(other.value("session", "") != welcome.value("session", ""));
+  }
+}
+
+TEST_CASE("a message gets exactly one reply naming its intent", "[protocol]") {
+  server_process server;
+  ws_client client{server.port()};
+  read_welcome(client);
+
+  struct example {
+    std::string text;
+    std::string intent;
+  };
+  const std::vector<example> examples = {
+      {"hello", "greeting"},
+      {"thanks", "thanks"},
+      {"bye", "goodbye"},
+      {"what can you do?", "help"},
+      {"qwxz vbnm plokij", "fallback"},
+  };
+  for (const auto& [text, intent] : examples) {
+    DYNAMIC_SECTION("\"" << text << "\" is " << intent) {
+      client.send_json(message(text, "m-" + intent));
+      const json reply = client.read_json();
+      check_reply(reply, "m-" + intent);
+      CHECK(reply.value("intent", "") == intent);
+      CHECK(reply.value("recommendation", json{"absent"}).is_null());
+      CHECK(reply.value("form", json{"absent"}).is_null());
+      CHECK(reply.value("booking", json{"absent"}).is_null());
+      // Exactly one: the next frame answers the next request.
+      client.send_json({{"type", "ping"}});
+      CHECK(client.read_json() == json{{"type", "pong"}});
+    }
+  }
+
+  SECTION("without an id the reply has no reply_to") {
+    client.send_json(message("hello"));
+    check_reply(client.read_json(), "");
+  }
+
+  SECTION("an id of exactly 64 characters is echoed") {
+    const std::string id(64, 'x');
+    client.send_json(message("hello", id));
+    check_reply(client.read_json(), id);
+  }
+
+  SECTION("text is trimmed before matching") {
+    client.send_json(message("   hello \n\t", "trimmed"));
+    const json reply = client.read_json();
+    check_reply(reply, "trimmed");
+    CHECK(reply.value("intent", "") == "greeting");
+  }
+}
+
+TEST_CASE("every suggestion can be sent back as a message", "[protocol]") {
+  server_process server;
+  ws_client client{server.port()};
+  const json welcome = client.read_json();
+  check_welcome(welcome);
+
+  std::vector<std::string> suggestions =
+      welcome.value("suggestions", std::vector<std::string>{});
+  client.send_json(message("hello", "seed"));
+  const json greeting = client.read_json();
+  check_reply(greeting, "seed");
+  for (const auto& suggestion : greeting.value("suggestions", std::vector<std::string>{})) {
+    suggestions.push_back(suggestion);
+  }
+  REQUIRE_FALSE(suggestions.empty());
+
+  std::size_t n = 0;
+  for (const auto& suggestion : suggestions) {
+    INFO("suggestion: " << suggestion);
+    const std::string id = "s" + std::to_string(n++);
+    client.send_json(message(suggestion, id));
+    const json reply = client.read_json();
+    check_reply(reply, id);
+    // Resetting between suggestions keeps each one independent of the previous answer.
+    client.send_json({{"type", "reset"}});
+    check_welcome(client.read_json());
+  }
+}
+
+TEST_CASE("reset answers a new welcome with the same session", "[protocol][session]") {
+  server_process server;
+  ws_client client{server.port()};
+  const std::string session = read_welcome(client);
+  client.send_json(message("hello", "before"));
+  check_reply(client.read_json(), "before");
+
+  client.send_json({{"type", "reset"}});
+  const json again = client.read_json();
+  check_welcome(again);
+  CHECK(again.value("session", "") == session);
+  CHECK(again.value("resumed", true) == false);
+
+  check_still_serving(client, "after-reset");
+}
+
+TEST_CASE("ping is answered by pong", "[protocol]") {
+  server_process server;
+  ws_client client{server.port()};
+  read_welcome(client);
+  client.send_json({{"type", "ping"}});
+  CHECK(client.read_json() == json{{"type", "pong"}});
+  check_still_serving(client, "after-ping");
+}
+
+TEST_CASE("a frame the server cannot take gets an error and changes nothing", "[protocol]") {
+  server_process server;
+  ws_client client{server.port()};
+  const std::string session = read_welcome(client);
+
+  struct bad_frame {
+    std::string name;
+    std::string frame;
+    std::string code;
+    std::string reply_to;  // empty: null
+  };
+  const std::string id65(65, 'i');
+  const std::vector<bad_frame> cases = {
+      {"not JSON", "hello there", "bad_json", ""},
+      {"truncated JSON", R"({"type":"message","text":"hi","id":"t1")", "bad_json", ""},
+      {"empty frame", "", "bad_json", ""},
+      {"an array", R"(["message","hi"])", "bad_message", ""},
+      {"a string", R"("hello")", "bad_message", ""},
+      {"a number", "42", "bad_message", ""},
+      {"null", "null", "bad_message", ""},
+      {"no type", R"({"text":"hi","id":"n1"})", "bad_message", "n1"},
+      {"a type that is not a string", R"({"type":5,"text":"hi","id":"n2"})", "bad_message", "n2"},
+      {"an unknown type", R"({"type":"shout","text":"hi","id":"n3"})", "bad_message", "n3"},
+      {"message without text", R"({"type":"message","id":"n4"})", "bad_message", "n4"},
+      {"text that is not a string", R"({"type":"message","text":42,"id":"n5"})", "bad_message",
+       "n5"},
+      {"text that is null", R"({"type":"message","text":null,"id":"n6"})", "bad_message", "n6"},
+      {"an id that is not a string", R"({"type":"message","text":"hi","id":7})", "bad_message",
+       ""},
+      {"an id over 64 characters", R"({"type":"message","text":"hi","id":")" + id65 + R"("})",
+       "bad_message", ""},
+      {"empty text", R"({"type":"message","text":"","id":"n8"})", "bad_message", "n8"},
+      {"text empty after trimming", R"({"type":"message","text":"  \n\t ","id":"n9"})",
+       "bad_message", "n9"},
+      {"text over 2000 characters",
+       R"({"type":"message","text":")" + std::string(2001, 'a') + R"(","id":"n10"})", "too_long",
+       "n10"},
+  };
+  for (const auto& bad : cases) {
+    DYNAMIC_SECTION(bad.name << " is " << bad.code) {
+      client.send_text(bad.frame);
+      check_error(client.read_json(), bad.code, bad.reply_to);
+      check_still_serving(client, "after");
+      // Still the same conversation: a reset (not a reconnect) keeps the token.
+      client.send_json({{"type", "reset"}});
+      CHECK(client.read_json().value("session", "") == session);
+    }
+  }
+}
+
+TEST_CASE("text length is counted in characters after trimming", "[protocol]") {
+  server_process server;
+  ws_client client{server.port()};
+  read_welcome(client);
+
+  struct length_case {
+    std::string name;
+    std::string text;
+    bool fits;
+  };
+  const std::vector<length_case> cases = {
+      {"2000 ASCII characters", std::string(2000, 'a'), true},
+      {"2001 ASCII characters", std::string(2001, 'a'), false},
+      {"2000 two-byte characters", repeat("\xc3\xa9", 2000), true},
+      {"2001 two-byte characters", repeat("\xc3\xa9", 2001), false},
+      {"2000 three-byte characters", repeat("\xe6\x97\xa5", 2000), true},
+      {"2000 four-byte characters", repeat("\xf0\x9f\x98\x80", 2000), true},
+      {"2000 characters padded with spaces", "   " + std::string(2000, 'a') + "   ", true},
+  };
+  for (const auto& [name, text, fits] : cases) {
+    DYNAMIC_SECTION(name << (fits ? " fit" : " are too long")) {
+      client.send_json(message(text, "len"));
+      const json answer = client.read_json();
+      if (fits) {
+        check_reply(answer, "len");
+      } else {
+        check_error(answer, "too_long", "len");
+      }
+      check_still_serving(client, "after");
+    }
+  }
+}
+
+TEST_CASE("50 pipelined messages are replied to once each, in order", "[protocol]") {
+  // Several threads, so ordering cannot come from a single-threaded server by accident.
+  server_process server{{{"--threads", "4"}}};
+  ws_client client{server.port()};
+  read_welcome(client);
+
+  const std::vector<std::string> texts = {"hello", "thanks", "what can you do?", "zxqv wplm",
+                                          "bye"};
+  constexpr int count = 50;
+  for (int i = 0; i < count; ++i) {
+    client.send_json(message(texts[static_cast<std::size_t>(i) % texts.size()],
+                             "p" + std::to_string(i)));
+  }
+  for (int i = 0; i < count; ++i) {
+    const json reply = client.read_json();
+    INFO("reply #" << i << ": " << reply.dump());
+    REQUIRE(reply.value("type", "") == "reply");
+    CHECK(reply.value("reply_to", "") == "p" + std::to_string(i));
+  }
+  // And nothing more than one reply each: the next frame is the pong.
+  client.send_json({{"type", "ping"}});
+  CHECK(client.read_json() == json{{"type", "pong"}});
+}
