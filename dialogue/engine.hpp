@@ -33,17 +33,6 @@ struct booking_status {
   std::string status;  // "confirmed"
 };
 
-struct reply {
-  std::string text;
-  std::string intent;
-  double confidence = 0.0;
-  std::optional<std::string> recommendation;  // "node", "python", "hybrid", "depends"
-  std::vector<source> sources;
-  std::vector<std::string> suggestions;
-  std::optional<form_status> form;
-  std::optional<booking_status> booking;
-  std::optional<booking_request> to_store;  // see booking_request
-};
 
 // A slot in UTC; the booking form shows it in the consultancy's time zone.
 using time_point = std::chrono::sys_seconds;
@@ -97,6 +86,18 @@ struct booking_request {
 struct booking_outcome {
   enum class kind { stored, slot_taken, failed } result = kind::failed;
   std::string reference;  // when stored
+};
+
+struct reply {
+  std::string text;
+  std::string intent;
+  double confidence = 0.0;
+  std::optional<std::string> recommendation;  // "node", "python", "hybrid", "depends"
+  std::vector<source> sources;
+  std::vector<std::string> suggestions;
+  std::optional<form_status> form;
+  std::optional<booking_status> booking;
+  std::optional<booking_request> to_store;  // see booking_request
 };
 
 struct welcome {
