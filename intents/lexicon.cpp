@@ -16,10 +16,11 @@ std::string_view trim(std::string_view s) {
   return s.substr(first, last - first + 1);
 }
 
-bool valid_id(std::string_view id) {
-  return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
+// Ids are lower-case tokens; a synonym's canonical form may be several words ("what is").
+bool valid_id(std::string_view id, bool words_allowed) {
+  return !id.empty() && std::all_of(id.begin(), id.end(), [&](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
-           c == '+' || c == '#';
+           c == '+' || c == '#' || (words_allowed && c == ' ');
   });
 }
 
@@ -187,7 +188,7 @@ std::variant<lexicon, load_error> parse_lexicon(const text_file& file) {
       continue;
     }
     if (id.empty()) return b.error(line_no, "\"" + directive + "\" needs an id before ':'");
-    if (!valid_id(id)) {
+    if (!valid_id(id, *kind == term_kind::synonym)) {
       return b.error(line_no, "bad id \"" + id +
                                   "\": use lower-case letters, digits, '_', '.', '+' and '#'");
     }

@@ -142,10 +142,14 @@ bool tokenize(std::string_view s, std::vector<std::string>& out) {
         word.push_back(d);
         ++i;
       } else if (d == '\'' && i + 1 < n && is_ascii_alnum(s[i + 1])) {
-        // "node's" -> "node"; "don't" -> "dont".
-        const bool possessive =
-            (s[i + 1] == 's') && (i + 2 >= n || !is_word_byte(s[i + 2]));
-        i += possessive ? 2 : 1;
+        // "what's" -> "what" "s" (the lexicon turns it into "what is"); "don't" -> "dont".
+        if (s[i + 1] == 's' && (i + 2 >= n || !is_word_byte(s[i + 2]))) {
+          out.push_back(std::move(word));
+          word = "s";
+          i += 2;
+          break;
+        }
+        ++i;
       } else if (d == '.' && i + 1 < n && is_ascii_alnum(s[i + 1]) && !word.empty() &&
                  is_ascii_alnum(word.back())) {
         word.push_back(d);

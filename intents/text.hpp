@@ -16,8 +16,8 @@ enum class letter_case { lower, keep };
 std::string fold(std::string_view in, letter_case mode = letter_case::lower);
 
 // Splits folded text into word tokens. Words keep inner dots ("node.js", "3.12") and
-// trailing '+'/'#' ("c++", "c#"); apostrophes vanish ("don't" -> "dont") and a
-// possessive "'s" is dropped ("node's" -> "node"); everything else separates words.
+// trailing '+'/'#' ("c++", "c#"); apostrophes vanish ("don't" -> "dont") except in "'s",
+// which becomes its own token "s" ("what's" -> "what" "s"); everything else separates words.
 // Returns true when the text holds a '?'.
 bool tokenize(std::string_view folded, std::vector<std::string>& out);
 

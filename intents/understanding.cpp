@@ -74,11 +74,16 @@ std::string re2_reason(const std::string& error, const std::string& pattern) {
   return error;
 }
 
-// Replaces {NAME} (upper-case letters, digits, '_') with macros[NAME]. RE2's own {n,m}
-// repetitions never start with an upper-case letter, so they pass through untouched.
+// Replaces {NAME} (upper-case letters, digits, '_') with (?:macros[NAME]), recursively.
+// RE2's own {n,m} repetitions never start with an upper-case letter, so they pass through.
+// On failure `problem` says why (an unknown macro, or macros that use each other in a loop).
 std::optional<std::string> expand(const std::string& pattern,
                                   const std::map<std::string, std::string>& macros,
-                                  std::string& unknown) {
+                                  std::string& problem, int depth = 0) {
+  if (depth > 16) {
+    problem = "macros use each other in a loop";
+    return std::nullopt;
+  }
   std::string out;
   for (std::size_t i = 0; i < pattern.size(); ++i) {
     if (pattern[i] == '\\' && i + 1 < pattern.size()) {
@@ -92,10 +97,12 @@ std::optional<std::string> expand(const std::string& pattern,
         const std::string name = pattern.substr(i + 1, close - i - 1);
         const auto it = macros.find(name);
         if (it == macros.end()) {
-          unknown = name;
+          problem = "unknown macro {" + name + "}";
           return std::nullopt;
         }
-        out += "(?:" + it->second + ")";
+        auto inner = expand(it->second, macros, problem, depth + 1);
+        if (!inner) return std::nullopt;
+        out += "(?:" + *inner + ")";
         i = close;
         continue;
       }
@@ -119,9 +126,9 @@ struct json_compiler {
   std::variant<std::string, load_error> check_pattern(const std::string& source, int line,
                                                       const re2::RE2::Options& options) {
     const std::string label = "pattern #" + std::to_string(pattern_number) + " " + json(source).dump();
-    std::string unknown;
-    auto expanded = expand(source, macros, unknown);
-    if (!expanded) return error(line, label + ": unknown macro {" + unknown + "}");
+    std::string problem;
+    auto expanded = expand(source, macros, problem);
+    if (!expanded) return error(line, label + ": " + problem);
     re2::RE2 probe(*expanded, options);
     if (!probe.ok()) return error(line, label + ": " + re2_reason(probe.error(), *expanded));
     return *expanded;
@@ -207,12 +214,12 @@ std::variant<understander_parts, load_error> parse_intents(const text_file& file
     if (!doc.at("macros").is_object()) return c.error(0, "\"macros\" must be an object");
     for (const auto& [name, value] : doc.at("macros").items()) {
       if (!value.is_string()) return c.error(c.where.find(name), "macro \"" + name + "\" must be a string");
-      std::string unknown;
-      auto expanded = expand(value.get<std::string>(), c.macros, unknown);
-      if (!expanded) {
-        return c.error(c.where.find(name), "macro \"" + name + "\": unknown macro {" + unknown + "}");
-      }
-      c.macros[name] = *expanded;
+      c.macros[name] = value.get<std::string>();
+    }
+    // Macros may use each other in any order; check each once all are known.
+    for (const auto& [name, value] : c.macros) {
+      std::string problem;
+      if (!expand(value, c.macros, problem)) return c.error(0, "macro \"" + name + "\": " + problem);
     }
   }
   if (doc.contains("question_words")) {

@@ -3,8 +3,11 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
+#include "intents/text.hpp"
 #include "intents/understander.hpp"
 
 namespace {
@@ -12,11 +15,14 @@ namespace {
 using advisor::intents::compile_understander;
 using advisor::intents::load_error;
 using advisor::intents::text_file;
+using advisor::intents::understander;
 using advisor::intents::understander_ptr;
+using advisor::intents::understanding;
 
 std::string read_source_file(const std::string& relative) {
   const char* root = std::getenv("ADVISOR_SOURCE_DIR");
-  std::ifstream in(std::string(root != nullptr ? root : ".") + "/" + relative, std::ios::binary);
+  std::ifstream in(std::string(root != nullptr ? root : ADVISOR_SOURCE_DIR_FALLBACK) + "/" + relative,
+                   std::ios::binary);
   std::ostringstream content;
   content << in.rdbuf();
   return content.str();
@@ -25,25 +31,387 @@ std::string read_source_file(const std::string& relative) {
 // The project's real data files, compiled once for the whole test run.
 const understander_ptr& real() {
   static const understander_ptr compiled = [] {
-    auto result = compile_understander({"intents.json", read_source_file("intents/data/intents.json")},
-                                       {"lexicon.txt", read_source_file("intents/data/lexicon.txt")});
+    auto result =
+        compile_understander({"intents.json", read_source_file("intents/data/intents.json")},
+                             {"lexicon.txt", read_source_file("intents/data/lexicon.txt")});
     if (auto* e = std::get_if<load_error>(&result)) FAIL(e->what());
     return std::get<understander_ptr>(result);
   }();
   return compiled;
 }
 
+understanding ask(std::string_view text) { return real()->understand(text); }
+
+bool has(const std::vector<std::string>& list, const std::string& value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+// A small, self-contained data set for the loader tests.
+const char* const tiny_lexicon =
+    "# tiny\n"
+    "tech node: nodejs, node.js, express\n"
+    "tech python: py, django\n"
+    "other go: golang\n"
+    "synonym realtime: real time\n"
+    "topic streaming: stream, streaming, video streaming\n"
+    "topic chat: chat, chat app\n"
+    "keep: code\n"
+    "vocab: consultation\n";
+
+std::string tiny_intents(const std::string& extra_pattern = R"("\\bbetter\\b")") {
+  return R"({"threshold": 0.3, "intents": [
+    {"name": "greeting", "patterns": ["^hi\\b"]},
+    {"name": "thanks", "patterns": ["\\bthanks\\b"]},
+    {"name": "goodbye", "patterns": ["\\bbye\\b"]},
+    {"name": "help", "patterns": ["^help$"]},
+    {"name": "smalltalk", "patterns": ["how are you"]},
+    {"name": "compare", "weight": 0.7, "patterns": [)" +
+         extra_pattern + R"(, {"re": "^why$", "weight": 0.8, "follow_up": "why"}]},
+    {"name": "explain", "patterns": ["^what is\\b"]},
+    {"name": "book_consultation", "patterns": ["\\bconsultation\\b"]},
+    {"name": "cancel", "patterns": ["^cancel$"]},
+    {"name": "out_of_scope", "patterns": ["\\bweather\\b"]},
+    {"name": "fallback"}],
+    "evidence": [{"intent": "compare", "when": "topic", "add": 0.4}]})";
+}
+
+std::variant<understander_ptr, load_error> compile_tiny(const std::string& intents,
+                                                        const std::string& lexicon = tiny_lexicon) {
+  return compile_understander({"intents.json", intents}, {"lexicon.txt", lexicon});
+}
+
+std::string error_of(const std::variant<understander_ptr, load_error>& result) {
+  if (const auto* e = std::get_if<load_error>(&result)) return e->what();
+  return "(compiled)";
+}
+
 }  // namespace
+
+TEST_CASE("text primitives", "[intents]") {
+  using namespace advisor::intents::text;
+  SECTION("fold lower-cases and maps typographic punctuation to ASCII") {
+    CHECK(fold("Node.JS \xE2\x80\x9C" "fast\xE2\x80\x9D \xE2\x80\x94 isn\xE2\x80\x99t it\xE2\x80\xA6") ==
+          "node.js \"fast\" - isn't it...");
+    CHECK(fold("Caf\xC3\xA9 NA\xC3\x8FVE") == "cafe naive");
+    CHECK(fold("Ada Lovelace", letter_case::keep) == "Ada Lovelace");
+    CHECK(fold("a\tb\nc") == "a b c");
+  }
+  SECTION("tokenize keeps inner dots, c++ and c#, drops apostrophes, splits 's") {
+    std::vector<std::string> tokens;
+    const bool question = tokenize("node.js vs c++ or c#? don't node's real-time .net", tokens);
+    CHECK(question);
+    CHECK(tokens == std::vector<std::string>{"node.js", "vs", "c++", "or", "c#", "dont", "node", "s",
+                                             "real", "time", ".net"});
+  }
+  SECTION("tokenize ignores trailing dots and collapses whitespace") {
+    std::vector<std::string> tokens;
+    CHECK_FALSE(tokenize("  i like   python.  ", tokens));
+    CHECK(tokens == std::vector<std::string>{"i", "like", "python"});
+  }
+  SECTION("edit distance counts a transposition as one edit") {
+    CHECK(edit_distance("pyhton", "python", 2) == 1);
+    CHECK(edit_distance("streming", "streaming", 2) == 1);
+    CHECK(edit_distance("abc", "abc", 0) == 0);
+    CHECK(edit_distance("kitten", "sitting", 3) == 3);
+    CHECK(edit_distance("kitten", "sitting", 1) == 2);
+  }
+}
 
 TEST_CASE("real data files compile", "[intents]") {
   REQUIRE(real() != nullptr);
+  CHECK(real()->intent_names().size() >= 11);
 }
 
-TEST_CASE("social intents", "[intents]") {
-  const auto& u = *real();
-  SECTION("greeting") { CHECK(u.understand("hi there").intent == "greeting"); }
-  SECTION("thanks") { CHECK(u.understand("thx").intent == "thanks"); }
-  SECTION("goodbye") { CHECK(u.understand("bye!").intent == "goodbye"); }
-  SECTION("help") { CHECK(u.understand("what can you do?").intent == "help"); }
-  SECTION("fallback") { CHECK(u.understand("qwerty asdf").intent == "fallback"); }
+TEST_CASE("normalizer", "[intents]") {
+  SECTION("synonyms become canonical tokens") {
+    CHECK(ask("Node.js or NodeJS or express").normalized == "node or node or node");
+    CHECK(ask("py, python3 and Django").normalized == "python python and python");
+    CHECK(ask("Machine Learning and AI").normalized == "ml and ml");
+    CHECK(ask("real-time, real time, realtime").normalized == "realtime realtime realtime");
+    CHECK(ask("whats the GIL").normalized == "what is the gil");
+    CHECK(ask("what's the GIL").normalized == "what is the gil");
+    CHECK(ask("node's event loop").normalized == "node event loop");
+  }
+  SECTION("case, curly quotes, dashes and extra spaces are folded") {
+    CHECK(ask("What\xE2\x80\x99s   BETTER \xE2\x80\x94 Node?").normalized == "what is better node");
+  }
+  SECTION("technologies are reported once each, in order of mention") {
+    CHECK(ask("python or node? I mean pyhton vs nodejs").found.technologies ==
+          std::vector<std::string>{"python", "node"});
+  }
+}
+
+TEST_CASE("typo correction", "[intents]") {
+  const understander& u = *real();
+  SECTION("vocabulary words are corrected") {
+    CHECK(u.correct("streming") == "streaming");
+    CHECK(u.correct("pyhton") == "python");
+    CHECK(u.correct("machne") == "machine");
+    CHECK(u.correct("lerning") == "learning");
+    CHECK(u.correct("realtim") == "realtime");
+    CHECK(u.correct("concurency") == "concurrency");
+    CHECK(u.correct("microservics") == "microservices");
+  }
+  SECTION("known English words and short words are left alone") {
+    CHECK(u.correct("code") == "code");
+    CHECK(u.correct("need") == "need");
+    CHECK(u.correct("some") == "some");
+    CHECK(u.correct("building") == "building");
+    CHECK(u.correct("steaming") == "steaming");
+    CHECK(u.correct("pyt") == "pyt");
+  }
+  SECTION("unknown words far from the vocabulary are left alone") {
+    CHECK(u.correct("zzyzx") == "zzyzx");
+    CHECK(u.correct("lovelace") == "lovelace");
+  }
+  SECTION("corrections feed topics and synonyms") {
+    CHECK(ask("machne lerning").normalized == "ml");
+    CHECK(has(ask("streming server in py?").found.topics, "streaming"));
+    CHECK(has(ask("realtim chat").found.topics, "realtime"));
+  }
+}
+
+TEST_CASE("matcher: every protocol intent", "[intents]") {
+  SECTION("greeting") {
+    CHECK(ask("hi there").intent == "greeting");
+    CHECK(ask("Hello!").intent == "greeting");
+  }
+  SECTION("thanks") {
+    CHECK(ask("thx").intent == "thanks");
+    CHECK(ask("thanks a lot").intent == "thanks");
+  }
+  SECTION("goodbye") { CHECK(ask("ok bye!").intent == "goodbye"); }
+  SECTION("help") { CHECK(ask("what can you do?").intent == "help"); }
+  SECTION("smalltalk") {
+    CHECK(ask("how are you?").intent == "smalltalk");
+    CHECK(ask("are you a bot").intent == "smalltalk");
+  }
+  SECTION("compare") {
+    CHECK(ask("node or python for a chat app?").intent == "compare");
+    CHECK(ask("is python good for streaming").intent == "compare");
+    CHECK(ask("we need realtime dashboards plus some ML, what stack?").intent == "compare");
+    CHECK(ask("streming server in py?").intent == "compare");
+    CHECK(ask("which is faster").intent == "compare");
+  }
+  SECTION("explain") {
+    CHECK(ask("whats the GIL").intent == "explain");
+    CHECK(ask("what is the event loop?").intent == "explain");
+    CHECK(ask("tell me about npm").intent == "explain");
+  }
+  SECTION("book_consultation") {
+    CHECK(ask("can I talk to a human").intent == "book_consultation");
+    CHECK(ask("how much do you charge").intent == "book_consultation");
+    CHECK(ask("can you help build this").intent == "book_consultation");
+    CHECK(ask("book a free consultation").intent == "book_consultation");
+  }
+  SECTION("cancel") {
+    CHECK(ask("cancel").intent == "cancel");
+    CHECK(ask("never mind").intent == "cancel");
+  }
+  SECTION("out_of_scope") {
+    CHECK(ask("Go vs Rust?").intent == "out_of_scope");
+    CHECK(ask("how much does AWS hosting cost").intent == "out_of_scope");
+    CHECK(ask("what's the weather like").intent == "out_of_scope");
+  }
+  SECTION("fallback") {
+    CHECK(ask("qwerty asdf").intent == "fallback");
+    CHECK(ask("").intent == "fallback");
+  }
+}
+
+TEST_CASE("matcher: every example in intents.json", "[intents]") {
+  const auto doc = nlohmann::json::parse(read_source_file("intents/data/intents.json"));
+  for (const auto& intent : doc.at("intents")) {
+    const auto name = intent.at("name").get<std::string>();
+    if (!intent.contains("examples")) continue;
+    for (const auto& example : intent.at("examples")) {
+      const auto text = example.get<std::string>();
+      INFO(name << ": \"" << text << "\" normalized \"" << ask(text).normalized << "\"");
+      CHECK(ask(text).intent == name);
+    }
+  }
+}
+
+TEST_CASE("follow-up cues", "[intents]") {
+  SECTION("why") { CHECK(ask("why?").follow_up == "why"); }
+  SECTION("which") { CHECK(ask("so which one?").follow_up == "which"); }
+  SECTION("topic") {
+    CHECK(ask("what about for ML?").follow_up == "topic");
+    CHECK(ask("and for a beginner?").follow_up == "topic");
+  }
+  SECTION("follow-ups keep a protocol intent") {
+    CHECK(ask("why?").intent == "compare");
+    CHECK(ask("what about for ML?").intent == "compare");
+  }
+  SECTION("a full question is not a follow-up") {
+    CHECK(ask("node or python for streaming?").follow_up.empty());
+    CHECK(ask("why is python slow?").follow_up.empty());
+  }
+}
+
+TEST_CASE("slots", "[intents]") {
+  SECTION("topics") {
+    const auto u = ask("i need a backend with real-time chat and ML recommendations");
+    CHECK(has(u.found.topics, "realtime"));
+    CHECK(has(u.found.topics, "chat"));
+    CHECK(has(u.found.topics, "ml"));
+    CHECK(has(ask("is node good for cpu-bound work?").found.topics, "cpu_bound"));
+    CHECK(has(ask("whats the GIL").found.topics, "gil"));
+  }
+  SECTION("'machine learning' is ml, not the learning curve") {
+    CHECK_FALSE(has(ask("machine learning").found.topics, "learning_curve"));
+    CHECK(has(ask("easy to learn for a beginner").found.topics, "learning_curve"));
+  }
+  SECTION("technologies the guide does not cover") {
+    CHECK(ask("golang or rust?").found.other_technologies == std::vector<std::string>{"go", "rust"});
+  }
+  SECTION("email") {
+    CHECK(ask("my email is Ada.L@example.co.uk thanks").found.email == "Ada.L@example.co.uk");
+    CHECK_FALSE(ask("email me").found.email.has_value());
+  }
+  SECTION("person name") {
+    CHECK(ask("my name is Ada Lovelace").found.person_name == "Ada Lovelace");
+    CHECK(ask("My name is ada and my email is a@b.io").found.person_name == "ada");
+    CHECK(ask("Hi, I'm Grace Hopper").found.person_name == "Grace Hopper");
+    CHECK(ask("this is Linus").found.person_name == "Linus");
+    CHECK_FALSE(ask("I'm building a chat app").found.person_name.has_value());
+    CHECK_FALSE(ask("I'm new to programming").found.person_name.has_value());
+    CHECK_FALSE(ask("this is a question").found.person_name.has_value());
+  }
+  SECTION("date text as typed") {
+    CHECK(ask("tomorrow at 10").found.date_text == "tomorrow at 10");
+    CHECK(ask("next Tuesday afternoon works").found.date_text == "next Tuesday afternoon");
+    CHECK(ask("2026-12-03 14:00").found.date_text == "2026-12-03 14:00");
+    CHECK(ask("how about Dec 3rd at 2pm?").found.date_text == "Dec 3rd at 2pm");
+    CHECK_FALSE(ask("node or python").found.date_text.has_value());
+  }
+}
+
+TEST_CASE("confidence", "[intents]") {
+  SECTION("always within 0..1") {
+    for (const char* text : {"hi", "node or python for streaming and chat and ml?", "", "zzz",
+                             "thanks thanks thanks thank you cheers", "cancel"}) {
+      const auto u = ask(text);
+      CHECK(u.confidence >= 0.0);
+      CHECK(u.confidence <= 1.0);
+    }
+  }
+  SECTION("a clear question scores higher than a vague one") {
+    CHECK(ask("node or python for a chat app?").confidence > ask("chat app").confidence);
+  }
+  SECTION("fallback is not confident") { CHECK(ask("qwerty asdf").confidence < 0.5); }
+}
+
+TEST_CASE("understand is safe to call from many threads", "[intents]") {
+  const understander& u = *real();
+  std::vector<std::thread> threads;
+  std::vector<int> wrong(4, 0);
+  for (std::size_t t = 0; t < wrong.size(); ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i) {
+        if (u.understand("node or python for streaming?").intent != "compare") ++wrong[t];
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  CHECK(wrong == std::vector<int>(4, 0));
+}
+
+TEST_CASE("inline data compiles and matches", "[intents]") {
+  const auto result = compile_tiny(tiny_intents());
+  REQUIRE(error_of(result) == "(compiled)");
+  const auto& u = *std::get<understander_ptr>(result);
+  CHECK(u.understand("hi").intent == "greeting");
+  CHECK(u.understand("express or django for video streaming?").intent == "compare");
+  CHECK(u.understand("express or django").found.technologies == std::vector<std::string>{"node", "python"});
+  CHECK(u.understand("consultaton").intent == "book_consultation");
+  CHECK(u.understand("code").normalized == "code");
+  CHECK(u.understand("why").follow_up == "why");
+  CHECK(u.understand("blah").intent == "fallback");
+}
+
+TEST_CASE("lexicon load errors name file and line", "[intents]") {
+  const std::string intents = tiny_intents();
+  SECTION("unknown directive") {
+    CHECK(error_of(compile_tiny(intents, "tech node: js\ntopc x: y\n")) ==
+          "lexicon.txt:2: unknown directive \"topc\"");
+  }
+  SECTION("missing colon") {
+    CHECK(error_of(compile_tiny(intents, "tech node: js\ntopic streaming stream\n")) ==
+          "lexicon.txt:2: expected \"topic <id>: <entries>\"");
+  }
+  SECTION("missing id") {
+    CHECK(error_of(compile_tiny(intents, "tech node: js\n\n# c\ntopic: stream\n")) ==
+          "lexicon.txt:4: \"topic\" needs an id before ':'");
+  }
+  SECTION("bad id") {
+    CHECK(error_of(compile_tiny(intents, "tech Node: js\n")) ==
+          "lexicon.txt:1: bad id \"Node\": use lower-case letters, digits, '_', '.', '+' and '#'");
+  }
+  SECTION("keep takes no id") {
+    CHECK(error_of(compile_tiny(intents, "tech node: js\nkeep x: word\n")) ==
+          "lexicon.txt:2: \"keep\" takes no id");
+  }
+  SECTION("keep entries are single words") {
+    CHECK(error_of(compile_tiny(intents, "tech node: js\nkeep: fine, Node.JS\n")) ==
+          "lexicon.txt:2: \"Node.JS\" is not a single lower-case word");
+  }
+  SECTION("empty entry") {
+    CHECK(error_of(compile_tiny(intents, "tech node: js,,nodejs\n")) ==
+          "lexicon.txt:1: empty entry in the list");
+  }
+  SECTION("a form standing for two things") {
+    CHECK(error_of(compile_tiny(intents, "tech node: js\ntech python: py\nsynonym nodejs: js\n")) ==
+          "lexicon.txt:3: \"js\" already stands for \"node\" (line 1)");
+  }
+  SECTION("an id declared as two kinds") {
+    CHECK(error_of(compile_tiny(intents, "tech node: js\nother node: deno\n")) ==
+          "lexicon.txt:2: \"node\" was declared before as another kind of term");
+  }
+  SECTION("no technology at all") {
+    CHECK(error_of(compile_tiny(intents, "topic chat: chat\n")) ==
+          "lexicon.txt: no \"tech\" line: at least one technology is needed");
+  }
+}
+
+TEST_CASE("intents.json load errors name file, pattern and reason", "[intents]") {
+  SECTION("bad JSON gives its line") {
+    CHECK(error_of(compile_tiny("{\n  \"intents\": [\n    {\"name\": }\n]}")) ==
+          "intents.json:3: invalid JSON: syntax error while parsing value - unexpected '}'; "
+          "expected '[', '{', or a literal");
+  }
+  SECTION("a pattern RE2 rejects") {
+    CHECK(error_of(compile_tiny(tiny_intents(R"("foo(")"))) ==
+          "intents.json:7: pattern #6 \"foo(\": missing )");
+  }
+  SECTION("a pattern with a bad escape") {
+    CHECK(error_of(compile_tiny(tiny_intents(R"("\\q")"))) ==
+          "intents.json:7: pattern #6 \"\\\\q\": invalid escape sequence");
+  }
+  SECTION("an unknown macro") {
+    CHECK(error_of(compile_tiny(tiny_intents(R"("{NOPE} x")"))) ==
+          "intents.json:7: pattern #6 \"{NOPE} x\": unknown macro {NOPE}");
+  }
+  SECTION("a weight out of range") {
+    CHECK(error_of(compile_tiny(tiny_intents(R"({"re": "x", "weight": 1.5})"))) ==
+          "intents.json:7: pattern #6 \"x\": weight must be between 0 and 1 (exclusive)");
+  }
+  SECTION("a missing protocol intent") {
+    std::string text = tiny_intents();
+    text.replace(text.find("{\"name\": \"cancel\""), std::string("{\"name\": \"cancel\", \"patterns\": [\"^cancel$\"]},").size(), "");
+    CHECK(error_of(compile_tiny(text)) == "intents.json: missing intent \"cancel\"");
+  }
+  SECTION("an intent defined twice") {
+    std::string text = tiny_intents();
+    text.replace(text.find("{\"name\": \"fallback\"}"), 20, "{\"name\": \"fallback\"}, {\"name\": \"help\"}");
+    CHECK(error_of(compile_tiny(text)) == "intents.json:12: intent \"help\" is defined twice");
+  }
+  SECTION("an evidence rule with an unknown condition") {
+    std::string text = tiny_intents();
+    text.replace(text.find("\"when\": \"topic\""), 15, "\"when\": \"topics\"");
+    CHECK(error_of(compile_tiny(text)) == "intents.json: evidence #1: unknown condition \"topics\"");
+  }
+  SECTION("the top level must be an object") {
+    CHECK(error_of(compile_tiny("[]")) == "intents.json: the top level must be an object");
+  }
 }
