@@ -4,6 +4,7 @@
 // Exit code: 0 when the thresholds are met, 1 below them, 2 on a load or usage error.
 
 #include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <filesystem>
 #include <fstream>
@@ -160,9 +161,17 @@ std::vector<script> load_dialogues(const fs::path& path) {
 
 // ---------------------------------------------------------------- running the engine
 
+// A fixed clock (Monday 4 May 2026, 08:00 UTC) so that runs are reproducible.
+advisor::dialogue::turn_context fixed_context() {
+  using namespace std::chrono;
+  advisor::dialogue::turn_context context;
+  context.now = sys_days{year{2026} / May / 4} + hours{8};
+  return context;
+}
+
 outcome ask(const advisor::dialogue::engine& engine, advisor::dialogue::conversation& state,
             const expectation& want) {
-  const advisor::dialogue::reply reply = engine.respond(state, want.text);
+  const advisor::dialogue::reply reply = engine.respond(state, want.text, fixed_context());
   outcome o;
   o.want = &want;
   o.intent = reply.intent;
