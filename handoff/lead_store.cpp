@@ -1,0 +1,403 @@
+#include "handoff/lead_store.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+#include <date/date.h>
+#include <nlohmann/json.hpp>
+#include <openssl/rand.h>
+
+#include <array>
+#include <sstream>
+#include <stdexcept>
+
+namespace advisor::handoff {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+// Each entry moves the schema one version up; user_version records how far a file is.
+constexpr std::array<const char*, 1> migrations{
+    R"sql(
+CREATE TABLE bookings (
+  reference      TEXT PRIMARY KEY,
+  created_at     INTEGER NOT NULL,
+  slot_start     INTEGER NOT NULL UNIQUE,  -- unix seconds, UTC: one visitor per slot
+  slot_minutes   INTEGER NOT NULL,
+  time_zone      TEXT NOT NULL,
+  name           TEXT NOT NULL,
+  email          TEXT NOT NULL,
+  company        TEXT NOT NULL,
+  project        TEXT NOT NULL,
+  recommendation TEXT,
+  topics         TEXT NOT NULL,            -- JSON array
+  transcript     TEXT NOT NULL             -- JSON array of {speaker, text}
+);
+CREATE TABLE outbox (
+  id              INTEGER PRIMARY KEY,
+  reference       TEXT NOT NULL REFERENCES bookings(reference) ON DELETE CASCADE,
+  payload         TEXT NOT NULL,
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,         -- unix milliseconds
+  delivered_at    INTEGER,                  -- unix milliseconds
+  last_error      TEXT
+);
+CREATE INDEX outbox_pending ON outbox(next_attempt_at) WHERE delivered_at IS NULL;
+CREATE TABLE sessions (
+  token     TEXT PRIMARY KEY,
+  state     TEXT NOT NULL,
+  last_used INTEGER NOT NULL
+);
+)sql"};
+
+std::int64_t to_unix(time_point t) { return t.time_since_epoch().count(); }
+time_point from_unix(std::int64_t s) { return time_point{std::chrono::seconds{s}}; }
+std::int64_t to_unix_ms(instant t) { return t.time_since_epoch().count(); }
+
+json transcript_json(const std::vector<dialogue::transcript_line>& lines) {
+  auto out = json::array();
+  for (const auto& l : lines) out.push_back({{"speaker", l.speaker}, {"text", l.text}});
+  return out;
+}
+
+std::vector<dialogue::transcript_line> transcript_from(const std::string& text) {
+  std::vector<dialogue::transcript_line> out;
+  const auto parsed = nlohmann::json::parse(text, nullptr, false);
+  if (!parsed.is_array()) return out;
+  for (const auto& item : parsed) {
+    if (item.is_object() && item.contains("speaker") && item.contains("text") &&
+        item.at("speaker").is_string() && item.at("text").is_string()) {
+      out.push_back({item.at("speaker").get<std::string>(), item.at("text").get<std::string>()});
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> strings_from(const std::string& text) {
+  std::vector<std::string> out;
+  const auto parsed = nlohmann::json::parse(text, nullptr, false);
+  if (!parsed.is_array()) return out;
+  for (const auto& item : parsed) {
+    if (item.is_string()) out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+std::string iso8601(time_point t) { return date::format("%FT%TZ", t); }
+
+lead lead_from_row(SQLite::Statement& q) {
+  lead l;
+  l.reference = q.getColumn(0).getString();
+  l.created_at = from_unix(q.getColumn(1).getInt64());
+  l.slot_start = from_unix(q.getColumn(2).getInt64());
+  l.slot_length = std::chrono::minutes{q.getColumn(3).getInt()};
+  l.time_zone = q.getColumn(4).getString();
+  l.name = q.getColumn(5).getString();
+  l.email = q.getColumn(6).getString();
+  l.company = q.getColumn(7).getString();
+  l.project = q.getColumn(8).getString();
+  if (!q.getColumn(9).isNull()) l.recommendation = q.getColumn(9).getString();
+  l.topics = strings_from(q.getColumn(10).getString());
+  l.transcript = transcript_from(q.getColumn(11).getString());
+  l.delivered = q.getColumn(12).getInt() != 0;
+  return l;
+}
+
+constexpr const char* lead_columns =
+    "SELECT b.reference, b.created_at, b.slot_start, b.slot_minutes, b.time_zone, b.name, "
+    "b.email, b.company, b.project, b.recommendation, b.topics, b.transcript, "
+    "NOT EXISTS (SELECT 1 FROM outbox o WHERE o.reference = b.reference AND o.delivered_at IS "
+    "NULL) FROM bookings b";
+
+}  // namespace
+
+std::string new_reference() {
+  static constexpr char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";  // Crockford
+  std::array<unsigned char, 10> bytes{};
+  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
+    throw std::runtime_error("no randomness available for a booking reference");
+  }
+  std::string out = "ADV-";
+  for (const auto b : bytes) out.push_back(alphabet[b & 0x1FU]);
+  return out;
+}
+
+lead_store::lead_store(std::unique_ptr<SQLite::Database> db) : db_{std::move(db)} {}
+lead_store::~lead_store() = default;
+
+std::variant<std::unique_ptr<lead_store>, std::string> lead_store::open(
+    const std::filesystem::path& file) {
+  try {
+    if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
+    auto db = std::make_unique<SQLite::Database>(file.string(),
+                                                 SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db->exec("PRAGMA journal_mode=WAL");
+    db->exec("PRAGMA synchronous=FULL");  // a confirmed booking survives power loss
+    db->exec("PRAGMA foreign_keys=ON");
+    db->setBusyTimeout(5000);  // `advisor leads` may read while the server writes
+    auto store = std::unique_ptr<lead_store>{new lead_store{std::move(db)}};
+    store->migrate();
+    SQLite::Statement q{*store->db_, "SELECT slot_start FROM bookings"};
+    while (q.executeStep()) store->taken_.insert(q.getColumn(0).getInt64());
+    return store;
+  } catch (const std::exception& e) {
+    return file.string() + ": " + e.what();
+  }
+}
+
+void lead_store::migrate() {
+  const auto version = db_->execAndGet("PRAGMA user_version").getInt();
+  if (version > static_cast<int>(migrations.size())) {
+    throw std::runtime_error("the database is from a newer version of advisor (schema " +
+                             std::to_string(version) + ")");
+  }
+  for (auto v = static_cast<std::size_t>(version); v < migrations.size(); ++v) {
+    SQLite::Transaction tx{*db_};
+    db_->exec(migrations[v]);
+    db_->exec("PRAGMA user_version = " + std::to_string(v + 1));
+    tx.commit();
+  }
+}
+
+book_result lead_store::book(const dialogue::booking_request& request, time_point now) {
+  std::lock_guard lock{mutex_};
+  const auto slot = to_unix(request.slot_start);
+  if (taken_.contains(slot)) return {book_result::kind::slot_taken, {}};
+
+  lead l;
+  l.reference = new_reference();
+  l.created_at = now;
+  l.slot_start = request.slot_start;
+  l.slot_length = request.slot_length;
+  l.time_zone = request.time_zone;
+  l.name = request.name;
+  l.email = request.email;
+  l.company = request.company;
+  l.project = request.project;
+  l.recommendation = request.recommendation;
+  l.topics = request.topics;
+  l.transcript = request.transcript;
+
+  try {
+    SQLite::Transaction tx{*db_, SQLite::TransactionBehavior::IMMEDIATE};
+    SQLite::Statement insert{*db_,
+                             "INSERT INTO bookings (reference, created_at, slot_start, "
+                             "slot_minutes, time_zone, name, email, company, project, "
+                             "recommendation, topics, transcript) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
+    insert.bind(1, l.reference);
+    insert.bind(2, to_unix(now));
+    insert.bind(3, slot);
+    insert.bind(4, static_cast<int>(l.slot_length.count()));
+    insert.bind(5, l.time_zone);
+    insert.bind(6, l.name);
+    insert.bind(7, l.email);
+    insert.bind(8, l.company);
+    insert.bind(9, l.project);
+    if (l.recommendation) {
+      insert.bind(10, *l.recommendation);
+    } else {
+      insert.bind(10);
+    }
+    insert.bind(11, json(l.topics).dump());
+    insert.bind(12, transcript_json(l.transcript).dump());
+    insert.exec();
+
+    SQLite::Statement outbox{*db_,
+                             "INSERT INTO outbox (reference, payload, next_attempt_at) "
+                             "VALUES (?, ?, ?)"};
+    outbox.bind(1, l.reference);
+    outbox.bind(2, lead_json(l));
+    outbox.bind(3, to_unix_ms(instant{now}));
+    outbox.exec();
+    tx.commit();
+  } catch (const SQLite::Exception& e) {
+    // Another process (or a bug in the cache) took the slot first: the UNIQUE constraint
+    // is the last word.
+    if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE) {
+      taken_.insert(slot);
+      return {book_result::kind::slot_taken, {}};
+    }
+    throw;
+  }
+  taken_.insert(slot);
+  return {book_result::kind::stored, l.reference};
+}
+
+bool lead_store::is_taken(time_point slot_start) const {
+  std::lock_guard lock{mutex_};
+  return taken_.contains(to_unix(slot_start));
+}
+
+std::vector<lead> lead_store::leads() const {
+  std::lock_guard lock{mutex_};
+  SQLite::Statement q{*db_, std::string{lead_columns} + " ORDER BY b.created_at, b.reference"};
+  std::vector<lead> out;
+  while (q.executeStep()) out.push_back(lead_from_row(q));
+  return out;
+}
+
+std::optional<lead> lead_store::find(const std::string& reference) const {
+  std::lock_guard lock{mutex_};
+  SQLite::Statement q{*db_, std::string{lead_columns} + " WHERE b.reference = ?"};
+  q.bind(1, reference);
+  if (!q.executeStep()) return std::nullopt;
+  return lead_from_row(q);
+}
+
+bool lead_store::remove(const std::string& reference) {
+  std::lock_guard lock{mutex_};
+  SQLite::Transaction tx{*db_, SQLite::TransactionBehavior::IMMEDIATE};
+  SQLite::Statement slot{*db_, "SELECT slot_start FROM bookings WHERE reference = ?"};
+  slot.bind(1, reference);
+  if (!slot.executeStep()) return false;
+  const auto start = slot.getColumn(0).getInt64();
+  slot.reset();
+  SQLite::Statement del{*db_, "DELETE FROM bookings WHERE reference = ?"};
+  del.bind(1, reference);
+  del.exec();
+  tx.commit();
+  taken_.erase(start);
+  return true;
+}
+
+std::vector<outbox_item> lead_store::due(instant now, std::size_t limit) const {
+  std::lock_guard lock{mutex_};
+  SQLite::Statement q{*db_,
+                      "SELECT id, reference, payload, attempts FROM outbox "
+                      "WHERE delivered_at IS NULL AND next_attempt_at <= ? "
+                      "ORDER BY next_attempt_at, id LIMIT ?"};
+  q.bind(1, to_unix_ms(now));
+  q.bind(2, static_cast<std::int64_t>(limit));
+  std::vector<outbox_item> out;
+  while (q.executeStep()) {
+    out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(),
+                   q.getColumn(2).getString(), q.getColumn(3).getInt()});
+  }
+  return out;
+}
+
+std::optional<instant> lead_store::next_due() const {
+  std::lock_guard lock{mutex_};
+  SQLite::Statement q{*db_, "SELECT MIN(next_attempt_at) FROM outbox WHERE delivered_at IS NULL"};
+  if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
+  return instant{std::chrono::milliseconds{q.getColumn(0).getInt64()}};
+}
+
+void lead_store::delivered(std::int64_t id, instant now) {
+  std::lock_guard lock{mutex_};
+  SQLite::Statement q{*db_,
+                      "UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, "
+                      "last_error = NULL WHERE id = ?"};
+  q.bind(1, to_unix_ms(now));
+  q.bind(2, id);
+  q.exec();
+}
+
+void lead_store::retry_later(std::int64_t id, instant when, const std::string& error) {
+  std::lock_guard lock{mutex_};
+  SQLite::Statement q{*db_,
+                      "UPDATE outbox SET next_attempt_at = ?, attempts = attempts + 1, "
+                      "last_error = ? WHERE id = ?"};
+  q.bind(1, to_unix_ms(when));
+  q.bind(2, error);
+  q.bind(3, id);
+  q.exec();
+}
+
+void lead_store::save_sessions(
+    const std::vector<std::pair<std::string, std::string>>& token_states, time_point now) {
+  if (token_states.empty()) return;
+  std::lock_guard lock{mutex_};
+  SQLite::Transaction tx{*db_, SQLite::TransactionBehavior::IMMEDIATE};
+  SQLite::Statement q{*db_,
+                      "INSERT INTO sessions (token, state, last_used) VALUES (?, ?, ?) "
+                      "ON CONFLICT(token) DO UPDATE SET state = excluded.state, "
+                      "last_used = excluded.last_used"};
+  for (const auto& [token, state] : token_states) {
+    q.bind(1, token);
+    q.bind(2, state);
+    q.bind(3, to_unix(now));
+    q.exec();
+    q.reset();
+  }
+  tx.commit();
+}
+
+std::optional<std::string> lead_store::load_session(const std::string& token,
+                                                    time_point not_before) const {
+  std::lock_guard lock{mutex_};
+  SQLite::Statement q{*db_, "SELECT state FROM sessions WHERE token = ? AND last_used >= ?"};
+  q.bind(1, token);
+  q.bind(2, to_unix(not_before));
+  if (!q.executeStep()) return std::nullopt;
+  return q.getColumn(0).getString();
+}
+
+void lead_store::forget_sessions(time_point used_before) {
+  std::lock_guard lock{mutex_};
+  SQLite::Statement q{*db_, "DELETE FROM sessions WHERE last_used < ?"};
+  q.bind(1, to_unix(used_before));
+  q.exec();
+}
+
+std::string lead_json(const lead& l) {
+  json out{{"reference", l.reference},
+           {"status", "confirmed"},
+           {"created_at", iso8601(l.created_at)},
+           {"slot",
+            {{"start", iso8601(l.slot_start)},
+             {"end", iso8601(l.slot_start + l.slot_length)},
+             {"time_zone", l.time_zone}}},
+           {"name", l.name},
+           {"email", l.email},
+           {"company", l.company},
+           {"project", l.project},
+           {"recommendation", l.recommendation ? json(*l.recommendation) : json(nullptr)},
+           {"topics", l.topics},
+           {"transcript", transcript_json(l.transcript)}};
+  return out.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string leads_json(const std::vector<lead>& leads) {
+  auto array = json::array();
+  for (const auto& l : leads) {
+    auto item = json::parse(lead_json(l));
+    item["delivered"] = l.delivered;
+    array.push_back(std::move(item));
+  }
+  return json{{"leads", std::move(array)}}.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+namespace {
+// RFC 4180 quoting; a leading = + - @ is prefixed with ' so spreadsheets do not run it.
+std::string csv_field(std::string value) {
+  if (!value.empty() && std::string_view{"=+-@\t\r"}.find(value.front()) != std::string_view::npos) {
+    value.insert(value.begin(), '\'');
+  }
+  std::string out = "\"";
+  for (const char c : value) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+}  // namespace
+
+std::string leads_csv(const std::vector<lead>& leads) {
+  std::ostringstream out;
+  out << "reference,created_at,slot_start,slot_end,time_zone,name,email,company,project,"
+         "recommendation,topics,delivered\r\n";
+  for (const auto& l : leads) {
+    std::string topics;
+    for (const auto& t : l.topics) topics += (topics.empty() ? "" : " ") + t;
+    out << csv_field(l.reference) << ',' << csv_field(iso8601(l.created_at)) << ','
+        << csv_field(iso8601(l.slot_start)) << ','
+        << csv_field(iso8601(l.slot_start + l.slot_length)) << ',' << csv_field(l.time_zone)
+        << ',' << csv_field(l.name) << ',' << csv_field(l.email) << ',' << csv_field(l.company)
+        << ',' << csv_field(l.project) << ',' << csv_field(l.recommendation.value_or("")) << ','
+        << csv_field(topics) << ',' << (l.delivered ? "true" : "false") << "\r\n";
+  }
+  return out.str();
+}
+
+}  // namespace advisor::handoff

@@ -1,0 +1,104 @@
+#pragma once
+// Durable storage of bookings ("leads"), their webhook outbox and the conversations of
+// live sessions, in one SQLite file: WAL, synchronous=FULL, schema migrations by
+// user_version, parameterised statements only. One connection, one writer: every call
+// takes the store's mutex, and the server calls the writing ones from one thread.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "dialogue/engine.hpp"
+
+namespace SQLite {
+class Database;
+}
+
+namespace advisor::handoff {
+
+using time_point = dialogue::time_point;
+using instant = std::chrono::sys_time<std::chrono::milliseconds>;  // webhook retry times
+
+// A stored booking, as the admin API and `advisor leads` show it.
+struct lead {
+  std::string reference;
+  time_point created_at{};
+  time_point slot_start{};
+  std::chrono::minutes slot_length{30};
+  std::string time_zone;
+  std::string name;
+  std::string email;
+  std::string company;
+  std::string project;
+  std::optional<std::string> recommendation;
+  std::vector<std::string> topics;
+  std::vector<dialogue::transcript_line> transcript;
+  bool delivered = false;  // the webhook received it
+};
+
+struct outbox_item {
+  std::int64_t id = 0;
+  std::string reference;  // the idempotency key
+  std::string payload;    // the JSON body, fixed when the booking was stored
+  int attempts = 0;
+};
+
+struct book_result {
+  enum class kind { stored, slot_taken } result = kind::stored;
+  std::string reference;
+};
+
+class lead_store : public dialogue::slot_calendar {
+ public:
+  // Opens (creating folders and file as needed) and migrates; the error says why not.
+  static std::variant<std::unique_ptr<lead_store>, std::string> open(
+      const std::filesystem::path& file);
+  ~lead_store() override;
+
+  // The booking and its outbox row in one transaction; returns after COMMIT (durable).
+  // A slot already held gives slot_taken and stores nothing. Throws on storage failure.
+  book_result book(const dialogue::booking_request& request, time_point now);
+
+  bool is_taken(time_point slot_start) const override;
+
+  std::vector<lead> leads() const;
+  std::optional<lead> find(const std::string& reference) const;
+  bool remove(const std::string& reference);  // frees the slot, drops undelivered webhooks
+
+  // Webhook outbox: rows due at `now`, oldest first.
+  std::vector<outbox_item> due(instant now, std::size_t limit) const;
+  std::optional<instant> next_due() const;  // earliest pending attempt, if any
+  void delivered(std::int64_t id, instant now);
+  void retry_later(std::int64_t id, instant when, const std::string& error);
+
+  // Conversations, so that a half-filled form survives a restart.
+  void save_sessions(const std::vector<std::pair<std::string, std::string>>& token_states,
+                     time_point now);
+  std::optional<std::string> load_session(const std::string& token, time_point not_before) const;
+  void forget_sessions(time_point used_before);
+
+ private:
+  explicit lead_store(std::unique_ptr<SQLite::Database> db);
+  void migrate();
+
+  mutable std::mutex mutex_;
+  std::unique_ptr<SQLite::Database> db_;
+  std::set<std::int64_t> taken_;  // slot starts (unix seconds): answers is_taken without I/O
+};
+
+// The webhook body for a booking: everything the consultancy needs to follow up.
+std::string lead_json(const lead& l);
+std::string leads_json(const std::vector<lead>& leads);
+std::string leads_csv(const std::vector<lead>& leads);
+
+// "ADV-" and 10 characters of Crockford base32 from the OS's CSPRNG (50 bits).
+std::string new_reference();
+
+}  // namespace advisor::handoff
