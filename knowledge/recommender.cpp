@@ -1,0 +1,243 @@
+// The recommender and the explainer: weigh the guide's facts for the needs of a question.
+
+#include <algorithm>
+#include <map>
+
+#include "knowledge/rules.hpp"
+
+namespace advisor::knowledge {
+namespace {
+
+bool contains(const std::vector<std::string>& list, std::string_view value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+void add_unique(std::vector<const fact*>& list, const fact* f) {
+  if (f != nullptr && std::find(list.begin(), list.end(), f) == list.end()) list.push_back(f);
+}
+
+// Support of one technology for one need.
+struct side {
+  double score = 0.0;
+  bool firm = false;  // at least one unhedged strength
+  std::vector<std::pair<double, const fact*>> facts;  // (weight, fact) of its strengths
+};
+
+}  // namespace
+
+std::vector<const fact*> knowledge_base::about(std::string_view topic) const {
+  std::vector<const fact*> out;
+  for (const fact& f : facts_) {
+    if (contains(f.topics, topic)) out.push_back(&f);
+  }
+  return out;
+}
+
+std::string knowledge_base::label(std::string_view topic) const {
+  const auto it = rules_->labels.find(std::string{topic});
+  if (it != rules_->labels.end()) return it->second;
+  std::string out{topic};
+  std::replace(out.begin(), out.end(), '_', ' ');
+  return out;
+}
+
+recommendation knowledge_base::recommend(const std::vector<std::string>& topics,
+                                         const std::vector<std::string>& technologies,
+                                         std::size_t max_sources) const {
+  const rules& r = *rules_;
+  recommendation out;
+
+  // Needs: the topics asked that the guide speaks to, specific ones before generic ones.
+  std::vector<std::string> needs;
+  for (const auto& t : topics) {
+    if (r.detail.contains(t)) continue;
+    if (about(t).empty()) {
+      out.uncovered.push_back(t);
+    } else {
+      needs.push_back(t);
+    }
+  }
+  const bool any_specific =
+      std::any_of(needs.begin(), needs.end(), [&](const auto& t) { return !r.generic.contains(t); });
+  if (any_specific) std::erase_if(needs, [&](const auto& t) { return r.generic.contains(t); });
+
+  auto weigh = [&](const std::string& need) {
+    std::map<std::string, side> sides;
+    for (const fact& f : facts_) {
+      if (f.hybrid) continue;  // a both-together sentence argues for neither side alone
+      for (const claim& c : f.claims) {
+        if (!contains(c.topics, need)) continue;
+        const auto focused = std::count_if(c.topics.begin(), c.topics.end(),
+                                           [&](const auto& t) { return !r.detail.contains(t); });
+        double weight = 1.0 / static_cast<double>(std::max<std::ptrdiff_t>(focused, 1));
+        if (c.hedged) weight *= r.hedge_factor;
+        const double sign = c.stance == polarity::strength ? 1.0 : c.stance == polarity::limit ? -1.0 : 0.0;
+        if (sign == 0.0) continue;
+        for (const auto& tech : f.technologies) {
+          side& s = sides[tech];
+          s.score += sign * weight;
+          if (sign > 0) {
+            s.firm = s.firm || !c.hedged;
+            s.facts.emplace_back(weight, &f);
+          }
+        }
+      }
+    }
+    for (auto& [tech, s] : sides) {
+      std::stable_sort(s.facts.begin(), s.facts.end(),
+                       [](const auto& a, const auto& b) { return a.first > b.first; });
+    }
+    return sides;
+  };
+
+  // The best strength of `tech` on the topics that stand opposite `need` (cpu_bound -> io_bound).
+  auto counterpart_fact = [&](const std::string& need, const std::string& tech) -> const fact* {
+    const auto it = r.counterpart.find(need);
+    if (it == r.counterpart.end()) return nullptr;
+    for (const auto& other : it->second) {
+      auto sides = weigh(other);
+      const auto s = sides.find(tech);
+      if (s != sides.end() && !s->second.facts.empty()) return s->second.facts.front().second;
+    }
+    return nullptr;
+  };
+
+  const auto& techs = technologies_;
+  bool favours_node = false;
+  bool favours_python = false;
+  for (const auto& need : needs) {
+    auto sides = weigh(need);
+    need_outcome n;
+    n.topic = need;
+    n.node = sides["node"].score;
+    n.python = sides["python"].score;
+    // The winner needs firm (unhedged) support and a clear lead; otherwise it depends.
+    std::string winner;
+    std::string loser;
+    for (const auto& tech : techs) {
+      const side& s = sides[tech];
+      if (s.score <= 0.0 || !s.firm) continue;
+      bool clear = true;
+      for (const auto& other : techs) {
+        if (other != tech && sides[other].score * r.decisive_ratio > s.score) clear = false;
+      }
+      if (clear) winner = tech;
+    }
+    if (!winner.empty()) {
+      n.favours = winner;
+      for (const auto& [w, f] : sides[winner].facts) add_unique(n.facts, f);
+      favours_node = favours_node || winner == "node";
+      favours_python = favours_python || winner == "python";
+    } else {
+      n.favours = "depends";
+      // Each side's best sentence on this need; a side with nothing here is heard on the
+      // counterpart need (CPU-bound work: Python's edge, then Node's I/O throughput).
+      for (const auto& tech : techs) {
+        const side& s = sides[tech];
+        if (!s.facts.empty()) add_unique(n.facts, s.facts.front().second);
+      }
+      for (const auto& tech : techs) {
+        if (sides[tech].facts.empty()) add_unique(n.facts, counterpart_fact(need, tech));
+      }
+      for (const auto& tech : techs) {
+        for (const auto& [w, f] : sides[tech].facts) add_unique(n.facts, f);
+      }
+    }
+    if (n.facts.empty()) {
+      out.uncovered.push_back(need);
+      continue;
+    }
+    out.needs.push_back(std::move(n));
+  }
+
+  if (out.needs.empty()) {
+    // A general comparison: each technology's broadest strength, the ones named first.
+    out.general = true;
+    out.verdict = "depends";
+    std::vector<std::string> order = technologies;
+    for (const auto& t : techs) {
+      if (!contains(order, t)) order.push_back(t);
+    }
+    for (const auto& tech : order) {
+      const fact* broadest = nullptr;
+      for (const fact& f : facts_) {
+        if (f.stance != polarity::strength || f.hybrid || f.both || f.hedged ||
+            f.technologies != std::vector<std::string>{tech}) {
+          continue;
+        }
+        const auto breadth = [&](const fact& x) {
+          return std::count_if(x.topics.begin(), x.topics.end(),
+                               [&](const auto& t) { return !r.detail.contains(t); });
+        };
+        if (broadest == nullptr || breadth(f) > breadth(*broadest)) broadest = &f;
+      }
+      add_unique(out.sources, broadest);
+    }
+    if (out.sources.size() > max_sources) out.sources.resize(max_sources);
+    return out;
+  }
+
+  if (favours_node && favours_python) {
+    out.verdict = "hybrid";
+    for (const fact& f : facts_) {
+      if (!f.hybrid) continue;
+      const bool shares = std::any_of(needs.begin(), needs.end(), [&](const auto& t) { return contains(f.topics, t); });
+      if (out.hybrid_fact == nullptr || shares) out.hybrid_fact = &f;
+      if (shares) break;
+    }
+  } else if (favours_node) {
+    out.verdict = "node";
+  } else if (favours_python) {
+    out.verdict = "python";
+  } else {
+    out.verdict = "depends";
+  }
+
+  // Sources: the hybrid sentence first, then round-robin over the needs' facts.
+  add_unique(out.sources, out.hybrid_fact);
+  for (std::size_t rank = 0; out.sources.size() < max_sources; ++rank) {
+    bool any = false;
+    for (const auto& n : out.needs) {
+      if (rank < n.facts.size()) {
+        any = true;
+        if (out.sources.size() < max_sources) add_unique(out.sources, n.facts[rank]);
+      }
+    }
+    if (!any) break;
+  }
+  return out;
+}
+
+std::vector<const fact*> knowledge_base::explain(const std::vector<std::string>& topics,
+                                                 const std::vector<std::string>& technologies,
+                                                 std::size_t max_facts) const {
+  std::vector<const fact*> out;
+  // The most specific topic asked: the one the fewest sentences speak of.
+  std::vector<const fact*> best;
+  for (const auto& t : topics) {
+    auto facts = about(t);
+    if (!facts.empty() && (best.empty() || facts.size() < best.size())) best = std::move(facts);
+  }
+  if (!best.empty()) {
+    // Sentences centred on the topic (fewest topics) first, guide order otherwise.
+    std::stable_sort(best.begin(), best.end(),
+                     [](const fact* a, const fact* b) { return a->topics.size() < b->topics.size(); });
+    for (const fact* f : best) {
+      if (out.size() < max_facts) out.push_back(f);
+    }
+    return out;
+  }
+  // No topic: introduce each technology named with its first sentence about it alone.
+  for (const auto& tech : technologies) {
+    for (const fact& f : facts_) {
+      if (f.technologies == std::vector<std::string>{tech}) {
+        add_unique(out, &f);
+        break;
+      }
+    }
+  }
+  if (out.size() > max_facts) out.resize(max_facts);
+  return out;
+}
+
+}  // namespace advisor::knowledge
