@@ -1,6 +1,7 @@
 #include "intents/understander.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdlib>
 
@@ -17,6 +18,14 @@ std::array<std::uint8_t, 26> letter_counts(std::string_view w) {
     if (c >= 'a' && c <= 'z') ++counts[static_cast<std::size_t>(c - 'a')];
   }
   return counts;
+}
+
+std::uint32_t letter_mask(std::string_view w) {
+  std::uint32_t mask = 0;
+  for (const char c : w) {
+    if (c >= 'a' && c <= 'z') mask |= 1U << static_cast<unsigned>(c - 'a');
+  }
+  return mask;
 }
 
 // Edits allowed for a word of this length: none below 4 letters, 1 up to 7, 2 beyond.
@@ -78,7 +87,7 @@ understander::understander(understander_parts parts)
   for (const auto& word : lex_.vocabulary) {
     if (word.size() > max_word + 2) continue;
     if (by_length_.size() <= word.size()) by_length_.resize(word.size() + 1);
-    by_length_[word.size()].push_back(candidate{word, letter_counts(word)});
+    by_length_[word.size()].push_back(candidate{word, letter_counts(word), letter_mask(word)});
   }
 }
 
@@ -91,6 +100,7 @@ std::string understander::correct(std::string_view word) const {
     return std::string{word};
   }
   const auto counts = letter_counts(word);
+  const auto mask = letter_mask(word);
   const candidate* best = nullptr;
   int best_distance = budget;
   int best_rank = 0;
@@ -98,6 +108,11 @@ std::string understander::correct(std::string_view word) const {
   const std::size_t hi = std::min(word.size() + static_cast<std::size_t>(budget) + 1, by_length_.size());
   for (std::size_t len = lo; len < hi; ++len) {
     for (const candidate& c : by_length_[len]) {
+      // Each edit brings in at most one letter the other word lacks: the cheapest bound.
+      if (std::popcount(c.present & ~mask) > best_distance ||
+          std::popcount(mask & ~c.present) > best_distance) {
+        continue;
+      }
       // Each edit changes the letter histogram by at most 2: a cheap bound before the DP.
       int l1 = 0;
       for (std::size_t k = 0; k < 26; ++k) l1 += std::abs(int{counts[k]} - int{c.letters[k]});

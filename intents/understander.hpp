@@ -117,6 +117,7 @@ class understander {
   struct candidate {
     std::string word;
     std::array<std::uint8_t, 26> letters{};
+    std::uint32_t present = 0;  // bit i: letter 'a' + i occurs
   };
   std::vector<std::vector<candidate>> by_length_;
 };

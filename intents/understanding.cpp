@@ -5,6 +5,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 
 #include "intents/understander.hpp"
 #include "intents/understanding.hpp"
@@ -112,11 +113,33 @@ std::optional<std::string> expand(const std::string& pattern,
   return out;
 }
 
+// Lower-case words of 4+ letters written literally in a pattern ("talk" in "(?:talk|speak)").
+// The typo corrector must never change them, or the pattern could not match its own word.
+void collect_words(const std::string& pattern, std::set<std::string>& out) {
+  std::string word;
+  for (std::size_t i = 0; i <= pattern.size(); ++i) {
+    const char c = i < pattern.size() ? pattern[i] : ' ';
+    if (c == '\\') {  // an escape (\b, \w, \d) is not part of a word
+      ++i;
+      if (word.size() >= 4) out.insert(word);
+      word.clear();
+      continue;
+    }
+    if (c >= 'a' && c <= 'z') {
+      word.push_back(c);
+      continue;
+    }
+    if (word.size() >= 4) out.insert(word);
+    word.clear();
+  }
+}
+
 struct json_compiler {
   const text_file& file;
   locator where;
   std::map<std::string, std::string> macros;
   int pattern_number = 0;
+  std::set<std::string> pattern_words;
 
   load_error error(int line, std::string message) const {
     return load_error{file.name, line, std::move(message)};
@@ -129,6 +152,7 @@ struct json_compiler {
     std::string problem;
     auto expanded = expand(source, macros, problem);
     if (!expanded) return error(line, label + ": " + problem);
+    collect_words(*expanded, pattern_words);
     re2::RE2 probe(*expanded, options);
     if (!probe.ok()) return error(line, label + ": " + re2_reason(probe.error(), *expanded));
     return *expanded;
@@ -330,6 +354,7 @@ std::variant<understander_parts, load_error> parse_intents(const text_file& file
   if (doc.contains("slots")) {
     if (auto err = parse_slots(c, doc.at("slots"), parts.slot_res)) return *err;
   }
+  parts.lex.known.insert(c.pattern_words.begin(), c.pattern_words.end());
   return parts;
 }
 
@@ -342,7 +367,9 @@ std::variant<understander_ptr, load_error> compile_understander(const text_file&
   auto parts = parse_intents(intents_json);
   if (auto* e = std::get_if<load_error>(&parts)) return *e;
   auto& built = std::get<understander_parts>(parts);
+  auto pattern_words = std::move(built.lex.known);  // collected from the patterns
   built.lex = std::move(std::get<lexicon>(lex));
+  built.lex.known.merge(pattern_words);
   return std::make_shared<const understander>(std::move(built));
 }
 
