@@ -146,6 +146,7 @@ std::variant<lexicon, load_error> parse_lexicon(const text_file& file) {
   int line_no = 0;
   std::string_view rest = file.content;
   bool any_technology = false;
+  std::vector<std::pair<std::string, int>> feature_refs;  // checked once every topic is known
   while (!rest.empty()) {
     ++line_no;
     const auto nl = rest.find('\n');
@@ -158,7 +159,7 @@ std::variant<lexicon, load_error> parse_lexicon(const text_file& file) {
     const auto head_end = std::min(colon, line.find_first_of(" \t"));
     const std::string directive{line.substr(0, head_end)};
     const auto kind = kind_of(directive);
-    const bool word_list = directive == "keep" || directive == "vocab";
+    const bool word_list = directive == "keep" || directive == "vocab" || directive == "feature";
     if (!kind && !word_list) {
       return b.error(line_no, "unknown directive \"" + directive + "\"");
     }
@@ -177,6 +178,10 @@ std::variant<lexicon, load_error> parse_lexicon(const text_file& file) {
         text::tokenize(text::fold(w), tokens);
         if (tokens.size() != 1 || tokens.front() != w) {
           return b.error(line_no, "\"" + w + "\" is not a single lower-case word");
+        }
+        if (directive == "feature") {
+          feature_refs.emplace_back(w, line_no);
+          continue;
         }
         if (directive == "keep") {
           b.lex.keep.insert(w);
@@ -200,6 +205,10 @@ std::variant<lexicon, load_error> parse_lexicon(const text_file& file) {
     if (auto err = b.add_terms(*kind, id, list, line_no)) return *err;
   }
   if (!any_technology) return b.error(0, "no \"tech\" line: at least one technology is needed");
+  for (const auto& [topic, line] : feature_refs) {
+    if (!b.topic_index.contains(topic)) return b.error(line, "feature \"" + topic + "\" is not a topic");
+    b.lex.features.insert(topic);
+  }
   // Longest phrase first, so "machine learning" wins over "machine".
   auto by_length = [](const phrase& x, const phrase& y) { return x.tokens.size() > y.tokens.size(); };
   for (auto& [first, list] : b.lex.rewrites) std::stable_sort(list.begin(), list.end(), by_length);

@@ -41,6 +41,7 @@ struct lexicon {
   std::unordered_map<std::string, std::vector<phrase>> rewrites;
   std::unordered_map<std::string, std::vector<phrase>> topic_phrases;
 
+  std::unordered_set<std::string> features;  // topic ids naming a feature or concept (npm, gil)
   std::unordered_set<std::string> keep;   // known words the typo corrector never changes
   std::vector<std::string> vocabulary;    // typo-correction targets (alpha words, >= 4 letters)
   std::unordered_set<std::string> known;  // keep + every word of every form: never corrected

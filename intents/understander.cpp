@@ -48,21 +48,28 @@ void add_unique(std::vector<std::string>& list, const std::string& value) {
   if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
 }
 
-// Finds topic phrases in `tokens` and records their ids in order. Positions marked in
-// `inside` continue a rewritten phrase: "learning" in "machine learning" is not a topic.
+// Finds topic phrases in `tokens` and records their ids in order. The longest phrase at a
+// position wins and covers its words ("video encoding" is CPU work, not "video" streaming);
+// every topic sharing that phrase counts ("data science": ml and data pipelines).
+// Positions marked in `inside` continue a rewritten phrase: "learning" in "machine learning".
 void tag_topics(const lexicon& lex, const std::vector<std::string>& tokens,
                 const std::vector<bool>& inside, std::vector<std::string>& topics) {
-  for (std::size_t i = 0; i < tokens.size(); ++i) {
-    if (i < inside.size() && inside[i]) continue;
-    const auto it = lex.topic_phrases.find(tokens[i]);
-    if (it == lex.topic_phrases.end()) continue;
-    for (const phrase& p : it->second) {
-      if (i + p.tokens.size() > tokens.size()) continue;
-      if (std::equal(p.tokens.begin(), p.tokens.end(),
-                     tokens.begin() + static_cast<std::ptrdiff_t>(i))) {
-        add_unique(topics, lex.topics[p.target]);
+  for (std::size_t i = 0; i < tokens.size();) {
+    const auto it = (i < inside.size() && inside[i]) ? lex.topic_phrases.end()
+                                                      : lex.topic_phrases.find(tokens[i]);
+    std::size_t longest = 0;
+    if (it != lex.topic_phrases.end()) {
+      for (const phrase& p : it->second) {  // longest first
+        if (p.tokens.size() < longest) break;
+        if (i + p.tokens.size() > tokens.size()) continue;
+        if (std::equal(p.tokens.begin(), p.tokens.end(),
+                       tokens.begin() + static_cast<std::ptrdiff_t>(i))) {
+          longest = p.tokens.size();
+          add_unique(topics, lex.topics[p.target]);
+        }
       }
     }
+    i += std::max<std::size_t>(longest, 1);
   }
 }
 
@@ -259,6 +266,8 @@ understanding understander::understand(std::string_view text) const {
 
   const slots& s = result.found;
   const bool any_slot = !s.technologies.empty() || !s.topics.empty() || !s.other_technologies.empty();
+  const auto features = static_cast<std::size_t>(std::count_if(
+      s.topics.begin(), s.topics.end(), [&](const auto& t) { return lex_.features.contains(t); }));
   for (const evidence_rule& r : evidence_) {
     bool holds = false;
     switch (r.when) {
@@ -274,6 +283,10 @@ understanding understander::understand(std::string_view text) const {
       case evidence_kind::person_name: holds = s.person_name.has_value(); break;
       case evidence_kind::date: holds = s.date_text.has_value(); break;
       case evidence_kind::no_slots: holds = !any_slot; break;
+      case evidence_kind::feature_topic: holds = features > 0; break;
+      case evidence_kind::only_feature_topics:
+        holds = features > 0 && features == s.topics.size();
+        break;
     }
     if (holds) score[r.intent] += r.add;
   }

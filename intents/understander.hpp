@@ -42,6 +42,8 @@ enum class evidence_kind {
   person_name,
   date,
   no_slots,  // no technology, topic, or other technology
+  feature_topic,        // a topic naming a feature or concept ("npm", "gil"): lexicon "feature"
+  only_feature_topics,  // topics found, and every one a feature
 };
 
 struct evidence_rule {

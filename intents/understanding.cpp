@@ -38,6 +38,8 @@ const std::map<std::string, evidence_kind, std::less<>>& evidence_names() {
       {"person_name", evidence_kind::person_name},
       {"date", evidence_kind::date},
       {"no_slots", evidence_kind::no_slots},
+      {"feature_topic", evidence_kind::feature_topic},
+      {"only_feature_topics", evidence_kind::only_feature_topics},
   };
   return names;
 }

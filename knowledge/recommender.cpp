@@ -112,14 +112,17 @@ recommendation knowledge_base::recommend(const std::vector<std::string>& topics,
     n.node = sides["node"].score;
     n.python = sides["python"].score;
     // The winner needs firm (unhedged) support and a clear lead; otherwise it depends.
+    // A broad need favours a side only when the other side says nothing good about it.
+    const bool broad = r.generic.contains(need);
     std::string winner;
-    std::string loser;
     for (const auto& tech : techs) {
       const side& s = sides[tech];
       if (s.score <= 0.0 || !s.firm) continue;
       bool clear = true;
       for (const auto& other : techs) {
-        if (other != tech && sides[other].score * r.decisive_ratio > s.score) clear = false;
+        if (other == tech) continue;
+        const side& o = sides[other];
+        if (o.score * r.decisive_ratio > s.score || (broad && !o.facts.empty())) clear = false;
       }
       if (clear) winner = tech;
     }
@@ -158,6 +161,10 @@ recommendation knowledge_base::recommend(const std::vector<std::string>& topics,
     for (const auto& t : techs) {
       if (!contains(order, t)) order.push_back(t);
     }
+    auto in_summary = [&](const fact& f) {
+      return std::any_of(r.summary_section.begin(), r.summary_section.end(),
+                         [&](const auto& re) { return re2::RE2::PartialMatch(f.section, *re); });
+    };
     for (const auto& tech : order) {
       const fact* broadest = nullptr;
       for (const fact& f : facts_) {
@@ -169,7 +176,11 @@ recommendation knowledge_base::recommend(const std::vector<std::string>& topics,
           return std::count_if(x.topics.begin(), x.topics.end(),
                                [&](const auto& t) { return !r.detail.contains(t); });
         };
-        if (broadest == nullptr || breadth(f) > breadth(*broadest)) broadest = &f;
+        // A concluding section's sentence first, then the one covering the most needs.
+        if (broadest == nullptr || (in_summary(f) && !in_summary(*broadest)) ||
+            (in_summary(f) == in_summary(*broadest) && breadth(f) > breadth(*broadest))) {
+          broadest = &f;
+        }
       }
       add_unique(out.sources, broadest);
     }
@@ -177,7 +188,9 @@ recommendation knowledge_base::recommend(const std::vector<std::string>& topics,
     return out;
   }
 
-  if (favours_node && favours_python) {
+  if (favours_node && favours_python && !any_specific) {
+    out.verdict = "depends";  // broad needs pulling both ways: a trade-off, not a hybrid
+  } else if (favours_node && favours_python) {
     out.verdict = "hybrid";
     for (const fact& f : facts_) {
       if (!f.hybrid) continue;

@@ -65,7 +65,8 @@ std::variant<std::unique_ptr<knowledge_base::rules>, load_error> parse_rules(con
       return error(line_no, "\"" + directive + "\" takes no argument before ':'");
     }
 
-    if (directive == "skip_line" || directive == "skip_section" || directive == "stop_at") {
+    if (directive == "skip_line" || directive == "skip_section" || directive == "stop_at" ||
+        directive == "summary_section") {
       re2::RE2::Options options;  // case-sensitive: "(?i)" in the pattern where case does not matter
       options.set_log_errors(false);
       auto re = std::make_unique<re2::RE2>(std::string{value}, options);
@@ -74,7 +75,8 @@ std::variant<std::unique_ptr<knowledge_base::rules>, load_error> parse_rules(con
       }
       auto& list = directive == "skip_line"      ? r->skip_line
                    : directive == "skip_section" ? r->skip_section
-                                                 : r->stop_at;
+                   : directive == "stop_at"      ? r->stop_at
+                                                 : r->summary_section;
       list.push_back(std::move(re));
       continue;
     }

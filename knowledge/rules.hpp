@@ -21,6 +21,7 @@ struct knowledge_base::rules {
   std::vector<std::unique_ptr<re2::RE2>> skip_line;     // dropped lines
   std::vector<std::unique_ptr<re2::RE2>> skip_section;  // dropped sections (by heading)
   std::vector<std::unique_ptr<re2::RE2>> stop_at;       // a heading that ends the content
+  std::vector<std::unique_ptr<re2::RE2>> summary_section;  // concluding sections' headings
   std::set<std::string> abbreviations;                  // "e.g." does not end a sentence
   std::set<std::string> contrast;                       // words that split claims
   phrase_list strength;
