@@ -225,11 +225,19 @@ std::vector<const fact*> knowledge_base::explain(const std::vector<std::string>&
                                                  const std::vector<std::string>& technologies,
                                                  std::size_t max_facts) const {
   std::vector<const fact*> out;
-  // The most specific topic asked: the one the fewest sentences speak of.
+  // The most specific topic asked: a detail topic (the GIL, npm) before a need, then the one
+  // the fewest sentences speak of.
   std::vector<const fact*> best;
+  bool best_detail = false;
   for (const auto& t : topics) {
     auto facts = about(t);
-    if (!facts.empty() && (best.empty() || facts.size() < best.size())) best = std::move(facts);
+    if (facts.empty()) continue;
+    const bool detail = rules_->detail.contains(t);
+    if (best.empty() || (detail && !best_detail) ||
+        (detail == best_detail && facts.size() < best.size())) {
+      best = std::move(facts);
+      best_detail = detail;
+    }
   }
   if (!best.empty()) {
     // Sentences centred on the topic (fewest topics) first, guide order otherwise.

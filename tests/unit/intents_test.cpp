@@ -232,6 +232,12 @@ TEST_CASE("matcher: every example in intents.json", "[intents]") {
   }
 }
 
+TEST_CASE("feature topics lean to explain, needs to compare", "[intents]") {
+  CHECK(ask("does node support typescript").intent == "explain");
+  CHECK(ask("can python do multithreading").intent == "explain");
+  CHECK(ask("can node do realtime chat").intent == "compare");
+}
+
 TEST_CASE("follow-up cues", "[intents]") {
   SECTION("why") { CHECK(ask("why?").follow_up == "why"); }
   SECTION("which") { CHECK(ask("so which one?").follow_up == "which"); }
@@ -261,6 +267,11 @@ TEST_CASE("slots", "[intents]") {
   SECTION("'machine learning' is ml, not the learning curve") {
     CHECK_FALSE(has(ask("machine learning").found.topics, "learning_curve"));
     CHECK(has(ask("easy to learn for a beginner").found.topics, "learning_curve"));
+  }
+  SECTION("the longest phrase wins: video encoding is CPU work, not streaming") {
+    const auto topics = ask("video encoding service").found.topics;
+    CHECK(has(topics, "cpu_bound"));
+    CHECK_FALSE(has(topics, "streaming"));
   }
   SECTION("technologies the guide does not cover") {
     CHECK(ask("golang or rust?").found.other_technologies == std::vector<std::string>{"go", "rust"});
@@ -367,6 +378,10 @@ TEST_CASE("lexicon load errors name file and line", "[intents]") {
   SECTION("an id declared as two kinds") {
     CHECK(error_of(compile_tiny(intents, "tech node: js\nother node: deno\n")) ==
           "lexicon.txt:2: \"node\" was declared before as another kind of term");
+  }
+  SECTION("a feature that is not a topic") {
+    CHECK(error_of(compile_tiny(intents, "tech node: js\ntopic chat: chat\nfeature: chat gil\n")) ==
+          "lexicon.txt:3: feature \"gil\" is not a topic");
   }
   SECTION("no technology at all") {
     CHECK(error_of(compile_tiny(intents, "topic chat: chat\n")) ==

@@ -192,11 +192,22 @@ TEST_CASE("recommender outcomes", "[knowledge]") {
     CHECK(rests_on(r, "For CPU-bound tasks"));
     CHECK(rests_on(r, "Node.js's single-threaded event loop"));
   }
-  SECTION("a general question -> depends, one strength of each side") {
+  SECTION("a general question -> depends, one strength of each side from the concluding section") {
     const auto r = recommend_for("node or python?");
     CHECK(r.verdict == "depends");
     CHECK(r.general);
-    CHECK(r.sources.size() == 2);
+    REQUIRE(r.sources.size() == 2);
+    CHECK(r.sources[0]->section == "Verdict");
+    CHECK(r.sources[1]->section == "Verdict");
+  }
+  SECTION("broad needs with support on both sides -> depends, never hybrid") {
+    CHECK(recommend_for("which has better packages").verdict == "depends");
+    CHECK(recommend_for("which is better for type safety").verdict == "depends");
+    CHECK(recommend_for("python vs node.js for backend").verdict == "depends");
+  }
+  SECTION("a specific need beats broad ones") {
+    CHECK(recommend_for("lots of concurrent connections, node or python").verdict == "node");
+    CHECK(recommend_for("high traffic web service that also runs heavy data pipelines").verdict == "hybrid");
   }
   SECTION("more needs on one side") {
     CHECK(recommend_for("serverless API gateway").verdict == "node");
