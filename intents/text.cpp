@@ -145,7 +145,8 @@ bool tokenize(std::string_view s, std::vector<std::string>& out) {
         // "what's" -> "what" "s" (the lexicon turns it into "what is"); "don't" -> "dont".
         if (s[i + 1] == 's' && (i + 2 >= n || !is_word_byte(s[i + 2]))) {
           out.push_back(std::move(word));
-          word = "s";
+          word.clear();  // (not `word = "s"`: GCC 12 warns falsely after the move)
+          word.push_back('s');
           i += 2;
           break;
         }
