@@ -99,6 +99,12 @@ class knowledge_base {
   // the id with spaces for underscores when it has no label.
   std::string label(std::string_view topic) const;
 
+  // How knowledge.txt classes a topic: a detail is for explain only ("npm"); a broad need
+  // counts only when nothing more specific is asked ("performance"). Answers use these to
+  // name what a sentence is mainly about.
+  bool is_detail(std::string_view topic) const;
+  bool is_broad(std::string_view topic) const;
+
   // The technologies compared, in the lexicon's order ("node", "python").
   const std::vector<std::string>& technologies() const { return technologies_; }
 

@@ -41,6 +41,14 @@ std::string knowledge_base::label(std::string_view topic) const {
   return out;
 }
 
+bool knowledge_base::is_detail(std::string_view topic) const {
+  return rules_->detail.contains(std::string{topic});
+}
+
+bool knowledge_base::is_broad(std::string_view topic) const {
+  return rules_->generic.contains(std::string{topic});
+}
+
 recommendation knowledge_base::recommend(const std::vector<std::string>& topics,
                                          const std::vector<std::string>& technologies,
                                          std::size_t max_sources) const {

@@ -221,6 +221,16 @@ TEST_CASE("recommender outcomes", "[knowledge]") {
   SECTION("both sides on a broad need -> depends") {
     CHECK(recommend_for("which is faster?").verdict == "depends");
   }
+  SECTION("team preferences never make a hybrid: the system's needs decide") {
+    CHECK(recommend_for("a beginner who also wants to write the frontend").verdict == "node");
+    CHECK(recommend_for("a prototype of a realtime chat").verdict == "node");
+    CHECK(recommend_for("a quick mvp with ai features").verdict == "python");
+    CHECK(recommend_for("which is easier to learn").verdict == "python");
+  }
+  SECTION("a typing feature of each side -> depends") {
+    CHECK(recommend_for("typescript vs python type hints").verdict == "depends");
+    CHECK(recommend_for("we love typescript, node or python for the api?").verdict == "node");
+  }
   SECTION("generic needs yield to specific ones") {
     const auto r = recommend_for("a fast backend for video streaming");
     CHECK(r.needs.size() == 1);
@@ -253,6 +263,12 @@ TEST_CASE("explain", "[knowledge]") {
   SECTION("labels") {
     CHECK(kb.label("cpu_bound") == "CPU-bound work");
     CHECK(kb.label("some_topic") == "some topic");
+  }
+  SECTION("topic classes from knowledge.txt") {
+    CHECK(kb.is_detail("npm"));
+    CHECK_FALSE(kb.is_detail("streaming"));
+    CHECK(kb.is_broad("performance"));
+    CHECK_FALSE(kb.is_broad("cpu_bound"));
   }
 }
 
