@@ -1,5 +1,551 @@
-// Placeholder for the embeddable chat widget (its own issue). Loading it must do no harm.
+/* Advisor chat widget. One file, one global, no dependencies, no build step.
+ *
+ *   <script src="https://advisor.example/widget.js" async></script>
+ *
+ * Options, as AdvisorChat.init({...}) or as data- attributes on that script tag:
+ *   server   (data-server)    Advisor's base URL; default: where this script came from
+ *   title    (data-title)     header text; default "Advisor"
+ *   accent   (data-accent)    any CSS colour; text on it turns dark if white would be unreadable
+ *   position (data-position)  "right" (default) or "left"
+ *   greeting (data-greeting)  opening message instead of the server's welcome text
+ *   open     (data-open)      start with the panel open
+ *   data-manual               skip auto-init; call AdvisorChat.init() yourself
+ * AdvisorChat.init() returns { open, close, send(text), destroy }; AdvisorChat.open() and
+ * AdvisorChat.close() act on the current one.
+ *
+ * The UI lives in an open shadow root (open so assistive tools, tests and the host page's
+ * developers can inspect it; a closed root hides nothing from scripts on the same page).
+ * Server and visitor text is only ever written with textContent: **bold** and [label](url)
+ * are turned into nodes by the tokenizer below, links only to https: or the server's origin.
+ */
 (function () {
   'use strict';
-  window.AdvisorChat = window.AdvisorChat || { init: function () {} };
+  if (window.AdvisorChat && window.AdvisorChat.version) return; // loaded twice
+
+  var script = document.currentScript;
+  var scriptOrigin = '';
+  try { scriptOrigin = new URL(script.src).origin; } catch (e) { /* inline or module */ }
+
+  var NS = 'http://www.w3.org/2000/svg';
+  var FIELDS = ['name', 'email', 'company', 'project', 'slot', 'consent'];
+  var LABELS = { name: 'your name', email: 'email', company: 'company', project: 'project',
+    slot: 'time slot', consent: 'consent' };
+  var ERRORS = {
+    rate_limited: 'You are sending messages faster than I can answer. Wait a moment, then try again.',
+    too_long: 'That message is too long: 2000 characters at most.',
+    internal: 'Something went wrong on our side. Please try again.'
+  };
+  var MAX = 2000;
+  var current = null;
+
+  var CSS = ':host{all:initial!important}' +
+    '*,::before,::after{box-sizing:border-box}[hidden]{display:none!important}' +
+    '.root{--accent:#1d4ed8;--on:#fff;--link:#1d4ed8;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1f2937;-webkit-font-smoothing:antialiased;text-align:left}' +
+    'button,textarea{font:inherit;color:inherit;margin:0;letter-spacing:normal}button{cursor:pointer}' +
+    ':focus-visible{outline:3px solid var(--link);outline-offset:2px}' +
+    '.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}' +
+    'svg{width:24px;height:24px;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round;stroke-linejoin:round}' +
+    '.launcher{position:fixed;bottom:20px;right:20px;z-index:2147483000;width:60px;height:60px;padding:0;border:0;border-radius:50%;background:var(--accent);color:var(--on);display:grid;place-items:center;box-shadow:0 6px 20px rgba(15,23,42,.3);transition:transform .15s}' +
+    '.launcher:hover{transform:scale(1.06)}.launcher svg{width:28px;height:28px}' +
+    '.launcher[aria-expanded=true] .i-chat,.launcher[aria-expanded=false] .i-down{display:none}' +
+    '.badge{position:absolute;top:-3px;right:-3px;min-width:22px;height:22px;padding:0 6px;border:2px solid #fff;border-radius:11px;background:#b91c1c;color:#fff;font-size:12px;font-weight:700;line-height:18px;text-align:center}' +
+    '.panel{position:fixed;bottom:92px;right:20px;z-index:2147483001;width:380px;max-width:calc(100vw - 40px);height:min(640px,calc(100vh - 112px));display:flex;flex-direction:column;background:#fff;border-radius:16px;overflow:hidden;box-shadow:0 12px 48px rgba(15,23,42,.25),0 0 0 1px rgba(15,23,42,.07);animation:pop .18s ease-out}' +
+    '.left .launcher,.left .panel{right:auto;left:20px}' +
+    '@keyframes pop{from{opacity:0;transform:translateY(10px)}}' +
+    'header{display:flex;align-items:center;gap:12px;padding:12px 10px 12px 16px;background:var(--accent);color:var(--on)}' +
+    '.av{flex:none;width:38px;height:38px;border-radius:50%;background:rgba(255,255,255,.2);display:grid;place-items:center;font-weight:700;font-size:17px}' +
+    '.ttl{flex:1;min-width:0}h2{margin:0;font-size:16px;font-weight:700;line-height:1.3;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}' +
+    '.status{display:flex;align-items:center;gap:6px;font-size:12.5px}' +
+    '.status::before{content:"";width:8px;height:8px;border-radius:50%;background:#4ade80;box-shadow:0 0 0 2px rgba(255,255,255,.6)}' +
+    '.root[data-state=wait] .status::before{background:#fbbf24}' +
+    '.x{flex:none;width:38px;height:38px;padding:0;border:0;border-radius:8px;background:transparent;display:grid;place-items:center}' +
+    '.x:hover{background:rgba(255,255,255,.18)}.x:focus-visible{outline-color:currentColor;outline-offset:-4px}' +
+    '.prog{padding:8px 16px 10px;border-bottom:1px solid #e5e7eb;background:#f8fafc;color:#374151;font-size:13px}' +
+    '.bar{height:4px;margin-top:6px;border-radius:2px;background:#e2e8f0;overflow:hidden}.bar i{display:block;height:100%;background:var(--accent);transition:width .3s}' +
+    '.log{flex:1;overflow-y:auto;overscroll-behavior:contain;padding:16px;display:flex;flex-direction:column;gap:10px}' +
+    '.log:focus-visible{outline-offset:-3px}' +
+    '.msg{display:flex;flex-direction:column;align-items:flex-start;max-width:86%}' +
+    '.me{align-self:flex-end;align-items:flex-end}' +
+    '.bubble{padding:10px 14px;border-radius:18px 18px 18px 6px;background:#f1f5f9;white-space:pre-wrap;overflow-wrap:anywhere}' +
+    '.me .bubble{background:var(--accent);color:var(--on);border-radius:18px 18px 6px 18px}' +
+    '.bubble a{color:var(--link)}strong{font-weight:700}' +
+    '.meta{margin-top:3px;color:#4b5563;font-size:12px}' +
+    '.meta button{padding:0 0 0 6px;border:0;background:none;color:var(--link);font-size:12px;text-decoration:underline}' +
+    '.src{margin-top:8px;padding-top:6px;border-top:1px solid #d9dee7;color:#4b5563;font-size:13px;white-space:normal}' +
+    '.src summary{display:flex;align-items:center;gap:7px;cursor:pointer;list-style:none;border-radius:4px}' +
+    '.src summary::-webkit-details-marker{display:none}' +
+    '.src summary::before{content:"";flex:none;width:6px;height:6px;border:solid currentColor;border-width:0 1.6px 1.6px 0;transform:rotate(-45deg);transition:transform .15s}' +
+    '.src[open] summary::before{transform:rotate(45deg)}' +
+    'blockquote{margin:6px 0 0;padding:1px 0 1px 10px;border-left:3px solid #cbd5e1;color:#374151;font-style:italic}' +
+    'cite{display:block;font-size:12px;font-style:normal;font-weight:700}' +
+    '.card{display:grid;gap:2px;min-width:230px;margin-top:8px;padding:12px 14px;border:1px solid #bbf7d0;border-radius:12px;background:#f0fdf4}' +
+    '.card strong{color:#166534}' +
+    '.cal{justify-self:start;margin-top:8px;padding:7px 14px;border-radius:8px;background:var(--accent);color:var(--on);font-size:14px;font-weight:600;text-decoration:none}' +
+    '.note{align-self:center;max-width:90%;margin:2px 0;color:#4b5563;font-size:12.5px;text-align:center}' +
+    '.warn{padding:6px 10px;border-radius:8px;background:#fff7ed;color:#9a3412}' +
+    '.typing{display:flex;gap:4px;align-self:flex-start;padding:13px 14px;border-radius:18px 18px 18px 6px;background:#f1f5f9}' +
+    '.typing i{width:7px;height:7px;border-radius:50%;background:#64748b;animation:dot 1.2s infinite}' +
+    '.typing i:nth-child(2){animation-delay:.15s}.typing i:nth-child(3){animation-delay:.3s}' +
+    '@keyframes dot{0%,60%,100%{opacity:.35;transform:none}30%{opacity:1;transform:translateY(-3px)}}' +
+    '.chips{display:flex;flex-wrap:wrap;gap:8px;padding:2px 16px 12px}' +
+    '.chip{padding:7px 13px;border:1px solid var(--link);border-radius:999px;background:#fff;color:var(--link);font-size:14px;line-height:1.25;text-align:left}' +
+    '.chip:hover{background:color-mix(in srgb,var(--link) 8%,#fff)}' +
+    'form{display:flex;align-items:flex-end;gap:8px;margin:0;padding:10px 12px calc(10px + env(safe-area-inset-bottom));border-top:1px solid #e5e7eb;background:#fff}' +
+    'textarea{flex:1;height:42px;max-height:120px;padding:10px 14px;border:1px solid #94a3b8;border-radius:21px;background:#fff;line-height:1.35;resize:none}' +
+    'textarea::placeholder{color:#6b7280;opacity:1}textarea:focus-visible{outline-offset:0}' +
+    '.send{flex:none;width:42px;height:42px;padding:0;border:0;border-radius:50%;background:var(--accent);color:var(--on);display:grid;place-items:center}' +
+    '.send svg{width:20px;height:20px}' +
+    '@media (max-width:479.98px){.panel,.left .panel{top:0;right:0;bottom:auto;left:0;width:100%;max-width:none;height:100vh;height:100dvh;border-radius:0;animation:none}}' +
+    '@media (prefers-reduced-motion:reduce){*,::before,::after{animation:none!important;transition:none!important}}';
+
+  // Small DOM helpers: attributes and text only, never markup.
+  function el(tag, attrs, kids) {
+    var node = document.createElement(tag);
+    for (var k in attrs || {}) {
+      if (k === 'text') node.textContent = attrs[k];
+      else node.setAttribute(k === 'cls' ? 'class' : k, attrs[k]);
+    }
+    (kids || []).forEach(function (kid) { if (kid) node.appendChild(kid); });
+    return node;
+  }
+  function icon(cls, d) {
+    var svg = document.createElementNS(NS, 'svg');
+    svg.setAttribute('viewBox', '0 0 24 24');
+    svg.setAttribute('aria-hidden', 'true');
+    svg.setAttribute('focusable', 'false');
+    svg.setAttribute('class', cls);
+    var path = document.createElementNS(NS, 'path');
+    path.setAttribute('d', d);
+    svg.appendChild(path);
+    return svg;
+  }
+  function str(v) { return typeof v === 'string' ? v : ''; }
+
+  // A link target we accept: https anywhere, or anything on the server's own origin.
+  function safeUrl(raw, base, origin) {
+    try {
+      var u = new URL(raw, base + '/');
+      if (u.protocol === 'https:' || (u.origin === origin && u.protocol === 'http:')) return u.href;
+    } catch (e) { /* not a URL: stays text */ }
+    return null;
+  }
+
+  // The tokenizer: **bold** and [label](url) become nodes; everything else is text.
+  function rich(parent, text, base, origin) {
+    var re = /\*\*([^*\n][^*]*?)\*\*|\[([^\]\n]+)\]\(([^()\s]+)\)/g;
+    var last = 0, m, url;
+    while ((m = re.exec(text))) {
+      if (m.index > last) parent.appendChild(document.createTextNode(text.slice(last, m.index)));
+      if (m[1] !== undefined) parent.appendChild(el('strong', { text: m[1] }));
+      else if ((url = safeUrl(m[3], base, origin))) {
+        parent.appendChild(el('a', { href: url, target: '_blank', rel: 'noopener noreferrer', text: m[2] }));
+      } else parent.appendChild(document.createTextNode(m[0]));
+      last = re.lastIndex;
+    }
+    if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  // WCAG relative luminance of a computed "rgb(r, g, b)" colour.
+  function luminance(rgb) {
+    var c = (rgb.match(/[\d.]+/g) || [0, 0, 0]).slice(0, 3).map(function (v) {
+      v = v / 255;
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+  }
+
+  function create(opts) {
+    var base = new URL(opts.server || scriptOrigin || location.href, location.href);
+    if (!/^https?:$/.test(base.protocol)) throw new Error('AdvisorChat: server must be http(s)');
+    var origin = base.origin;
+    base = (origin + base.pathname).replace(/\/+$/, '');
+    if (!opts.server) base = origin;
+    var title = str(opts.title) || 'Advisor';
+    var key = 'advisor-chat:' + base;
+
+    var st = { session: '', hist: [], sugg: [], form: null, open: false, unread: 0 };
+    try { Object.assign(st, JSON.parse(sessionStorage.getItem(key)) || {}); } catch (e) { /* none */ }
+    if (!Array.isArray(st.hist)) st.hist = [];
+    function persist() {
+      try { sessionStorage.setItem(key, JSON.stringify(st)); } catch (e) { /* private mode */ }
+    }
+
+    var ws = null, welcomed = false, everUp = false, attempt = 0, timer = 0, pinger = 0;
+    var dead = false, isOpen = false, seq = 0;
+    var queue = [];          // visitor messages not yet written to a socket
+    var sent = new Map();    // id -> message written, reply not yet received
+    var metas = new Map();   // id -> its status line
+
+    // ---- DOM -------------------------------------------------------------------------
+    var host = el('advisor-chat');
+    host.setAttribute('style', 'all:initial!important');
+    var shadow = host.attachShadow({ mode: 'open' });
+    var root = el('div', { cls: 'root' + (opts.position === 'left' ? ' left' : ''), 'data-state': 'wait' });
+    var badge = el('span', { cls: 'badge', 'aria-hidden': 'true', hidden: '' });
+    var launcher = el('button', { type: 'button', cls: 'launcher', 'aria-expanded': 'false',
+      'aria-controls': 'panel' }, [
+      icon('i-chat', 'M7 4h10a4 4 0 0 1 4 4v5a4 4 0 0 1-4 4h-5l-5 4v-4a4 4 0 0 1-4-4V8a4 4 0 0 1 4-4zM8 10.5h.01M12 10.5h.01M16 10.5h.01'),
+      icon('i-down', 'M6 9l6 6 6-6'), badge]);
+    var status = el('div', { cls: 'status', role: 'status', text: 'Connecting…' });
+    var closeBtn = el('button', { type: 'button', cls: 'x', 'aria-label': 'Close chat' },
+      [icon('', 'M6 6l12 12M18 6L6 18')]);
+    var progText = el('div');
+    var progBar = el('i');
+    var prog = el('div', { cls: 'prog', hidden: '' }, [progText,
+      el('div', { cls: 'bar', 'aria-hidden': 'true' }, [progBar])]);
+    var typing = el('div', { cls: 'typing', 'aria-hidden': 'true', hidden: '' },
+      [el('i'), el('i'), el('i')]);
+    var log = el('div', { cls: 'log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions',
+      'aria-label': 'Conversation', tabindex: '0' }, [typing]);
+    var chips = el('div', { cls: 'chips', role: 'group', 'aria-label': 'Suggested replies', hidden: '' });
+    var input = el('textarea', { rows: '1', maxlength: String(MAX), enterkeyhint: 'send',
+      'aria-label': 'Message', placeholder: 'Ask about Node.js or Python…' });
+    var form = el('form', {}, [input, el('button', { type: 'submit', cls: 'send', 'aria-label': 'Send' },
+      [icon('', 'M5 12h14M13 6l6 6-6 6')])]);
+    var panel = el('section', { cls: 'panel', id: 'panel', role: 'dialog', 'aria-modal': 'false',
+      'aria-labelledby': 'ttl', hidden: '' }, [
+      el('header', {}, [el('div', { cls: 'av', 'aria-hidden': 'true', text: title.charAt(0).toUpperCase() }),
+        el('div', { cls: 'ttl' }, [el('h2', { id: 'ttl', text: title }), status]), closeBtn]),
+      prog, log, chips, form]);
+    shadow.appendChild(el('style', { text: CSS }));
+    root.appendChild(launcher);
+    root.appendChild(panel);
+    shadow.appendChild(root);
+
+    // ---- rendering ---------------------------------------------------------------------
+    function scroll() { log.scrollTop = log.scrollHeight; }
+    function row(node) { log.insertBefore(node, typing); scroll(); }
+
+    function paintMeta(m) {
+      var meta = metas.get(m.id);
+      if (!meta) return;
+      meta.textContent = '';
+      var words = { q: 'Sending…', lost: 'Connection lost: this may not have been delivered.',
+        err: 'Not sent.' }[m.st];
+      meta.hidden = !words;
+      if (!words) return;
+      meta.appendChild(document.createTextNode(words));
+      if (m.st !== 'q') {
+        meta.appendChild(el('button', { type: 'button', 'data-again': m.text, 'aria-label': 'Send again: ' + m.text,
+          text: 'Send again' }));
+      }
+    }
+    function setSt(m, s) { m.st = s; paintMeta(m); }
+
+    function sources(list) {
+      var sections = [];
+      list.forEach(function (s) { if (sections.indexOf(s.section) < 0) sections.push(s.section); });
+      var d = el('details', { cls: 'src' }, [el('summary', { text: 'From the guide: ' + sections.join(', ') })]);
+      list.forEach(function (s) {
+        d.appendChild(el('blockquote', {}, [sections.length > 1 ? el('cite', { text: s.section }) : null,
+          document.createTextNode(s.text)]));
+      });
+      return d;
+    }
+
+    function card(bk) {
+      var ics = safeUrl(bk.ics, base, origin);
+      return el('div', { cls: 'card', role: 'group', 'aria-label': 'Booking confirmed' }, [
+        el('strong', { text: 'Consultation booked' }),
+        el('div', { text: 'Reference: ' + bk.ref }),
+        ics && new URL(ics).origin === origin
+          ? el('a', { cls: 'cal', href: ics, download: '', text: 'Add to calendar' }) : null]);
+    }
+
+    function render(m) {
+      if (m.k === 'note') return row(el('p', { cls: 'note' + (m.warn ? ' warn' : ''), text: m.text }));
+      var me = m.k === 'me';
+      var bubble = el('div', { cls: 'bubble' }, [el('span', { cls: 'sr', text: (me ? 'You' : title) + ': ' })]);
+      if (me) bubble.appendChild(document.createTextNode(m.text));
+      else rich(bubble, m.text, base, origin);
+      if (m.src && m.src.length) bubble.appendChild(sources(m.src));
+      var node = el('div', { cls: 'msg ' + (me ? 'me' : 'bot') }, [bubble, m.bk ? card(m.bk) : null]);
+      if (me) {
+        var meta = el('div', { cls: 'meta' });
+        node.appendChild(meta);
+        metas.set(m.id, meta);
+        paintMeta(m);
+      }
+      row(node);
+    }
+
+    function add(m) {
+      st.hist.push(m);
+      if (st.hist.length > 150) st.hist.splice(0, st.hist.length - 150);
+      render(m);
+    }
+    function note(text, warn) { add({ k: 'note', text: text, warn: !!warn }); persist(); }
+
+    function setSugg(list) {
+      st.sugg = Array.isArray(list) ? list.filter(function (s) { return typeof s === 'string' && s; }).slice(0, 8) : [];
+      chips.textContent = '';
+      st.sugg.forEach(function (s) { chips.appendChild(el('button', { type: 'button', cls: 'chip', text: s })); });
+      chips.hidden = !st.sugg.length;
+    }
+
+    function setForm(f) {
+      st.form = f && f.name === 'booking' && typeof f.field === 'string' ? { name: 'booking', field: f.field } : null;
+      prog.hidden = !st.form;
+      if (!st.form) return;
+      var i = FIELDS.indexOf(st.form.field);
+      progText.textContent = i >= 0 ? 'Booking: ' + (i + 1) + ' of ' + FIELDS.length + ' — ' + LABELS[st.form.field]
+        : st.form.field === 'confirm' ? 'Booking: check the details and confirm' : 'Booking';
+      progBar.style.width = (i >= 0 ? i : FIELDS.length) / FIELDS.length * 100 + '%';
+    }
+
+    function setStatus(state) {
+      root.setAttribute('data-state', state === 'online' ? 'online' : 'wait');
+      status.textContent = state === 'online' ? 'Online' : everUp ? 'Reconnecting…' : 'Connecting…';
+    }
+
+    function paintBadge() {
+      badge.hidden = !st.unread;
+      badge.textContent = st.unread > 9 ? '9+' : String(st.unread);
+      launcher.setAttribute('aria-label', 'Chat with ' + title + (st.unread ? ' (' + st.unread + ' unread)' : ''));
+    }
+
+    function paintTyping() { typing.hidden = !sent.size; scroll(); }
+
+    // ---- connection --------------------------------------------------------------------
+    function connect() {
+      clearTimeout(timer);
+      timer = 0;
+      if (dead || ws) return;
+      var sock;
+      try {
+        sock = new WebSocket(base.replace(/^http/, 'ws') + '/ws' +
+          (st.session ? '?session=' + encodeURIComponent(st.session) : ''));
+      } catch (e) { return retry(); }
+      ws = sock;
+      sock.onmessage = function (ev) { if (ws === sock) frame(ev.data); };
+      sock.onclose = function () { if (ws === sock) dropped(); };
+    }
+
+    function raw(obj) { if (ws && ws.readyState === 1) ws.send(JSON.stringify(obj)); }
+
+    // Nothing is ever resent on our own: a message the socket took may have been answered
+    // by a server that died before the reply got out. The visitor sees it and may resend.
+    function dropped() {
+      ws = null;
+      welcomed = false;
+      clearInterval(pinger);
+      sent.forEach(function (m) { setSt(m, 'lost'); });
+      sent.clear();
+      paintTyping();
+      setStatus('wait');
+      persist();
+      retry();
+    }
+
+    function retry() {
+      if (dead || timer) return;
+      var delay = Math.min(30000, 500 * Math.pow(2, Math.min(attempt++, 6)));
+      timer = setTimeout(connect, delay / 2 + Math.random() * delay / 2); // 0.25–0.5 s up to 15–30 s
+    }
+
+    function flush() {
+      while (welcomed && ws && ws.readyState === 1 && queue.length) {
+        var m = queue.shift();
+        ws.send(JSON.stringify({ type: 'message', text: m.text, id: m.id }));
+        sent.set(m.id, m);
+        setSt(m, 's');
+      }
+      paintTyping();
+      persist();
+    }
+
+    function frame(data) {
+      var m;
+      try { m = JSON.parse(data); } catch (e) { return; }
+      if (!m || typeof m !== 'object') return;
+      if (m.type === 'welcome') welcome(m);
+      else if (m.type === 'reply') reply(m);
+      else if (m.type === 'error') error(m);
+      // pong, and types a later protocol version adds: nothing to show
+    }
+
+    function welcome(m) {
+      var resumed = m.resumed === true && m.session === st.session;
+      var had = st.hist.length > 0;
+      st.session = str(m.session);
+      welcomed = everUp = true;
+      attempt = 0;
+      setStatus('online');
+      if (!resumed || !had) {
+        if (had) note('That conversation has expired, so we are starting a new one.');
+        add({ k: 'bot', text: str(opts.greeting) || str(m.text) });
+        setSugg(m.suggestions);
+        setForm(null);
+      }
+      clearInterval(pinger);
+      pinger = setInterval(function () { raw({ type: 'ping' }); }, 25000);
+      flush();
+    }
+
+    function reply(m) {
+      var mine = sent.get(m.reply_to);
+      if (mine) { sent.delete(m.reply_to); setSt(mine, 'ok'); }
+      var b = m.booking;
+      add({ k: 'bot', text: str(m.text),
+        src: (Array.isArray(m.sources) ? m.sources : []).filter(function (s) {
+          return s && typeof s.section === 'string' && typeof s.text === 'string';
+        }).map(function (s) { return { section: s.section, text: s.text }; }),
+        bk: b && typeof b.reference === 'string' ? { ref: b.reference, ics: str(b.ics_url) } : null });
+      setSugg(m.suggestions);
+      setForm(m.form);
+      if (!isOpen) { st.unread++; paintBadge(); }
+      paintTyping();
+      persist();
+    }
+
+    function error(m) {
+      var mine = sent.get(m.reply_to);
+      if (mine) { sent.delete(m.reply_to); setSt(mine, 'err'); }
+      note(ERRORS[m.code] || 'That message could not be sent.', true);
+      paintTyping();
+    }
+
+    function send(text) {
+      text = String(text == null ? '' : text).trim();
+      if (!text) return false;
+      if (Array.from(text).length > MAX) { note(ERRORS.too_long, true); return false; }
+      var m = { k: 'me', text: text, id: 'w' + Date.now().toString(36) + '-' + (++seq), st: 'q' };
+      add(m);
+      queue.push(m);
+      setSugg([]);
+      if (!ws && !timer) connect();
+      flush();
+      return true;
+    }
+
+    // ---- open, close, keyboard, phone --------------------------------------------------
+    var narrow = window.matchMedia('(max-width: 479.98px)');
+    var vv = window.visualViewport;
+    // On a phone the panel follows the visual viewport, so the input stays above the keyboard.
+    function fit() {
+      var on = isOpen && vv && narrow.matches;
+      panel.style.height = on ? vv.height + 'px' : '';
+      panel.style.top = on ? vv.offsetTop + 'px' : '';
+    }
+
+    function open(focus) {
+      if (dead) return;
+      isOpen = st.open = true;
+      st.unread = 0;
+      paintBadge();
+      panel.hidden = false;
+      launcher.setAttribute('aria-expanded', 'true');
+      fit();
+      scroll();
+      if (!ws && !timer) connect();
+      if (focus) input.focus();
+      persist();
+    }
+    function close(focus) {
+      isOpen = st.open = false;
+      panel.hidden = true;
+      launcher.setAttribute('aria-expanded', 'false');
+      fit();
+      if (focus) launcher.focus();
+      persist();
+    }
+
+    launcher.addEventListener('click', function () { if (isOpen) close(true); else open(true); });
+    closeBtn.addEventListener('click', function () { close(true); });
+    root.addEventListener('keydown', function (e) {
+      if (e.key === 'Escape' && isOpen) { e.preventDefault(); close(true); }
+    });
+    chips.addEventListener('click', function (e) {
+      var b = e.target.closest('.chip');
+      if (b && send(b.textContent)) input.focus();
+    });
+    log.addEventListener('click', function (e) {
+      var b = e.target.closest('[data-again]');
+      if (b && send(b.getAttribute('data-again'))) input.focus();
+    });
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      if (send(input.value)) { input.value = ''; grow(); }
+      input.focus();
+    });
+    function grow() {
+      input.style.height = '';
+      input.style.height = Math.min(input.scrollHeight + 2, 120) + 'px';
+    }
+    input.addEventListener('input', grow);
+    input.addEventListener('keydown', function (e) {
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); form.requestSubmit(); }
+    });
+    var onOnline = function () { if (timer) connect(); };
+    window.addEventListener('online', onOnline);
+    window.addEventListener('resize', fit);
+    if (vv) { vv.addEventListener('resize', fit); vv.addEventListener('scroll', fit); }
+
+    // ---- start: history first (before the live region is in the page, so it is not re-read)
+    st.hist.forEach(function (m) {
+      if (m.k === 'me' && m.st === 'q') queue.push(m);
+      else if (m.k === 'me' && m.st === 's') m.st = 'lost'; // the page went away before its reply
+      render(m);
+    });
+    setSugg(st.sugg);
+    setForm(st.form);
+    paintBadge();
+    (document.body || document.documentElement).appendChild(host);
+
+    // Accent: any CSS colour; white text on it only if that reaches 4.5:1, else near-black.
+    var probe = null;
+    if (opts.accent) {
+      probe = el('i', { hidden: '' });
+      probe.style.color = String(opts.accent);
+    }
+    if (probe && probe.style.color) { // an invalid colour leaves the default
+      root.appendChild(probe);
+      var L = luminance(getComputedStyle(probe).color);
+      root.removeChild(probe);
+      root.style.setProperty('--accent', probe.style.color);
+      root.style.setProperty('--on', 1.05 / (L + 0.05) >= 4.5 ? '#fff' : '#111827');
+      root.style.setProperty('--link', 1.05 / (L + 0.05) >= 4.5 ? probe.style.color : '#1d4ed8');
+    }
+
+    if (st.session || queue.length) connect();
+    if (opts.open || st.open) open(false);
+
+    return {
+      open: function () { open(true); },
+      close: function () { close(false); },
+      send: send,
+      destroy: function () {
+        dead = true;
+        clearTimeout(timer);
+        clearInterval(pinger);
+        if (ws) { var s = ws; ws = null; s.close(1000); }
+        window.removeEventListener('online', onOnline);
+        window.removeEventListener('resize', fit);
+        if (vv) { vv.removeEventListener('resize', fit); vv.removeEventListener('scroll', fit); }
+        host.remove();
+      }
+    };
+  }
+
+  function init(opts) {
+    if (current) current.destroy(); // the last init wins
+    current = create(opts || {});
+    return current;
+  }
+
+  window.AdvisorChat = {
+    version: '1',
+    init: init,
+    open: function () { if (current) current.open(); },
+    close: function () { if (current) current.close(); }
+  };
+
+  if (script && script.dataset && !('manual' in script.dataset)) {
+    var d = script.dataset, auto = {};
+    ['server', 'title', 'accent', 'position', 'greeting'].forEach(function (k) { if (d[k]) auto[k] = d[k]; });
+    if ('open' in d) auto.open = d.open !== 'false';
+    var go = function () { if (!current) init(auto); };
+    if (document.body) go();
+    else document.addEventListener('DOMContentLoaded', go);
+  }
 })();
