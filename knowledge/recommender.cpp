@@ -256,14 +256,29 @@ std::vector<const fact*> knowledge_base::explain(const std::vector<std::string>&
     }
     return out;
   }
-  // No topic: introduce each technology named with its first sentence about it alone.
+  // No topic: introduce each technology named with its first sentence about it alone, then
+  // say what it is good at: its firm strength covering the most needs ("what is node good at").
+  const auto alone = [](const fact& f, const std::string& tech) {
+    return f.technologies.size() == 1 && f.technologies.front() == tech;
+  };
   for (const auto& tech : technologies) {
     for (const fact& f : facts_) {
-      if (f.technologies == std::vector<std::string>{tech}) {
+      if (alone(f, tech)) {
         add_unique(out, &f);
         break;
       }
     }
+  }
+  const auto breadth = [&](const fact& f) {
+    return std::count_if(f.topics.begin(), f.topics.end(), [&](const auto& t) { return !rules_->detail.contains(t); });
+  };
+  for (const auto& tech : technologies) {
+    const fact* broadest = nullptr;
+    for (const fact& f : facts_) {
+      if (!alone(f, tech) || f.stance != polarity::strength || f.hedged) continue;
+      if (broadest == nullptr || breadth(f) > breadth(*broadest)) broadest = &f;
+    }
+    add_unique(out, broadest);
   }
   if (out.size() > max_facts) out.resize(max_facts);
   return out;

@@ -255,10 +255,19 @@ TEST_CASE("explain", "[knowledge]") {
     CHECK(kb.explain({"typing", "type_hints"}, {}).front()->text.rfind("The introduction of type hints", 0) == 0);
     CHECK(kb.explain({"event_loop"}, {}).size() == 2);
   }
-  SECTION("no topic: the technology's introduction") {
+  SECTION("no topic: the technology's introduction, then what it is good at") {
     const auto node = kb.explain({}, {"node"});
-    REQUIRE(node.size() == 1);
+    REQUIRE(node.size() == 2);
     CHECK(node.front()->text.rfind("Node.js is a JavaScript runtime", 0) == 0);
+    CHECK(node.back()->text.rfind("Node.js is ideal for I/O-intensive services", 0) == 0);
+    const auto python = kb.explain({}, {"python"});
+    REQUIRE(python.size() == 2);
+    CHECK(python.back()->section == "Use Case Fit");
+  }
+  SECTION("a hybrid setup is explained by the guide's hybrid sentence") {
+    const auto hybrid = kb.explain({"hybrid"}, {});
+    REQUIRE(hybrid.size() == 1);
+    CHECK(hybrid.front()->hybrid);
   }
   SECTION("labels") {
     CHECK(kb.label("cpu_bound") == "CPU-bound work");
