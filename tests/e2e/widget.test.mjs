@@ -1,0 +1,399 @@
+// Browser tests of the chat widget: Debian's chromium, driven by playwright-core, against the
+// real advisor binary on a free port. Everything waits on events (frames, selectors, process
+// output); the only timers are deadlines that turn a hang into a failure.
+//
+//   ADVISOR_BINARY      the advisor executable (required)
+//   ADVISOR_SOURCE_DIR  the source tree (web/ is served from it); default: ../.. from here
+//   ADVISOR_E2E_ARTIFACTS  where screenshots go; default: <source>/test-artifacts/e2e
+//   ADVISOR_E2E_UPDATE_DOCS=1  also copy the screenshots to docs/
+//   CHROMIUM            the browser; default /usr/bin/chromium
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { EventEmitter, once } from 'node:events';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const BINARY = process.env.ADVISOR_BINARY;
+const SOURCE = process.env.ADVISOR_SOURCE_DIR || path.resolve(here, '../..');
+const ARTIFACTS = process.env.ADVISOR_E2E_ARTIFACTS || path.join(SOURCE, 'test-artifacts', 'e2e');
+const TOKEN = randomBytes(16).toString('hex');
+const WAIT = 20_000; // deadline for any one expected event
+
+let dir, db, server, browser;
+
+// ---- the server --------------------------------------------------------------------------
+async function startServer(port = 0) {
+  const child = spawn(BINARY, ['--address', '127.0.0.1', '--port', String(port), '--db', db,
+    '--web-root', path.join(SOURCE, 'web'), '--log-level', 'warn'], {
+    env: { ...process.env, ADVISOR_ADMIN_TOKEN: TOKEN },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  child.stderr.on('data', (d) => { log = (log + d).slice(-4000); });
+  const exited = once(child, 'exit');
+  let out = '';
+  const line = await new Promise((resolve, reject) => {
+    const deadline = setTimeout(() => reject(new Error('no "listening on" within 15 s')), 15_000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening on (\S+):(\d+)/.exec(out);
+      if (m) { clearTimeout(deadline); resolve(m); }
+    });
+    exited.then(([code]) => { clearTimeout(deadline); reject(new Error(`advisor exited (${code}): ${log}`)); });
+  });
+  const bound = Number(line[2]);
+  return { child, exited, port: bound, origin: `http://127.0.0.1:${bound}`, log: () => log };
+}
+
+async function stopServer(s) {
+  if (s.child.exitCode !== null) return;
+  s.child.kill('SIGTERM');
+  const kill = setTimeout(() => s.child.kill('SIGKILL'), 10_000);
+  await s.exited;
+  clearTimeout(kill);
+}
+
+// ---- the browser -------------------------------------------------------------------------
+// A page with the demo site, its WebSocket frames as an awaitable list, dialogs and errors.
+async function openDemo(contextOptions = { viewport: { width: 1280, height: 800 } }) {
+  const context = await browser.newContext(contextOptions);
+  const page = await context.newPage();
+  page.setDefaultTimeout(WAIT);
+  const chat = { context, page, frames: [], sent: [], sockets: [], seen: 0, events: new EventEmitter(),
+    dialogs: [], errors: [] };
+  page.on('dialog', (d) => { chat.dialogs.push(d.message()); d.dismiss().catch(() => {}); });
+  page.on('pageerror', (e) => chat.errors.push(String(e)));
+  page.on('websocket', (ws) => {
+    chat.sockets.push(ws);
+    chat.events.emit('socket', ws);
+    ws.on('framereceived', (f) => {
+      try { chat.frames.push(JSON.parse(f.payload)); } catch { return; }
+      chat.events.emit('frame');
+    });
+    ws.on('framesent', (f) => { try { chat.sent.push(JSON.parse(f.payload)); } catch { /* none */ } });
+  });
+  await page.goto(server.origin + '/');
+  return chat;
+}
+
+// The next received frame (after the ones already consumed) that matches `pred`.
+async function nextFrame(chat, pred, what) {
+  const deadline = Date.now() + WAIT;
+  for (let i = chat.seen; ; i++) {
+    while (i >= chat.frames.length) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no ${what} frame; got ${JSON.stringify(chat.frames.slice(chat.seen))}`);
+      await once(chat.events, 'frame', { signal: AbortSignal.timeout(left) }).catch(() => {});
+    }
+    if (pred(chat.frames[i])) { chat.seen = i + 1; return chat.frames[i]; }
+  }
+}
+const isReply = (f) => f.type === 'reply';
+
+const ui = (chat) => ({
+  launcher: chat.page.getByRole('button', { name: /^Chat with Advisor/ }),
+  panel: chat.page.getByRole('dialog', { name: 'Advisor' }),
+  input: chat.page.getByRole('textbox', { name: 'Message' }),
+  log: chat.page.getByRole('log', { name: 'Conversation' }),
+  bots: chat.page.locator('.msg.bot'),
+  mine: chat.page.locator('.msg.me'),
+  chips: chat.page.getByRole('group', { name: 'Suggested replies' }).getByRole('button'),
+  status: chat.page.locator('.status'),
+});
+
+async function openWidget(chat) {
+  const w = ui(chat);
+  await w.launcher.click();
+  await w.panel.waitFor({ state: 'visible' });
+  const welcome = await nextFrame(chat, (f) => f.type === 'welcome', 'welcome');
+  await w.bots.first().waitFor();
+  return welcome;
+}
+
+// Types a message, sends it with Enter, waits for its reply frame and its bubble.
+async function ask(chat, text) {
+  const w = ui(chat);
+  const before = await w.bots.count();
+  await w.input.fill(text);
+  await w.input.press('Enter');
+  const reply = await nextFrame(chat, isReply, `reply to "${text}"`);
+  await w.bots.nth(before).waitFor();
+  return reply;
+}
+
+async function shadowEval(page, fn, arg) {
+  return page.evaluate(([src, a]) => {
+    const root = document.querySelector('advisor-chat').shadowRoot;
+    return new Function('root', 'arg', `return (${src})(root, arg);`)(root, a);
+  }, [fn.toString(), arg]);
+}
+
+async function screenshot(chat, name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, name);
+  await chat.page.screenshot({ path: file });
+  if (process.env.ADVISOR_E2E_UPDATE_DOCS === '1') copyFileSync(file, path.join(SOURCE, 'docs', name));
+}
+
+function sessionKey(chat) {
+  return chat.page.evaluate((origin) => JSON.parse(sessionStorage.getItem('advisor-chat:' + origin)).session,
+    server.origin);
+}
+
+// ---- setup -------------------------------------------------------------------------------
+before(async () => {
+  assert.ok(BINARY, 'ADVISOR_BINARY must name the advisor executable');
+  dir = mkdtempSync(path.join(tmpdir(), 'advisor-e2e-'));
+  db = path.join(dir, 'advisor.db');
+  server = await startServer();
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  if (server) await stopServer(server);
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+// ---- tests -------------------------------------------------------------------------------
+test('streaming question: a Node.js recommendation with its source from the guide', async () => {
+  const chat = await openDemo();
+  const w = ui(chat);
+  await openWidget(chat);
+  const reply = await ask(chat, 'which is better for streaming?');
+  assert.equal(reply.recommendation, 'node');
+  assert.ok(reply.sources.length > 0, 'the reply cites the guide');
+
+  const answer = w.bots.last();
+  assert.match(await answer.locator('.bubble').innerText(), /Node\.js/);
+  const summary = answer.locator('summary');
+  assert.equal(await summary.innerText(), 'From the guide: ' + [...new Set(reply.sources.map((s) => s.section))].join(', '));
+  const quote = answer.locator('blockquote').first();
+  assert.equal(await quote.isVisible(), false, 'the quotes start folded');
+  await summary.click();
+  await quote.waitFor({ state: 'visible' });
+  assert.ok((await quote.innerText()).includes(reply.sources[0].text), 'the quoted sentence is shown');
+
+  // The page's loud CSS (uppercase italic dashed buttons, serif text) does not reach inside.
+  const chipStyle = await w.chips.first().evaluate((b) => {
+    const s = getComputedStyle(b);
+    return [s.textTransform, s.fontStyle, s.borderStyle, s.fontFamily].join('|');
+  });
+  assert.match(chipStyle, /^none\|normal\|solid\|(?!Georgia)/);
+  assert.deepEqual(chat.errors, []);
+  await screenshot(chat, 'widget-desktop.png');
+  await chat.context.close();
+});
+
+test('a suggestion button sends its text and gets a reply', async () => {
+  const chat = await openDemo();
+  const w = ui(chat);
+  const welcome = await openWidget(chat);
+  const label = welcome.suggestions.find((s) => !/book/i.test(s));
+  assert.ok(label, 'the welcome offers a non-booking suggestion');
+  await w.chips.filter({ hasText: label }).click();
+  const reply = await nextFrame(chat, isReply, 'reply to a suggestion');
+  const sent = chat.sent.filter((f) => f.type === 'message');
+  assert.equal(sent.length, 1);
+  assert.equal(sent[0].text, label);
+  assert.equal(reply.reply_to, sent[0].id);
+  await w.bots.nth(1).waitFor();
+  assert.equal(await w.mine.first().locator('.bubble').textContent(), 'You: ' + label);
+  // The chips now are the reply's own.
+  await w.chips.first().waitFor();
+  assert.deepEqual(await w.chips.allInnerTexts(), reply.suggestions);
+  await chat.context.close();
+});
+
+test('a booking through the form is stored and listed by GET /api/leads', async () => {
+  const chat = await openDemo();
+  const w = ui(chat);
+  await openWidget(chat);
+  await ask(chat, 'which is better for streaming?');
+  let reply = await ask(chat, 'Book a free consultation');
+  const email = `ada.${Date.now()}@example.com`;
+  const transcript = [];
+  for (let step = 0; step < 14 && !reply.booking; step++) {
+    const field = reply.form?.field;
+    transcript.push(`${field}: ${reply.text}`);
+    assert.ok(field, `the booking form is open (step ${step}): ${transcript.join('\n')}`);
+    const index = ['name', 'email', 'company', 'project', 'slot', 'consent'].indexOf(field);
+    if (index >= 0) {
+      await chat.page.locator('.prog', { hasText: `Booking: ${index + 1} of 6` }).waitFor();
+    }
+    if (field === 'slot') {
+      const slot = reply.suggestions.find((s) => !/cancel/i.test(s));
+      assert.ok(slot, 'slots are offered as suggestions');
+      const before = await w.bots.count();
+      await w.chips.filter({ hasText: slot }).click();
+      reply = await nextFrame(chat, isReply, 'reply to the slot');
+      await w.bots.nth(before).waitFor();
+      continue;
+    }
+    const answer = {
+      name: 'Ada Lovelace',
+      email,
+      company: 'skip',
+      project: /is that right|correct\?/i.test(reply.text) ? 'yes' : 'A live streaming API for sports scores',
+      consent: 'yes',
+      confirm: 'yes',
+    }[field];
+    assert.ok(answer, `a field the test knows: ${field}`);
+    reply = await ask(chat, answer);
+  }
+  assert.ok(reply.booking?.reference, `the booking is confirmed:\n${transcript.join('\n')}\n${reply.text}`);
+  const ref = reply.booking.reference;
+
+  const card = chat.page.getByRole('group', { name: 'Booking confirmed' });
+  await card.waitFor();
+  assert.match(await card.innerText(), new RegExp(`Reference: ${ref}`));
+  const link = card.getByRole('link', { name: 'Add to calendar' });
+  const href = await link.evaluate((a) => a.href);
+  assert.equal(new URL(href).origin, server.origin, 'the calendar link is same-origin');
+  assert.equal(await link.getAttribute('download'), '');
+  const ics = await fetch(href);
+  assert.equal(ics.status, 200);
+  assert.match(await ics.text(), /BEGIN:VCALENDAR/);
+  assert.equal(await chat.page.locator('.prog').isVisible(), false, 'the progress line is gone');
+
+  // From Node, with and without the admin token.
+  assert.equal((await fetch(server.origin + '/api/leads')).status, 401);
+  const res = await fetch(server.origin + '/api/leads', { headers: { Authorization: `Bearer ${TOKEN}` } });
+  assert.equal(res.status, 200);
+  const { leads } = await res.json();
+  const lead = leads.find((l) => l.reference === ref);
+  assert.ok(lead, `lead ${ref} is listed`);
+  assert.equal(lead.email, email);
+  assert.equal(lead.name, 'Ada Lovelace');
+  await chat.context.close();
+});
+
+test('server restart: the widget shows reconnecting, resumes the same session and goes on', async () => {
+  const chat = await openDemo();
+  const w = ui(chat);
+  const first = await openWidget(chat);
+  await ask(chat, 'Node or Python for machine learning?');
+  const token = await sessionKey(chat);
+  assert.equal(token, first.session);
+  const bubbles = await w.bots.count();
+
+  const port = server.port;
+  await stopServer(server);
+  await chat.page.locator('.status', { hasText: 'Reconnecting…' }).waitFor();
+  assert.equal(await chat.page.locator('.root').getAttribute('data-state'), 'wait');
+
+  server = await startServer(port);
+  const welcome = await nextFrame(chat, (f) => f.type === 'welcome', 'welcome after restart');
+  assert.equal(welcome.resumed, true);
+  assert.equal(welcome.session, token);
+  await chat.page.locator('.status', { hasText: 'Online' }).waitFor();
+  assert.equal(await w.bots.count(), bubbles, 'the history is not shown twice');
+
+  const reply = await ask(chat, 'and which is better for streaming?');
+  assert.ok(reply.text.length > 0);
+  assert.equal(await sessionKey(chat), token, 'same session token');
+  // Every attempt after the first (failed ones while the server was down included) resumes.
+  assert.ok(chat.sockets.length >= 2);
+  for (const ws of chat.sockets.slice(1)) {
+    assert.equal(new URL(ws.url()).searchParams.get('session'), token, 'reconnects with the token');
+  }
+  await chat.context.close();
+});
+
+test('a name with markup is shown as text and runs nothing', async () => {
+  const chat = await openDemo();
+  const w = ui(chat);
+  await openWidget(chat);
+  // What a bubble shows, without the screen-reader prefix and the sources line.
+  const shown = (loc) => loc.evaluate((b) => [...b.childNodes].filter((n) => !n.matches?.('.sr, details'))
+    .map((n) => n.textContent).join(''));
+
+  // Each name is echoed by the server ("Nice to meet you, <name>."): both copies stay text.
+  for (const name of ['<img src=x onerror=alert(1)>', '[x](javascript:alert`2`)']) {
+    let reply = await ask(chat, 'Book a free consultation');
+    assert.equal(reply.form?.field, 'name');
+    reply = await ask(chat, name);
+    assert.equal(await shown(w.mine.last().locator('.bubble')), name);
+    assert.ok(reply.text.includes(name), `the server echoes the name: ${reply.text}`);
+    assert.equal(await shown(w.bots.last().locator('.bubble')), reply.text, 'the echo is shown verbatim');
+    await ask(chat, 'cancel');
+  }
+  const found = await shadowEval(chat.page, (root) => ({
+    img: root.querySelectorAll('img').length + document.querySelectorAll('img').length,
+    links: [...root.querySelectorAll('a')].map((a) => a.href),
+  }));
+  assert.equal(found.img, 0, 'no <img> anywhere');
+  assert.deepEqual(found.links, [], 'no link made from the name');
+  assert.deepEqual(chat.dialogs, [], 'no dialog opened');
+  assert.deepEqual(chat.errors, []);
+  await chat.context.close();
+});
+
+test('keyboard only: Tab to the launcher, Enter, type, Enter, Escape', async () => {
+  const chat = await openDemo();
+  const w = ui(chat);
+  const { page } = chat;
+  const focused = () => page.evaluate(() => {
+    const host = document.activeElement;
+    if (!host || host.localName !== 'advisor-chat') return host ? host.localName : null;
+    const el = host.shadowRoot.activeElement;
+    return el && (el.className || el.localName);
+  });
+  let at = null;
+  for (let i = 0; i < 30 && at !== 'launcher'; i++) {
+    await page.keyboard.press('Tab');
+    at = await focused();
+  }
+  assert.equal(at, 'launcher', 'Tab reaches the launcher');
+  const ring = await w.launcher.evaluate((b) => getComputedStyle(b).outlineStyle);
+  assert.equal(ring, 'solid', 'visible focus');
+
+  await page.keyboard.press('Enter');
+  await w.panel.waitFor({ state: 'visible' });
+  assert.equal(await focused(), 'textarea', 'focus moves to the input');
+  await nextFrame(chat, (f) => f.type === 'welcome', 'welcome');
+  await w.bots.first().waitFor();
+
+  await page.keyboard.type('Which is better for a REST API?');
+  await page.keyboard.press('Enter');
+  await nextFrame(chat, isReply, 'reply');
+  await w.bots.nth(1).waitFor();
+  assert.equal(await w.input.inputValue(), '', 'the input is cleared');
+
+  // The suggestions are in the tab order, just before the input.
+  await w.chips.first().waitFor();
+  await page.keyboard.press('Shift+Tab');
+  assert.equal(await focused(), 'chip');
+
+  await page.keyboard.press('Escape');
+  await w.panel.waitFor({ state: 'hidden' });
+  assert.equal(await focused(), 'launcher', 'focus is back on the launcher');
+  assert.equal(await w.launcher.getAttribute('aria-expanded'), 'false');
+  await chat.context.close();
+});
+
+test('phone: at 390x844 the panel fills the viewport', async () => {
+  const chat = await openDemo({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true,
+    hasTouch: true });
+  const w = ui(chat);
+  await openWidget(chat);
+  const box = await w.panel.boundingBox();
+  assert.deepEqual([box.x, box.y, box.width, box.height].map(Math.round), [0, 0, 390, 844]);
+  await ask(chat, 'Node or Python for a machine learning API?');
+  const input = await w.input.boundingBox();
+  assert.ok(input.y + input.height <= 844, 'the input is on screen');
+  assert.ok(input.y > 844 - 120, 'the input sits at the bottom');
+  await screenshot(chat, 'widget-phone.png');
+  await chat.context.close();
+});
