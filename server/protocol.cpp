@@ -106,13 +106,17 @@ std::variant<client_frame, frame_error> parse_client_frame(std::string_view fram
   auto parsed = parse_object(frame);
   if (auto* error = std::get_if<frame_error>(&parsed)) return std::move(*error);
   const auto& object = std::get<json>(parsed);
+  // The id first: every later error can then point back at the frame.
+  auto id = read_id(object, rules);
+  if (auto* error = std::get_if<frame_error>(&id)) return std::move(*error);
+  const auto& reply_to = std::get<std::optional<std::string>>(id);
 
   if (!object.contains("type")) {
-    return make_error(error_code::bad_message, "the frame needs a \"type\" string");
+    return make_error(error_code::bad_message, "the frame needs a \"type\" string", reply_to);
   }
   const auto& type_value = object.at("type");
   if (!type_value.is_string()) {
-    return make_error(error_code::bad_message, "\"type\" must be a string");
+    return make_error(error_code::bad_message, "\"type\" must be a string", reply_to);
   }
   const auto& type = type_value.get_ref<const std::string&>();
   if (type == "message") {
@@ -122,7 +126,8 @@ std::variant<client_frame, frame_error> parse_client_frame(std::string_view fram
   }
   if (type == "reset") return client_frame{reset_frame{}};
   if (type == "ping") return client_frame{ping_frame{}};
-  return make_error(error_code::bad_message, "unknown \"type\"; expected message, reset or ping");
+  return make_error(error_code::bad_message, "unknown \"type\"; expected message, reset or ping",
+                    reply_to);
 }
 
 std::variant<chat_request, frame_error> parse_chat_request(std::string_view body,
@@ -161,7 +166,10 @@ std::string reply_json(const dialogue::reply& reply, const std::optional<std::st
   }
   ordered booking = nullptr;
   if (reply.booking) {
-    booking = {{"reference", reply.booking->reference}, {"status", reply.booking->status}};
+    booking = {{"reference", reply.booking->reference},
+               {"status", reply.booking->status},
+               // Same-origin link to the slot's calendar file (server/http_handler.cpp).
+               {"ics_url", "/api/bookings/" + reply.booking->reference + ".ics"}};
   }
   ordered out{{"type", "reply"},
            {"reply_to", optional_string(reply_to)},

@@ -8,7 +8,7 @@ namespace advisor::server {
 namespace net = boost::asio;
 
 websocket_session::websocket_session(beast::tcp_stream&& stream, server_context& ctx)
-    : ws_{std::move(stream)},
+    : ws_{drained_tcp_stream{std::move(stream)}},
       ctx_{ctx},
       bucket_{ctx.settings.limit.rate_per_second, ctx.settings.limit.rate_burst,
               token_bucket::clock::now()} {}
@@ -56,7 +56,9 @@ void websocket_session::on_accept(beast::error_code ec) {
 }
 
 void websocket_session::do_read() {
-  if (reading_ || closing_) return;
+  // One message at a time: the next is read once this one's answer is queued, which keeps
+  // replies in order even when an answer waits for storage.
+  if (reading_ || closing_ || awaiting_) return;
   // Back-pressure: a client that does not read its replies stops being read.
   if (queue_.size() >= ctx_.settings.limit.max_write_queue) return;
   reading_ = true;
@@ -80,15 +82,30 @@ void websocket_session::on_read(beast::error_code ec, std::size_t) {
     if (warned_) return close(websocket::close_code::policy_error);  // 1008
     warned_ = true;
     send(ctx_.chat.rate_limited(frame));
-  } else {
-    warned_ = false;
-    send(ctx_.chat.handle_frame(*session_, frame));
+    return do_read();
+  }
+  warned_ = false;
+  awaiting_ = true;
+  ctx_.chat.handle_frame(session_, frame, [self = shared_from_this()](std::string answer) {
+    // Called at once or from the storage thread: back onto this connection's strand.
+    net::post(self->ws_.get_executor(),
+              [self, answer = std::move(answer)]() mutable { self->on_answer(std::move(answer)); });
+  });
+}
+
+void websocket_session::on_answer(std::string frame) {
+  awaiting_ = false;
+  send(std::move(frame));
+  if (closing_ && queue_.empty() && close_after_writes_) {
+    const auto code = *close_after_writes_;
+    close_after_writes_.reset();
+    return close(code);
   }
   do_read();
 }
 
 void websocket_session::send(std::string frame) {
-  if (closing_) return;
+  if (close_sent_) return;
   queue_.push_back(std::move(frame));
   if (queue_.size() == 1) do_write();
 }
@@ -104,7 +121,7 @@ void websocket_session::on_write(beast::error_code ec, std::size_t) {
   if (ec) return fail(ec, "write");
   queue_.pop_front();
   if (!queue_.empty()) return do_write();
-  if (close_after_writes_) {
+  if (close_after_writes_ && !awaiting_) {
     const auto code = *close_after_writes_;
     close_after_writes_.reset();
     return close(code);
@@ -114,11 +131,14 @@ void websocket_session::on_write(beast::error_code ec, std::size_t) {
 
 void websocket_session::close(websocket::close_code code) {
   closing_ = true;
-  if (!queue_.empty()) {
-    // Replies already queued go out first; the close follows the last of them.
+  if (close_sent_) return;
+  if (!queue_.empty() || awaiting_) {
+    // The answer being prepared and the replies already queued go out first; the close
+    // follows the last of them.
     close_after_writes_ = code;
     return;
   }
+  close_sent_ = true;
   ctx_.counters.close(static_cast<unsigned short>(code));
   ws_.async_close(code, beast::bind_front_handler(&websocket_session::on_close, shared_from_this()));
 }
@@ -129,7 +149,6 @@ void websocket_session::on_close(beast::error_code ec) {
 
 void websocket_session::stop() {
   net::post(ws_.get_executor(), [self = shared_from_this()] {
-    if (self->closing_) return;
     self->close(websocket::close_code::going_away);  // 1001
   });
 }

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "server/connection_registry.hpp"
+#include "server/drained_stream.hpp"
 #include "server/http_handler.hpp"
 #include "server/rate_limiter.hpp"
 #include "server/server_context.hpp"
@@ -37,13 +38,14 @@ class websocket_session : public connection,
   void do_read();
   void on_read(beast::error_code ec, std::size_t bytes);
   void send(std::string frame);
+  void on_answer(std::string frame);
   void do_write();
   void on_write(beast::error_code ec, std::size_t bytes);
   void close(websocket::close_code code);
   void on_close(beast::error_code ec);
   void fail(beast::error_code ec, const char* what);
 
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<drained_tcp_stream> ws_;
   server_context& ctx_;
   beast::flat_buffer buffer_;
   std::deque<std::string> queue_;  // front is the write in flight
@@ -51,7 +53,9 @@ class websocket_session : public connection,
   token_bucket bucket_;
   bool warned_ = false;         // a rate_limited error was sent; the next excess closes
   bool reading_ = false;        // a read is in flight
-  bool closing_ = false;        // no more reads or frames; close once the queue drains
+  bool awaiting_ = false;       // an answer is being prepared (maybe on the storage thread)
+  bool closing_ = false;        // no more reads; close once the answer and the queue are out
+  bool close_sent_ = false;     // async_close issued: nothing more is written
   std::optional<websocket::close_code> close_after_writes_;
   bool registered_ = false;
 };

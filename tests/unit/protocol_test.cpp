@@ -96,6 +96,15 @@ TEST_CASE("bad_message: JSON that breaks the message rules", "[protocol]") {
     CHECK(error.code == error_code::bad_message);
     CHECK(error.message == "\"type\" must be a string");
   }
+  SECTION("a valid id is echoed whatever else is wrong") {
+    for (const auto* frame : {R"({"text":"hi","id":"n1"})", R"({"type":5,"id":"n1"})",
+                              R"({"type":"shout","id":"n1"})"}) {
+      CAPTURE(frame);
+      const auto error = error_of(frame);
+      CHECK(error.code == error_code::bad_message);
+      CHECK(error.reply_to == std::optional<std::string>{"n1"});
+    }
+  }
   SECTION("unknown type, not echoed back") {
     const auto error = error_of(R"({"type":"<script>"})");
     CHECK(error.code == error_code::bad_message);
