@@ -1,12 +1,42 @@
 #include "server/chat_service.hpp"
 
+#include <boost/asio/post.hpp>
+#include <spdlog/logger.h>
+
 #include <exception>
+
+#include "handoff/lead_store.hpp"
 
 namespace advisor::server {
 
+namespace net = boost::asio;
+
+struct chat_service::answered {
+  bool ok = true;  // false: `frame` is an `internal` error
+  std::string frame;
+};
+
+namespace {
+
+dialogue::turn_context context_now(const dialogue::slot_calendar& calendar) {
+  return {std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()),
+          &calendar};
+}
+
+}  // namespace
+
 chat_service::chat_service(dialogue::engine_ptr engine, session_store& sessions,
-                           metrics& counters, protocol::frame_rules rules)
-    : engine_{std::move(engine)}, sessions_{sessions}, metrics_{counters}, rules_{rules} {}
+                           metrics& counters, protocol::frame_rules rules,
+                           handoff::lead_store& leads, net::any_io_executor storage,
+                           std::function<void()> booked, spdlog::logger& log)
+    : engine_{std::move(engine)},
+      sessions_{sessions},
+      metrics_{counters},
+      rules_{rules},
+      leads_{leads},
+      storage_{std::move(storage)},
+      booked_{std::move(booked)},
+      log_{log} {}
 
 void chat_service::replace_engine(dialogue::engine_ptr engine) { engine_.store(std::move(engine)); }
 
@@ -19,36 +49,111 @@ std::string chat_service::error(const protocol::frame_error& error) {
   return protocol::error_json(error);
 }
 
-std::string chat_service::answer(chat_session& session, const protocol::message_frame& message,
-                                 const std::optional<std::string>& session_field) {
+void chat_service::answer(const std::shared_ptr<chat_session>& session,
+                          const protocol::message_frame& message, bool with_session,
+                          std::function<void(answered)> done) {
   const auto engine = engine_.load();
-  session.touch(chat_session::clock::now());
+  session->touch(chat_session::clock::now());
+  const auto session_field =
+      with_session ? std::optional<std::string>{session->token()} : std::nullopt;
+  dialogue::reply reply;
   try {
-    auto reply = session.with_conversation(
-        [&](dialogue::conversation& state) { return engine->respond(state, message.text); });
-    metrics_.reply(reply.intent);
-    return protocol::reply_json(reply, message.id, session_field);
-  } catch (const std::exception&) {
+    reply = session->with_conversation([&](dialogue::conversation& state) {
+      return engine->respond(state, message.text, context_now(leads_));
+    });
+  } catch (const std::exception& e) {
     // The engine is pure and tested; if it still throws, the visitor gets a clear error and
     // the connection lives on.
-    return error({protocol::error_code::internal, "the server could not answer this message",
-                  message.id});
+    log_.error("engine failed on a message: {}", e.what());
+    return done({false, error({protocol::error_code::internal,
+                               "the server could not answer this message", message.id})});
   }
+
+  if (reply.to_store) {
+    return finish_booking(session, message, with_session, std::move(*reply.to_store),
+                          std::move(done));
+  }
+  metrics_.reply(reply.intent);
+  auto frame = protocol::reply_json(reply, message.id, session_field);
+  sessions_.mark_dirty(session);
+  if (!reply.form) return done({true, std::move(frame)});
+
+  // A form in progress is saved before the visitor sees the next question, so a restart
+  // right after cannot lose what was typed.
+  net::post(storage_, [this, session, frame = std::move(frame), done = std::move(done)]() mutable {
+    try {
+      leads_.save_sessions({session_store::snapshot(*session)},
+                           std::chrono::time_point_cast<std::chrono::seconds>(
+                               std::chrono::system_clock::now()));
+    } catch (const std::exception& e) {
+      log_.error("cannot save a conversation: {}", e.what());  // the reply still goes out
+    }
+    done({true, std::move(frame)});
+  });
 }
 
-std::string chat_service::handle_frame(chat_session& session, std::string_view frame) {
+void chat_service::finish_booking(const std::shared_ptr<chat_session>& session,
+                                  const protocol::message_frame& message, bool with_session,
+                                  dialogue::booking_request request,
+                                  std::function<void(answered)> done) {
+  net::post(storage_, [this, session, message, with_session, request = std::move(request),
+                       done = std::move(done)]() mutable {
+    const auto ctx = context_now(leads_);
+    dialogue::booking_outcome outcome;
+    try {
+      const auto stored = leads_.book(request, ctx.now);  // returns after COMMIT
+      outcome.result = stored.result == handoff::book_result::kind::stored
+                           ? dialogue::booking_outcome::kind::stored
+                           : dialogue::booking_outcome::kind::slot_taken;
+      outcome.reference = stored.reference;
+    } catch (const std::exception& e) {
+      log_.error("cannot store a booking: {}", e.what());
+      outcome.result = dialogue::booking_outcome::kind::failed;
+    }
+    if (outcome.result == dialogue::booking_outcome::kind::stored) {
+      log_.info("booking {} stored", outcome.reference);  // no name or email in logs
+      booked_();
+    }
+    const auto engine = engine_.load();
+    dialogue::reply reply;
+    try {
+      reply = session->with_conversation([&](dialogue::conversation& state) {
+        return engine->complete_booking(state, outcome, ctx);
+      });
+    } catch (const std::exception& e) {
+      log_.error("engine failed completing a booking: {}", e.what());
+      return done({false, error({protocol::error_code::internal,
+                                 "the server could not answer this message", message.id})});
+    }
+    metrics_.reply(reply.intent);
+    try {
+      leads_.save_sessions({session_store::snapshot(*session)},
+                           std::chrono::time_point_cast<std::chrono::seconds>(
+                               std::chrono::system_clock::now()));
+    } catch (const std::exception& e) {
+      log_.error("cannot save a conversation: {}", e.what());
+    }
+    done({true, protocol::reply_json(
+                    reply, message.id,
+                    with_session ? std::optional<std::string>{session->token()} : std::nullopt)});
+  });
+}
+
+void chat_service::handle_frame(const std::shared_ptr<chat_session>& session,
+                                std::string_view frame, send_fn send) {
   auto parsed = protocol::parse_client_frame(frame, rules_);
-  if (auto* bad = std::get_if<protocol::frame_error>(&parsed)) return error(*bad);
+  if (auto* bad = std::get_if<protocol::frame_error>(&parsed)) return send(error(*bad));
 
   const auto& client = std::get<protocol::client_frame>(parsed);
   if (const auto* message = std::get_if<protocol::message_frame>(&client)) {
-    return answer(session, *message, std::nullopt);
+    return answer(session, *message, false,
+                  [send = std::move(send)](answered a) { send(std::move(a.frame)); });
   }
   if (std::holds_alternative<protocol::reset_frame>(client)) {
     sessions_.reset(session);
-    return welcome(session, false);
+    return send(welcome(*session, false));
   }
-  return protocol::pong_json();
+  send(protocol::pong_json());
 }
 
 std::string chat_service::rate_limited(std::string_view frame) {
@@ -62,12 +167,14 @@ std::string chat_service::rate_limited(std::string_view frame) {
                 "too many messages; wait a moment before sending more", reply_to});
 }
 
-chat_service::http_answer chat_service::handle_http(std::string_view body) {
+void chat_service::handle_http(std::string_view body, std::function<void(http_answer)> done) {
   auto parsed = protocol::parse_chat_request(body, rules_);
-  if (auto* bad = std::get_if<protocol::frame_error>(&parsed)) return {400, error(*bad)};
+  if (auto* bad = std::get_if<protocol::frame_error>(&parsed)) return done({400, error(*bad)});
   auto& request = std::get<protocol::chat_request>(parsed);
   auto lookup = sessions_.open(request.session ? &*request.session : nullptr);
-  return {200, answer(*lookup.session, request.message, lookup.session->token())};
+  answer(lookup.session, request.message, true, [done = std::move(done)](answered a) {
+    done({a.ok ? 200U : 500U, std::move(a.frame)});
+  });
 }
 
 }  // namespace advisor::server

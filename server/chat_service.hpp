@@ -1,8 +1,13 @@
 #pragma once
 // What a chat frame means, independent of the transport: the WebSocket session and
-// POST /api/chat both come here. Runs the engine under the session's lock and counts.
+// POST /api/chat both come here. Runs the engine under the session's lock, and for the
+// turns that must be durable first (a confirmed booking, a form in progress) writes on
+// the storage thread before the answer goes out.
+
+#include <boost/asio/any_io_executor.hpp>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,12 +18,23 @@
 #include "server/protocol.hpp"
 #include "server/session_store.hpp"
 
+namespace spdlog {
+class logger;
+}
+namespace advisor::handoff {
+class lead_store;
+}
+
 namespace advisor::server {
 
 class chat_service {
  public:
+  // `storage` runs every write to `leads`, one at a time; `booked` is told of each new
+  // booking (the webhook sender wakes up).
   chat_service(dialogue::engine_ptr engine, session_store& sessions, metrics& counters,
-               protocol::frame_rules rules);
+               protocol::frame_rules rules, handoff::lead_store& leads,
+               boost::asio::any_io_executor storage, std::function<void()> booked,
+               spdlog::logger& log);
 
   session_store& sessions() { return sessions_; }
 
@@ -27,8 +43,11 @@ class chat_service {
 
   std::string welcome(const chat_session& session, bool resumed) const;
 
-  // One WebSocket text frame in, exactly one frame out (reply, error, pong or welcome).
-  std::string handle_frame(chat_session& session, std::string_view frame);
+  // The one frame answering `frame` is passed to `send`, at once or (after a write to
+  // storage) later from the storage thread. Exactly one call of `send` per frame.
+  using send_fn = std::function<void(std::string frame)>;
+  void handle_frame(const std::shared_ptr<chat_session>& session, std::string_view frame,
+                    send_fn send);
 
   std::string rate_limited(std::string_view frame);
 
@@ -36,18 +55,26 @@ class chat_service {
     unsigned status;
     std::string body;  // JSON
   };
-  // POST /api/chat.
-  http_answer handle_http(std::string_view body);
+  // POST /api/chat; `done` is called exactly once.
+  void handle_http(std::string_view body, std::function<void(http_answer)> done);
 
  private:
-  std::string answer(chat_session& session, const protocol::message_frame& message,
-                     const std::optional<std::string>& session_field);
+  struct answered;
+  void answer(const std::shared_ptr<chat_session>& session, const protocol::message_frame& message,
+              bool with_session, std::function<void(answered)> done);
+  void finish_booking(const std::shared_ptr<chat_session>& session,
+                      const protocol::message_frame& message, bool with_session,
+                      dialogue::booking_request request, std::function<void(answered)> done);
   std::string error(const protocol::frame_error& error);
 
   std::atomic<dialogue::engine_ptr> engine_;
   session_store& sessions_;
   metrics& metrics_;
   protocol::frame_rules rules_;
+  handoff::lead_store& leads_;
+  boost::asio::any_io_executor storage_;
+  std::function<void()> booked_;
+  spdlog::logger& log_;
 };
 
 }  // namespace advisor::server

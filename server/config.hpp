@@ -8,6 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "dialogue/engine.hpp"
+#include "handoff/webhook.hpp"
+
 namespace advisor::server {
 
 struct limits {
@@ -37,6 +40,12 @@ struct config {
   std::filesystem::path knowledge_dir;       // the guide and its tagging data
   std::chrono::seconds shutdown_timeout{10};  // graceful shutdown waits at most this long
   std::string log_level = "info";
+  std::filesystem::path db = "data/advisor.db";  // SQLite file: bookings, outbox, sessions
+  std::string admin_token;  // from ADVISOR_ADMIN_TOKEN; empty: the admin API is off
+  std::string organizer = "our team";  // named in the calendar file
+  std::chrono::milliseconds session_flush{1000};  // conversations are saved this often
+  dialogue::availability hours;   // when consultations can be booked
+  handoff::webhook_config webhook;
   limits limit;
   sessions_config sessions;
 };

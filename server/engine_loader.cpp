@@ -32,8 +32,10 @@ std::variant<std::vector<intents::text_file>, std::string> read_folder(
 
 }  // namespace
 
-std::variant<dialogue::engine_ptr, std::string> load_engine(const data_dirs& dirs) {
+std::variant<dialogue::engine_ptr, std::string> load_engine(const data_dirs& dirs,
+                                                            const dialogue::availability& hours) {
   dialogue::engine_inputs inputs;
+  inputs.hours = hours;
   auto intent_files = read_folder(dirs.intents);
   if (auto* error = std::get_if<std::string>(&intent_files)) return *error;
   inputs.intent_files = std::get<0>(std::move(intent_files));

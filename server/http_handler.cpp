@@ -1,9 +1,13 @@
 #include "server/http_handler.hpp"
 
-#include <boost/beast/core/file.hpp>
 #include <boost/beast/version.hpp>
 #include <boost/url/parse.hpp>
 #include <nlohmann/json.hpp>
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+
+#include "handoff/calendar.hpp"
+#include "handoff/lead_store.hpp"
 
 #include <algorithm>
 
@@ -51,38 +55,133 @@ bool is_get(const request& req) {
   return req.method() == http::verb::get || req.method() == http::verb::head;
 }
 
+// Whether the client takes gzip: a "gzip" coding in Accept-Encoding not refused with q=0.
+bool accepts_gzip(const request& req) {
+  const auto header = req[http::field::accept_encoding];
+  std::size_t pos = 0;
+  while (pos < header.size()) {
+    auto end = header.find(',', pos);
+    if (end == std::string_view::npos) end = header.size();
+    auto item = header.substr(pos, end - pos);
+    pos = end + 1;
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    const auto semicolon = item.find(';');
+    auto name = item.substr(0, semicolon);
+    while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+    if (name != "gzip" && name != "*") continue;
+    if (semicolon == std::string_view::npos) return true;
+    const auto params = item.substr(semicolon + 1);
+    const auto q = params.find("q=");
+    if (q == std::string_view::npos) return true;
+    const auto value = params.substr(q + 2);
+    return !(value.starts_with("0") && value.find_first_not_of("0. ") == std::string_view::npos);
+  }
+  return false;
+}
+
+bool etag_matches(const request& req, const std::string& etag) {
+  const auto header = req[http::field::if_none_match];
+  return header == "*" || header.find(etag) != std::string_view::npos;
+}
+
 http::message_generator serve_file(const request& req, server_context& ctx,
                                    std::string_view path, unsigned& status) {
   status = 405;
   if (!is_get(req)) return method_not_allowed(req, "GET, HEAD");
-  auto resolved = ctx.files.resolve(path);
-  if (const auto* refused = std::get_if<unsigned>(&resolved)) {
+  auto loaded = ctx.files.load(path);
+  if (const auto* refused = std::get_if<unsigned>(&loaded)) {
     status = *refused;
     return json_error(req, static_cast<http::status>(*refused),
                       *refused == 400 ? "bad path" : "not found");
   }
-  const auto& file = std::get<static_file>(resolved);
+  const auto& file = *std::get<std::shared_ptr<const cached_file>>(loaded);
 
-  boost::beast::error_code ec;
-  http::file_body::value_type body;
-  body.open(file.path.c_str(), boost::beast::file_mode::scan, ec);
-  status = 404;
-  if (ec) return json_error(req, http::status::not_found, "not found");
-  status = 200;
-
-  http::response<http::file_body> res{std::piecewise_construct, std::make_tuple(std::move(body)),
-                                      std::make_tuple(http::status::ok, req.version())};
+  http::response<http::string_body> res{http::status::ok, req.version()};
   common_headers(res, req);
-  res.set(http::field::content_type, file.content_type);
-  res.set(http::field::cache_control, "no-cache");
-  res.prepare_payload();
-  if (req.method() == http::verb::head) {
-    http::response<http::empty_body> head{http::status::ok, req.version()};
-    common_headers(head, req);
-    head.set(http::field::content_type, file.content_type);
-    head.content_length(res.payload_size());
-    return head;
+  res.set(http::field::etag, file.etag);
+  res.set(http::field::vary, "Accept-Encoding");
+  // Pages revalidate every time; the widget may be cached for a few minutes by the sites
+  // that embed it, then revalidated by its ETag.
+  res.set(http::field::cache_control, file.content_type.starts_with("text/html")
+                                          ? "no-cache"
+                                          : "public, max-age=300, must-revalidate");
+  if (etag_matches(req, file.etag)) {
+    status = 304;
+    res.result(http::status::not_modified);
+    return res;
   }
+  status = 200;
+  res.set(http::field::content_type, file.content_type);
+  const bool gzipped = !file.gzipped.empty() && accepts_gzip(req);
+  if (gzipped) res.set(http::field::content_encoding, "gzip");
+  res.body() = gzipped ? file.gzipped : file.body;
+  res.prepare_payload();
+  if (req.method() == http::verb::head) res.body().clear();  // headers as for GET
+  return res;
+}
+
+// Bearer token check in constant time: both sides are hashed first so that neither the
+// content nor the length of the configured token leaks through timing.
+bool authorized(const request& req, const std::string& admin_token) {
+  constexpr std::string_view scheme = "Bearer ";
+  const auto header = req[http::field::authorization];
+  if (header.size() <= scheme.size() || header.substr(0, scheme.size()) != scheme) return false;
+  const auto given = header.substr(scheme.size());
+  unsigned char a[SHA256_DIGEST_LENGTH];
+  unsigned char b[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(given.data()), given.size(), a);
+  SHA256(reinterpret_cast<const unsigned char*>(admin_token.data()), admin_token.size(), b);
+  return CRYPTO_memcmp(a, b, sizeof a) == 0;
+}
+
+http::response<http::string_body> leads_response(const request& req, server_context& ctx,
+                                                 bool csv) {
+  if (!is_get(req)) return method_not_allowed(req, "GET, HEAD");
+  // Without a configured token the admin API does not exist.
+  if (ctx.settings.admin_token.empty()) return json_error(req, http::status::not_found, "not found");
+  if (!authorized(req, ctx.settings.admin_token)) {
+    auto res = json_error(req, http::status::unauthorized, "a valid admin token is required");
+    res.set(http::field::www_authenticate, "Bearer realm=\"advisor\"");
+    return res;
+  }
+  try {
+    const auto leads = ctx.leads.leads();
+    if (csv) {
+      auto res = text_response(req, http::status::ok, "text/csv; charset=utf-8",
+                               handoff::leads_csv(leads));
+      res.set(http::field::content_disposition, "attachment; filename=\"leads.csv\"");
+      return res;
+    }
+    return text_response(req, http::status::ok, json_type, handoff::leads_json(leads));
+  } catch (const std::exception& e) {
+    ctx.log.error("cannot read leads: {}", e.what());
+    return json_error(req, http::status::internal_server_error, "storage error");
+  }
+}
+
+// /api/bookings/<reference>.ics: the slot only, so the reference alone is enough.
+http::response<http::string_body> ics_response(const request& req, server_context& ctx,
+                                               std::string_view path) {
+  constexpr std::string_view prefix = "/api/bookings/";
+  constexpr std::string_view suffix = ".ics";
+  if (!is_get(req)) return method_not_allowed(req, "GET, HEAD");
+  if (path.size() <= prefix.size() + suffix.size() || !path.ends_with(suffix)) {
+    return json_error(req, http::status::not_found, "not found");
+  }
+  const std::string reference{path.substr(prefix.size(), path.size() - prefix.size() - suffix.size())};
+  std::optional<handoff::lead> booking;
+  try {
+    booking = ctx.leads.find(reference);
+  } catch (const std::exception& e) {
+    ctx.log.error("cannot read a booking: {}", e.what());
+    return json_error(req, http::status::internal_server_error, "storage error");
+  }
+  if (!booking) return json_error(req, http::status::not_found, "no such booking");
+  const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  auto res = text_response(req, http::status::ok, "text/calendar; charset=utf-8",
+                           handoff::consultation_ics(*booking, now, ctx.settings.organizer));
+  res.set(http::field::content_disposition,
+          "attachment; filename=\"consultation-" + reference + ".ics\"");
   return res;
 }
 
@@ -107,18 +206,17 @@ http::message_generator route(request& req, server_context& ctx, unsigned& statu
   if (!target) return counted(json_error(req, http::status::bad_request, "bad request target"));
   const auto path = target->encoded_path();
 
-  if (path == "/api/chat") {
-    if (req.method() != http::verb::post) return counted(method_not_allowed(req, "POST"));
-    auto answer = ctx.chat.handle_http(req.body());
-    return counted(text_response(req, static_cast<http::status>(answer.status), json_type,
-                                 std::move(answer.body)));
-  }
+  if (path == "/api/chat") return counted(method_not_allowed(req, "POST"));  // POST: is_chat_post
   if (path == "/healthz" || path == "/readyz") {
     if (!is_get(req)) return counted(method_not_allowed(req, "GET, HEAD"));
     // Knowledge is loaded before the port opens, so serving means ready.
     return counted(text_response(req, http::status::ok, json_type,
                                  path == "/healthz" ? R"({"status":"ok"})" : R"({"status":"ready"})"));
   }
+  if (path == "/api/leads" || path == "/api/leads.csv") {
+    return counted(leads_response(req, ctx, path == "/api/leads.csv"));
+  }
+  if (path.starts_with("/api/bookings/")) return counted(ics_response(req, ctx, path));
   if (path == "/metrics") {
     if (!is_get(req)) return counted(method_not_allowed(req, "GET, HEAD"));
     return counted(text_response(req, http::status::ok, "text/plain; version=0.0.4; charset=utf-8",
@@ -138,6 +236,17 @@ http::message_generator handle_request(request&& req, server_context& ctx) {
   auto message = route(req, ctx, status);
   ctx.counters.http_request(status);
   return message;
+}
+
+bool is_chat_post(const request& req) {
+  auto target = boost::urls::parse_origin_form(req.target());
+  return target && target->encoded_path() == "/api/chat" && req.method() == http::verb::post;
+}
+
+http::response<http::string_body> chat_response(const request& req, unsigned status,
+                                                std::string body, server_context& ctx) {
+  ctx.counters.http_request(status);
+  return text_response(req, static_cast<http::status>(status), json_type, std::move(body));
 }
 
 upgrade_decision decide_upgrade(const request& req, const config& settings) {

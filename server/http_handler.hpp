@@ -17,6 +17,12 @@ using request = http::request<http::string_body>;
 // Every non-upgrade request: API, health, metrics and static files.
 http::message_generator handle_request(request&& req, server_context& ctx);
 
+// POST /api/chat is answered asynchronously (a booking is stored first): the session asks
+// `is_chat_post`, runs chat_service::handle_http, then sends `chat_response`.
+bool is_chat_post(const request& req);
+http::response<http::string_body> chat_response(const request& req, unsigned status,
+                                                std::string body, server_context& ctx);
+
 // A WebSocket upgrade: either go ahead (with the session token to resume, if any) or
 // answer with `refusal` (403 for a foreign Origin, 404 for another path).
 struct upgrade_decision {

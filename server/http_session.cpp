@@ -69,6 +69,18 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
         ->run(std::move(req), std::move(decision.session_token));
     return;
   }
+  if (is_chat_post(parser_->get())) {
+    writing_ = true;  // an answer is on its way: a shutdown lets it finish
+    auto req = std::make_shared<request>(parser_->release());
+    const auto body = req->body();
+    ctx_.chat.handle_http(body, [self = shared_from_this(), req](chat_service::http_answer answer) {
+      net::post(self->stream_.get_executor(), [self, req, answer = std::move(answer)]() mutable {
+        self->send(http::message_generator{
+            chat_response(*req, answer.status, std::move(answer.body), self->ctx_)});
+      });
+    });
+    return;
+  }
   send(handle_request(parser_->release(), ctx_));
 }
 

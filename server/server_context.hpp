@@ -10,6 +10,10 @@
 #include "server/metrics.hpp"
 #include "server/static_files.hpp"
 
+namespace advisor::handoff {
+class lead_store;
+}
+
 namespace advisor::server {
 
 struct server_context {
@@ -18,6 +22,7 @@ struct server_context {
   const static_files& files;
   metrics& counters;
   connection_registry& connections;
+  handoff::lead_store& leads;
   spdlog::logger& log;
 };
 

@@ -2,6 +2,8 @@
 
 #include <openssl/rand.h>
 
+#include "handoff/lead_store.hpp"
+
 #include <algorithm>
 #include <array>
 #include <stdexcept>
@@ -33,6 +35,24 @@ session_store::lookup session_store::open(const std::string* token, clock::time_
         return {it->second, true};
       }
       sessions_.erase(it);  // expired between two sweeps
+    } else if (persistence_ != nullptr) {
+      // Not in memory: saved before a restart? Only within the TTL, measured on the wall
+      // clock since the steady clock does not survive a restart.
+      const auto not_before = std::chrono::time_point_cast<std::chrono::seconds>(
+          std::chrono::system_clock::now() - config_.ttl);
+      std::optional<std::string> saved;
+      try {
+        saved = persistence_->load_session(*token, not_before);
+      } catch (const std::exception&) {
+        saved.reset();  // storage trouble: start afresh rather than fail the visitor
+      }
+      if (saved) {
+        if (auto restored = dialogue::restore_conversation(*saved)) {
+          auto session = std::make_shared<chat_session>(*token, now, std::move(*restored));
+          sessions_.emplace(*token, session);
+          return {std::move(session), true};
+        }
+      }
     }
   }
   if (sessions_.size() >= config_.max_sessions) {
@@ -47,8 +67,34 @@ session_store::lookup session_store::open(const std::string* token, clock::time_
   return {std::move(session), false};
 }
 
-void session_store::reset(chat_session& session) {
-  session.with_conversation([](dialogue::conversation& c) { c = dialogue::conversation{}; });
+void session_store::reset(const std::shared_ptr<chat_session>& session) {
+  session->with_conversation([](dialogue::conversation& c) { c = dialogue::conversation{}; });
+  mark_dirty(session);
+}
+
+void session_store::mark_dirty(const std::shared_ptr<chat_session>& session) {
+  if (persistence_ == nullptr) return;
+  std::lock_guard lock{mutex_};
+  dirty_.insert_or_assign(session->token(), session);
+}
+
+std::pair<std::string, std::string> session_store::snapshot(chat_session& session) {
+  return {session.token(), session.with_conversation([](const dialogue::conversation& c) {
+            return dialogue::save_conversation(c);
+          })};
+}
+
+std::vector<std::pair<std::string, std::string>> session_store::take_dirty() {
+  std::unordered_map<std::string, std::weak_ptr<chat_session>> dirty;
+  {
+    std::lock_guard lock{mutex_};
+    dirty.swap(dirty_);
+  }
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [_, weak] : dirty) {
+    if (auto session = weak.lock()) out.push_back(snapshot(*session));
+  }
+  return out;
 }
 
 std::size_t session_store::size() const {

@@ -1,7 +1,9 @@
 #pragma once
 // Conversations by session token, forgotten after an idle TTL. Shared by every connection
 // and by POST /api/chat, hence the mutexes (a store-wide one for the map, one per session
-// for its conversation, which two connections may use at once).
+// for its conversation, which two connections may use at once). With a lead_store behind
+// it, conversations are saved (see chat_service) and a token unknown in memory is looked
+// up on disk, so a half-filled form survives a restart.
 
 #include <atomic>
 #include <chrono>
@@ -10,9 +12,15 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "dialogue/engine.hpp"
 #include "server/config.hpp"
+
+namespace advisor::handoff {
+class lead_store;
+}
 
 namespace advisor::server {
 
@@ -22,6 +30,10 @@ class chat_session {
 
   chat_session(std::string token, clock::time_point now)
       : token_{std::move(token)}, last_used_{now.time_since_epoch().count()} {}
+  chat_session(std::string token, clock::time_point now, dialogue::conversation restored)
+      : token_{std::move(token)},
+        last_used_{now.time_since_epoch().count()},
+        conversation_{std::move(restored)} {}
 
   const std::string& token() const { return token_; }
 
@@ -51,7 +63,8 @@ class session_store {
  public:
   using clock = std::chrono::steady_clock;
 
-  explicit session_store(sessions_config config) : config_{config} {}
+  explicit session_store(sessions_config config, handoff::lead_store* persistence = nullptr)
+      : config_{config}, persistence_{persistence} {}
 
   struct lookup {
     std::shared_ptr<chat_session> session;
@@ -63,7 +76,13 @@ class session_store {
   lookup open(const std::string* token, clock::time_point now = clock::now());
 
   // Forgets what the session said, keeps its token (the protocol's `reset`).
-  void reset(chat_session& session);
+  void reset(const std::shared_ptr<chat_session>& session);
+
+  // The session changed: it is saved at the next flush.
+  void mark_dirty(const std::shared_ptr<chat_session>& session);
+  // Token and saved form of every session changed since the last call.
+  std::vector<std::pair<std::string, std::string>> take_dirty();
+  static std::pair<std::string, std::string> snapshot(chat_session& session);
 
   std::size_t size() const;
 
@@ -71,8 +90,10 @@ class session_store {
   void evict_expired(clock::time_point now);  // call with mutex_ held
 
   sessions_config config_;
+  handoff::lead_store* persistence_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<chat_session>> sessions_;
+  std::unordered_map<std::string, std::weak_ptr<chat_session>> dirty_;
   clock::time_point last_sweep_{};
 };
 

@@ -1,8 +1,13 @@
 #include "server/static_files.hpp"
 
 #include <boost/url/parse_path.hpp>
+#include <openssl/sha.h>
+#include <zlib.h>
 
 #include <array>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
 #include <utility>
 
 namespace advisor::server {
@@ -34,6 +39,68 @@ std::variant<static_file, unsigned> static_files::resolve(std::string_view encod
   if (root_end != root_.end()) return 404U;
   if (!std::filesystem::is_regular_file(full, ec)) return 404U;
   return static_file{full, content_type_for(full)};
+}
+
+std::variant<std::shared_ptr<const cached_file>, unsigned> static_files::load(
+    std::string_view encoded_path) const {
+  auto resolved = resolve(encoded_path);
+  if (const auto* status = std::get_if<unsigned>(&resolved)) return *status;
+  const auto& file = std::get<static_file>(resolved);
+
+  std::error_code ec;
+  const auto mtime = std::filesystem::last_write_time(file.path, ec);
+  const auto size = std::filesystem::file_size(file.path, ec);
+  if (ec) return 404U;
+  const auto key = file.path.string();
+  {
+    std::lock_guard lock{mutex_};
+    if (auto it = cache_.find(key);
+        it != cache_.end() && it->second.mtime == mtime && it->second.size == size) {
+      return it->second.file;
+    }
+  }
+
+  std::ifstream in{file.path, std::ios::binary};
+  if (!in.is_open()) return 404U;
+  std::ostringstream content;
+  content << in.rdbuf();
+  auto loaded = std::make_shared<cached_file>();
+  loaded->content_type = file.content_type;
+  loaded->body = content.str();
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(loaded->body.data()), loaded->body.size(), digest);
+  static constexpr char hex[] = "0123456789abcdef";
+  loaded->etag = "\"";
+  for (std::size_t i = 0; i < 12; ++i) {  // 96 bits tell versions apart
+    loaded->etag.push_back(hex[digest[i] >> 4U]);
+    loaded->etag.push_back(hex[digest[i] & 0x0FU]);
+  }
+  loaded->etag += '"';
+  if (auto packed = gzip(loaded->body); packed.size() < loaded->body.size()) {
+    loaded->gzipped = std::move(packed);
+  }
+
+  std::lock_guard lock{mutex_};
+  cache_[key] = entry{mtime, size, loaded};
+  return loaded;
+}
+
+std::string gzip(std::string_view data) {
+  z_stream stream{};
+  // windowBits 15 + 16: a gzip header and trailer rather than zlib's.
+  if (deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) {
+    throw std::runtime_error("zlib: deflateInit2 failed");
+  }
+  std::string out(deflateBound(&stream, static_cast<uLong>(data.size())), '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  stream.avail_in = static_cast<uInt>(data.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  const int result = deflate(&stream, Z_FINISH);
+  deflateEnd(&stream);
+  if (result != Z_STREAM_END) throw std::runtime_error("zlib: deflate failed");
+  out.resize(stream.total_out);
+  return out;
 }
 
 std::string_view content_type_for(const std::filesystem::path& file) {

@@ -81,7 +81,7 @@ TEST_CASE("session store", "[server][session]") {
   SECTION("reset forgets the conversation, keeps the token") {
     auto opened = store.open(nullptr, t0);
     opened.session->with_conversation([](auto& c) { c.turns = 3; });
-    store.reset(*opened.session);
+    store.reset(opened.session);
     CHECK(opened.session->with_conversation([](auto& c) { return c.turns; }) == 0);
     const auto token = opened.session->token();
     CHECK(store.open(&token, t0).resumed);

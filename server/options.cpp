@@ -1,0 +1,146 @@
+#include "server/options.hpp"
+
+#include <array>
+#include <sstream>
+
+namespace advisor::server {
+namespace {
+
+// "09:00-17:00" -> minutes of the day.
+bool parse_hours(const std::string& text, dialogue::availability& hours) {
+  int h1 = 0, m1 = 0, h2 = 0, m2 = 0;
+  char c1 = 0, dash = 0, c2 = 0;
+  std::istringstream in{text};
+  if (!(in >> h1 >> c1 >> m1 >> dash >> h2 >> c2 >> m2) || c1 != ':' || dash != '-' || c2 != ':') {
+    return false;
+  }
+  const int open = h1 * 60 + m1;
+  const int close = h2 * 60 + m2;
+  if (m1 > 59 || m2 > 59 || open < 0 || close > 24 * 60 || open >= close) return false;
+  hours.opens = std::chrono::minutes{open};
+  hours.closes = std::chrono::minutes{close};
+  return true;
+}
+
+// "mon-fri", "mon,wed,fri", "sat-sun" -> ISO weekdays.
+bool parse_weekdays(const std::string& text, std::vector<int>& days) {
+  static const std::array<std::string_view, 7> names{"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+  auto day = [&](std::string_view name) -> int {
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (names[i] == name) return static_cast<int>(i) + 1;
+    }
+    return 0;
+  };
+  std::vector<int> out;
+  std::istringstream in{text};
+  std::string part;
+  while (std::getline(in, part, ',')) {
+    const auto dash = part.find('-');
+    const int first = day(part.substr(0, dash));
+    const int last = dash == std::string::npos ? first : day(part.substr(dash + 1));
+    if (first == 0 || last == 0 || last < first) return false;
+    for (int d = first; d <= last; ++d) out.push_back(d);
+  }
+  if (out.empty()) return false;
+  days = std::move(out);
+  return true;
+}
+
+}  // namespace
+
+config default_config(std::string_view source_dir) {
+  config c;
+  const std::filesystem::path source{source_dir};
+  c.web_root = source / "web";
+  c.intents_dir = source / "intents" / "data";
+  c.knowledge_dir = source / "knowledge" / "data";
+  return c;
+}
+
+void add_server_options(CLI::App& app, config& c) {
+  auto seconds = [&app](const char* name, std::chrono::seconds& field, const char* help) {
+    app.add_option_function<long>(
+           name, [&field](long v) { field = std::chrono::seconds{v}; }, help)
+        ->check(CLI::Range(1L, 86400L))
+        ->default_str(std::to_string(field.count()));
+  };
+  auto millis = [&app](const char* name, std::chrono::milliseconds& field, const char* help) {
+    app.add_option_function<long>(
+           name, [&field](long v) { field = std::chrono::milliseconds{v}; }, help)
+        ->check(CLI::Range(1L, 86'400'000L))
+        ->default_str(std::to_string(field.count()));
+  };
+
+  app.add_option("--address", c.address, "address to listen on")->capture_default_str();
+  app.add_option("--port", c.port, "port to listen on; 0 picks a free one")->capture_default_str();
+  app.add_option("--threads", c.threads, "I/O threads; 0 = one per hardware thread")
+      ->capture_default_str();
+  app.add_option("--allow-origin", c.allowed_origins,
+                 "allowed browser Origin for WebSocket (repeatable); none = any");
+  app.add_option("--web-root", c.web_root, "folder of the widget and demo page")
+      ->capture_default_str();
+  app.add_option("--intents-dir", c.intents_dir, "folder of the intent data")->capture_default_str();
+  app.add_option("--knowledge-dir", c.knowledge_dir, "folder of the guide and its data")
+      ->capture_default_str();
+  app.add_option("--db", c.db, "SQLite file for bookings, webhook outbox and conversations")
+      ->capture_default_str();
+  app.add_option("--max-frame-bytes", c.limit.max_frame_bytes,
+                 "largest WebSocket message accepted (larger: close 1009)")
+      ->check(CLI::Range(256UL, 16UL * 1024 * 1024))
+      ->capture_default_str();
+  app.add_option("--rate-limit", c.limit.rate_per_second, "messages per second per connection")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--rate-burst", c.limit.rate_burst, "messages a connection may send at once")
+      ->check(CLI::Range(1.0, 100000.0))
+      ->capture_default_str();
+  seconds("--handshake-timeout", c.limit.handshake_timeout, "WebSocket handshake deadline (s)");
+  seconds("--idle-timeout", c.limit.idle_timeout,
+          "close a silent WebSocket peer after this (s); pinged at half");
+  seconds("--http-timeout", c.limit.http_timeout, "deadline for one HTTP request (s)");
+  seconds("--session-ttl", c.sessions.ttl, "forget a conversation idle this long (s)");
+  seconds("--shutdown-timeout", c.shutdown_timeout, "graceful shutdown deadline (s)");
+  millis("--session-flush-ms", c.session_flush, "how often changed conversations are saved (ms)");
+
+  app.add_option("--timezone", c.hours.time_zone, "IANA time zone of the consultation hours")
+      ->capture_default_str();
+  app.add_option_function<std::string>(
+         "--hours",
+         [&c](const std::string& v) {
+           if (!parse_hours(v, c.hours)) throw CLI::ValidationError("--hours", "expected HH:MM-HH:MM");
+         },
+         "consultation hours, local time")
+      ->default_str("09:00-17:00");
+  app.add_option_function<std::string>(
+         "--weekdays",
+         [&c](const std::string& v) {
+           if (!parse_weekdays(v, c.hours.weekdays)) {
+             throw CLI::ValidationError("--weekdays", "expected e.g. mon-fri or mon,wed,fri");
+           }
+         },
+         "consultation days")
+      ->default_str("mon-fri");
+  app.add_option_function<long>(
+         "--min-notice-hours", [&c](long v) { c.hours.min_notice = std::chrono::hours{v}; },
+         "earliest bookable slot, from now")
+      ->check(CLI::Range(0L, 24L * 60))
+      ->default_str(std::to_string(c.hours.min_notice.count()));
+  app.add_option("--booking-horizon-days", c.hours.horizon_days, "latest bookable day, from now")
+      ->check(CLI::Range(1, 365))
+      ->capture_default_str();
+  app.add_option("--organizer", c.organizer, "who the visitor meets, named in the calendar file")
+      ->capture_default_str();
+
+  app.add_option("--webhook-url", c.webhook.url, "POST each booking here (http or https)");
+  app.add_option("--webhook-secret", c.webhook.secret,
+                 "HMAC-SHA256 key for X-Advisor-Signature (or ADVISOR_WEBHOOK_SECRET)");
+  millis("--webhook-retry-base-ms", c.webhook.retry_base, "first retry delay (ms), doubled each time");
+  millis("--webhook-retry-max-ms", c.webhook.retry_cap, "longest retry delay (ms)");
+  seconds("--webhook-timeout", c.webhook.request_timeout, "deadline for one delivery (s)");
+
+  app.add_option("--log-level", c.log_level, "trace, debug, info, warn, error, off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
+      ->capture_default_str();
+}
+
+}  // namespace advisor::server
