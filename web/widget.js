@@ -17,6 +17,7 @@
  * developers can inspect it; a closed root hides nothing from scripts on the same page).
  * Server and visitor text is only ever written with textContent: **bold** and [label](url)
  * are turned into nodes by the tokenizer below, links only to https: or the server's origin.
+ * The file is ASCII (\u escapes) so a host page's legacy charset cannot garble it.
  */
 (function () {
   'use strict';
@@ -92,7 +93,7 @@
     '.chip:hover{background:color-mix(in srgb,var(--link) 8%,#fff)}' +
     'form{display:flex;align-items:flex-end;gap:8px;margin:0;padding:10px 12px calc(10px + env(safe-area-inset-bottom));border-top:1px solid #e5e7eb;background:#fff}' +
     'textarea{flex:1;height:42px;max-height:120px;padding:10px 14px;border:1px solid #94a3b8;border-radius:21px;background:#fff;line-height:1.35;resize:none}' +
-    'textarea::placeholder{color:#6b7280;opacity:1}textarea:focus-visible{outline-offset:0}' +
+    'textarea::placeholder{color:#6b7280;opacity:1}textarea:focus-visible{outline-width:2px;outline-offset:0}' +
     '.send{flex:none;width:42px;height:42px;padding:0;border:0;border-radius:50%;background:var(--accent);color:var(--on);display:grid;place-items:center}' +
     '.send svg{width:20px;height:20px}' +
     '@media (max-width:479.98px){.panel,.left .panel{top:0;right:0;bottom:auto;left:0;width:100%;max-width:none;height:100vh;height:100dvh;border-radius:0;animation:none}}' +
@@ -186,7 +187,7 @@
       'aria-controls': 'panel' }, [
       icon('i-chat', 'M7 4h10a4 4 0 0 1 4 4v5a4 4 0 0 1-4 4h-5l-5 4v-4a4 4 0 0 1-4-4V8a4 4 0 0 1 4-4zM8 10.5h.01M12 10.5h.01M16 10.5h.01'),
       icon('i-down', 'M6 9l6 6 6-6'), badge]);
-    var status = el('div', { cls: 'status', role: 'status', text: 'Connecting…' });
+    var status = el('div', { cls: 'status', role: 'status', text: 'Connecting\u2026' });
     var closeBtn = el('button', { type: 'button', cls: 'x', 'aria-label': 'Close chat' },
       [icon('', 'M6 6l12 12M18 6L6 18')]);
     var progText = el('div');
@@ -199,7 +200,7 @@
       'aria-label': 'Conversation', tabindex: '0' }, [typing]);
     var chips = el('div', { cls: 'chips', role: 'group', 'aria-label': 'Suggested replies', hidden: '' });
     var input = el('textarea', { rows: '1', maxlength: String(MAX), enterkeyhint: 'send',
-      'aria-label': 'Message', placeholder: 'Ask about Node.js or Python…' });
+      'aria-label': 'Message', placeholder: 'Ask about Node.js or Python\u2026' });
     var form = el('form', {}, [input, el('button', { type: 'submit', cls: 'send', 'aria-label': 'Send' },
       [icon('', 'M5 12h14M13 6l6 6-6 6')])]);
     var panel = el('section', { cls: 'panel', id: 'panel', role: 'dialog', 'aria-modal': 'false',
@@ -220,7 +221,7 @@
       var meta = metas.get(m.id);
       if (!meta) return;
       meta.textContent = '';
-      var words = { q: 'Sending…', lost: 'Connection lost: this may not have been delivered.',
+      var words = { q: 'Sending\u2026', lost: 'Connection lost: this may not have been delivered.',
         err: 'Not sent.' }[m.st];
       meta.hidden = !words;
       if (!words) return;
@@ -288,14 +289,14 @@
       prog.hidden = !st.form;
       if (!st.form) return;
       var i = FIELDS.indexOf(st.form.field);
-      progText.textContent = i >= 0 ? 'Booking: ' + (i + 1) + ' of ' + FIELDS.length + ' — ' + LABELS[st.form.field]
+      progText.textContent = i >= 0 ? 'Booking: ' + (i + 1) + ' of ' + FIELDS.length + ' \u2014 ' + LABELS[st.form.field]
         : st.form.field === 'confirm' ? 'Booking: check the details and confirm' : 'Booking';
       progBar.style.width = (i >= 0 ? i : FIELDS.length) / FIELDS.length * 100 + '%';
     }
 
     function setStatus(state) {
       root.setAttribute('data-state', state === 'online' ? 'online' : 'wait');
-      status.textContent = state === 'online' ? 'Online' : everUp ? 'Reconnecting…' : 'Connecting…';
+      status.textContent = state === 'online' ? 'Online' : everUp ? 'Reconnecting\u2026' : 'Connecting\u2026';
     }
 
     function paintBadge() {
@@ -340,7 +341,7 @@
     function retry() {
       if (dead || timer) return;
       var delay = Math.min(30000, 500 * Math.pow(2, Math.min(attempt++, 6)));
-      timer = setTimeout(connect, delay / 2 + Math.random() * delay / 2); // 0.25–0.5 s up to 15–30 s
+      timer = setTimeout(connect, delay / 2 + Math.random() * delay / 2); // 0.25-0.5 s, doubling, up to 15-30 s
     }
 
     function flush() {
