@@ -311,6 +311,38 @@ test('server restart: the widget shows reconnecting, resumes the same session an
   await chat.context.close();
 });
 
+test('navigation keeps the conversation; a reply while closed shows an unread badge', async () => {
+  const chat = await openDemo();
+  const w = ui(chat);
+  const first = await openWidget(chat);
+  await ask(chat, 'Node or Python for a REST API?');
+  const shown = await w.log.innerText();
+
+  await chat.page.reload();
+  const welcome = await nextFrame(chat, (f) => f.type === 'welcome', 'welcome after reload');
+  assert.equal(welcome.resumed, true);
+  assert.equal(welcome.session, first.session);
+  await w.panel.waitFor({ state: 'visible' }); // it was open, so it is open again
+  assert.equal(await w.log.innerText(), shown, 'the same conversation, nothing twice');
+
+  // Send and close in one task, so the reply surely lands while the panel is closed.
+  await chat.page.evaluate(() => {
+    const root = document.querySelector('advisor-chat').shadowRoot;
+    root.querySelector('textarea').value = 'and for machine learning?';
+    root.querySelector('form').requestSubmit();
+    root.querySelector('.launcher').click();
+  });
+  await w.panel.waitFor({ state: 'hidden' });
+  await nextFrame(chat, isReply, 'reply while closed');
+  await chat.page.getByRole('button', { name: 'Chat with Advisor (1 unread)' }).waitFor();
+  assert.equal(await chat.page.locator('.badge').innerText(), '1');
+  await w.launcher.click();
+  await w.panel.waitFor({ state: 'visible' });
+  assert.equal(await chat.page.locator('.badge').isVisible(), false);
+  assert.equal(await w.launcher.getAttribute('aria-label'), 'Chat with Advisor');
+  await chat.context.close();
+});
+
 test('a name with markup is shown as text and runs nothing', async () => {
   const chat = await openDemo();
   const w = ui(chat);
