@@ -1,0 +1,367 @@
+#include "dialogue/booking_time.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <string>
+#include <vector>
+
+namespace advisor::dialogue {
+namespace {
+
+using std::chrono::hours;
+using std::chrono::minutes;
+
+struct named_number {
+  std::string_view word;
+  unsigned value;
+};
+
+constexpr std::array<named_number, 24> months{{
+    {"jan", 1},  {"january", 1},  {"feb", 2},    {"february", 2},  {"mar", 3},  {"march", 3},
+    {"apr", 4},  {"april", 4},    {"may", 5},    {"jun", 6},       {"june", 6}, {"jul", 7},
+    {"july", 7}, {"aug", 8},      {"august", 8}, {"sep", 9},       {"sept", 9}, {"september", 9},
+    {"oct", 10}, {"october", 10}, {"nov", 11},   {"november", 11}, {"dec", 12}, {"december", 12},
+}};
+
+constexpr std::array<named_number, 18> weekdays{{
+    {"mon", 1},
+    {"monday", 1},
+    {"tue", 2},
+    {"tues", 2},
+    {"tuesday", 2},
+    {"wed", 3},
+    {"weds", 3},
+    {"wednesday", 3},
+    {"thu", 4},
+    {"thur", 4},
+    {"thurs", 4},
+    {"thursday", 4},
+    {"fri", 5},
+    {"friday", 5},
+    {"sat", 6},
+    {"saturday", 6},
+    {"sun", 7},
+    {"sunday", 7},
+}};
+
+constexpr std::array<named_number, 5> ordinals{
+    {{"first", 1}, {"second", 2}, {"third", 3}, {"fourth", 4}, {"fifth", 5}}};
+
+constexpr std::array<std::string_view, 5> tomorrow_words{"tomorrow", "tmrw", "tomorow", "tommorow",
+                                                         "tmr"};
+constexpr std::array<std::string_view, 5> earliest_words{"earliest", "soonest", "asap", "anytime",
+                                                         "whenever"};
+// Words before a number that make it a time of day: "at 10", "around 3".
+constexpr std::array<std::string_view, 5> time_cues{"at", "around", "about", "by", "from"};
+// Words before a number that make it a position: "option 2", "number 3".
+constexpr std::array<std::string_view, 3> pick_cues{"option", "number", "slot"};
+// Words that may surround a lone number without changing its meaning ("the 2nd one please").
+constexpr std::array<std::string_view, 14> filler{"the",    "one", "option", "slot", "number",
+                                                  "please", "ok",  "okay",   "pick", "take",
+                                                  "choose", "i",   "ll",     "go"};
+
+template <std::size_t n>
+std::optional<unsigned> lookup(const std::array<named_number, n>& table, std::string_view word) {
+  const auto it = std::find_if(table.begin(), table.end(),
+                               [&](const named_number& e) { return e.word == word; });
+  if (it == table.end()) return std::nullopt;
+  return it->value;
+}
+
+template <std::size_t n>
+bool among(const std::array<std::string_view, n>& table, std::string_view word) {
+  return std::find(table.begin(), table.end(), word) != table.end();
+}
+
+std::optional<unsigned> month_of(std::string_view word) {
+  return lookup(months, word);
+}
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) != 0;
+  });
+}
+
+unsigned to_number(std::string_view s) {
+  unsigned value = 0;
+  for (const char c : s) {
+    value = value * 10 + static_cast<unsigned>(c - '0');
+    if (value > 100000) break;  // large numbers mean nothing here; avoid overflow
+  }
+  return value;
+}
+
+// Splits "x:y" or "a-b-c" into digit parts; empty when the shape does not hold.
+std::vector<unsigned> digit_parts(std::string_view s, char separator) {
+  std::vector<unsigned> parts;
+  std::size_t start = 0;
+  while (true) {
+    const auto end = s.find(separator, start);
+    const auto part = s.substr(start, end == std::string_view::npos ? end : end - start);
+    if (!all_digits(part) || part.size() > 4) return {};
+    parts.push_back(to_number(part));
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  return parts;
+}
+
+void replace_all(std::string& s, std::string_view from, std::string_view to) {
+  for (auto pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size())) {
+    s.replace(pos, from.size(), to);
+  }
+}
+
+// Lower-case words and numbers; "14:30" and "2026-12-03" stay whole, "2pm" splits in two,
+// anything in parentheses (the zone in an offered slot's label) is dropped.
+std::vector<std::string> tokenize(std::string_view text) {
+  std::string s;
+  int depth = 0;
+  for (const char c : text) {
+    if (c == '(') ++depth;
+    if (depth == 0) s += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (c == ')' && depth > 0) --depth;
+  }
+  replace_all(s, "a.m.", " am ");
+  replace_all(s, "p.m.", " pm ");
+  replace_all(s, "o'clock", " oclock ");
+  replace_all(s,
+              "o\xE2\x80\x99"
+              "clock",
+              " oclock ");
+
+  std::vector<std::string> out;
+  const auto is_digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
+  const auto is_alpha = [](char c) { return c >= 'a' && c <= 'z'; };
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t j = i;
+    if (is_alpha(s[i])) {
+      while (j < s.size() && is_alpha(s[j])) ++j;
+    } else if (is_digit(s[i])) {
+      // Digits, joined by ':' or '-' when a digit follows ("14:30", "2026-12-03").
+      while (j < s.size() && (is_digit(s[j]) || ((s[j] == ':' || s[j] == '-') && j + 1 < s.size() &&
+                                                 is_digit(s[j + 1])))) {
+        ++j;
+      }
+    } else {
+      ++i;
+      continue;
+    }
+    out.push_back(s.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+// An hour said without am/pm: 1 to 7 means the afternoon.
+minutes business_hour(unsigned hour) {
+  return hours{hour >= 1 && hour <= 7 ? hour + 12 : hour};
+}
+
+std::optional<minutes> with_meridiem(unsigned hour, unsigned minute, std::string_view meridiem) {
+  if (hour > 23 || minute > 59) return std::nullopt;
+  if (meridiem == "am" || meridiem == "pm") {
+    if (hour == 0 || hour > 12) return std::nullopt;
+    const unsigned h = (hour % 12) + (meridiem == "pm" ? 12U : 0U);
+    return hours{h} + minutes{minute};
+  }
+  return hours{hour} + minutes{minute};
+}
+
+class reader {
+ public:
+  reader(std::vector<std::string> tokens, date::local_days today, std::size_t offered)
+      : t_{std::move(tokens)}, today_{today}, offered_{offered} {}
+
+  time_request read() {
+    for (i_ = 0; i_ < t_.size(); ++i_) step();
+    finish();
+    return r_;
+  }
+
+ private:
+  std::string_view at(std::size_t k) const { return k < t_.size() ? t_[k] : std::string_view{}; }
+  std::string_view prev() const { return i_ == 0 ? std::string_view{} : at(i_ - 1); }
+
+  void set_date(unsigned year, unsigned month, unsigned day) {
+    const date::year_month_day ymd{date::year{static_cast<int>(year)}, date::month{month},
+                                   date::day{day}};
+    if (!ymd.ok()) {
+      r_.bad_date = true;
+      return;
+    }
+    r_.day = date::local_days{ymd};
+    r_.days = 1;
+  }
+
+  // A day and month without a year: the next such date from today on.
+  void set_day_month(unsigned month, unsigned day) {
+    const auto this_year =
+        static_cast<unsigned>(static_cast<int>(date::year_month_day{today_}.year()));
+    set_date(this_year, month, day);
+    if (r_.day && *r_.day < today_) set_date(this_year + 1, month, day);
+  }
+
+  // After a day and month: an optional year ("3 Dec 2026", "Dec 3, 2026").
+  void maybe_year(unsigned month, unsigned day) {
+    if (all_digits(at(i_ + 1)) && at(i_ + 1).size() == 4) {
+      ++i_;
+      set_date(to_number(t_[i_]), month, day);
+    } else {
+      set_day_month(month, day);
+    }
+  }
+
+  void step() {
+    const std::string_view w = t_[i_];
+    if (const auto ymd = digit_parts(w, '-'); ymd.size() == 3 && w.size() >= 8) {
+      set_date(ymd[0], ymd[1], ymd[2]);
+    } else if (const auto clock = digit_parts(w, ':'); clock.size() == 2) {
+      std::string_view meridiem;
+      if (at(i_ + 1) == "am" || at(i_ + 1) == "pm") meridiem = t_[++i_];
+      if (auto time = with_meridiem(clock[0], clock[1], meridiem)) r_.time = time;
+    } else if (all_digits(w)) {
+      number(to_number(w));
+    } else if (const auto month = month_of(w); month && all_digits(at(i_ + 1))) {
+      ++i_;
+      const unsigned day = to_number(t_[i_]);
+      if (at(i_ + 1) == "st" || at(i_ + 1) == "nd" || at(i_ + 1) == "rd" || at(i_ + 1) == "th")
+        ++i_;
+      maybe_year(*month, day);
+    } else if (const auto wd = lookup(weekdays, w)) {
+      weekday_ = *wd;
+      weekday_includes_today_ = prev() == "this";
+    } else if (w == "today" || w == "tonight") {
+      r_.day = today_;
+      if (w == "tonight") r_.part = day_part::evening;
+    } else if (among(tomorrow_words, w)) {
+      const bool after = prev() == "after" && i_ >= 2 && at(i_ - 2) == "day";
+      r_.day = today_ + date::days{after ? 2 : 1};
+    } else if (w == "week" && (prev() == "next" || prev() == "this")) {
+      const auto iso = date::weekday{today_}.iso_encoding();
+      const auto monday = today_ - date::days{iso - 1};
+      r_.day = prev() == "next" ? monday + date::days{7} : today_;
+      r_.days = prev() == "next" ? 7 : static_cast<int>(8 - iso);
+    } else if (w == "morning") {
+      r_.part = day_part::morning;
+    } else if (w == "afternoon") {
+      r_.part = day_part::afternoon;
+    } else if (w == "evening") {
+      r_.part = day_part::evening;
+    } else if (w == "noon" || w == "midday" || w == "lunchtime") {
+      r_.time = hours{12};
+    } else if (const auto nth = lookup(ordinals, w)) {
+      if (at(i_ + 1) == "of") {
+        if (const auto m = month_of(at(i_ + 2))) {
+          i_ += 2;
+          maybe_year(*m, *nth);
+          return;
+        }
+      }
+      r_.pick = *nth;
+    } else if (w == "last" && at(i_ + 1) != "week") {
+      r_.pick_last = true;
+    } else if (among(earliest_words, w) || (w == "soon" && prev() == "as") ||
+               (w == "available" && prev() == "first") || (w == "time" && prev() == "any")) {
+      r_.earliest = true;
+      if (w == "available") r_.pick.reset();
+    }
+  }
+
+  void number(unsigned n) {
+    std::size_t next = i_ + 1;
+    const bool suffixed =
+        at(next) == "st" || at(next) == "nd" || at(next) == "rd" || at(next) == "th";
+    if (suffixed) ++next;
+    if (at(next) == "of" && month_of(at(next + 1))) ++next;
+    if (const auto month = month_of(at(next))) {
+      i_ = next;
+      maybe_year(*month, n);
+    } else if (at(next) == "am" || at(next) == "pm" || at(next) == "oclock") {
+      i_ = next;
+      if (auto time = with_meridiem(n, 0, t_[next] == "oclock" ? "" : t_[next])) {
+        r_.time = t_[next] == "oclock" ? business_hour(n) : *time;
+      }
+    } else if (prev() == "in" && (at(next) == "day" || at(next) == "days")) {
+      i_ = next;
+      r_.day = today_ + date::days{n};
+    } else if (among(time_cues, prev()) && n <= 23) {
+      r_.time = business_hour(n);
+    } else if (suffixed || among(pick_cues, prev())) {
+      i_ = next - 1;
+      r_.pick = n;
+    } else {
+      loose_.push_back(n);
+    }
+  }
+
+  void finish() {
+    if (weekday_ && !r_.day) {
+      const auto iso = date::weekday{today_}.iso_encoding();
+      auto ahead = (*weekday_ + 7 - iso) % 7;
+      if (ahead == 0 && !weekday_includes_today_) ahead = 7;
+      r_.day = today_ + date::days{ahead};
+    }
+    if (loose_.size() != 1) return;
+    const unsigned n = loose_.front();
+    // "tomorrow 10", "monday 2": a lone number next to a day is its hour.
+    if (r_.day && !r_.time && n <= 23) {
+      r_.time = business_hour(n);
+      return;
+    }
+    // A message that is just a number: a position among the offered slots, else an hour.
+    const bool only_number = r_.empty() && std::all_of(t_.begin(), t_.end(), [&](const auto& w) {
+                               return all_digits(w) || among(filler, w);
+                             });
+    if (!only_number) return;
+    if (n >= 1 && n <= offered_) {
+      r_.pick = n;
+    } else if (n <= 23) {
+      r_.time = business_hour(n);
+    }
+  }
+
+  std::vector<std::string> t_;
+  date::local_days today_;
+  std::size_t offered_;
+  std::size_t i_ = 0;
+  time_request r_;
+  std::optional<unsigned> weekday_;
+  bool weekday_includes_today_ = false;
+  std::vector<unsigned> loose_;
+};
+
+}  // namespace
+
+std::pair<minutes, minutes> part_window(day_part part) {
+  switch (part) {
+    case day_part::morning:
+      return {hours{0}, hours{12}};
+    case day_part::afternoon:
+      return {hours{12}, hours{17}};
+    case day_part::evening:
+      return {hours{17}, hours{24}};
+  }
+  return {hours{0}, hours{24}};
+}
+
+std::string_view part_name(day_part part) {
+  switch (part) {
+    case day_part::morning:
+      return "morning";
+    case day_part::afternoon:
+      return "afternoon";
+    case day_part::evening:
+      return "evening";
+  }
+  return "day";
+}
+
+time_request parse_time_request(std::string_view text, date::local_days today,
+                                std::size_t offered) {
+  return reader{tokenize(text), today, offered}.read();
+}
+
+}  // namespace advisor::dialogue
