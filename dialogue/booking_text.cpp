@@ -1,0 +1,538 @@
+#include "dialogue/booking_text.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <stdexcept>
+#include <vector>
+
+#include <re2/re2.h>
+
+namespace advisor::dialogue {
+namespace {
+
+constexpr std::size_t max_email = 254;  // RFC 5321's limit on a path
+constexpr std::size_t max_local_part = 64;
+constexpr std::size_t max_name = 100;
+constexpr std::size_t max_company = 200;
+constexpr std::size_t min_project = 3;
+constexpr std::size_t max_project = 1000;
+
+bool ascii_alpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool ascii_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool non_ascii(char c) {
+  return (static_cast<unsigned char>(c) & 0x80U) != 0;
+}
+
+std::string_view trim(std::string_view s, std::string_view chars = " \t\r\n") {
+  const auto first = s.find_first_not_of(chars);
+  if (first == std::string_view::npos) return {};
+  const auto last = s.find_last_not_of(chars);
+  return s.substr(first, last - first + 1);
+}
+
+std::vector<std::string_view> words_of(std::string_view plain) {
+  std::vector<std::string_view> out;
+  std::size_t start = 0;
+  while (start < plain.size()) {
+    auto end = plain.find(' ', start);
+    if (end == std::string_view::npos) end = plain.size();
+    if (end > start) out.push_back(plain.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+template <std::size_t n>
+bool among(const std::array<std::string_view, n>& table, std::string_view s) {
+  return std::find(table.begin(), table.end(), s) != table.end();
+}
+
+bool starts_with_phrase(std::string_view plain, std::string_view phrase) {
+  return plain.starts_with(phrase) &&
+         (plain.size() == phrase.size() || plain[phrase.size()] == ' ');
+}
+
+template <std::size_t n>
+bool starts_with_any(std::string_view plain, const std::array<std::string_view, n>& phrases) {
+  return std::any_of(phrases.begin(), phrases.end(),
+                     [&](std::string_view p) { return starts_with_phrase(plain, p); });
+}
+
+// Drops leading and trailing words that carry no answer ("oh", "please", "thanks").
+constexpr std::array<std::string_view, 10> leading_filler{"oh", "well", "um",   "uh",       "hmm",
+                                                          "ah", "so",   "then", "actually", "wait"};
+constexpr std::array<std::string_view, 6> trailing_filler{"please", "thanks", "thank you",
+                                                          "then",   "thx",    "again"};
+
+std::string_view strip_filler(std::string_view plain) {
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    for (const auto w : leading_filler) {
+      if (starts_with_phrase(plain, w)) {
+        plain = trim(plain.substr(w.size()));
+        changed = true;
+      }
+    }
+    for (const auto w : trailing_filler) {
+      if (plain.ends_with(w) &&
+          (plain.size() == w.size() || plain[plain.size() - w.size() - 1] == ' ')) {
+        plain = trim(plain.substr(0, plain.size() - w.size()));
+        changed = true;
+      }
+    }
+  }
+  return plain;
+}
+
+constexpr std::array<std::string_view, 27> yes_first_words{
+    "yes",       "y",     "yeah",   "yea",        "yep",         "yup",       "ya",
+    "sure",      "ok",    "okay",   "k",          "correct",     "right",     "confirm",
+    "confirmed", "agree", "agreed", "absolutely", "definitely",  "certainly", "perfect",
+    "exactly",   "fine",  "great",  "alright",    "affirmative", "indeed"};
+constexpr std::array<std::string_view, 21> yes_phrases{
+    "i agree",       "i confirm",     "i consent",       "i do",         "thats right",
+    "that is right", "thats correct", "that is correct", "sounds good",  "looks good",
+    "go ahead",      "book it",       "do it",           "please do",    "all good",
+    "all correct",   "of course",     "thats fine",      "that is fine", "that works",
+    "works for me"};
+// Words that turn an agreeing start into something else ("yes but change the time").
+constexpr std::array<std::string_view, 7> spoilers{"not",   "dont", "but",    "change",
+                                                   "wrong", "no",   "however"};
+constexpr std::array<std::string_view, 4> no_first_words{"no", "nope", "nah", "n"};
+constexpr std::array<std::string_view, 16> no_phrases{
+    "not really",        "not quite",     "i dont",
+    "i do not",          "i disagree",    "dont agree",
+    "thats wrong",       "that is wrong", "wrong",
+    "incorrect",         "not correct",   "thats not right",
+    "that is not right", "not right",     "negative",
+    "thats not it"};
+
+constexpr std::array<std::string_view, 34> skip_answers{"skip",
+                                                        "skip it",
+                                                        "skip this",
+                                                        "skip that",
+                                                        "skip company",
+                                                        "none",
+                                                        "no",
+                                                        "nope",
+                                                        "nah",
+                                                        "n a",
+                                                        "na",
+                                                        "no company",
+                                                        "no company name",
+                                                        "not applicable",
+                                                        "nothing",
+                                                        "dont have one",
+                                                        "i dont have one",
+                                                        "i do not have one",
+                                                        "i dont have a company",
+                                                        "i do not have a company",
+                                                        "i dont have any",
+                                                        "no one",
+                                                        "none really",
+                                                        "pass",
+                                                        "prefer not to say",
+                                                        "id rather not say",
+                                                        "rather not say",
+                                                        "not telling",
+                                                        "just me",
+                                                        "myself",
+                                                        "individual",
+                                                        "private",
+                                                        "personal",
+                                                        "none of your business"};
+
+constexpr std::array<std::string_view, 12> cancel_lead{
+    "no", "ok", "okay", "oh", "actually", "please", "wait", "um", "hmm", "sorry", "just", "oops"};
+constexpr std::array<std::string_view, 36> cancel_answers{"cancel",
+                                                          "cancel it",
+                                                          "cancel that",
+                                                          "cancel this",
+                                                          "cancel the booking",
+                                                          "cancel booking",
+                                                          "cancel my booking",
+                                                          "cancel the form",
+                                                          "cancel everything",
+                                                          "stop",
+                                                          "stop it",
+                                                          "stop this",
+                                                          "stop the booking",
+                                                          "abort",
+                                                          "quit",
+                                                          "exit",
+                                                          "never mind",
+                                                          "nevermind",
+                                                          "forget it",
+                                                          "forget about it",
+                                                          "forget the booking",
+                                                          "i changed my mind",
+                                                          "changed my mind",
+                                                          "scratch that",
+                                                          "drop it",
+                                                          "dont book",
+                                                          "do not book",
+                                                          "dont book it",
+                                                          "not now",
+                                                          "i dont want to book",
+                                                          "i do not want to book",
+                                                          "no thanks",
+                                                          "no thank you",
+                                                          "not interested",
+                                                          "i am not interested",
+                                                          "im not interested"};
+
+std::string_view strip_leading_phrase(std::string_view text,
+                                      std::initializer_list<std::string_view> phrases) {
+  const std::string lowered = [&] {
+    std::string s{text};
+    std::transform(s.begin(), s.end(), s.begin(), [](char c) {
+      return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    });
+    return s;
+  }();
+  for (const auto phrase : phrases) {
+    if (lowered.starts_with(phrase) && lowered.size() > phrase.size()) {
+      const char next = lowered[phrase.size()];
+      if (next == ' ' || next == ':' || next == ',') {
+        return trim(text.substr(phrase.size()), " \t\r\n:,");
+      }
+    }
+  }
+  return text;
+}
+
+bool valid_local_char(char c) {
+  static constexpr std::string_view specials = "!#$%&'*+/=?^_`{|}~.-";
+  return ascii_alpha(c) || ascii_digit(c) || specials.find(c) != std::string_view::npos;
+}
+
+bool valid_domain(std::string_view domain) {
+  const auto labels_ok = [&] {
+    std::size_t start = 0;
+    std::string_view last;
+    while (true) {
+      const auto end = domain.find('.', start);
+      const auto label = domain.substr(start, end == std::string_view::npos ? end : end - start);
+      if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-')
+        return false;
+      if (!std::all_of(label.begin(), label.end(),
+                       [](char c) { return ascii_alpha(c) || ascii_digit(c) || c == '-'; }))
+        return false;
+      last = label;
+      if (end == std::string_view::npos) break;
+      start = end + 1;
+    }
+    // The top-level domain is letters only, at least two of them.
+    return last.size() >= 2 && std::all_of(last.begin(), last.end(), ascii_alpha);
+  };
+  return domain.size() <= 253 && labels_ok();
+}
+
+}  // namespace
+
+std::string plain_words(std::string_view text) {
+  std::string out;
+  bool space = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\'') continue;
+    // The typographic apostrophe, U+2019, is dropped like the ASCII one.
+    if (c == '\xE2' && i + 2 < text.size() && text[i + 1] == '\x80' && text[i + 2] == '\x99') {
+      i += 2;
+      continue;
+    }
+    if (ascii_alpha(c) || ascii_digit(c) || non_ascii(c)) {
+      if (space && !out.empty()) out += ' ';
+      space = false;
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else {
+      space = true;
+    }
+  }
+  return out;
+}
+
+yes_no read_yes_no(std::string_view plain) {
+  plain = strip_filler(plain);
+  const auto words = words_of(plain);
+  if (words.empty() || words.size() > 8) return yes_no::neither;
+  if (among(no_first_words, words.front()) || starts_with_any(plain, no_phrases)) {
+    return yes_no::no;
+  }
+  const bool spoiled = std::any_of(words.begin() + 1, words.end(),
+                                   [](std::string_view w) { return among(spoilers, w); });
+  if (!spoiled && (among(yes_first_words, words.front()) || starts_with_any(plain, yes_phrases))) {
+    return yes_no::yes;
+  }
+  return yes_no::neither;
+}
+
+bool is_skip(std::string_view plain) {
+  return among(skip_answers, strip_filler(plain));
+}
+
+bool is_cancel(std::string_view plain) {
+  if (among(cancel_answers, plain)) return true;
+  plain = strip_filler(plain);
+  // Checked after each word dropped: "no thanks" is itself an answer, "no, cancel" has one.
+  for (bool changed = true; changed;) {
+    if (among(cancel_answers, plain)) return true;
+    changed = false;
+    for (const auto w : cancel_lead) {
+      if (starts_with_phrase(plain, w) && plain.size() > w.size()) {
+        plain = trim(plain.substr(w.size()));
+        changed = true;
+        break;
+      }
+    }
+  }
+  return false;
+}
+
+bool asks_price(std::string_view plain) {
+  static constexpr std::array<std::string_view, 17> price_words{
+      "price", "prices",    "pricing", "cost", "costs",  "charge", "charges",   "rate", "rates",
+      "quote", "quotation", "fee",     "fees", "budget", "hourly", "expensive", "cheap"};
+  const auto words = words_of(plain);
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (among(price_words, words[i])) return true;
+    if (words[i] == "how" && i + 1 < words.size() && words[i + 1] == "much") return true;
+  }
+  return false;
+}
+
+std::size_t count_characters(std::string_view utf8) {
+  return static_cast<std::size_t>(std::count_if(utf8.begin(), utf8.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;
+  }));
+}
+
+checked check_name(std::string_view text) {
+  std::string_view name = trim(text, " \t\r\n.!,;");
+  name = strip_leading_phrase(
+      name, {"my full name is", "my name is", "my name's", "the name is", "name is", "i am called",
+             "call me", "i am", "i'm", "im", "it's", "it is", "its", "this is", "name"});
+  name = trim(name, " \t\r\n.!,;");
+  checked out{std::string{name}, {}};
+  if (name.empty()) {
+    out.problem = "I didn't catch a name.";
+  } else if (count_characters(name) > max_name) {
+    out.problem = "That name is longer than 100 characters.";
+  } else if (name.find('@') != std::string_view::npos) {
+    out.problem = "That looks like an email address rather than a name.";
+  } else if (std::none_of(name.begin(), name.end(),
+                          [](char c) { return ascii_alpha(c) || non_ascii(c); })) {
+    out.problem = "That doesn't look like a name.";
+  }
+  return out;
+}
+
+std::optional<std::string> find_email(std::string_view text) {
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find_first_of(" \t\r\n", start);
+    if (end == std::string_view::npos) end = text.size();
+    auto word = text.substr(start, end - start);
+    if (word.find('@') != std::string_view::npos) {
+      word = trim(word, "<>()[]{},;:\"'.!?");
+      if (word.size() > 7 && std::string_view{word}.substr(0, 7) == "mailto:")
+        word.remove_prefix(7);
+      return std::string{word};
+    }
+    start = end + 1;
+  }
+  return std::nullopt;
+}
+
+checked check_email(std::string_view text) {
+  std::string candidate;
+  if (auto found = find_email(text)) {
+    candidate = *found;
+  } else {
+    candidate = std::string{strip_leading_phrase(
+        trim(text, " \t\r\n.!,;"), {"my email address is", "my email is", "my e-mail is",
+                                    "email address", "email", "e-mail", "it's", "it is", "its"})};
+  }
+  checked out{candidate, {}};
+  const std::string_view email = candidate;
+  const auto at = email.find('@');
+  const std::string_view local = at == std::string_view::npos ? email : email.substr(0, at);
+  const std::string_view domain =
+      at == std::string_view::npos ? std::string_view{} : email.substr(at + 1);
+  if (email.empty()) {
+    out.problem = "I didn't catch an email address.";
+  } else if (email.size() > max_email) {
+    out.problem = "That email address is longer than 254 characters.";
+  } else if (at == std::string_view::npos) {
+    out.problem = "That email address has no '@'.";
+  } else if (domain.find('@') != std::string_view::npos) {
+    out.problem = "That email address has more than one '@'.";
+  } else if (local.empty()) {
+    out.problem = "That email address has nothing before the '@'.";
+  } else if (domain.empty()) {
+    out.problem = "That email address has nothing after the '@'.";
+  } else if (local.size() > max_local_part) {
+    out.problem = "The part before the '@' is longer than 64 characters.";
+  } else if (!std::all_of(local.begin(), local.end(), valid_local_char)) {
+    out.problem = "The part before the '@' has characters an email address can't have.";
+  } else if (local.front() == '.' || local.back() == '.' ||
+             local.find("..") != std::string_view::npos) {
+    out.problem = "The part before the '@' can't start or end with a dot or have two in a row.";
+  } else if (domain.find('.') == std::string_view::npos) {
+    out.problem = "The part after the '@' needs a dot, as in example.com.";
+  } else if (!valid_domain(domain)) {
+    out.problem = "The part after the '@' is not a valid domain name.";
+  }
+  return out;
+}
+
+checked check_company(std::string_view text) {
+  std::string_view company = trim(text, " \t\r\n.!,;");
+  company = strip_leading_phrase(company, {"i work at", "i work for", "we are", "we're", "i'm with",
+                                           "i am with", "it's", "it is", "its"});
+  company = trim(company, " \t\r\n.!,;");
+  checked out{std::string{company}, {}};
+  if (company.empty()) {
+    out.problem = "I didn't catch the company's name.";
+  } else if (count_characters(company) > max_company) {
+    out.problem = "That company name is longer than 200 characters.";
+  }
+  return out;
+}
+
+checked check_project(std::string_view text) {
+  std::string_view project = trim(text);
+  project = trim(strip_leading_phrase(
+      project, {"it's about", "it is about", "its about", "about", "it's", "it is"}));
+  checked out{std::string{project}, {}};
+  if (count_characters(project) < min_project) {
+    out.problem = "Could you tell me a little more than that?";
+  } else if (count_characters(project) > max_project) {
+    out.problem = "That description is longer than 1000 characters; a few sentences are enough.";
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- corrections
+
+namespace {
+
+// Filler a correction may start with: "no, actually, my email is ...".
+constexpr std::string_view lead =
+    R"((?:(?:no|nope|actually|wait|sorry|oh|oops|hmm|um|ah|ok|okay|also|and|but|correction|hold on|one more thing)[\s,.!:;-]+)*)";
+constexpr std::string_view field =
+    R"((full name|name|e-?mail address|e-?mail|mail address|mail|company name|company|organi[sz]ation|employer|business|project description|project|description|time slot|slot|time|date|day|appointment|meeting|consent))";
+constexpr std::string_view tail = R"([\s.!?]*)";
+
+struct field_word {
+  std::string_view stem;
+  booking_field field;
+};
+
+// The first stem found in the captured word decides ("company name" is the company).
+constexpr std::array<field_word, 13> field_words{{
+    {"company", booking_field::company},
+    {"organi", booking_field::company},
+    {"employer", booking_field::company},
+    {"business", booking_field::company},
+    {"mail", booking_field::email},
+    {"name", booking_field::name},
+    {"project", booking_field::project},
+    {"description", booking_field::project},
+    {"consent", booking_field::consent},
+    {"slot", booking_field::slot},
+    {"time", booking_field::slot},
+    {"date", booking_field::slot},
+    {"day", booking_field::slot},
+}};
+
+std::optional<booking_field> field_of(std::string_view word) {
+  std::string lowered{word};
+  std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  });
+  if (lowered == "appointment" || lowered == "meeting") return booking_field::slot;
+  for (const auto& entry : field_words) {
+    if (lowered.find(entry.stem) != std::string::npos) return entry.field;
+  }
+  return std::nullopt;
+}
+
+std::unique_ptr<re2::RE2> compile(const std::string& pattern) {
+  re2::RE2::Options options;
+  options.set_case_sensitive(false);
+  options.set_log_errors(false);
+  auto re = std::make_unique<re2::RE2>(pattern, options);
+  // The patterns are constants of this file: a failure is a programming error.
+  if (!re->ok()) throw std::logic_error{"edit_grammar: " + re->error()};
+  return re;
+}
+
+std::string join(std::initializer_list<std::string_view> parts) {
+  std::string out;
+  for (const auto p : parts) out += p;
+  return out;
+}
+
+}  // namespace
+
+edit_grammar::edit_grammar()
+    : wrong_{compile(join(
+          {"(?:", lead, R"((?:(?:my|the|that)\s+)?)", field,
+           R"(\s+(?:is|was|s)\s+(?:wrong|incorrect|not right|not correct|a typo|misspelled|misspelt).*)",
+           "|", lead, R"((?:wrong|incorrect)\s+)", field, tail, ")"}))},
+      set_{compile(join({lead, R"((?:my|the|our)\s+)", field,
+                         R"((?:\s+(?:is actually|should be|is)|'s|’s)\s*:?\s*(.+?))", tail}))},
+      change_to_{compile(join({lead, R"((?:please\s+)?(?:(?:can|could)\s+(?:you|i|we)\s+)?)",
+                               R"((?:change|update|set|make|switch|correct|fix|move)\s+)",
+                               R"((?:my\s+|the\s+|our\s+)?)", field, R"(\s+to\s+(.+?))", tail}))},
+      labelled_{compile(join({lead, field, R"(\s*[:=]\s*(.+?))", tail}))},
+      go_{compile(join(
+          {lead,
+           R"((?:(?:can|could|may)\s+(?:i|we|you)\s+|i(?:'d|’d|\s+would)?\s+(?:like|want)\s+to\s+|i\s+need\s+to\s+|let\s+me\s+|let'?s\s+|please\s+)?)",
+           R"((?:change|edit|update|fix|correct|modify|amend|redo|re-?enter|pick|choose)\s+)",
+           R"((?:my\s+|the\s+|our\s+|that\s+|a\s+new\s+|another\s+|a\s+different\s+)?)", field,
+           R"((?:\s+(?:please|again|too|as well|instead|then))*)", tail}))},
+      other_slot_{compile(join(
+          {lead,
+           R"((?:(?:can|could)\s+(?:i|we)\s+(?:have|get|pick|choose|do|book)\s+|i(?:'d|’d|\s+would)?\s+(?:like|prefer|want)\s+|(?:please\s+)?(?:give me|show me|pick|choose)\s+)?)",
+           R"((?:another|a different|different|other|some other|a later|later|an earlier|earlier|new|more)\s+)",
+           R"((?:time|slot|day|date)s?(?:\s+please)?)", tail}))},
+      instead_{compile(join(
+          {"(?:", lead,
+           R"((?:make it|move it|can we do|could we do|can we make it|how about|what about|let'?s do|let'?s say|rather)\b.*)",
+           R"(|.*\binstead\b.*))"}))} {}
+
+edit_grammar::~edit_grammar() = default;
+
+std::optional<field_edit> edit_grammar::match(std::string_view raw) const {
+  const std::string_view text = trim(raw);
+  std::string word;
+  std::string word2;
+  std::string value;
+  if (re2::RE2::FullMatch(text, *wrong_, &word, &word2)) {
+    if (auto f = field_of(word.empty() ? word2 : word)) return field_edit{*f, std::nullopt};
+  }
+  for (const auto* re : {set_.get(), change_to_.get(), labelled_.get()}) {
+    if (re2::RE2::FullMatch(text, *re, &word, &value)) {
+      if (auto f = field_of(word)) return field_edit{*f, value};
+    }
+  }
+  if (re2::RE2::FullMatch(text, *go_, &word)) {
+    if (auto f = field_of(word)) return field_edit{*f, std::nullopt};
+  }
+  if (re2::RE2::FullMatch(text, *other_slot_)) return field_edit{booking_field::slot, std::nullopt};
+  return std::nullopt;
+}
+
+bool edit_grammar::proposes_instead(std::string_view text) const {
+  return re2::RE2::FullMatch(trim(text), *instead_);
+}
+
+}  // namespace advisor::dialogue

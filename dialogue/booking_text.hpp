@@ -1,0 +1,74 @@
+#pragma once
+// The booking form's words: yes/no/skip/cancel, field answers and their checks, and the
+// corrections a visitor types in between ("actually my email is ...", "change the time").
+// Messages a visitor sees are pinned by tests/unit/booking_test.cpp; they never echo an email.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "dialogue/booking_form.hpp"
+
+namespace re2 {
+class RE2;
+}
+
+namespace advisor::dialogue {
+
+// Lower case, apostrophes dropped ("don't" -> "dont"), every other run of non-letters and
+// non-digits one space, trimmed. Bytes of non-ASCII letters are kept.
+std::string plain_words(std::string_view text);
+
+enum class yes_no { neither, yes, no };
+yes_no read_yes_no(std::string_view plain);
+bool is_skip(std::string_view plain);     // "skip", "none", "no company", ...
+bool is_cancel(std::string_view plain);   // "cancel", "never mind", "stop", ...
+bool asks_price(std::string_view plain);  // "how much", "price", "rates", ...
+
+// A field's answer after its check: `problem` is empty when `value` is good.
+struct checked {
+  std::string value;
+  std::string problem;  // one sentence, shown to the visitor before the question again
+  bool ok() const { return problem.empty(); }
+};
+
+checked check_name(std::string_view text);     // "my name is Ada" -> "Ada"
+checked check_email(std::string_view text);    // the first word holding '@', or the text
+checked check_company(std::string_view text);  // "I work at Acme" -> "Acme"
+checked check_project(std::string_view text);
+
+// The first word holding an '@', without surrounding punctuation.
+std::optional<std::string> find_email(std::string_view text);
+
+std::size_t count_characters(std::string_view utf8);
+
+// A correction or change typed while the form is open.
+struct field_edit {
+  booking_field field = booking_field::name;
+  std::optional<std::string> value;  // "my email is x@y.com": set it; "change the time": ask it
+};
+
+// The correction patterns (RE2, case-insensitive), compiled once with the engine.
+class edit_grammar {
+ public:
+  edit_grammar();
+  ~edit_grammar();
+  edit_grammar(const edit_grammar&) = delete;
+  edit_grammar& operator=(const edit_grammar&) = delete;
+
+  std::optional<field_edit> match(std::string_view text) const;
+  // "how about ...", "make it ...", "... instead": a new time offered outside the slot step.
+  bool proposes_instead(std::string_view text) const;
+
+ private:
+  std::unique_ptr<re2::RE2> wrong_;
+  std::unique_ptr<re2::RE2> set_;
+  std::unique_ptr<re2::RE2> change_to_;
+  std::unique_ptr<re2::RE2> labelled_;
+  std::unique_ptr<re2::RE2> go_;
+  std::unique_ptr<re2::RE2> other_slot_;
+  std::unique_ptr<re2::RE2> instead_;
+};
+
+}  // namespace advisor::dialogue
