@@ -1,42 +1,21 @@
 #include "dialogue/engine.hpp"
 
 #include <algorithm>
-#include <array>
+#include <stdexcept>
+#include <utility>
 
+#include <date/tz.h>
+
+#include "dialogue/answers.hpp"
+#include "dialogue/booking_flow.hpp"
+#include "dialogue/booking_text.hpp"
 #include "intents/understander.hpp"
 
 namespace advisor::dialogue {
 namespace {
 
-// First cut, before the knowledge layer: a reply per intent. Replaced by answers composed
-// from the guide once knowledge/ lands.
-struct canned {
-  std::string_view intent;
-  std::string_view text;
-};
-
-constexpr std::array<canned, 10> canned_replies{{
-    {"greeting", "Hello! Tell me about your project and I'll tell you whether Node.js or Python "
-                 "fits it better."},
-    {"thanks", "You're welcome! Anything else about your project?"},
-    {"goodbye", "Goodbye, and good luck with your project!"},
-    {"help", "I compare Node.js and Python for your backend: ask me about real-time apps, "
-             "streaming, APIs, machine learning or data work, and I can book you a free "
-             "consultation."},
-    {"smalltalk", "I'm the consultancy's advisory bot. I'm best at Node.js-versus-Python "
-                  "questions; try one!"},
-    {"compare", "Node.js and Python both fit backends; tell me what the project needs "
-                "(real-time, streaming, ML, data) and I'll say which fits."},
-    {"explain", "That's a good question; tell me more about what you are building."},
-    {"book_consultation", "I'd be glad to set up a free consultation with our team."},
-    {"cancel", "Okay, cancelled."},
-    {"out_of_scope", "That's outside what I know: I only compare Node.js and Python for "
-                     "backends."},
-}};
-
-constexpr std::string_view fallback_text =
-    "Sorry, I didn't get that. I can compare Node.js and Python for your project, or book you a "
-    "free consultation.";
+constexpr std::size_t max_needs = 12;
+constexpr std::size_t max_line = 2000;  // the protocol's limit on a message
 
 const intents::text_file* find_file(const std::vector<intents::text_file>& files,
                                     std::string_view name) {
@@ -45,58 +24,129 @@ const intents::text_file* find_file(const std::vector<intents::text_file>& files
   return it == files.end() ? nullptr : &*it;
 }
 
+// Throws std::runtime_error for an unknown zone. Loading the zone's rules here, once, keeps
+// the reading of the tz database out of the conversation turns.
+const date::time_zone* load_zone(const std::string& name) {
+  const date::time_zone* zone = date::locate_zone(name);
+  (void)zone->get_info(date::sys_seconds{});
+  return zone;
+}
+
+void remember_line(conversation& state, std::string speaker, std::string_view text) {
+  state.transcript.push_back({std::move(speaker), std::string{text.substr(0, max_line)}});
+  if (state.transcript.size() > conversation::transcript_lines) {
+    const auto excess = state.transcript.size() - conversation::transcript_lines;
+    state.transcript.erase(state.transcript.begin(),
+                           state.transcript.begin() + static_cast<std::ptrdiff_t>(excess));
+  }
+}
+
+// Topics discussed, oldest first, each once: what the project prefill is built from.
+void remember_needs(conversation& state, const intents::understanding& understood) {
+  for (const auto& topic : understood.found.topics) {
+    if (std::find(state.needs.begin(), state.needs.end(), topic) == state.needs.end()) {
+      state.needs.push_back(topic);
+    }
+  }
+  if (state.needs.size() > max_needs) {
+    state.needs.erase(
+        state.needs.begin(),
+        state.needs.begin() + static_cast<std::ptrdiff_t>(state.needs.size() - max_needs));
+  }
+}
+
 }  // namespace
+
+std::optional<std::string> check_availability(const availability& hours) {
+  using std::chrono::minutes;
+  try {
+    (void)load_zone(hours.time_zone);
+  } catch (const std::runtime_error&) {
+    return "availability: unknown time zone \"" + hours.time_zone + "\"";
+  }
+  if (hours.weekdays.empty()) return std::string{"availability: no weekdays"};
+  for (const int day : hours.weekdays) {
+    if (day < 1 || day > 7) {
+      return "availability: weekday " + std::to_string(day) + " is not 1 (Monday) to 7 (Sunday)";
+    }
+  }
+  if (hours.slot_length <= minutes{0})
+    return std::string{"availability: slot length must be positive"};
+  if (hours.opens < minutes{0} || hours.closes > minutes{24 * 60} ||
+      hours.opens + hours.slot_length > hours.closes) {
+    return std::string{"availability: no slot fits between the opening and closing times"};
+  }
+  if (hours.min_notice < std::chrono::hours{0}) return std::string{"availability: negative notice"};
+  if (hours.horizon_days < 1 || hours.horizon_days > 366) {
+    return std::string{"availability: horizon must be 1 to 366 days"};
+  }
+  return std::nullopt;
+}
 
 std::variant<engine_ptr, std::string> build_engine(const engine_inputs& inputs) {
   const auto* intents_json = find_file(inputs.intent_files, "intents.json");
   const auto* lexicon = find_file(inputs.intent_files, "lexicon.txt");
   if (intents_json == nullptr) return std::string{"intents.json: missing"};
   if (lexicon == nullptr) return std::string{"lexicon.txt: missing"};
+  if (auto problem = check_availability(inputs.hours)) return *problem;
   auto compiled = intents::compile_understander(*intents_json, *lexicon);
   if (auto* error = std::get_if<intents::load_error>(&compiled)) return error->what();
-  return std::make_shared<const engine>(std::get<intents::understander_ptr>(std::move(compiled)));
+  return std::make_shared<const engine>(std::get<intents::understander_ptr>(std::move(compiled)),
+                                        inputs.hours);
 }
 
-engine::engine(intents::understander_ptr understander) : understander_{std::move(understander)} {}
+engine::engine(intents::understander_ptr understander, const availability& hours)
+    : understander_{std::move(understander)},
+      booking_{std::make_shared<const booking_flow>(hours, load_zone(hours.time_zone))} {}
 
 welcome engine::greet() const {
-  return {"Hi! I can help you choose between Node.js and Python for your backend, and book a free "
-          "consultation with our team.",
-          {"Which is better for streaming?", "Node or Python for ML?", "Book a free consultation"}};
+  return {
+      "Hi! I can help you choose between Node.js and Python for your backend, and book a free "
+      "consultation with our team.",
+      default_suggestions()};
 }
 
-reply engine::respond(conversation& state, std::string_view text, const turn_context&) const {
+reply engine::respond(conversation& state, std::string_view text,
+                      const turn_context& context) const {
   const auto understood = understander_->understand(text);
+  remember_line(state, "visitor", text);
+  // An offer to book holds for one turn: the reply right after it.
+  const bool offered = std::exchange(state.booking_offered, false);
+
   reply out;
-  out.intent = understood.intent;
-  out.confidence = understood.confidence;
-  const auto it = std::find_if(canned_replies.begin(), canned_replies.end(),
-                               [&](const canned& c) { return c.intent == understood.intent; });
-  out.text = std::string{it == canned_replies.end() ? fallback_text : it->text};
-  out.suggestions = {"Which is better for streaming?", "Node or Python for ML?",
-                     "Book a free consultation"};
-  state.last_intent = understood.intent;
-  state.last_topics = understood.found.topics;
-  state.last_technologies = understood.found.technologies;
+  if (state.form) {
+    if (auto handled = booking_->step(state, understood, text, context)) {
+      out = std::move(*handled);
+    } else {
+      // A question in between: answered as usual, then the form asks its question again.
+      remember_needs(state, understood);
+      out = answer(understood, state);
+      booking_->resume(state, out, context);
+    }
+  } else if (understood.intent == "book_consultation" ||
+             (offered && read_yes_no(plain_words(text)) == yes_no::yes)) {
+    remember_needs(state, understood);
+    // A price question gets the price first (free) and an offer; anything else opens the form.
+    if (understood.intent == "book_consultation" && asks_price(plain_words(text))) {
+      out = booking_->offer(state, understood);
+    } else {
+      out = booking_->open(state, text, context);
+      out.confidence = understood.intent == "book_consultation" ? understood.confidence : 1.0;
+    }
+  } else {
+    remember_needs(state, understood);
+    out = answer(understood, state);
+  }
   ++state.turns;
+  // The reply carrying to_store is never shown; complete_booking's reply is.
+  if (!out.to_store) remember_line(state, "bot", out.text);
   return out;
 }
 
-}  // namespace advisor::dialogue
-
-namespace advisor::dialogue {
-
-reply engine::complete_booking(conversation&, const booking_outcome& outcome,
-                               const turn_context&) const {
-  reply out;
-  out.intent = "book_consultation";
-  out.confidence = 1.0;
-  if (outcome.result == booking_outcome::kind::stored) {
-    out.text = "Your consultation is booked. Reference: " + outcome.reference;
-    out.booking = booking_status{outcome.reference, "confirmed"};
-  } else {
-    out.text = "Sorry, that could not be booked.";
-  }
+reply engine::complete_booking(conversation& state, const booking_outcome& outcome,
+                               const turn_context& context) const {
+  reply out = booking_->complete(state, outcome, context);
+  remember_line(state, "bot", out.text);
   return out;
 }
 

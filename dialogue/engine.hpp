@@ -3,6 +3,7 @@
 // value per session. Pure: no I/O, no clocks unless passed in.
 
 #include <chrono>
+#include <cstddef>
 #include <map>
 #include <memory>
 #include <optional>
@@ -11,6 +12,7 @@
 #include <variant>
 #include <vector>
 
+#include "dialogue/booking_form.hpp"
 #include "intents/understanding.hpp"
 
 namespace advisor::dialogue {
@@ -22,9 +24,9 @@ struct source {
 
 // Progress of a form being filled ("booking"), as the protocol's `form` object.
 struct form_status {
-  std::string name;                          // "booking"
-  std::string field;                         // the field asked now
-  std::map<std::string, std::string> filled; // field -> value given so far
+  std::string name;                           // "booking"
+  std::string field;                          // the field asked now
+  std::map<std::string, std::string> filled;  // field -> value given so far
 };
 
 // Set on the reply that completes a booking.
@@ -33,20 +35,18 @@ struct booking_status {
   std::string status;  // "confirmed"
 };
 
-
-// A slot in UTC; the booking form shows it in the consultancy's time zone.
-using time_point = std::chrono::sys_seconds;
+// (time_point, the UTC start of a slot, is declared in booking_form.hpp.)
 
 // When the consultancy takes consultations. 30-minute slots on the listed weekdays
 // between the opening and closing hours, local to `time_zone`, at least `min_notice` ahead.
 struct availability {
-  std::string time_zone = "Europe/Berlin";       // IANA name
-  std::vector<int> weekdays = {1, 2, 3, 4, 5};   // ISO: 1 = Monday ... 7 = Sunday
-  std::chrono::minutes opens{9 * 60};            // local time of day of the first slot
-  std::chrono::minutes closes{17 * 60};          // no slot may end after this
+  std::string time_zone = "Europe/Berlin";      // IANA name
+  std::vector<int> weekdays = {1, 2, 3, 4, 5};  // ISO: 1 = Monday ... 7 = Sunday
+  std::chrono::minutes opens{9 * 60};           // local time of day of the first slot
+  std::chrono::minutes closes{17 * 60};         // no slot may end after this
   std::chrono::minutes slot_length{30};
   std::chrono::hours min_notice{12};
-  int horizon_days = 30;                         // how far ahead slots are offered
+  int horizon_days = 30;  // how far ahead slots are offered
 };
 
 // Which slots are already booked: the I/O shell answers from storage.
@@ -58,7 +58,7 @@ class slot_calendar {
 
 // What the engine needs from outside for one turn.
 struct turn_context {
-  time_point now{};                       // the wall clock, passed in so tests control it
+  time_point now{};                         // the wall clock, passed in so tests control it
   const slot_calendar* calendar = nullptr;  // null: no slot is taken
 };
 
@@ -105,14 +105,26 @@ struct welcome {
   std::vector<std::string> suggestions;
 };
 
-// Per-session memory. A plain value: the server stores it, the engine updates it.
+// Per-session memory. A plain value: the server stores it, the engine updates it; it
+// survives restarts through save_conversation / restore_conversation.
 struct conversation {
-  std::vector<std::string> last_topics;       // needs discussed most recently
+  std::vector<std::string> last_topics;  // needs discussed most recently
   std::vector<std::string> last_technologies;
   std::optional<std::string> last_recommendation;
   std::string last_intent;
   int turns = 0;
+  std::vector<std::string> needs;    // every topic discussed, oldest first (prefills "project")
+  bool booking_offered = false;      // the last reply asked "shall I book one?"
+  std::optional<booking_form> form;  // set while the booking form is open
+  std::vector<transcript_line> transcript;  // the last lines, both speakers, oldest first
+
+  static constexpr std::size_t transcript_lines = 40;
 };
+
+// The whole conversation as JSON (for the session store), and back. Restore rejects anything
+// malformed, of another version or with values out of range, with nullopt.
+std::string save_conversation(const conversation& state);
+std::optional<conversation> restore_conversation(std::string_view json);
 
 // Everything the engine is built from, as file contents read by the caller (the I/O shell):
 // intents/data/* and knowledge/data/*, each file with its name.
@@ -128,18 +140,29 @@ using engine_ptr = std::shared_ptr<const engine>;
 // Validates and compiles every input; on failure returns "file:line: what is wrong".
 std::variant<engine_ptr, std::string> build_engine(const engine_inputs& inputs);
 
+class booking_flow;
+
 class engine {
  public:
-  explicit engine(intents::understander_ptr understander);
+  // Throws std::runtime_error when hours.time_zone is unknown; build_engine checks first.
+  explicit engine(intents::understander_ptr understander, const availability& hours = {});
 
   welcome greet() const;
+  // One visitor message. While the booking form is open the reply carries `form`; when the
+  // visitor confirms the summary it carries `to_store` instead of being shown.
   reply respond(conversation& state, std::string_view text, const turn_context& context = {}) const;
-  // After the shell tried to store `reply::to_store`: the reply the visitor gets.
+  // After the shell tried to store `reply::to_store`: the reply the visitor gets (stored: the
+  // confirmation with `booking`; slot_taken: back to the slot step; failed: "yes" retries).
   reply complete_booking(conversation& state, const booking_outcome& outcome,
                          const turn_context& context = {}) const;
 
  private:
   intents::understander_ptr understander_;
+  std::shared_ptr<const booking_flow> booking_;
 };
+
+// Why `hours` cannot be used, or nullopt when it can (a known zone, weekdays 1..7, a slot
+// fitting between opening and closing, a positive horizon).
+std::optional<std::string> check_availability(const availability& hours);
 
 }  // namespace advisor::dialogue

@@ -1,0 +1,40 @@
+#pragma once
+// Answers outside the booking form: one reply per understood message, composed from the
+// guide's facts, and the conversation memory that follow-ups are resolved against
+// (conversation::last_topics, last_technologies, last_recommendation, needs).
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dialogue/engine.hpp"
+#include "intents/understanding.hpp"
+#include "knowledge/knowledge.hpp"
+
+namespace advisor::dialogue {
+
+// The reply to `understood`; updates the follow-up memory in `state` (last_*, needs).
+// compare: a recommendation (node/python/hybrid/depends) for the needs asked, or for the
+// ones discussed when it is a follow-up ("why?", "so which one?", "what about ML?");
+// explain: the guide's sentences on the topic; out_of_scope and fallback: honest, with what
+// the bot can do; greeting, thanks, goodbye, help, smalltalk: short and in context.
+reply answer(const knowledge::knowledge_base& knowledge, const intents::understanding& understood,
+             conversation& state);
+
+// Until the engine holds the knowledge: the canned first-cut reply (no guide, no sources).
+reply answer(const intents::understanding& understood, conversation& state);
+
+// Quick replies shown when nothing more specific applies.
+std::vector<std::string> default_suggestions();
+
+// Every quick reply answer() can offer, with the intent (and follow-up cue) it must be
+// understood as when the visitor sends it back; tests hold the understander to this.
+struct quick_reply {
+  std::string_view text;
+  std::string_view intent;
+  std::string_view follow_up;  // "" when not a follow-up
+};
+std::span<const quick_reply> quick_replies();
+
+}  // namespace advisor::dialogue

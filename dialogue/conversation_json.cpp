@@ -1,0 +1,186 @@
+// save_conversation / restore_conversation: the conversation as JSON for the session store.
+// Restore reads untrusted bytes (a file that may be old, truncated or edited): every field is
+// type-checked and a missing one takes its default, so a newer field never breaks an old save.
+
+#include <cstdint>
+
+#include <nlohmann/json.hpp>
+
+#include "dialogue/engine.hpp"
+
+namespace advisor::dialogue {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr int format_version = 1;
+
+json optional_string(const std::optional<std::string>& value) {
+  return value ? json(*value) : json(nullptr);
+}
+
+json instant(time_point t) {
+  return t.time_since_epoch().count();
+}
+
+json save_form(const booking_form& form) {
+  json offered = json::array();
+  for (const time_point t : form.offered) offered.push_back(instant(t));
+  return {
+      {"asking", std::string{field_name(form.asking)}},
+      {"name", optional_string(form.name)},
+      {"email", optional_string(form.email)},
+      {"company", optional_string(form.company)},
+      {"project", optional_string(form.project)},
+      {"project_proposal", optional_string(form.project_proposal)},
+      {"slot", form.slot ? instant(*form.slot) : json(nullptr)},
+      {"consent", form.consent},
+      {"offered", offered},
+  };
+}
+
+// Readers: false when the key is present with the wrong type; the target keeps its default
+// when the key is absent.
+bool read(const json& obj, const char* key, std::string& out) {
+  if (!obj.contains(key)) return true;
+  if (!obj.at(key).is_string()) return false;
+  out = obj.at(key).get<std::string>();
+  return true;
+}
+
+bool read(const json& obj, const char* key, std::optional<std::string>& out) {
+  if (!obj.contains(key) || obj.at(key).is_null()) return true;
+  if (!obj.at(key).is_string()) return false;
+  out = obj.at(key).get<std::string>();
+  return true;
+}
+
+bool read(const json& obj, const char* key, bool& out) {
+  if (!obj.contains(key)) return true;
+  if (!obj.at(key).is_boolean()) return false;
+  out = obj.at(key).get<bool>();
+  return true;
+}
+
+bool read(const json& obj, const char* key, int& out) {
+  if (!obj.contains(key)) return true;
+  const json& v = obj.at(key);
+  if (!v.is_number_integer() || v.get<std::int64_t>() < 0 || v.get<std::int64_t>() > INT32_MAX) {
+    return false;
+  }
+  out = static_cast<int>(v.get<std::int64_t>());
+  return true;
+}
+
+bool read(const json& obj, const char* key, std::vector<std::string>& out) {
+  if (!obj.contains(key)) return true;
+  const json& v = obj.at(key);
+  if (!v.is_array()) return false;
+  for (const json& item : v) {
+    if (!item.is_string()) return false;
+    out.push_back(item.get<std::string>());
+  }
+  return true;
+}
+
+std::optional<time_point> read_instant(const json& v) {
+  if (!v.is_number_integer()) return std::nullopt;
+  return time_point{std::chrono::seconds{v.get<std::int64_t>()}};
+}
+
+bool read(const json& obj, const char* key, std::optional<time_point>& out) {
+  if (!obj.contains(key) || obj.at(key).is_null()) return true;
+  out = read_instant(obj.at(key));
+  return out.has_value();
+}
+
+bool read(const json& obj, const char* key, std::vector<time_point>& out) {
+  if (!obj.contains(key)) return true;
+  const json& v = obj.at(key);
+  if (!v.is_array()) return false;
+  for (const json& item : v) {
+    const auto t = read_instant(item);
+    if (!t) return false;
+    out.push_back(*t);
+  }
+  return true;
+}
+
+std::optional<booking_form> restore_form(const json& obj) {
+  if (!obj.is_object() || !obj.contains("asking") || !obj.at("asking").is_string()) {
+    return std::nullopt;
+  }
+  const auto asking = field_from_name(obj.at("asking").get<std::string>());
+  if (!asking) return std::nullopt;
+  booking_form form;
+  form.asking = *asking;
+  const bool ok = read(obj, "name", form.name) && read(obj, "email", form.email) &&
+                  read(obj, "company", form.company) && read(obj, "project", form.project) &&
+                  read(obj, "project_proposal", form.project_proposal) &&
+                  read(obj, "slot", form.slot) && read(obj, "consent", form.consent) &&
+                  read(obj, "offered", form.offered);
+  if (!ok) return std::nullopt;
+  return form;
+}
+
+}  // namespace
+
+std::string save_conversation(const conversation& state) {
+  json transcript = json::array();
+  for (const auto& line : state.transcript) {
+    transcript.push_back({{"speaker", line.speaker}, {"text", line.text}});
+  }
+  const json out = {
+      {"version", format_version},
+      {"last_topics", state.last_topics},
+      {"last_technologies", state.last_technologies},
+      {"last_recommendation", optional_string(state.last_recommendation)},
+      {"last_intent", state.last_intent},
+      {"turns", state.turns},
+      {"needs", state.needs},
+      {"booking_offered", state.booking_offered},
+      {"form", state.form ? save_form(*state.form) : json(nullptr)},
+      {"transcript", transcript},
+  };
+  // Replace rather than throw on bytes that are not UTF-8: a save must not fail a turn.
+  return out.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::optional<conversation> restore_conversation(std::string_view text) {
+  const json in = json::parse(text.begin(), text.end(), nullptr, false);
+  if (in.is_discarded() || !in.is_object()) return std::nullopt;
+  if (!in.contains("version") || !in.at("version").is_number_integer() ||
+      in.at("version").get<std::int64_t>() != format_version) {
+    return std::nullopt;
+  }
+  conversation state;
+  const bool ok = read(in, "last_topics", state.last_topics) &&
+                  read(in, "last_technologies", state.last_technologies) &&
+                  read(in, "last_recommendation", state.last_recommendation) &&
+                  read(in, "last_intent", state.last_intent) && read(in, "turns", state.turns) &&
+                  read(in, "needs", state.needs) &&
+                  read(in, "booking_offered", state.booking_offered);
+  if (!ok) return std::nullopt;
+
+  if (in.contains("form") && !in.at("form").is_null()) {
+    state.form = restore_form(in.at("form"));
+    if (!state.form) return std::nullopt;
+  }
+  if (in.contains("transcript")) {
+    const json& lines = in.at("transcript");
+    if (!lines.is_array()) return std::nullopt;
+    for (const json& line : lines) {
+      if (!line.is_object()) return std::nullopt;
+      transcript_line entry;
+      if (!read(line, "speaker", entry.speaker) || !read(line, "text", entry.text)) {
+        return std::nullopt;
+      }
+      if (entry.speaker != "visitor" && entry.speaker != "bot") return std::nullopt;
+      state.transcript.push_back(std::move(entry));
+    }
+    if (state.transcript.size() > conversation::transcript_lines) return std::nullopt;
+  }
+  return state;
+}
+
+}  // namespace advisor::dialogue
