@@ -1,0 +1,165 @@
+// The conversation around the form: building the engine, the transcript, persistence of the
+// whole conversation, and the answers outside the form.
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "dialogue/engine.hpp"
+
+namespace {
+
+using namespace advisor::dialogue;
+
+std::vector<advisor::intents::text_file> read_folder(const std::filesystem::path& dir) {
+  std::vector<advisor::intents::text_file> files;
+  if (!std::filesystem::exists(dir)) return files;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator{dir}) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in{entry.path(), std::ios::binary};
+    std::ostringstream content;
+    content << in.rdbuf();
+    files.push_back({std::filesystem::relative(entry.path(), dir).generic_string(), content.str()});
+  }
+  return files;
+}
+
+engine_inputs real_inputs() {
+  const char* source = std::getenv("ADVISOR_SOURCE_DIR");
+  REQUIRE(source != nullptr);
+  engine_inputs inputs;
+  inputs.intent_files = read_folder(std::filesystem::path{source} / "intents" / "data");
+  inputs.knowledge_files = read_folder(std::filesystem::path{source} / "knowledge" / "data");
+  return inputs;
+}
+
+engine_ptr build(const engine_inputs& inputs) {
+  auto built = build_engine(inputs);
+  if (const auto* error = std::get_if<std::string>(&built)) FAIL(*error);
+  return std::get<engine_ptr>(built);
+}
+
+std::string build_error(const availability& hours) {
+  auto inputs = real_inputs();
+  inputs.hours = hours;
+  auto built = build_engine(inputs);
+  const auto* error = std::get_if<std::string>(&built);
+  return error == nullptr ? std::string{} : *error;
+}
+
+}  // namespace
+
+TEST_CASE("build_engine checks the availability", "[dialogue]") {
+  SECTION("the default is fine") {
+    CHECK(build_error({}).empty());
+  }
+  SECTION("an unknown zone") {
+    availability hours;
+    hours.time_zone = "Mars/Olympus_Mons";
+    CHECK(build_error(hours) == "availability: unknown time zone \"Mars/Olympus_Mons\"");
+  }
+  SECTION("a weekday out of range") {
+    availability hours;
+    hours.weekdays = {1, 8};
+    CHECK(build_error(hours) == "availability: weekday 8 is not 1 (Monday) to 7 (Sunday)");
+  }
+  SECTION("no slot fits the hours") {
+    availability hours;
+    hours.opens = std::chrono::minutes{17 * 60};
+    hours.closes = std::chrono::minutes{17 * 60};
+    CHECK(build_error(hours) == "availability: no slot fits between the opening and closing times");
+  }
+  SECTION("a horizon of zero days") {
+    availability hours;
+    hours.horizon_days = 0;
+    CHECK(build_error(hours) == "availability: horizon must be 1 to 366 days");
+  }
+}
+
+TEST_CASE("outside the form the answers are as before", "[dialogue]") {
+  const auto engine = build(real_inputs());
+  conversation state;
+  const reply r = engine->respond(state, "Which is better for streaming?");
+  CHECK(r.intent == "compare");
+  CHECK_FALSE(r.form.has_value());
+  CHECK_FALSE(r.to_store.has_value());
+  CHECK(state.turns == 1);
+  CHECK(engine->respond(state, "never mind").intent == "cancel");
+  CHECK_FALSE(state.form.has_value());
+}
+
+TEST_CASE("the transcript keeps the last 40 lines of both speakers", "[dialogue]") {
+  const auto engine = build(real_inputs());
+  conversation state;
+  engine->respond(state, "hello");
+  REQUIRE(state.transcript.size() == 2);
+  CHECK(state.transcript[0].speaker == "visitor");
+  CHECK(state.transcript[0].text == "hello");
+  CHECK(state.transcript[1].speaker == "bot");
+  for (int i = 0; i < 30; ++i) engine->respond(state, "message " + std::to_string(i));
+  CHECK(state.transcript.size() == conversation::transcript_lines);
+  CHECK(state.transcript[conversation::transcript_lines - 2].text == "message 29");
+}
+
+TEST_CASE("restore rejects what save never writes", "[dialogue]") {
+  conversation state;
+  state.last_topics = {"streaming"};
+  state.last_recommendation = "node";
+  state.turns = 3;
+  state.form = booking_form{};
+  state.form->asking = booking_field::email;
+  state.form->name = "Ada";
+  state.form->slot = time_point{std::chrono::seconds{1'796'112'000}};
+  state.transcript.push_back({"visitor", "caf\xC3\xA9"});
+  const std::string saved = save_conversation(state);
+
+  SECTION("a round trip keeps everything") {
+    const auto back = restore_conversation(saved);
+    REQUIRE(back.has_value());
+    CHECK(back->last_topics == state.last_topics);
+    CHECK(back->last_recommendation == state.last_recommendation);
+    CHECK(back->turns == 3);
+    REQUIRE(back->form.has_value());
+    CHECK(back->form->asking == booking_field::email);
+    CHECK(back->form->name == "Ada");
+    CHECK_FALSE(back->form->email.has_value());
+    CHECK(back->form->slot == state.form->slot);
+    CHECK(back->transcript.at(0).text == "caf\xC3\xA9");
+  }
+  SECTION("no form at all is fine") {
+    const auto back = restore_conversation(save_conversation(conversation{}));
+    REQUIRE(back.has_value());
+    CHECK_FALSE(back->form.has_value());
+  }
+  SECTION("malformed input") {
+    CHECK_FALSE(restore_conversation("").has_value());
+    CHECK_FALSE(restore_conversation("{").has_value());
+    CHECK_FALSE(restore_conversation("[]").has_value());
+    CHECK_FALSE(restore_conversation("{}").has_value());
+    CHECK_FALSE(restore_conversation(R"({"version":2})").has_value());
+    CHECK_FALSE(restore_conversation(R"({"version":1,"turns":-1})").has_value());
+    CHECK_FALSE(restore_conversation(R"({"version":1,"turns":"3"})").has_value());
+    CHECK_FALSE(restore_conversation(R"({"version":1,"needs":[1]})").has_value());
+    CHECK_FALSE(restore_conversation(R"({"version":1,"form":{"asking":"bogus"}})").has_value());
+    CHECK_FALSE(restore_conversation(R"({"version":1,"form":{"asking":"slot","slot":"10:00"}})")
+                    .has_value());
+    CHECK_FALSE(restore_conversation(R"({"version":1,"form":{"asking":"slot","offered":[true]}})")
+                    .has_value());
+    CHECK_FALSE(
+        restore_conversation(R"({"version":1,"transcript":[{"speaker":"alien","text":"hi"}]})")
+            .has_value());
+    CHECK_FALSE(restore_conversation(R"({"version":1,"transcript":[{"speaker":"bot","text":5}]})")
+                    .has_value());
+  }
+  SECTION("a minimal valid save") {
+    const auto back = restore_conversation(R"({"version":1,"form":{"asking":"name"}})");
+    REQUIRE(back.has_value());
+    REQUIRE(back->form.has_value());
+    CHECK(back->form->asking == booking_field::name);
+  }
+}
