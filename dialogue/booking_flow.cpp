@@ -534,12 +534,16 @@ reply booking_flow::answer_slot(conversation& state, const time_request& request
   booking_form& form = *state.form;
   const slot_result result = resolve(form, request, context);
   if (result.chosen) {
+    const bool had_slot = form.slot.has_value();
     form.slot = result.chosen;
     form.offered.clear();
     const auto label = schedule_.label(*result.chosen, context.now);
-    const bool asked = form.asking == booking_field::slot;
+    if (form.asking == booking_field::slot) {
+      return advance(state, booking_field::slot, context, label + " it is.");
+    }
     return advance(state, booking_field::slot, context,
-                   asked ? label + " it is." : "Okay, I've changed the time to " + label + ".");
+                   had_slot ? "Okay, I've changed the time to " + label + "."
+                            : "Okay, I've noted " + label + " for the call.");
   }
   form.asking = booking_field::slot;
   const question q = slot_question(form, context, result.intro, result.offers);

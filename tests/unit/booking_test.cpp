@@ -584,6 +584,58 @@ TEST_CASE("consent is required and explicit", "[dialogue][booking]") {
   }
 }
 
+TEST_CASE("a plain yes or no where it answers nothing gets a hint", "[dialogue][booking]") {
+  SECTION("no at the name") {
+    chat c;
+    fill_until(c, booking_field::name);
+    CHECK(c.say("no").text ==
+          "I need your name to book the consultation; say \"cancel\" if "
+          "you'd rather stop. What's your name?");
+    CHECK(c.field() == "name");
+  }
+  SECTION("no at the email") {
+    chat c;
+    fill_until(c, booking_field::email);
+    CHECK(c.say("no").text ==
+          "I need an email address to book the consultation; say "
+          "\"cancel\" if you'd rather stop. " +
+              std::string{ask_email});
+  }
+  SECTION("no and yes at the slots") {
+    chat c;
+    fill_until(c, booking_field::slot);
+    CHECK(c.say("no").text ==
+          "Okay. Type a day and time that suits you, like \"next Tuesday "
+          "afternoon\", or say \"cancel\".");
+    CHECK_THAT(c.say("yes").text, StartsWith("Please pick one of these. When would suit you?"));
+    CHECK(c.field() == "slot");
+  }
+  SECTION("a time given before the slot step is noted") {
+    chat c;
+    fill_until(c, booking_field::project);
+    const reply r = c.say("how about thursday at 11?");
+    CHECK_THAT(r.text,
+               StartsWith("Okay, I've noted Thu 3 Dec, 11:00 (Europe/Berlin) for the call."));
+    CHECK(r.form->field == "project");
+  }
+}
+
+TEST_CASE("no free slot at all is said plainly", "[dialogue][booking]") {
+  class all_taken : public slot_calendar {
+   public:
+    bool is_taken(time_point) const override { return true; }
+  };
+  const all_taken full;
+  chat c;
+  fill_until(c, booking_field::project);
+  c.context.calendar = &full;
+  const reply r = c.say("A chat app");
+  CHECK(r.text ==
+        "Got it. There are no free slots in the next 30 days, sorry; say \"cancel\" to "
+        "stop here.");
+  CHECK(r.suggestions == std::vector<std::string>{"Cancel"});
+}
+
 TEST_CASE("the summary confirms or goes back", "[dialogue][booking]") {
   SECTION("confirm") {
     chat c;
