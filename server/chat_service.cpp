@@ -110,9 +110,18 @@ void chat_service::finish_booking(const std::shared_ptr<chat_session>& session,
       log_.error("cannot store a booking: {}", e.what());
       outcome.result = dialogue::booking_outcome::kind::failed;
     }
-    if (outcome.result == dialogue::booking_outcome::kind::stored) {
-      log_.info("booking {} stored", outcome.reference);  // no name or email in logs
-      booked_();
+    switch (outcome.result) {
+      case dialogue::booking_outcome::kind::stored:
+        log_.info("booking {} stored", outcome.reference);  // no name or email in logs
+        metrics_.booking(metrics::booking_result::stored);
+        booked_();
+        break;
+      case dialogue::booking_outcome::kind::slot_taken:
+        metrics_.booking(metrics::booking_result::slot_taken);
+        break;
+      case dialogue::booking_outcome::kind::failed:
+        metrics_.booking(metrics::booking_result::failed);
+        break;
     }
     const auto engine = engine_.load();
     dialogue::reply reply;

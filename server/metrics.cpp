@@ -70,6 +70,13 @@ std::string metrics::render(std::size_t sessions) const {
         << closes_[i].load(relaxed) << '\n';
   }
   out << "advisor_websocket_closes_total{code=\"other\"} " << closes_.back().load(relaxed) << '\n';
+  out << "# HELP advisor_bookings_total Confirmed booking attempts, by result.\n"
+         "# TYPE advisor_bookings_total counter\n";
+  constexpr std::array<std::string_view, 3> booking_results{"stored", "slot_taken", "failed"};
+  for (std::size_t i = 0; i < bookings_.size(); ++i) {
+    out << "advisor_bookings_total{result=\"" << booking_results[i] << "\"} "
+        << bookings_[i].load(relaxed) << '\n';
+  }
   out << "# HELP advisor_engine_reloads_total Knowledge and intent reloads (SIGHUP), by result.\n"
          "# TYPE advisor_engine_reloads_total counter\n"
          "advisor_engine_reloads_total{result=\"ok\"} "

@@ -21,6 +21,10 @@ class metrics {
   void error(protocol::error_code code);
   void close(unsigned short code);
   void engine_reload(bool ok);
+  enum class booking_result { stored, slot_taken, failed };
+  void booking(booking_result result) {
+    bookings_[static_cast<std::size_t>(result)].fetch_add(1, std::memory_order_relaxed);
+  }
 
   // `sessions` is sampled by the caller (the store owns that number).
   std::string render(std::size_t sessions) const;
@@ -38,6 +42,7 @@ class metrics {
   std::array<counter, intents_.size()> replies_{};
   std::array<counter, 5> errors_{};
   std::array<counter, close_codes_.size() + 1> closes_{};  // last slot: any other code
+  std::array<counter, 3> bookings_{};
   counter reloads_ok_{0};
   counter reloads_failed_{0};
 };
