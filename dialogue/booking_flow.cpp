@@ -19,6 +19,9 @@ constexpr std::array<std::string_view, 9> answered_elsewhere{
 constexpr std::array<std::string_view, 5> social{"greeting", "thanks", "goodbye", "help",
                                                  "smalltalk"};
 
+constexpr std::array<std::string_view, 6> change_words{"change", "edit", "modify",
+                                                       "update", "fix",  "correct"};
+
 struct phrase {
   std::string_view key;
   std::string_view text;
@@ -53,6 +56,20 @@ constexpr std::array<phrase, 3> recommendation_phrases{{
 template <std::size_t n>
 bool among(const std::array<std::string_view, n>& table, std::string_view s) {
   return std::find(table.begin(), table.end(), s) != table.end();
+}
+
+// A short message with a change verb: "change", "I want to change something".
+bool mentions_change(std::string_view plain) {
+  std::size_t words = 0;
+  bool found = false;
+  for (std::size_t start = 0; start < plain.size();) {
+    auto end = plain.find(' ', start);
+    if (end == std::string_view::npos) end = plain.size();
+    found = found || among(change_words, plain.substr(start, end - start));
+    ++words;
+    start = end + 1;
+  }
+  return found && words <= 6;
 }
 
 template <std::size_t n>
@@ -428,7 +445,8 @@ std::optional<reply> booking_flow::step(conversation& state,
                                        state.transcript};
         return out;
       }
-      if (said == yes_no::no) {
+      // "no", or "change" without saying what: ask what.
+      if (said == yes_no::no || mentions_change(plain)) {
         return form_reply(state, context,
                           "What would you like to change: the name, email, company, project or "
                           "time?",

@@ -642,6 +642,15 @@ TEST_CASE("the summary confirms or goes back", "[dialogue][booking]") {
     fill_until(c, booking_field::confirm);
     CHECK(c.say("confirm").to_store.has_value());
   }
+  SECTION("\"change\" without a field asks which") {
+    chat c;
+    fill_until(c, booking_field::confirm);
+    CHECK(c.say("I want to change something").text ==
+          "What would you like to change: the name, email, company, project or time?");
+    CHECK(c.say("change").text ==
+          "What would you like to change: the name, email, company, project or time?");
+    CHECK(c.field() == "confirm");
+  }
   SECTION("anything else shows the summary again") {
     chat c;
     fill_until(c, booking_field::confirm);
