@@ -96,7 +96,8 @@
     'textarea::placeholder{color:#6b7280;opacity:1}textarea:focus-visible{outline-width:2px;outline-offset:0}' +
     '.send{flex:none;width:42px;height:42px;padding:0;border:0;border-radius:50%;background:var(--accent);color:var(--on);display:grid;place-items:center}' +
     '.send svg{width:20px;height:20px}' +
-    '@media (max-width:479.98px){.panel,.left .panel{top:0;right:0;bottom:auto;left:0;width:100%;max-width:none;height:100vh;height:100dvh;border-radius:0;animation:none}}' +
+    // Phone: full screen; 16px text in the input, or iOS zooms in on focus.
+    '@media (max-width:479.98px){.panel,.left .panel{top:0;right:0;bottom:auto;left:0;width:100%;max-width:none;height:100vh;height:100dvh;border-radius:0;animation:none}textarea{font-size:16px}}' +
     '@media (prefers-reduced-motion:reduce){*,::before,::after{animation:none!important;transition:none!important}}';
 
   // Small DOM helpers: attributes and text only, never markup.
@@ -179,8 +180,14 @@
 
     // ---- DOM -------------------------------------------------------------------------
     var host = el('advisor-chat');
-    host.setAttribute('style', 'all:initial!important');
+    host.style.setProperty('all', 'initial', 'important');
     var shadow = host.attachShadow({ mode: 'open' });
+    // A constructed sheet is CSSOM, so a host page's CSP without 'unsafe-inline' allows it.
+    try {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(CSS);
+      shadow.adoptedStyleSheets = [sheet];
+    } catch (e) { shadow.appendChild(el('style', { text: CSS })); }
     var root = el('div', { cls: 'root' + (opts.position === 'left' ? ' left' : ''), 'data-state': 'wait' });
     var badge = el('span', { cls: 'badge', 'aria-hidden': 'true', hidden: '' });
     var launcher = el('button', { type: 'button', cls: 'launcher', 'aria-expanded': 'false',
@@ -208,7 +215,6 @@
       el('header', {}, [el('div', { cls: 'av', 'aria-hidden': 'true', text: title.charAt(0).toUpperCase() }),
         el('div', { cls: 'ttl' }, [el('h2', { id: 'ttl', text: title }), status]), closeBtn]),
       prog, log, chips, form]);
-    shadow.appendChild(el('style', { text: CSS }));
     root.appendChild(launcher);
     root.appendChild(panel);
     shadow.appendChild(root);
