@@ -70,6 +70,19 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
     return;
   }
   if (is_chat_post(parser_->get())) {
+    beast::error_code endpoint_ec;
+    const auto peer = stream_.socket().remote_endpoint(endpoint_ec);
+    if (endpoint_ec ||
+        !ctx_.http_chat_limit.try_take(peer.address().to_string(), token_bucket::clock::now())) {
+      ctx_.counters.error(protocol::error_code::rate_limited);
+      const auto req = parser_->release();
+      return send(http::message_generator{chat_response(
+          req, 429,
+          protocol::error_json({protocol::error_code::rate_limited,
+                                "too many messages; wait a moment before sending more",
+                                std::nullopt}),
+          ctx_)});
+    }
     writing_ = true;  // an answer is on its way: a shutdown lets it finish
     auto req = std::make_shared<request>(parser_->release());
     const auto body = req->body();

@@ -27,6 +27,7 @@
 #include "server/listener.hpp"
 #include "server/metrics.hpp"
 #include "server/options.hpp"
+#include "server/rate_limiter.hpp"
 #include "server/session_store.hpp"
 #include "server/static_files.hpp"
 
@@ -69,7 +70,8 @@ int serve(config& settings, spdlog::logger& log) {
                     log};
   const static_files files{settings.web_root};
   connection_registry connections;
-  server_context ctx{settings, chat, files, counters, connections, leads, log};
+  address_rate_limiter http_chat_limit{settings.limit.rate_per_second, settings.limit.rate_burst};
+  server_context ctx{settings, chat, files, counters, connections, leads, http_chat_limit, log};
 
   const unsigned threads =
       settings.threads != 0 ? settings.threads : std::max(1U, std::thread::hardware_concurrency());

@@ -8,6 +8,7 @@
 #include "server/config.hpp"
 #include "server/connection_registry.hpp"
 #include "server/metrics.hpp"
+#include "server/rate_limiter.hpp"
 #include "server/static_files.hpp"
 
 namespace advisor::handoff {
@@ -23,6 +24,7 @@ struct server_context {
   metrics& counters;
   connection_registry& connections;
   handoff::lead_store& leads;
+  address_rate_limiter& http_chat_limit;  // POST /api/chat, per client address
   spdlog::logger& log;
 };
 

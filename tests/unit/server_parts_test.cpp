@@ -33,6 +33,24 @@ TEST_CASE("token bucket", "[server]") {
   }
 }
 
+TEST_CASE("rate limit per client address", "[server]") {
+  const auto t0 = token_bucket::clock::time_point{} + 1h;
+  address_rate_limiter limiter{1.0, 2.0, 3};
+  SECTION("each address has its own bucket") {
+    CHECK(limiter.try_take("10.0.0.1", t0));
+    CHECK(limiter.try_take("10.0.0.1", t0));
+    CHECK_FALSE(limiter.try_take("10.0.0.1", t0));
+    CHECK(limiter.try_take("10.0.0.2", t0));
+  }
+  SECTION("a full table drops buckets that have refilled, not busy ones") {
+    for (int i = 0; i < 2; ++i) REQUIRE(limiter.try_take("busy", t0 + 10s));
+    CHECK(limiter.try_take("old-1", t0));
+    CHECK(limiter.try_take("old-2", t0));
+    CHECK(limiter.try_take("new", t0 + 10s));   // evicts old-1 and old-2
+    CHECK_FALSE(limiter.try_take("busy", t0 + 10s));  // still remembered: still limited
+  }
+}
+
 TEST_CASE("session store", "[server][session]") {
   sessions_config config;
   config.ttl = 60s;
