@@ -2,63 +2,633 @@
 
 #include <algorithm>
 #include <array>
+#include <span>
 #include <string_view>
+
+#include "dialogue/compose.hpp"
 
 namespace advisor::dialogue {
 namespace {
 
-// First cut, before the knowledge layer: a reply per intent. Replaced by answers composed
-// from the guide once knowledge/ lands.
-struct canned {
-  std::string_view intent;
-  std::string_view text;
-};
+using knowledge::knowledge_base;
 
-constexpr std::array<canned, 10> canned_replies{{
-    {"greeting",
-     "Hello! Tell me about your project and I'll tell you whether Node.js or Python "
-     "fits it better."},
-    {"thanks", "You're welcome! Anything else about your project?"},
-    {"goodbye", "Goodbye, and good luck with your project!"},
-    {"help",
-     "I compare Node.js and Python for your backend: ask me about real-time apps, "
-     "streaming, APIs, machine learning or data work, and I can book you a free "
-     "consultation."},
-    {"smalltalk",
-     "I'm the consultancy's advisory bot. I'm best at Node.js-versus-Python "
-     "questions; try one!"},
-    {"compare",
-     "Node.js and Python both fit backends; tell me what the project needs "
-     "(real-time, streaming, ML, data) and I'll say which fits."},
-    {"explain", "That's a good question; tell me more about what you are building."},
-    {"book_consultation", "I'd be glad to set up a free consultation with our team."},
-    {"cancel", "Okay, cancelled."},
-    {"out_of_scope",
-     "That's outside what I know: I only compare Node.js and Python for "
-     "backends."},
+constexpr std::string_view book = "Book a free consultation";
+constexpr std::string_view why_text = "Why?";
+constexpr std::string_view which_text = "So which one?";
+constexpr std::string_view help_text = "What can you do?";
+
+// Every quick reply offered below, with what it must be understood as (tests check this).
+constexpr std::array<quick_reply, 22> offered{{
+    {book, "book_consultation", ""},
+    {why_text, "compare", "why"},
+    {which_text, "compare", "which"},
+    {help_text, "help", ""},
+    {"Why not just Node.js?", "compare", "why"},
+    {"What about machine learning?", "compare", "topic"},
+    {"What about real-time features?", "compare", "topic"},
+    {"And for a beginner?", "compare", "topic"},
+    {"What about CPU-heavy work?", "compare", "topic"},
+    {"What about streaming?", "compare", "topic"},
+    {"What about data pipelines?", "compare", "topic"},
+    {"Which is better for streaming?", "compare", ""},
+    {"Node or Python for ML?", "compare", ""},
+    {"Node or Python for a chat app?", "compare", ""},
+    {"Which is better for CPU-bound work?", "compare", ""},
+    {"Which is better for I/O-bound work?", "compare", ""},
+    {"Which has better packages?", "compare", ""},
+    {"Which is better for type safety?", "compare", ""},
+    {"What is the GIL?", "explain", ""},
+    {"What is the event loop?", "explain", ""},
+    {"What is npm?", "explain", ""},
+    {"What are type hints?", "explain", ""},
 }};
 
-constexpr std::string_view fallback_text =
-    "Sorry, I didn't get that. I can compare Node.js and Python for your project, or book you a "
-    "free consultation.";
+// After a recommendation: a need not discussed yet, to ask about next (first one left wins).
+struct next_need {
+  std::string_view topic;
+  std::string_view text;
+};
+constexpr std::array<next_need, 6> next_needs{{
+    {"ml", "What about machine learning?"},
+    {"realtime", "What about real-time features?"},
+    {"learning_curve", "And for a beginner?"},
+    {"cpu_bound", "What about CPU-heavy work?"},
+    {"streaming", "What about streaming?"},
+    {"data_pipelines", "What about data pipelines?"},
+}};
+
+// After an explanation or a trade-off: the comparison a topic leads to, and a concept to explain.
+struct related {
+  std::string_view topic;
+  std::string_view compare;
+  std::string_view explain;
+};
+constexpr std::array<related, 16> related_questions{{
+    {"gil", "Which is better for CPU-bound work?", "What is the GIL?"},
+    {"multithreading", "Which is better for CPU-bound work?", "What is the GIL?"},
+    {"multiprocessing", "Which is better for CPU-bound work?", "What is the GIL?"},
+    {"cpu_bound", "Which is better for CPU-bound work?", "What is the GIL?"},
+    {"event_loop", "Which is better for I/O-bound work?", "What is the event loop?"},
+    {"async", "Which is better for I/O-bound work?", "What is the event loop?"},
+    {"io_bound", "Which is better for I/O-bound work?", "What is the event loop?"},
+    {"concurrency", "Which is better for I/O-bound work?", "What is the event loop?"},
+    {"performance", "Which is better for I/O-bound work?", "What is the event loop?"},
+    {"npm", "Which has better packages?", "What is npm?"},
+    {"pypi", "Which has better packages?", "What is npm?"},
+    {"ecosystem", "Which has better packages?", "What is npm?"},
+    {"frameworks", "Which has better packages?", "What is npm?"},
+    {"typescript", "Which is better for type safety?", "What are type hints?"},
+    {"type_hints", "Which is better for type safety?", "What are type hints?"},
+    {"typing", "Which is better for type safety?", "What are type hints?"},
+}};
+constexpr std::array<std::string_view, 4> concepts{"What is the GIL?", "What is the event loop?",
+                                                   "What is npm?", "What are type hints?"};
+
+// Words that add a need to the ones discussed ("and we need chat too", "what if we also ...")
+// and words that replace them ("what about ML instead?"). Matched as whole words.
+constexpr std::array<std::string_view, 9> adding_cues{
+    "also", "too", "plus", "additionally", "as well", "on top", "in addition", "besides", "what if"};
+constexpr std::array<std::string_view, 4> replacing_cues{"instead", "rather", "only", "just"};
+
+// Words leading a follow-up ("and what about ..."), stripped to find what it is about.
+constexpr std::array<std::string_view, 20> follow_up_words{
+    "ok", "okay", "so", "and", "but", "also", "then", "well", "what", "how", "about", "for",
+    "with", "regarding", "if", "in", "the", "a", "an", "is"};
+// A follow-up about "it" is about what was just discussed.
+constexpr std::array<std::string_view, 6> pronouns{"it", "that", "this", "them", "those", "these"};
+
+// Questions about one technology's good or bad sides ("what are python's weaknesses?").
+constexpr std::array<std::string_view, 13> strength_cues{
+    "strength", "strengths", "advantage", "advantages", "upside", "upsides", "benefit",
+    "benefits", "pros", "good at", "strong points", "best at", "great at"};
+constexpr std::array<std::string_view, 17> weakness_cues{
+    "weakness", "weaknesses", "disadvantage", "disadvantages", "downside", "downsides",
+    "drawback", "drawbacks", "cons", "limitations", "limits", "bad at", "worse at",
+    "problems with", "issues with", "weak points", "not good at"};
+
+// Small talk by what it is about; the first entry whose cue occurs wins.
+struct small_reply {
+  std::array<std::string_view, 8> cues;
+  std::string_view text;
+};
+constexpr std::array<small_reply, 3> small_replies{{
+    {{"how are you", "how is it going", "how are things", "what is up", "how have you been",
+      "how is your day", "sup", "wassup"},
+     "I'm doing well, thanks for asking! What are you building?"},
+    {{"bot", "robot", "human", "who are you", "what are you", "your name", "are you real",
+      "who made you"},
+     "I'm Advisor, a bot: I answer Node.js-versus-Python questions from our guide, quoting it, "
+     "and I can book you a consultation with a real person."},
+    {{"joke", "something funny", "", "", "", "", "", ""},
+     "I'd tell you a UDP joke, but you might not get it. Now, what are you building?"},
+}};
+
+struct turn {
+  const knowledge_base& k;
+  const intents::understanding& u;
+  conversation& state;
+};
+
+bool has_words(std::string_view text, std::string_view words) {
+  if (words.empty()) return false;
+  for (std::size_t at = text.find(words); at != std::string_view::npos; at = text.find(words, at + 1)) {
+    const bool starts = at == 0 || text[at - 1] == ' ';
+    const bool ends = at + words.size() == text.size() || text[at + words.size()] == ' ';
+    if (starts && ends) return true;
+  }
+  return false;
+}
+
+template <std::size_t N>
+bool has_any(std::string_view text, const std::array<std::string_view, N>& cues) {
+  return std::any_of(cues.begin(), cues.end(), [&](std::string_view c) { return has_words(text, c); });
+}
+
+bool contains(const std::vector<std::string>& list, std::string_view value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+void add_unique(std::vector<std::string>& list, const std::vector<std::string>& more) {
+  for (const auto& m : more) {
+    if (!contains(list, m)) list.push_back(m);
+  }
+}
+
+std::string seed_of(const turn& t, const std::vector<std::string>& topics) {
+  std::string seed = t.u.normalized;
+  for (const auto& topic : topics) seed += "|" + topic;
+  return seed;
+}
+
+reply base(const turn& t, std::string text) {
+  reply out;
+  out.text = std::move(text);
+  out.intent = t.u.intent;
+  out.confidence = t.u.confidence;
+  return out;
+}
+
+void suggest(reply& r, std::string_view s) {
+  if (s.empty()) return;
+  if (std::find(r.suggestions.begin(), r.suggestions.end(), s) == r.suggestions.end()) {
+    r.suggestions.emplace_back(s);
+  }
+}
+
+// A need not discussed yet; "So which one?" once several were; else what the bot can do.
+std::string_view next_step(const conversation& state, const std::vector<std::string>& topics) {
+  for (const auto& n : next_needs) {
+    if (!contains(state.needs, n.topic) && !contains(topics, n.topic)) return n.text;
+  }
+  return state.needs.size() > topics.size() ? which_text : help_text;
+}
+
+const related* related_to(const std::vector<std::string>& topics) {
+  for (const auto& t : topics) {
+    for (const auto& r : related_questions) {
+      if (r.topic == t) return &r;
+    }
+  }
+  return nullptr;
+}
+
+void remember(conversation& state, const std::vector<std::string>& topics,
+              const std::vector<std::string>& technologies, const std::string& verdict) {
+  state.last_topics = topics;
+  state.last_technologies = technologies;
+  state.last_recommendation = verdict;
+  add_unique(state.needs, topics);
+}
+
+void suggest_after(reply& r, const knowledge::recommendation& rec, const conversation& state,
+                   const std::vector<std::string>& topics) {
+  if (rec.general) {
+    suggest(r, "Which is better for streaming?");
+    suggest(r, "Node or Python for ML?");
+  } else if (rec.verdict == "hybrid") {
+    suggest(r, why_text);
+    suggest(r, "Why not just Node.js?");
+  } else if (rec.verdict == "depends") {
+    suggest(r, why_text);
+    const related* rel = related_to(topics);
+    suggest(r, rel != nullptr ? rel->explain : next_step(state, topics));
+  } else {
+    suggest(r, why_text);
+    suggest(r, next_step(state, topics));
+  }
+  suggest(r, book);
+}
+
+// ---------------------------------------------------------------- compare
+
+// What a compare answer weighs: the needs and technologies, after follow-up resolution.
+struct basis {
+  std::vector<std::string> topics;
+  std::vector<std::string> technologies;
+  std::string opening;   // a sentence tying the answer to what came before
+  bool summing_up = false;  // "so which one?": everything discussed
+  std::string unknown;      // a follow-up about something the vocabulary does not know
+};
+
+// What a follow-up is about once its leading words are gone: "and what about security" -> "security".
+std::string subject_of(std::string_view normalized) {
+  std::size_t at = 0;
+  while (at < normalized.size()) {
+    const auto end = std::min(normalized.find(' ', at), normalized.size());
+    const auto word = normalized.substr(at, end - at);
+    if (std::find(follow_up_words.begin(), follow_up_words.end(), word) == follow_up_words.end()) break;
+    at = end + 1;
+  }
+  return at < normalized.size() ? std::string{normalized.substr(at)} : std::string{};
+}
+
+basis resolve(const turn& t) {
+  const auto& u = t.u;
+  const auto& s = t.state;
+  const auto& found = u.found;
+  basis b{found.topics, found.technologies, {}};
+  const bool history = s.last_recommendation.has_value();
+
+  if (u.follow_up == "which" && found.topics.empty()) {
+    b.topics = s.needs;
+    add_unique(b.topics, s.last_topics);
+    std::erase_if(b.topics, [&](const std::string& topic) { return t.k.is_detail(topic); });
+    b.technologies = found.technologies.empty() ? s.last_technologies : found.technologies;
+    b.summing_up = true;
+    return b;
+  }
+  const bool adding = has_any(u.normalized, adding_cues) && !has_any(u.normalized, replacing_cues);
+  if (!history || (u.follow_up != "topic" && !adding)) return b;
+
+  if (found.topics.empty()) {
+    // "what about security?": nothing the guide weighs; "what about it?": the same again.
+    const std::string subject = subject_of(u.normalized);
+    if (found.technologies.empty() && !subject.empty() && !has_any(subject, pronouns)) {
+      b.unknown = subject;
+      return b;
+    }
+    // "what about node?": the same needs, seen from the technology asked about.
+    b.topics = s.last_topics;
+    if (found.technologies.empty()) b.technologies = s.last_technologies;
+    return b;
+  }
+  if (adding) {
+    std::vector<std::string> added;
+    for (const auto& topic : found.topics) {
+      if (!contains(s.last_topics, topic) && !t.k.is_detail(topic)) added.push_back(topic);
+    }
+    b.topics = s.last_topics;
+    add_unique(b.topics, found.topics);
+    if (found.technologies.empty()) b.technologies = s.last_technologies;
+    if (!added.empty()) {
+      const auto verdict = t.k.recommend(b.topics, b.technologies, 0).verdict;
+      b.opening = verdict == *s.last_recommendation
+                      ? "Adding " + compose::topic_list(t.k, added) + " doesn't change the answer."
+                      : "With " + compose::topic_list(t.k, added) + " in the picture, the answer changes.";
+    }
+  }
+  return b;
+}
+
+reply no_basis(const turn& t, const knowledge::recommendation& rec) {
+  reply out = base(t, "The guide doesn't cover " + compose::topic_list(t.k, rec.uncovered) +
+                          ", so I can't recommend Node.js or Python on that basis. Tell me what "
+                          "else the project needs (real-time features, streaming, machine "
+                          "learning, data work, ...) and I'll weigh it.");
+  suggest(out, "Node or Python for a chat app?");
+  suggest(out, help_text);
+  suggest(out, book);
+  return out;
+}
+
+reply why(const turn& t) {
+  auto& s = t.state;
+  if (!s.last_recommendation) {
+    reply out = base(t, "I haven't recommended anything yet, so there's no reason to give. Tell me "
+                        "what you're building and I'll say which fits, with the guide's reasons.");
+    out.suggestions = default_suggestions();
+    return out;
+  }
+  const auto rec = t.k.recommend(s.last_topics, s.last_technologies, 4);
+  compose::framing f;
+  f.asked = t.u.found.technologies;
+  f.seed = seed_of(t, s.last_topics);
+  f.question = t.u.question;
+  auto c = compose::reasons_text(t.k, rec, f);
+  reply out = base(t, std::move(c.text));
+  out.recommendation = rec.verdict;
+  out.sources = compose::sources_of(c.cited);
+  suggest(out, next_step(s, s.last_topics));
+  if (s.needs.size() > s.last_topics.size()) suggest(out, which_text);
+  suggest(out, book);
+  return out;
+}
+
+// "what are python's weaknesses?": the guide on one technology; a trade-off, so "depends".
+reply profile(const turn& t, const std::string& technology, bool strengths, bool weaknesses) {
+  compose::framing f;
+  f.asked = {technology};
+  f.seed = seed_of(t, {});
+  auto c = compose::profile_text(t.k, technology, strengths, weaknesses, f);
+  reply out = base(t, std::move(c.text));
+  out.recommendation = "depends";
+  out.sources = compose::sources_of(c.cited);
+  remember(t.state, {}, {technology}, "depends");
+  suggest(out, "Which is better for streaming?");
+  suggest(out, "Node or Python for ML?");
+  suggest(out, book);
+  return out;
+}
+
+reply unknown_subject(const turn& t, const std::string& subject) {
+  reply out = base(t, "The guide doesn't cover " + subject + ", so I can't say whether Node.js or "
+                      "Python is better for it. It compares them on things like real-time features, "
+                      "streaming, machine learning and data work.");
+  suggest(out, next_step(t.state, t.state.last_topics));
+  suggest(out, help_text);
+  suggest(out, book);
+  return out;
+}
+
+reply compare(const turn& t) {
+  if (t.u.follow_up == "why") return why(t);
+  basis b = resolve(t);
+  if (!b.unknown.empty()) return unknown_subject(t, b.unknown);
+  const auto& normalized = t.u.normalized;
+  if (b.topics.empty() && b.technologies.size() == 1) {
+    const bool strengths = has_any(normalized, strength_cues);
+    const bool weaknesses = has_any(normalized, weakness_cues);
+    if (strengths || weaknesses) return profile(t, b.technologies.front(), strengths, weaknesses);
+  }
+  const auto rec = t.k.recommend(b.topics, b.technologies, 3);
+  if (rec.general && !rec.uncovered.empty()) return no_basis(t, rec);
+  if (b.summing_up && rec.needs.size() > 1) {
+    std::vector<std::string> weighed;
+    for (const auto& n : rec.needs) weighed.push_back(n.topic);
+    b.opening = "You've mentioned " + compose::topic_list(t.k, weighed) + ".";
+  }
+
+  compose::framing f;
+  f.asked = b.technologies;
+  f.others = t.u.found.other_technologies;
+  f.seed = seed_of(t, b.topics);
+  f.opening = std::move(b.opening);
+  f.question = t.u.question;
+  auto c = compose::recommendation_text(t.k, rec, f);
+  reply out = base(t, std::move(c.text));
+  out.recommendation = rec.verdict;
+  out.sources = compose::sources_of(c.cited);
+  remember(t.state, b.topics, b.technologies, rec.verdict);
+  suggest_after(out, rec, t.state, b.topics);
+  return out;
+}
+
+// ---------------------------------------------------------------- explain
+
+// The topic the explainer answered on: the most specific one asked that its sentences share.
+std::string explained_topic(const turn& t, const std::vector<const knowledge::fact*>& facts) {
+  std::string best;
+  std::size_t best_count = 0;
+  for (const auto& topic : t.u.found.topics) {
+    const bool shared = std::all_of(facts.begin(), facts.end(), [&](const knowledge::fact* f) {
+      return contains(f->topics, topic);
+    });
+    if (!shared) continue;
+    const auto count = static_cast<std::size_t>(std::count_if(
+        t.k.facts().begin(), t.k.facts().end(), [&](const knowledge::fact& f) { return contains(f.topics, topic); }));
+    if (best.empty() || count < best_count) {
+      best = topic;
+      best_count = count;
+    }
+  }
+  return best;
+}
+
+reply explain(const turn& t) {
+  const auto& found = t.u.found;
+  auto facts = t.k.explain(found.topics, found.technologies, 3);
+  // "does python have types": Python's sentences, when the guide has some on the topic.
+  const auto names_asked = [&](const knowledge::fact* f) {
+    return std::any_of(found.technologies.begin(), found.technologies.end(),
+                       [&](const std::string& tech) { return contains(f->technologies, tech); });
+  };
+  if (std::any_of(facts.begin(), facts.end(), names_asked)) {
+    std::erase_if(facts, [&](const knowledge::fact* f) { return !names_asked(f); });
+  }
+  if (facts.empty()) {
+    std::string text;
+    if (!found.other_technologies.empty()) {
+      std::vector<std::string> names;
+      for (const auto& o : found.other_technologies) names.emplace_back(compose::display_name(o));
+      text = "My guide covers only Node.js and Python, so I can't explain " + compose::join(names) +
+             " from it.";
+    } else {
+      text = "The guide doesn't cover that, and I'd rather not guess.";
+    }
+    text += " I can explain what it says about things like the GIL, npm, the event loop or type "
+            "hints, or recommend Node.js or Python for your project.";
+    reply out = base(t, std::move(text));
+    suggest(out, concepts[0]);
+    suggest(out, "Node or Python for a chat app?");
+    suggest(out, book);
+    return out;
+  }
+  const std::string topic = explained_topic(t, facts);
+  compose::framing f;
+  f.asked = found.technologies;
+  f.seed = seed_of(t, found.topics);
+  f.question = t.u.question;
+  auto c = compose::explanation_text(t.k, topic, facts, f);
+  reply out = base(t, std::move(c.text));
+  out.sources = compose::sources_of(c.cited);
+  const related* rel = related_to(found.topics);
+  suggest(out, rel != nullptr ? rel->compare : "Node or Python for ML?");
+  for (const auto concept_question : concepts) {
+    if (rel == nullptr || concept_question != rel->explain) {
+      suggest(out, concept_question);
+      break;
+    }
+  }
+  suggest(out, book);
+  return out;
+}
+
+// ---------------------------------------------------------------- the rest
+
+std::string others_named(const std::vector<std::string>& ids) {
+  std::vector<std::string> names;
+  for (const auto& id : ids) names.emplace_back(compose::display_name(id));
+  return compose::join(names);
+}
+
+reply out_of_scope(const turn& t) {
+  const auto& found = t.u.found;
+  std::string text;
+  const auto pick = compose::variant(t.u.normalized, 2);
+  if (!found.other_technologies.empty()) {
+    const std::string names = others_named(found.other_technologies);
+    text = pick == 0 ? "My guide covers only Node.js and Python, so I can't speak to " + names + "."
+                     : names + (found.other_technologies.size() > 1 ? " are" : " is") +
+                           " outside what I know: my guide covers only Node.js and Python.";
+  } else {
+    text = pick == 0 ? "That's outside what I can help with: I answer one question, whether Node.js "
+                       "or Python fits your backend, from our guide."
+                     : "I'm afraid my guide doesn't cover that. What I can do is help you choose "
+                       "between Node.js and Python for your backend.";
+  }
+  text += " Tell me what your project needs, ask me to explain something like the GIL or npm, or "
+          "book a free consultation with our team.";
+  reply out = base(t, std::move(text));
+  suggest(out, "Node or Python for a chat app?");
+  suggest(out, help_text);
+  suggest(out, book);
+  return out;
+}
+
+reply fallback(const turn& t) {
+  const bool again = t.state.last_intent == "fallback";
+  reply out = base(t, again ? "I'm still not sure what you mean. Try describing your project, for "
+                              "example \u201ca chat app with ML recommendations\u201d, or ask "
+                              "\u201cwhat can you do?\u201d."
+                            : "Sorry, I didn't catch that. I can recommend Node.js or Python for "
+                              "your project (real-time, streaming, APIs, machine learning, data "
+                              "work), explain concepts like the GIL or npm, or book you a free "
+                              "consultation.");
+  suggest(out, help_text);
+  suggest(out, "Node or Python for ML?");
+  suggest(out, book);
+  return out;
+}
+
+// Recent context for the social replies: what was recommended, on which needs.
+std::string discussed(const turn& t) { return compose::topic_list(t.k, t.state.last_topics); }
+
+reply greeting(const turn& t) {
+  const auto& s = t.state;
+  if (s.last_recommendation && !s.last_topics.empty()) {
+    reply out = base(t, "Hi again! We were looking at " + discussed(t) +
+                            ". Want the reasons behind my recommendation, or shall we look at another need?");
+    suggest(out, why_text);
+    suggest(out, next_step(s, s.last_topics));
+    suggest(out, book);
+    return out;
+  }
+  reply out = base(t, compose::variant(t.u.normalized, 2) == 0
+                          ? "Hi! Tell me what you're building and I'll say whether Node.js or "
+                            "Python fits it better, quoting our guide."
+                          : "Hello! Which backend are you weighing up? Describe your project and "
+                            "I'll recommend Node.js, Python or both.");
+  out.suggestions = default_suggestions();
+  return out;
+}
+
+reply thanks(const turn& t) {
+  const auto& s = t.state;
+  if (s.last_recommendation) {
+    reply out = base(t, "You're welcome! If you'd like to go through your plans with one of our "
+                        "engineers, I can book you a free consultation.");
+    suggest(out, book);
+    suggest(out, next_step(s, s.last_topics));
+    return out;
+  }
+  reply out = base(t, compose::variant(t.u.normalized, 2) == 0
+                          ? "You're welcome! Anything else about your project?"
+                          : "Happy to help! Anything else you'd like to compare?");
+  out.suggestions = default_suggestions();
+  return out;
+}
+
+reply goodbye(const turn& t) {
+  const auto& s = t.state;
+  std::string text = s.last_recommendation && !s.last_topics.empty()
+                         ? "Goodbye, and good luck with the " + discussed(t) +
+                               " work! If you'd like a second opinion later, a free consultation is one message away."
+                         : std::string{"Goodbye! Come back any time you're weighing Node.js against Python."};
+  reply out = base(t, std::move(text));
+  suggest(out, book);
+  return out;
+}
+
+reply help(const turn& t) {
+  reply out = base(t, "I help you choose between Node.js and Python for your backend, based on our "
+                      "guide. Tell me what the project needs (real-time chat, streaming, an API "
+                      "gateway, machine learning, data pipelines, ...) and I'll recommend one, both, "
+                      "or explain the trade-off, quoting the guide. I can also explain concepts like "
+                      "the GIL or npm, and book you a free consultation with our team.");
+  suggest(out, "Node or Python for a chat app?");
+  suggest(out, concepts[0]);
+  suggest(out, book);
+  return out;
+}
+
+reply smalltalk(const turn& t) {
+  for (const auto& s : small_replies) {
+    if (has_any(t.u.normalized, s.cues)) {
+      reply out = base(t, std::string{s.text});
+      out.suggestions = default_suggestions();
+      return out;
+    }
+  }
+  if (t.state.last_recommendation) {
+    reply out = base(t, "Anything else? I can give the reasons behind my recommendation, or look at another need.");
+    suggest(out, why_text);
+    suggest(out, next_step(t.state, t.state.last_topics));
+    suggest(out, book);
+    return out;
+  }
+  reply out = base(t, "I'm best at one thing: helping you pick Node.js or Python for your project. "
+                      "What are you building?");
+  out.suggestions = default_suggestions();
+  return out;
+}
+
+reply cancel(const turn& t) {
+  reply out = base(t, "Okay, nothing is pending, so there's nothing to cancel. Anything else about your project?");
+  out.suggestions = default_suggestions();
+  return out;
+}
+
+// Reached only when the engine does not open the form itself.
+reply booking(const turn& t) {
+  reply out = base(t, "I'd be glad to set up a free consultation with our team.");
+  suggest(out, book);
+  return out;
+}
+
+struct handler {
+  std::string_view intent;
+  reply (*answer)(const turn&);
+};
+constexpr std::array<handler, 11> handlers{{
+    {"compare", compare},
+    {"explain", explain},
+    {"out_of_scope", out_of_scope},
+    {"fallback", fallback},
+    {"greeting", greeting},
+    {"thanks", thanks},
+    {"goodbye", goodbye},
+    {"help", help},
+    {"smalltalk", smalltalk},
+    {"cancel", cancel},
+    {"book_consultation", booking},
+}};
 
 }  // namespace
 
 std::vector<std::string> default_suggestions() {
-  return {"Which is better for streaming?", "Node or Python for ML?", "Book a free consultation"};
+  return {"Which is better for streaming?", "Node or Python for ML?", std::string{book}};
 }
 
-reply answer(const intents::understanding& understood, conversation& state) {
-  reply out;
-  out.intent = understood.intent;
-  out.confidence = understood.confidence;
-  const auto it = std::find_if(canned_replies.begin(), canned_replies.end(),
-                               [&](const canned& c) { return c.intent == understood.intent; });
-  out.text = std::string{it == canned_replies.end() ? fallback_text : it->text};
-  out.suggestions = default_suggestions();
+std::span<const quick_reply> quick_replies() { return offered; }
+
+reply answer(const knowledge::knowledge_base& knowledge, const intents::understanding& understood,
+             conversation& state) {
+  const turn t{knowledge, understood, state};
+  const auto it = std::find_if(handlers.begin(), handlers.end(),
+                               [&](const handler& h) { return h.intent == understood.intent; });
+  // An intent added to intents.json without an answer here is not understood, honestly.
+  reply out = it != handlers.end() ? it->answer(t) : fallback(t);
   state.last_intent = understood.intent;
-  state.last_topics = understood.found.topics;
-  state.last_technologies = understood.found.technologies;
   return out;
 }
 

@@ -22,9 +22,6 @@ namespace advisor::dialogue {
 reply answer(const knowledge::knowledge_base& knowledge, const intents::understanding& understood,
              conversation& state);
 
-// Until the engine holds the knowledge: the canned first-cut reply (no guide, no sources).
-reply answer(const intents::understanding& understood, conversation& state);
-
 // Quick replies shown when nothing more specific applies.
 std::vector<std::string> default_suggestions();
 

@@ -91,12 +91,19 @@ std::variant<engine_ptr, std::string> build_engine(const engine_inputs& inputs) 
   if (auto problem = check_availability(inputs.hours)) return *problem;
   auto compiled = intents::compile_understander(*intents_json, *lexicon);
   if (auto* error = std::get_if<intents::load_error>(&compiled)) return error->what();
-  return std::make_shared<const engine>(std::get<intents::understander_ptr>(std::move(compiled)),
+  auto understander = std::get<intents::understander_ptr>(std::move(compiled));
+  // The guide is tagged with the understander's lexicon, so it compiles after it.
+  auto knowledge = knowledge::compile_knowledge(inputs.knowledge_files, *understander);
+  if (auto* error = std::get_if<intents::load_error>(&knowledge)) return error->what();
+  return std::make_shared<const engine>(std::move(understander),
+                                        std::get<knowledge::knowledge_ptr>(std::move(knowledge)),
                                         inputs.hours);
 }
 
-engine::engine(intents::understander_ptr understander, const availability& hours)
+engine::engine(intents::understander_ptr understander, knowledge::knowledge_ptr knowledge,
+               const availability& hours)
     : understander_{std::move(understander)},
+      knowledge_{std::move(knowledge)},
       booking_{std::make_shared<const booking_flow>(hours, load_zone(hours.time_zone))} {}
 
 welcome engine::greet() const {
@@ -120,7 +127,7 @@ reply engine::respond(conversation& state, std::string_view text,
     } else {
       // A question in between: answered as usual, then the form asks its question again.
       remember_needs(state, understood);
-      out = answer(understood, state);
+      out = answer(*knowledge_, understood, state);
       booking_->resume(state, out, context);
     }
   } else if (understood.intent == "book_consultation" ||
@@ -135,7 +142,7 @@ reply engine::respond(conversation& state, std::string_view text,
     }
   } else {
     remember_needs(state, understood);
-    out = answer(understood, state);
+    out = answer(*knowledge_, understood, state);
   }
   ++state.turns;
   // The reply carrying to_store is never shown; complete_booking's reply is.

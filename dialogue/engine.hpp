@@ -14,6 +14,7 @@
 
 #include "dialogue/booking_form.hpp"
 #include "intents/understanding.hpp"
+#include "knowledge/knowledge.hpp"
 
 namespace advisor::dialogue {
 
@@ -145,7 +146,8 @@ class booking_flow;
 class engine {
  public:
   // Throws std::runtime_error when hours.time_zone is unknown; build_engine checks first.
-  explicit engine(intents::understander_ptr understander, const availability& hours = {});
+  engine(intents::understander_ptr understander, knowledge::knowledge_ptr knowledge,
+         const availability& hours = {});
 
   welcome greet() const;
   // One visitor message. While the booking form is open the reply carries `form`; when the
@@ -158,6 +160,7 @@ class engine {
 
  private:
   intents::understander_ptr understander_;
+  knowledge::knowledge_ptr knowledge_;  // the compiled guide the answers rest on
   std::shared_ptr<const booking_flow> booking_;
 };
 

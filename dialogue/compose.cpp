@@ -1,0 +1,591 @@
+#include "dialogue/compose.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <utility>
+
+namespace advisor::dialogue::compose {
+namespace {
+
+using knowledge::fact;
+using knowledge::knowledge_base;
+using knowledge::need_outcome;
+using knowledge::recommendation;
+
+struct display {
+  std::string_view id;
+  std::string_view name;
+};
+
+// Lexicon ids (intents/data/lexicon.txt "tech" and "other") as people write them.
+constexpr std::array<display, 22> display_names{{
+    {"node", "Node.js"}, {"python", "Python"}, {"go", "Go"},           {"rust", "Rust"},
+    {"java", "Java"},    {"kotlin", "Kotlin"}, {"csharp", "C#"},       {"php", "PHP"},
+    {"ruby", "Ruby"},    {"elixir", "Elixir"}, {"scala", "Scala"},     {"cpp", "C++"},
+    {"c", "C"},          {"deno", "Deno"},     {"bun", "Bun"},         {"swift", "Swift"},
+    {"dart", "Dart"},    {"perl", "Perl"},     {"haskell", "Haskell"}, {"clojure", "Clojure"},
+    {"julia", "Julia"},  {"r", "R"},
+}};
+
+std::string bold(std::string_view technology) {
+  std::string out = "**";
+  out += display_name(technology);
+  out += "**";
+  return out;
+}
+
+bool names(const fact& f, std::string_view technology) {
+  return std::find(f.technologies.begin(), f.technologies.end(), technology) !=
+         f.technologies.end();
+}
+
+// A sentence arguing for one technology alone (not "both", not the hybrid sentence).
+bool speaks_for(const fact& f, std::string_view technology) {
+  return !f.both && !f.hybrid && names(f, technology);
+}
+
+void cite(std::vector<const fact*>& cited, const fact* f) {
+  if (f != nullptr && std::find(cited.begin(), cited.end(), f) == cited.end()) cited.push_back(f);
+}
+
+const fact* first_for(const need_outcome& n, std::string_view technology) {
+  for (const fact* f : n.facts) {
+    if (speaks_for(*f, technology)) return f;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> needs_favouring(const recommendation& r, std::string_view side) {
+  std::vector<std::string> out;
+  for (const auto& n : r.needs) {
+    if (n.favours == side) out.push_back(n.topic);
+  }
+  return out;
+}
+
+double support(const need_outcome& n, std::string_view technology) {
+  if (technology == "node") return n.node;
+  if (technology == "python") return n.python;
+  return 0.0;
+}
+
+// What a sentence is mainly about, for "if it's mostly X": its most specific topic other
+// than `besides` (a need before a broad one; details never).
+std::string focus(const knowledge_base& k, const fact& f, std::string_view besides) {
+  std::string broad;
+  for (const auto& t : f.topics) {
+    if (t == besides || k.is_detail(t)) continue;
+    if (!k.is_broad(t)) return t;
+    if (broad.empty()) broad = t;
+  }
+  return broad;
+}
+
+// The best sentence in `technology`'s favour on `need`, found when the recommender kept only
+// the winner's ("why not python?" quotes what the guide does grant Python).
+const fact* best_strength(const knowledge_base& k, std::string_view need,
+                          std::string_view technology) {
+  for (const fact* f : k.about(need)) {
+    if (!speaks_for(*f, technology)) continue;
+    for (const auto& c : f->claims) {
+      const bool on_need = std::find(c.topics.begin(), c.topics.end(), need) != c.topics.end();
+      if (on_need && c.stance == knowledge::polarity::strength) return f;
+    }
+  }
+  return nullptr;
+}
+
+std::string asked_alone(const framing& f) {
+  return f.asked.size() == 1 ? f.asked.front() : std::string{};
+}
+
+// The one other technology of a two-technology guide, or empty.
+std::string other_than(const knowledge_base& k, std::string_view technology) {
+  std::string out;
+  for (const auto& t : k.technologies()) {
+    if (t == technology) continue;
+    if (!out.empty()) return {};
+    out = t;
+  }
+  return out;
+}
+
+void open(std::string& text, const framing& f) {
+  text = f.opening;
+  if (!text.empty()) text += ' ';
+}
+
+// Sentences on what the question asked that the answer leaves out.
+void add_gaps(std::string& text, const knowledge_base& k, const recommendation& r,
+              const framing& f) {
+  if (!r.uncovered.empty()) {
+    text += " The guide doesn't cover " + topic_list(k, r.uncovered) +
+            ", so that part isn't weighed here.";
+  }
+  if (!f.others.empty()) {
+    std::vector<std::string> others;
+    for (const auto& o : f.others) others.emplace_back(display_name(o));
+    text += " I can't weigh in on " + join(others) + ": the guide compares only " + join([&] {
+              std::vector<std::string> ours;
+              for (const auto& t : k.technologies()) ours.emplace_back(display_name(t));
+              return ours;
+            }()) +
+            ".";
+  }
+}
+
+// "So if CPU-bound work dominates, lean to Python; if it's mostly I/O-bound work, Node.js."
+void add_trade_off(std::string& text, const knowledge_base& k, const need_outcome& n) {
+  const fact* node_fact = first_for(n, "node");
+  const fact* python_fact = first_for(n, "python");
+  const bool node_for = n.node > 0.0;
+  const bool python_for = n.python > 0.0;
+  if (node_for != python_for && node_fact != nullptr && python_fact != nullptr) {
+    const std::string_view lean = python_for ? "python" : "node";
+    const std::string_view other = python_for ? "node" : "python";
+    // The other side is heard on another need (CPU-bound: Node's I/O sentence) only when its
+    // sentence is about that need; a sentence limiting it on this very need names no "else".
+    const fact& other_fact = python_for ? *node_fact : *python_fact;
+    const bool on_need = std::find(other_fact.topics.begin(), other_fact.topics.end(), n.topic) != other_fact.topics.end();
+    const std::string elsewhere = on_need ? std::string{} : focus(k, other_fact, n.topic);
+    text += " So if " + k.label(n.topic) + " dominates your workload, lean to " + bold(lean);
+    if (!elsewhere.empty()) {
+      text += "; if it's mostly " + k.label(elsewhere) + ", " + bold(other) + " fits better";
+    }
+    text += ".";
+  } else {
+    text += " Both have a real case there, so the rest of your project should decide.";
+  }
+}
+
+composed general_text(const knowledge_base& k, const recommendation& r, const framing& f) {
+  composed out;
+  open(out.text, f);
+  static constexpr std::array<std::string_view, 3> leads{
+      "There's no single winner: it depends on what you're building.",
+      "Neither is better across the board; the right pick depends on your project.",
+      "Both are solid backend choices, and which one fits depends on what you're building."};
+  out.text += leads[variant(f.seed, leads.size())];
+  if (!r.sources.empty()) {
+    out.text += " The guide sums it up:";
+    for (const fact* s : r.sources) out.text += " " + quoted(*s);
+  }
+  add_gaps(out.text, k, r, f);
+  out.text +=
+      " Tell me what the project needs (real-time features, streaming, machine learning, "
+      "data work, ...) and I'll recommend one.";
+  out.cited = r.sources;
+  return out;
+}
+
+composed one_side_text(const knowledge_base& k, const recommendation& r, const framing& f) {
+  composed out;
+  out.cited = r.sources;
+  open(out.text, f);
+  const std::string& winner = r.verdict;
+  const std::string needs = topic_list(k, needs_favouring(r, winner));
+  const std::string asked = asked_alone(f);
+  const auto pick = variant(f.seed, 3);
+  if (!asked.empty() && asked != winner) {
+    const std::string loser{display_name(asked)};
+    out.text += pick % 2 == 0
+                    ? "For " + needs + ", the guide points to " + bold(winner) + " rather than " +
+                          loser + "."
+                    : loser + " isn't the guide's pick for " + needs + ": " + bold(winner) + " is.";
+  } else if (asked == winner && f.question && f.opening.empty()) {
+    out.text += pick % 2 == 0 ? "Yes: for " + needs + ", " + bold(winner) + " is the guide's pick."
+                              : "Yes, " + bold(winner) + " is a strong choice for " + needs +
+                                    ", and the one the guide recommends.";
+  } else {
+    const std::array<std::string, 3> leads{
+        "For " + needs + ", " + bold(winner) + " is the better fit.",
+        bold(winner) + " is the stronger choice for " + needs + ".",
+        "I'd go with " + bold(winner) + " for " + needs + "."};
+    out.text += leads[pick];
+  }
+
+  std::vector<const fact*> evidence;
+  for (const fact* s : r.sources) {
+    if (speaks_for(*s, winner) && evidence.size() < 2) evidence.push_back(s);
+  }
+  if (!evidence.empty()) {
+    const fact& first = *evidence.front();
+    const std::array<std::string, 3> intros{
+        " The guide's " + first.section + " section says: ",
+        " As the guide's " + first.section + " section puts it: ",
+        " In the guide's words (" + first.section + "): "};
+    out.text += intros[variant(f.seed, intros.size())] + quoted(first);
+  }
+  if (evidence.size() > 1) {
+    const fact& second = *evidence[1];
+    out.text += second.section == evidence.front()->section ? " It adds: "
+                                                            : " And from " + second.section + ": ";
+    out.text += quoted(second);
+  }
+
+  // What the guide grants the technology asked about, so a "no" is not a made-up one.
+  if (!asked.empty() && asked != winner) {
+    const auto needs_won = needs_favouring(r, winner);
+    const fact* granted = nullptr;
+    for (const auto& n : r.needs) {
+      if (n.favours == winner && support(n, asked) > 0.0 && granted == nullptr) {
+        granted = best_strength(k, n.topic, asked);
+      }
+    }
+    if (granted == nullptr) {
+      out.text +=
+          " It names no " + std::string{display_name(asked)} + " strength for " + needs + ".";
+    } else {
+      out.text += " It does credit " + std::string{display_name(asked)} + " (" + quoted(*granted) +
+                  "), but less strongly.";
+      cite(out.cited, granted);
+    }
+  }
+  const auto open_needs = needs_favouring(r, "depends");
+  if (!open_needs.empty()) {
+    out.text += " On " + topic_list(k, open_needs) + ", though, the guide gives both sides.";
+  }
+  add_gaps(out.text, k, r, f);
+  return out;
+}
+
+composed hybrid_text(const knowledge_base& k, const recommendation& r, const framing& f) {
+  composed out;
+  out.cited = r.sources;
+  open(out.text, f);
+  const std::string node_needs = topic_list(k, needs_favouring(r, "node"));
+  const std::string python_needs = topic_list(k, needs_favouring(r, "python"));
+  const std::array<std::string, 3> leads{
+      "Your project pulls both ways, so use both: " + bold("node") + " for " + node_needs +
+          " and " + bold("python") + " for " + python_needs + ".",
+      "This calls for a hybrid: " + bold("node") + " for " + node_needs + ", " + bold("python") +
+          " for " + python_needs + ".",
+      "Use both: " + bold("node") + " for " + node_needs + " and " + bold("python") + " for " +
+          python_needs + "."};
+  out.text += leads[variant(f.seed, leads.size())];
+  if (r.hybrid_fact != nullptr) {
+    // The guide's hybrid sentence names its own pair of needs; say so when they are not these.
+    const bool same_needs = std::any_of(r.needs.begin(), r.needs.end(), [&](const need_outcome& n) {
+      return std::find(r.hybrid_fact->topics.begin(), r.hybrid_fact->topics.end(), n.topic) !=
+             r.hybrid_fact->topics.end();
+    });
+    if (same_needs) {
+      out.text += variant(f.seed, 2) == 0
+                      ? " That's a setup the guide names directly: "
+                      : " The guide's " + r.hybrid_fact->section + " describes exactly this: ";
+    } else {
+      out.text += " The guide recommends the same split for another pair of needs: ";
+    }
+    out.text += quoted(*r.hybrid_fact);
+  }
+  const fact* node_fact = nullptr;
+  const fact* python_fact = nullptr;
+  for (const auto& n : r.needs) {
+    if (node_fact == nullptr && n.favours == "node") node_fact = first_for(n, "node");
+    if (python_fact == nullptr && n.favours == "python") python_fact = first_for(n, "python");
+  }
+  if (node_fact != nullptr) out.text += " On the Node.js side, it says " + quoted(*node_fact);
+  if (python_fact != nullptr) out.text += " On the Python side, " + quoted(*python_fact);
+  cite(out.cited, node_fact);
+  cite(out.cited, python_fact);
+  const std::string asked = asked_alone(f);
+  if (!asked.empty()) {
+    const std::string other = other_than(k, asked);
+    if (!other.empty()) {
+      out.text += " " + std::string{display_name(asked)} +
+                  " alone wouldn't be the guide's pick for " +
+                  topic_list(k, needs_favouring(r, other)) + ", though.";
+    }
+  }
+  add_gaps(out.text, k, r, f);
+  out.text +=
+      " If you'd like help drawing the line between the two, our team offers a free consultation.";
+  return out;
+}
+
+composed depends_text(const knowledge_base& k, const recommendation& r, const framing& f) {
+  composed out;
+  out.cited = r.sources;
+  open(out.text, f);
+  const std::string open_needs = topic_list(k, needs_favouring(r, "depends"));
+  out.text += variant(f.seed, 2) == 0
+                  ? "It depends: on " + open_needs + ", the guide gives both sides."
+                  : "There's a trade-off here: on " + open_needs + ", the guide argues both ways.";
+  const need_outcome* first = nullptr;
+  for (const auto& n : r.needs) {
+    if (n.favours == "depends") {
+      first = &n;
+      break;
+    }
+  }
+  if (first != nullptr) {
+    // The side that speaks to the need first, then the other side's case.
+    const fact* a =
+        first->python > first->node ? first_for(*first, "python") : first_for(*first, "node");
+    const fact* b =
+        first->python > first->node ? first_for(*first, "node") : first_for(*first, "python");
+    if (a != nullptr) out.text += " The guide says " + quoted(*a);
+    if (b != nullptr)
+      out.text += (a != nullptr ? " It also says " : " The guide says ") + quoted(*b);
+    cite(out.cited, a);
+    cite(out.cited, b);
+    add_trade_off(out.text, k, *first);
+  }
+  add_gaps(out.text, k, r, f);
+  out.text += " Tell me more about the workload and I'll narrow it down.";
+  return out;
+}
+
+std::string bullet(const fact& f) {
+  return "\n- " + f.section + ": " + quoted(f);
+}
+
+// A technology's limits in the guide: sentences with a limiting claim about it.
+std::vector<const fact*> limits_of(const knowledge_base& k, std::string_view technology) {
+  std::vector<const fact*> out;
+  for (const fact& f : k.facts()) {
+    if (!speaks_for(f, technology)) continue;
+    const bool limit = std::any_of(f.claims.begin(), f.claims.end(),
+                                   [](const auto& c) { return c.stance == knowledge::polarity::limit; });
+    if (limit) out.push_back(&f);
+  }
+  return out;
+}
+
+// Where the guide says a technology shines: its broadest strength, then its verdict sentence.
+std::vector<const fact*> strengths_of(const knowledge_base& k, const std::string& technology) {
+  std::vector<const fact*> out;
+  // explain() without a topic: the introduction first, then what the technology is good at.
+  const auto intro = k.explain({}, {technology}, 3);
+  for (std::size_t i = intro.size() > 1 ? 1 : 0; i < intro.size(); ++i) {
+    if (intro[i]->stance == knowledge::polarity::strength) cite(out, intro[i]);
+  }
+  const auto general = k.recommend({}, {technology}, 1);
+  for (const fact* f : general.sources) cite(out, f);
+  return out;
+}
+
+}  // namespace
+
+std::string_view display_name(std::string_view technology) {
+  for (const auto& d : display_names) {
+    if (d.id == technology) return d.name;
+  }
+  return technology;
+}
+
+std::string join(const std::vector<std::string>& items, std::string_view last) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) {
+      out += i + 1 == items.size() ? " " + std::string{last} + " " : ", ";
+    }
+    out += items[i];
+  }
+  return out;
+}
+
+std::string topic_list(const knowledge_base& k, const std::vector<std::string>& ids,
+                       std::string_view last) {
+  std::vector<std::string> labels;
+  labels.reserve(ids.size());
+  for (const auto& id : ids) {
+    std::string l = k.label(id);
+    if (std::find(labels.begin(), labels.end(), l) == labels.end()) labels.push_back(std::move(l));
+  }
+  return join(labels, last);
+}
+
+std::string quoted(const fact& f) {
+  return "\u201c" + f.text + "\u201d";
+}
+
+std::size_t variant(std::string_view seed, std::size_t count) {
+  // FNV-1a: cheap, stable across runs and platforms.
+  std::uint64_t h = 1469598103934665603ULL;
+  for (const char c : seed) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ULL;
+  }
+  return count == 0 ? 0 : static_cast<std::size_t>(h % count);
+}
+
+std::vector<source> sources_of(const std::vector<const fact*>& facts) {
+  std::vector<source> out;
+  out.reserve(facts.size());
+  std::vector<const fact*> seen;
+  for (const fact* f : facts) {
+    if (f == nullptr || std::find(seen.begin(), seen.end(), f) != seen.end()) continue;
+    seen.push_back(f);
+    out.push_back({f->section, f->text});
+  }
+  return out;
+}
+
+composed recommendation_text(const knowledge_base& k, const recommendation& r, const framing& f) {
+  if (r.general) return general_text(k, r, f);
+  if (r.verdict == "hybrid") return hybrid_text(k, r, f);
+  if (r.verdict == "depends") return depends_text(k, r, f);
+  return one_side_text(k, r, f);
+}
+
+composed reasons_text(const knowledge_base& k, const recommendation& r, const framing& f) {
+  composed out;
+  out.cited = r.sources;
+  open(out.text, f);
+  const std::string asked = asked_alone(f);
+  if (r.general) {
+    out.text += "Because you haven't named a need yet, and the guide gives each its own strengths:";
+    for (const fact* s : r.sources) out.text += bullet(*s);
+    out.text += "\nTell me what the project needs and I'll weigh it.";
+    return out;
+  }
+  if (r.verdict == "hybrid") {
+    const std::string other = asked.empty() ? std::string{} : other_than(k, asked);
+    if (!other.empty()) {
+      out.text += "Because for " + topic_list(k, needs_favouring(r, other)) + " the guide backs " +
+                  std::string{display_name(other)} + ", not " + std::string{display_name(asked)} + ":";
+    } else {
+      out.text += "Because your needs pull in two directions:";
+    }
+    // One line per side: its needs and the sentences behind them.
+    for (const auto& side : k.technologies()) {
+      const auto needs = needs_favouring(r, side);
+      if (needs.empty()) continue;
+      std::vector<const fact*> said;
+      for (const auto& n : r.needs) {
+        if (n.favours == side) cite(said, first_for(n, side));
+      }
+      out.text += "\n- " + std::string{display_name(side)} + " for " + topic_list(k, needs) + ":";
+      for (const fact* s : said) {
+        out.text += " " + quoted(*s);
+        cite(out.cited, s);
+      }
+    }
+    if (r.hybrid_fact != nullptr) {
+      out.text += "\n- and the guide recommends the combination: " + quoted(*r.hybrid_fact);
+    }
+    return out;
+  }
+  if (r.verdict == "depends") {
+    out.text += "Because the guide gives both sides on " +
+                topic_list(k, needs_favouring(r, "depends")) + ":";
+    for (const fact* s : r.sources) out.text += bullet(*s);
+    for (const auto& n : r.needs) {
+      if (n.favours == "depends") {
+        out.text += "\n";
+        std::string lean;
+        add_trade_off(lean, k, n);
+        out.text += lean.substr(1);  // add_trade_off starts with a space
+        break;
+      }
+    }
+    return out;
+  }
+
+  const std::string& winner = r.verdict;
+  const std::string needs = topic_list(k, needs_favouring(r, winner));
+  if (!asked.empty() && asked != winner) {
+    const fact* granted = nullptr;
+    for (const auto& n : r.needs) {
+      if (n.favours == winner && support(n, asked) > 0.0 && granted == nullptr) {
+        granted = best_strength(k, n.topic, asked);
+      }
+    }
+    if (granted == nullptr) {
+      out.text += "Because the guide names no " + std::string{display_name(asked)} +
+                  " strength for " + needs + ", while it is clear about " + bold(winner) + ":";
+    } else {
+      out.text += std::string{display_name(asked)} + " gets some credit (" + quoted(*granted) +
+                  "), but the guide backs " + bold(winner) + " for " + needs +
+                  " much more strongly:";
+      cite(out.cited, granted);
+    }
+  } else {
+    out.text += variant(f.seed, 2) == 0
+                    ? "Here's why " + bold(winner) + " for " + needs + ":"
+                    : "The guide's reasons for " + bold(winner) + " on " + needs + ":";
+  }
+  for (const fact* s : r.sources) {
+    if (speaks_for(*s, winner)) out.text += bullet(*s);
+  }
+  return out;
+}
+
+composed explanation_text(const knowledge_base& k, std::string_view topic,
+                          const std::vector<const fact*>& facts, const framing& f) {
+  composed out;
+  out.cited = facts;
+  open(out.text, f);
+  if (topic.empty()) {
+    std::vector<std::string> techs;
+    for (const auto& t : f.asked) techs.emplace_back(display_name(t));
+    out.text += "Here's how the guide introduces " + join(techs) + ":";
+  } else {
+    const std::string label = k.label(topic);
+    // Asked about a technology the guide says nothing on for this topic ("does node have a GIL?").
+    const bool about_asked =
+        f.asked.empty() || std::any_of(facts.begin(), facts.end(), [&](const fact* x) {
+          return std::any_of(f.asked.begin(), f.asked.end(),
+                             [&](const auto& t) { return names(*x, t); });
+        });
+    if (!about_asked) {
+      std::vector<std::string> asked;
+      for (const auto& t : f.asked) asked.emplace_back(display_name(t));
+      out.text += "The guide doesn't discuss " + label + " for " + join(asked, "or") +
+                  "; here's what it does say:";
+    } else if (variant(f.seed, 2) == 0) {
+      out.text += "Here's what the guide says about " + label + ":";
+    } else {
+      out.text += "On " + label + ", the guide's " + facts.front()->section + " section says:";
+    }
+  }
+  static constexpr std::array<std::string_view, 2> more{" It also notes: ", " And: "};
+  for (std::size_t i = 0; i < facts.size(); ++i) {
+    out.text += i == 0 ? std::string{" "} : std::string{more[std::min<std::size_t>(i - 1, 1)]};
+    out.text += quoted(*facts[i]);
+  }
+  return out;
+}
+
+composed profile_text(const knowledge_base& k, const std::string& technology, bool strengths,
+                      bool weaknesses, const framing& f) {
+  composed out;
+  open(out.text, f);
+  const std::string name{display_name(technology)};
+  if (strengths) {
+    const auto good = strengths_of(k, technology);
+    out.text += "Where the guide says " + name + " shines:";
+    for (const fact* g : good) {
+      out.text += " " + quoted(*g);
+      cite(out.cited, g);
+    }
+  }
+  if (weaknesses) {
+    const auto limits = limits_of(k, technology);
+    if (!out.text.empty() && out.text.back() != ' ') out.text += ' ';
+    if (limits.empty()) {
+      out.text += "The guide names no weakness of " + name + " outright.";
+    } else {
+      out.text += limits.size() == 1 ? "The guide names one limit of " + name + " outright: "
+                                     : "The guide names these limits of " + name + ": ";
+      for (std::size_t i = 0; i < limits.size(); ++i) {
+        out.text += (i == 0 ? "" : " ") + quoted(*limits[i]);
+        cite(out.cited, limits[i]);
+      }
+    }
+    const std::string other = other_than(k, technology);
+    if (!other.empty()) {
+      const auto elsewhere = strengths_of(k, other);
+      if (!elsewhere.empty()) {
+        out.text += " Where it points to " + std::string{display_name(other)} + " instead: " + quoted(*elsewhere.front());
+        cite(out.cited, elsewhere.front());
+      }
+    }
+  }
+  out.text += " Whether that matters depends on your project: tell me what it needs and I'll weigh it.";
+  return out;
+}
+
+}  // namespace advisor::dialogue::compose

@@ -1,0 +1,364 @@
+// Unit tests of the guide-based answers: recommendations, follow-ups against the conversation
+// memory, explanations, honest fallbacks and the quick replies they offer.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "dialogue/answers.hpp"
+#include "intents/understander.hpp"
+#include "knowledge/knowledge.hpp"
+
+namespace {
+
+using advisor::dialogue::answer;
+using advisor::dialogue::conversation;
+using advisor::dialogue::reply;
+
+std::string read_source_file(const std::string& relative) {
+  // ctest sets ADVISOR_SOURCE_DIR; run by hand, the test is started from the repository root.
+  const char* root = std::getenv("ADVISOR_SOURCE_DIR");
+  std::ifstream in(std::string(root != nullptr ? root : ".") + "/" + relative, std::ios::binary);
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+struct compiled {
+  advisor::intents::understander_ptr understander;
+  advisor::knowledge::knowledge_ptr knowledge;
+};
+
+// The project's real data files, compiled once.
+const compiled& real() {
+  static const compiled c = [] {
+    auto u = advisor::intents::compile_understander(
+        {"intents.json", read_source_file("intents/data/intents.json")},
+        {"lexicon.txt", read_source_file("intents/data/lexicon.txt")});
+    if (auto* e = std::get_if<advisor::intents::load_error>(&u)) FAIL(e->what());
+    compiled out;
+    out.understander = std::get<advisor::intents::understander_ptr>(u);
+    auto k = advisor::knowledge::compile_knowledge(
+        {{"guide.txt", read_source_file("knowledge/data/guide.txt")},
+         {"knowledge.txt", read_source_file("knowledge/data/knowledge.txt")}},
+        *out.understander);
+    if (auto* e = std::get_if<advisor::intents::load_error>(&k)) FAIL(e->what());
+    out.knowledge = std::get<advisor::knowledge::knowledge_ptr>(k);
+    return out;
+  }();
+  return c;
+}
+
+// One visitor message in `state`'s conversation.
+reply say(conversation& state, const std::string& text) {
+  return answer(*real().knowledge, real().understander->understand(text), state);
+}
+
+// A fresh conversation's reply.
+reply ask(const std::string& text) {
+  conversation state;
+  return say(state, text);
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+bool suggests(const reply& r, const std::string& s) {
+  return std::find(r.suggestions.begin(), r.suggestions.end(), s) != r.suggestions.end();
+}
+
+bool cites(const reply& r, const std::string& start) {
+  return std::any_of(r.sources.begin(), r.sources.end(),
+                     [&](const auto& s) { return s.text.rfind(start, 0) == 0; });
+}
+
+bool cites_section(const reply& r, const std::string& section) {
+  return std::any_of(r.sources.begin(), r.sources.end(), [&](const auto& s) { return s.section == section; });
+}
+
+// Every source is one of the guide's sentences, verbatim, with its own section.
+bool sources_are_guide_sentences(const reply& r) {
+  const auto& facts = real().knowledge->facts();
+  return std::all_of(r.sources.begin(), r.sources.end(), [&](const auto& s) {
+    return std::any_of(facts.begin(), facts.end(),
+                       [&](const auto& f) { return f.text == s.text && f.section == s.section; });
+  });
+}
+
+}  // namespace
+
+TEST_CASE("compare recommends from the needs, citing the guide", "[dialogue][answers]") {
+  SECTION("streaming -> node, on the Use Case Fit sentence") {
+    const auto r = ask("Which is better for streaming?");
+    CHECK(r.intent == "compare");
+    CHECK(r.recommendation == "node");
+    CHECK(cites(r, "Node.js is ideal for I/O-intensive services"));
+    CHECK(cites_section(r, "Use Case Fit"));
+    CHECK(contains(r.text, "**Node.js**"));
+    CHECK(contains(r.text, "streaming"));
+    CHECK(sources_are_guide_sentences(r));
+  }
+  SECTION("ML -> python") {
+    const auto r = ask("Node or Python for ML?");
+    CHECK(r.recommendation == "python");
+    CHECK(cites(r, "For projects integrating AI features, Python is effectively mandatory."));
+    CHECK(contains(r.text, "**Python**"));
+  }
+  SECTION("several needs on both sides -> hybrid, on the guide's hybrid sentence") {
+    const auto r = ask("realtime chat with ML recommendations");
+    CHECK(r.recommendation == "hybrid");
+    REQUIRE_FALSE(r.sources.empty());
+    CHECK(r.sources.front().text.rfind("A hybrid setup with Node.js for the API gateway", 0) == 0);
+    CHECK(contains(r.text, "**Node.js** for real-time features and chat"));
+    CHECK(contains(r.text, "**Python** for machine learning"));
+    CHECK(sources_are_guide_sentences(r));
+  }
+  SECTION("CPU-bound work -> depends, with both sides and the trade-off") {
+    const auto r = ask("which is better for cpu heavy work");
+    CHECK(r.recommendation == "depends");
+    CHECK(cites(r, "For CPU-bound tasks, Python can sometimes have the edge."));
+    CHECK(cites(r, "Node.js's single-threaded event loop"));
+    CHECK(contains(r.text, "lean to **Python**"));
+    CHECK(contains(r.text, "I/O-bound work, **Node.js**"));
+  }
+  SECTION("no need named -> depends, on each side's verdict sentence") {
+    const auto r = ask("node or python?");
+    CHECK(r.recommendation == "depends");
+    CHECK(cites(r, "Choose Node.js for"));
+    CHECK(cites(r, "Choose Python when"));
+    CHECK(suggests(r, "Node or Python for ML?"));
+  }
+  SECTION("asking about the other technology: what the guide does not grant it") {
+    const auto r = ask("is python good for streaming");
+    CHECK(r.recommendation == "node");
+    CHECK((contains(r.text, "rather than Python") || contains(r.text, "Python isn't the guide's pick")));
+    CHECK(contains(r.text, "no Python strength for streaming"));
+  }
+  SECTION("a technology the guide does not cover is named as such") {
+    const auto r = ask("node vs go for streaming");
+    CHECK(r.recommendation == "node");
+    CHECK(contains(r.text, "can't weigh in on Go"));
+  }
+  SECTION("different questions read differently") {
+    CHECK(ask("node or python for a chat app?").text != ask("Which is better for streaming?").text);
+    CHECK(ask("node or python for a chat app?").text != ask("realtime chat server, node or python").text);
+  }
+  SECTION("after a recommendation: why, a need not discussed yet, and a free consultation") {
+    const auto r = ask("Which is better for streaming?");
+    CHECK(suggests(r, "Why?"));
+    CHECK(suggests(r, "What about machine learning?"));
+    CHECK(suggests(r, "Book a free consultation"));
+    const auto ml = ask("Node or Python for ML?");
+    CHECK_FALSE(suggests(ml, "What about machine learning?"));
+    CHECK(suggests(ml, "Book a free consultation"));
+  }
+  SECTION("the memory holds what was recommended, on which needs") {
+    conversation state;
+    (void)say(state, "api gateway node or python");
+    CHECK(state.last_recommendation == "node");
+    CHECK(state.last_topics == std::vector<std::string>{"api_gateway"});
+    CHECK(state.last_intent == "compare");
+    CHECK(std::find(state.needs.begin(), state.needs.end(), "api_gateway") != state.needs.end());
+  }
+}
+
+TEST_CASE("follow-ups are answered against the conversation", "[dialogue][answers]") {
+  conversation state;
+  SECTION("why? keeps the recommendation and gives its reasons with their sources") {
+    const auto first = say(state, "Which is better for streaming?");
+    const auto why = say(state, "why?");
+    CHECK(why.intent == "compare");
+    CHECK(why.recommendation == first.recommendation);
+    CHECK(cites(why, "Node.js is ideal for I/O-intensive services"));
+    CHECK(contains(why.text, "**Node.js**"));
+    CHECK(why.text != first.text);
+  }
+  SECTION("why? before any recommendation recommends nothing") {
+    const auto r = say(state, "why?");
+    CHECK_FALSE(r.recommendation.has_value());
+    CHECK(r.sources.empty());
+    CHECK(contains(r.text, "haven't recommended anything yet"));
+  }
+  SECTION("why not python? says what the guide grants Python") {
+    (void)say(state, "streming server in py?");
+    const auto r = say(state, "why not python?");
+    CHECK(r.recommendation == "node");
+    CHECK(contains(r.text, "no Python strength for streaming"));
+  }
+  SECTION("what about machine learning? is a new need") {
+    (void)say(state, "is python good for streaming");
+    const auto r = say(state, "what about machine learning?");
+    CHECK(r.recommendation == "python");
+    CHECK(state.last_topics == std::vector<std::string>{"ml"});
+  }
+  SECTION("and for a beginner?") {
+    (void)say(state, "node or python for a chat app?");
+    CHECK(say(state, "and for a beginner?").recommendation == "python");
+  }
+  SECTION("what about node? looks at the same needs from Node's side") {
+    (void)say(state, "i need to add AI features to my app which language");
+    const auto r = say(state, "what about node?");
+    CHECK(r.recommendation == "python");
+    CHECK(contains(r.text, "no Node.js strength"));
+    CHECK(say(state, "why?").recommendation == "python");
+  }
+  SECTION("a need added with also / too joins the ones discussed") {
+    (void)say(state, "building a CMS, what should i use");
+    const auto r = say(state, "and we need live chat in it too");
+    CHECK(r.recommendation == "hybrid");
+    CHECK(contains(r.text, "the answer changes"));
+    CHECK(say(state, "so which one?").recommendation == "hybrid");
+  }
+  SECTION("what if ... changes the project discussed") {
+    (void)say(state, "I'm a beginner, which should I learn first?");
+    const auto r = say(state, "what if i also want to write the frontend?");
+    CHECK(r.recommendation == "node");
+  }
+  SECTION("so which one? weighs everything discussed") {
+    (void)say(state, "Which is better for streaming?");
+    (void)say(state, "what about machine learning?");
+    const auto r = say(state, "so which one?");
+    CHECK(r.recommendation == "hybrid");
+    CHECK(contains(r.text, "You've mentioned streaming and machine learning"));
+  }
+  SECTION("so which one? with nothing discussed is the general comparison") {
+    CHECK(say(state, "so which one?").recommendation == "depends");
+  }
+  SECTION("small talk in between does not lose the thread") {
+    (void)say(state, "realtime chat server, node or python");
+    (void)say(state, "lol");
+    CHECK(say(state, "why?").recommendation == "node");
+  }
+}
+
+TEST_CASE("explain answers from the guide's sentences on the topic", "[dialogue][answers]") {
+  SECTION("the GIL") {
+    const auto r = ask("whats the GIL");
+    CHECK(r.intent == "explain");
+    CHECK_FALSE(r.recommendation.has_value());
+    CHECK(cites(r, "Python's GIL limits pure multi-threading"));
+    CHECK(contains(r.text, "the GIL"));
+    CHECK(suggests(r, "Which is better for CPU-bound work?"));
+  }
+  SECTION("npm") {
+    const auto r = ask("what is npm");
+    CHECK(cites(r, "Node.js's npm is the world's largest package registry."));
+    CHECK(cites_section(r, "Ecosystem & Libraries"));
+  }
+  SECTION("a question about one technology keeps to its sentences") {
+    const auto r = ask("does python have types");
+    CHECK(cites(r, "The introduction of type hints"));
+    CHECK_FALSE(cites(r, "Combined with TypeScript"));
+  }
+  SECTION("a topic the guide has only for the other technology is said to be so") {
+    const auto r = ask("does node have a gil?");
+    CHECK(contains(r.text, "doesn't discuss the GIL for Node.js"));
+  }
+  SECTION("what a technology is good at") {
+    const auto r = ask("what is node good at");
+    CHECK(cites_section(r, "Use Case Fit"));
+  }
+}
+
+TEST_CASE("honest answers when the guide has none", "[dialogue][answers]") {
+  SECTION("Go versus Rust: no recommendation, no sources") {
+    const auto r = ask("Go vs Rust");
+    CHECK(r.intent == "out_of_scope");
+    CHECK_FALSE(r.recommendation.has_value());
+    CHECK(r.sources.empty());
+    CHECK(contains(r.text, "Go and Rust"));
+    CHECK(contains(r.text, "only Node.js and Python"));
+    CHECK(suggests(r, "Book a free consultation"));
+  }
+  SECTION("hosting prices and the weather") {
+    for (const auto* text : {"how much does aws hosting cost", "whats the weather like"}) {
+      const auto r = ask(text);
+      CHECK(r.intent == "out_of_scope");
+      CHECK_FALSE(r.recommendation.has_value());
+      CHECK(r.sources.empty());
+    }
+  }
+  SECTION("not understood: what the bot can do, and differently the second time") {
+    conversation state;
+    const auto first = say(state, "asdf qwer");
+    CHECK(first.intent == "fallback");
+    CHECK(contains(first.text, "I can recommend Node.js or Python"));
+    CHECK(suggests(first, "What can you do?"));
+    const auto second = say(state, "zzzz qqqq");
+    CHECK(second.text != first.text);
+    CHECK_FALSE(second.recommendation.has_value());
+  }
+}
+
+TEST_CASE("social replies are short and in context", "[dialogue][answers]") {
+  SECTION("a greeting before and after a recommendation") {
+    conversation state;
+    const auto hello = say(state, "hi");
+    CHECK(hello.intent == "greeting");
+    CHECK_FALSE(hello.recommendation.has_value());
+    (void)say(state, "Which is better for streaming?");
+    const auto again = say(state, "hello");
+    CHECK(contains(again.text, "streaming"));
+    CHECK(suggests(again, "Why?"));
+  }
+  SECTION("thanks after a recommendation offers the consultation") {
+    conversation state;
+    (void)say(state, "Node or Python for ML?");
+    const auto r = say(state, "thanks");
+    CHECK(r.intent == "thanks");
+    CHECK(contains(r.text, "free consultation"));
+    CHECK(suggests(r, "Book a free consultation"));
+  }
+  SECTION("help says what the bot does") {
+    const auto r = ask("what can you do");
+    CHECK(contains(r.text, "choose between Node.js and Python"));
+  }
+  SECTION("small talk by subject") {
+    CHECK(contains(ask("are you a bot").text, "a bot"));
+    CHECK(contains(ask("how are you").text, "doing well"));
+  }
+  SECTION("goodbye") {
+    CHECK(ask("bye").intent == "goodbye");
+  }
+}
+
+TEST_CASE("every quick reply is understood as what it offers", "[dialogue][answers]") {
+  const auto& understander = *real().understander;
+  SECTION("the table") {
+    for (const auto& q : advisor::dialogue::quick_replies()) {
+      const auto u = understander.understand(q.text);
+      INFO(q.text);
+      CHECK(u.intent == q.intent);
+      CHECK(u.follow_up == q.follow_up);
+    }
+  }
+  SECTION("every suggestion given is in the table") {
+    const std::vector<std::vector<std::string>> scripts{
+        {"hi", "Which is better for streaming?", "why?", "what about machine learning?", "so which one?",
+         "why not just node?", "thanks", "bye"},
+        {"realtime chat with ML recommendations", "why?", "lol", "hello"},
+        {"which is better for cpu heavy work", "what is the GIL", "whats npm", "does python have types",
+         "what is the event loop", "which has better packages"},
+        {"node or python?", "Go vs Rust", "asdf qwer", "asdf qwer", "what can you do", "how are you",
+         "cancel", "book a call"},
+        {"Node or Python for ML?", "and for a beginner?", "what about cpu heavy stuff?", "and for streaming?",
+         "what about data pipelines?", "what about real-time features?", "cool"},
+    };
+    std::vector<std::string> offered;
+    for (const auto& d : advisor::dialogue::default_suggestions()) offered.push_back(d);
+    for (const auto& script : scripts) {
+      conversation state;
+      for (const auto& text : script) {
+        for (const auto& s : say(state, text).suggestions) offered.push_back(s);
+      }
+    }
+    const auto table = advisor::dialogue::quick_replies();
+    for (const auto& s : offered) {
+      INFO(s);
+      CHECK(std::any_of(table.begin(), table.end(), [&](const auto& q) { return q.text == s; }));
+    }
+  }
+}
