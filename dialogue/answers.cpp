@@ -97,6 +97,14 @@ constexpr std::array<std::string_view, 20> follow_up_words{
 // A follow-up about "it" is about what was just discussed.
 constexpr std::array<std::string_view, 6> pronouns{"it", "that", "this", "them", "those", "these"};
 
+// Words ending a "for ..." that name the project itself, not a need ("for my app"): the
+// general comparison answers those without a remark.
+constexpr std::array<std::string_view, 24> project_words{
+    "app", "apps", "application", "project", "projects", "backend", "site", "website", "api",
+    "apis", "service", "services", "system", "platform", "startup", "company", "product",
+    "business", "team", "server", "case", "me", "us", "everything"};
+constexpr std::array<std::string_view, 7> articles{"a", "an", "the", "my", "our", "some", "this"};
+
 // Questions about one technology's good or bad sides ("what are python's weaknesses?").
 constexpr std::array<std::string_view, 13> strength_cues{
     "strength", "strengths", "advantage", "advantages", "upside", "upsides", "benefit",
@@ -340,6 +348,28 @@ reply profile(const turn& t, const std::string& technology, bool strengths, bool
   return out;
 }
 
+// "node or python for security": what a question asks about when no need was recognised, or
+// empty when it names the project itself or nothing.
+std::string asked_for(std::string_view normalized) {
+  const auto at = normalized.rfind(" for ");
+  if (at == std::string_view::npos) return {};
+  std::string_view rest = normalized.substr(at + 5);
+  for (bool stripped = true; stripped;) {
+    stripped = false;
+    for (const auto a : articles) {
+      if (rest.size() > a.size() && rest.substr(0, a.size()) == a && rest[a.size()] == ' ') {
+        rest.remove_prefix(a.size() + 1);
+        stripped = true;
+      }
+    }
+  }
+  const auto words = std::count(rest.begin(), rest.end(), ' ') + 1;
+  const auto last = rest.substr(rest.rfind(' ') == std::string_view::npos ? 0 : rest.rfind(' ') + 1);
+  const bool project = std::find(project_words.begin(), project_words.end(), last) != project_words.end();
+  if (rest.empty() || words > 4 || project || has_any(rest, pronouns)) return {};
+  return std::string{rest};
+}
+
 reply unknown_subject(const turn& t, const std::string& subject) {
   reply out = base(t, "The guide doesn't cover " + subject + ", so I can't say whether Node.js or "
                       "Python is better for it. It compares them on things like real-time features, "
@@ -362,6 +392,12 @@ reply compare(const turn& t) {
   }
   const auto rec = t.k.recommend(b.topics, b.technologies, 3);
   if (rec.general && !rec.uncovered.empty()) return no_basis(t, rec);
+  if (rec.general && !b.summing_up && t.u.follow_up.empty()) {
+    const std::string subject = asked_for(normalized);
+    if (!subject.empty()) {
+      b.opening = "The guide doesn't compare them on " + subject + ", so here's the general picture.";
+    }
+  }
   if (b.summing_up && rec.needs.size() > 1) {
     std::vector<std::string> weighed;
     for (const auto& n : rec.needs) weighed.push_back(n.topic);

@@ -142,6 +142,21 @@ TEST_CASE("compare recommends from the needs, citing the guide", "[dialogue][ans
     CHECK(r.recommendation == "node");
     CHECK(contains(r.text, "can't weigh in on Go"));
   }
+  SECTION("a subject the guide does not weigh is named, then the general picture") {
+    const auto r = ask("is node good for security");
+    CHECK(r.recommendation == "depends");
+    CHECK(contains(r.text, "doesn't compare them on security"));
+    CHECK_FALSE(contains(ask("node or python for my app").text, "doesn't compare them"));
+  }
+  SECTION("one technology's weak sides: its limits and where the guide prefers the other") {
+    const auto python = ask("what are python's disadvantages");
+    CHECK(python.recommendation == "depends");
+    CHECK(cites(python, "Python's GIL limits pure multi-threading"));
+    CHECK(cites(python, "Node.js is ideal for I/O-intensive services"));
+    const auto node = ask("what are node's weaknesses");
+    CHECK(contains(node.text, "no weakness of Node.js outright"));
+    CHECK(cites(node, "Python excels at"));
+  }
   SECTION("different questions read differently") {
     CHECK(ask("node or python for a chat app?").text != ask("Which is better for streaming?").text);
     CHECK(ask("node or python for a chat app?").text != ask("realtime chat server, node or python").text);
@@ -223,6 +238,14 @@ TEST_CASE("follow-ups are answered against the conversation", "[dialogue][answer
     const auto r = say(state, "so which one?");
     CHECK(r.recommendation == "hybrid");
     CHECK(contains(r.text, "You've mentioned streaming and machine learning"));
+  }
+  SECTION("a follow-up about something the guide does not cover recommends nothing") {
+    (void)say(state, "Which is better for streaming?");
+    const auto r = say(state, "what about security?");
+    CHECK_FALSE(r.recommendation.has_value());
+    CHECK(r.sources.empty());
+    CHECK(contains(r.text, "doesn't cover security"));
+    CHECK(state.last_recommendation == "node");
   }
   SECTION("so which one? with nothing discussed is the general comparison") {
     CHECK(say(state, "so which one?").recommendation == "depends");
