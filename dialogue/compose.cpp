@@ -205,10 +205,17 @@ composed one_side_text(const knowledge_base& k, const recommendation& r, const f
     out.text += leads[pick];
   }
 
+  // Quoted: the winner's sentences, the guide's opening section (background) last.
   std::vector<const fact*> evidence;
   for (const fact* s : r.sources) {
-    if (speaks_for(*s, winner) && evidence.size() < 2) evidence.push_back(s);
+    if (speaks_for(*s, winner)) evidence.push_back(s);
   }
+  if (!k.sections().empty()) {
+    const std::string& background = k.sections().front().heading;
+    std::stable_partition(evidence.begin(), evidence.end(),
+                          [&](const fact* s) { return s->section != background; });
+  }
+  if (evidence.size() > 2) evidence.resize(2);
   if (!evidence.empty()) {
     const fact& first = *evidence.front();
     const std::array<std::string, 3> intros{
