@@ -243,6 +243,7 @@
       var sections = [];
       list.forEach(function (s) { if (sections.indexOf(s.section) < 0) sections.push(s.section); });
       var d = el('details', { cls: 'src' }, [el('summary', { text: 'From the guide: ' + sections.join(', ') })]);
+      d.addEventListener('toggle', function () { if (d.open) d.scrollIntoView({ block: 'nearest' }); });
       list.forEach(function (s) {
         d.appendChild(el('blockquote', {}, [sections.length > 1 ? el('cite', { text: s.section }) : null,
           document.createTextNode(s.text)]));
