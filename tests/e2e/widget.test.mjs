@@ -30,7 +30,7 @@ let dir, db, server, browser;
 // ---- the server --------------------------------------------------------------------------
 async function startServer(port = 0) {
   const child = spawn(BINARY, ['--address', '127.0.0.1', '--port', String(port), '--db', db,
-    '--web-root', path.join(SOURCE, 'web'), '--log-level', 'warn'], {
+    '--web-root', path.join(SOURCE, 'web'), '--log-level', 'error'], {
     env: { ...process.env, ADVISOR_ADMIN_TOKEN: TOKEN },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -104,7 +104,6 @@ const ui = (chat) => ({
   bots: chat.page.locator('.msg.bot'),
   mine: chat.page.locator('.msg.me'),
   chips: chat.page.getByRole('group', { name: 'Suggested replies' }).getByRole('button'),
-  status: chat.page.locator('.status'),
 });
 
 async function openWidget(chat) {
@@ -163,6 +162,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   if (server) await stopServer(server);
+  if (server?.log()) console.log(`advisor's error log:\n${server.log()}`);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
