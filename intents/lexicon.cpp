@@ -9,12 +9,7 @@
 namespace advisor::intents {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r");
-  return s.substr(first, last - first + 1);
-}
+using text::trim;
 
 // Ids are lower-case tokens; a synonym's canonical form may be several words ("what is").
 bool valid_id(std::string_view id, bool words_allowed) {

@@ -25,6 +25,9 @@ bool tokenize(std::string_view folded, std::vector<std::string>& out);
 // Returns limit + 1 as soon as the distance is known to exceed `limit`.
 int edit_distance(std::string_view a, std::string_view b, int limit);
 
+// `s` without leading and trailing spaces, tabs and carriage returns (data file lines).
+std::string_view trim(std::string_view s);
+
 // True for [a-z] only: the words the typo corrector may touch.
 bool is_alpha_word(std::string_view word);
 

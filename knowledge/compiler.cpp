@@ -11,12 +11,7 @@
 namespace advisor::knowledge {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r");
-  return s.substr(first, last - first + 1);
-}
+using intents::text::trim;
 
 bool matches_any(const std::vector<std::unique_ptr<re2::RE2>>& list, std::string_view line) {
   return std::any_of(list.begin(), list.end(),

@@ -10,12 +10,7 @@
 namespace advisor::knowledge {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r");
-  return s.substr(first, last - first + 1);
-}
+using intents::text::trim;
 
 std::vector<std::string> split_commas(std::string_view list) {
   std::vector<std::string> out;

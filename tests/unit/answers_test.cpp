@@ -9,24 +9,18 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/source_files.hpp"
 #include "dialogue/answers.hpp"
 #include "intents/understander.hpp"
 #include "knowledge/knowledge.hpp"
 
 namespace {
 
+using advisor::test::read_source_file;
+
 using advisor::dialogue::answer;
 using advisor::dialogue::conversation;
 using advisor::dialogue::reply;
-
-std::string read_source_file(const std::string& relative) {
-  // ctest sets ADVISOR_SOURCE_DIR; run by hand, the test is started from the repository root.
-  const char* root = std::getenv("ADVISOR_SOURCE_DIR");
-  std::ifstream in(std::string(root != nullptr ? root : ".") + "/" + relative, std::ios::binary);
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
 
 struct compiled {
   advisor::intents::understander_ptr understander;

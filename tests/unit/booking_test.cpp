@@ -14,11 +14,14 @@
 
 #include <date/date.h>
 
+#include "tests/support/source_files.hpp"
 #include "dialogue/booking_slots.hpp"
 #include "dialogue/booking_time.hpp"
 #include "dialogue/engine.hpp"
 
 namespace {
+
+using advisor::test::read_source_folder;
 
 using namespace advisor::dialogue;
 using Catch::Matchers::Contains;
@@ -27,25 +30,10 @@ using Catch::Matchers::StartsWith;
 using hrs = std::chrono::hours;
 using mins = std::chrono::minutes;
 
-std::vector<advisor::intents::text_file> read_folder(const std::filesystem::path& dir) {
-  std::vector<advisor::intents::text_file> files;
-  if (!std::filesystem::exists(dir)) return files;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator{dir}) {
-    if (!entry.is_regular_file()) continue;
-    std::ifstream in{entry.path(), std::ios::binary};
-    std::ostringstream content;
-    content << in.rdbuf();
-    files.push_back({std::filesystem::relative(entry.path(), dir).generic_string(), content.str()});
-  }
-  return files;
-}
-
 engine_ptr make_engine(const availability& hours = {}) {
-  const char* source = std::getenv("ADVISOR_SOURCE_DIR");
-  REQUIRE(source != nullptr);
   engine_inputs inputs;
-  inputs.intent_files = read_folder(std::filesystem::path{source} / "intents" / "data");
-  inputs.knowledge_files = read_folder(std::filesystem::path{source} / "knowledge" / "data");
+  inputs.intent_files = read_source_folder("intents/data");
+  inputs.knowledge_files = read_source_folder("knowledge/data");
   inputs.hours = hours;
   auto built = build_engine(inputs);
   if (const auto* error = std::get_if<std::string>(&built)) FAIL(*error);

@@ -7,10 +7,13 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/support/source_files.hpp"
 #include "intents/text.hpp"
 #include "intents/understander.hpp"
 
 namespace {
+
+using advisor::test::read_source_file;
 
 using advisor::intents::compile_understander;
 using advisor::intents::load_error;
@@ -18,15 +21,6 @@ using advisor::intents::text_file;
 using advisor::intents::understander;
 using advisor::intents::understander_ptr;
 using advisor::intents::understanding;
-
-std::string read_source_file(const std::string& relative) {
-  const char* root = std::getenv("ADVISOR_SOURCE_DIR");
-  std::ifstream in(std::string(root != nullptr ? root : ADVISOR_SOURCE_DIR_FALLBACK) + "/" + relative,
-                   std::ios::binary);
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
 
 // The project's real data files, compiled once for the whole test run.
 const understander_ptr& real() {

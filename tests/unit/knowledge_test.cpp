@@ -5,9 +5,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/support/source_files.hpp"
 #include "knowledge/knowledge.hpp"
 
 namespace {
+
+using advisor::test::read_source_file;
 
 using advisor::intents::load_error;
 using advisor::intents::text_file;
@@ -16,15 +19,6 @@ using advisor::knowledge::compile_knowledge;
 using advisor::knowledge::fact;
 using advisor::knowledge::knowledge_ptr;
 using advisor::knowledge::polarity;
-
-std::string read_source_file(const std::string& relative) {
-  const char* root = std::getenv("ADVISOR_SOURCE_DIR");
-  std::ifstream in(std::string(root != nullptr ? root : ADVISOR_SOURCE_DIR_FALLBACK) + "/" + relative,
-                   std::ios::binary);
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
 
 const understander_ptr& understander() {
   static const understander_ptr compiled = [] {

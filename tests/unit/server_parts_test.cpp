@@ -6,6 +6,7 @@
 #include <set>
 
 #include "server/rate_limiter.hpp"
+#include "tests/support/source_files.hpp"
 #include "server/session_store.hpp"
 #include "server/static_files.hpp"
 
@@ -115,9 +116,7 @@ TEST_CASE("session store", "[server][session]") {
 }
 
 TEST_CASE("static files stay inside the web root", "[server][http]") {
-  const char* source = std::getenv("ADVISOR_SOURCE_DIR");
-  REQUIRE(source != nullptr);
-  const static_files files{std::filesystem::path{source} / "web"};
+  const static_files files{advisor::test::source_dir() / "web"};
 
   SECTION("/ is the demo page") {
     auto resolved = files.resolve("/");
