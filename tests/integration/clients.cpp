@@ -298,6 +298,16 @@ std::string http_response::header(const std::string& lower_name) const {
 http_response http_request(std::uint16_t port, std::string_view method, std::string_view target,
                            std::string body, std::string content_type,
                            std::chrono::milliseconds deadline) {
+  http_options options;
+  options.body = std::move(body);
+  options.content_type = std::move(content_type);
+  options.deadline = deadline;
+  return http_send(port, method, target, options);
+}
+
+http_response http_send(std::uint16_t port, std::string_view method, std::string_view target,
+                        const http_options& options) {
+  const auto deadline = options.deadline;
   net::io_context ioc;
   beast::tcp_stream stream{ioc};
   connect(ioc, stream, port, deadline);
@@ -308,10 +318,13 @@ http_response http_request(std::uint16_t port, std::string_view method, std::str
   request.target(target);
   request.set(http::field::host, "127.0.0.1:" + std::to_string(port));
   request.set(http::field::user_agent, "advisor-integration-test");
-  if (!body.empty() || method == "POST") {
-    request.set(http::field::content_type, content_type);
+  if (!options.body.empty() || method == "POST") {
+    request.set(http::field::content_type, options.content_type);
   }
-  request.body() = std::move(body);
+  for (const auto& [name, value] : options.headers) {
+    request.set(name, value);
+  }
+  request.body() = options.body;
   request.prepare_payload();
 
   auto ec = run_with_deadline(ioc, stream, deadline, [&](auto handler) {

@@ -104,6 +104,16 @@ http_response http_request(std::uint16_t port, std::string_view method, std::str
                            std::string content_type = "application/json",
                            std::chrono::milliseconds deadline = default_io_deadline);
 
+// A request with extra headers (e.g. Authorization), on a fresh connection.
+struct http_options {
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  std::string content_type = "application/json";  // sent with a body or a POST
+  std::chrono::milliseconds deadline = default_io_deadline;
+};
+http_response http_send(std::uint16_t port, std::string_view method, std::string_view target,
+                        const http_options& options);
+
 // A masked client-to-server WebSocket frame (RFC 6455 section 5.2), built by hand so the
 // tests can send what a well-behaved client library refuses to.
 std::string client_frame(std::uint8_t opcode, std::string_view payload, bool fin = true);

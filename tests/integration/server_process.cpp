@@ -76,6 +76,36 @@ int pidfd_open(pid_t pid) {
   return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
 }
 
+// This process's environment with `extra` set on top ("NAME=value" strings).
+std::vector<std::string> child_environment(const env_list& extra) {
+  std::vector<std::string> out;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string_view item{*entry};
+    const std::string_view name = item.substr(0, item.find('='));
+    bool replaced = false;
+    for (const auto& [key, value] : extra) {
+      replaced = replaced || key == name;
+    }
+    if (!replaced) {
+      out.emplace_back(item);
+    }
+  }
+  for (const auto& [key, value] : extra) {
+    out.push_back(key + "=" + value);
+  }
+  return out;
+}
+
+std::vector<char*> c_strings(const std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  out.reserve(strings.size() + 1);
+  for (const auto& s : strings) {
+    out.push_back(const_cast<char*>(s.c_str()));
+  }
+  out.push_back(nullptr);
+  return out;
+}
+
 }  // namespace
 
 CATCH_REGISTER_LISTENER(failure_counter)
@@ -84,6 +114,10 @@ std::string advisor_binary() { return required_env("ADVISOR_BINARY"); }
 std::string advisor_source_dir() { return required_env("ADVISOR_SOURCE_DIR"); }
 
 server_process::server_process(flag_list flags, std::chrono::milliseconds startup_deadline)
+    : server_process{std::move(flags), env_list{}, startup_deadline} {}
+
+server_process::server_process(flag_list flags, env_list env,
+                               std::chrono::milliseconds startup_deadline)
     : failures_at_start_{failed_assertions.load()} {
   const std::string source = advisor_source_dir();
   const flag_list defaults = {
@@ -113,7 +147,7 @@ server_process::server_process(flag_list flags, std::chrono::milliseconds startu
     command_line_ += (command_line_.empty() ? "" : " ") + arg;
   }
 
-  spawn(argv);
+  spawn(argv, env);
   reader_ = std::thread{[this] { read_output(); }};
 
   // Wait for the listening line, the end of the output (the process died) or the deadline.
@@ -164,7 +198,7 @@ server_process::~server_process() {
   dump_output_if_failed();
 }
 
-void server_process::spawn(const std::vector<std::string>& argv) {
+void server_process::spawn(const std::vector<std::string>& argv, const env_list& env) {
   int out[2] = {-1, -1};
   int err[2] = {-1, -1};
   if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
@@ -176,14 +210,11 @@ void server_process::spawn(const std::vector<std::string>& argv) {
   posix_spawn_file_actions_adddup2(&actions, out[1], 1);
   posix_spawn_file_actions_adddup2(&actions, err[1], 2);
 
-  std::vector<char*> args;
-  args.reserve(argv.size() + 1);
-  for (const auto& arg : argv) {
-    args.push_back(const_cast<char*>(arg.c_str()));
-  }
-  args.push_back(nullptr);
+  std::vector<char*> args = c_strings(argv);
+  const std::vector<std::string> environment = child_environment(env);
+  std::vector<char*> envp = c_strings(environment);
 
-  const int rc = ::posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ);
+  const int rc = ::posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   ::close(out[1]);
   ::close(err[1]);
@@ -324,6 +355,103 @@ void server_process::dump_output_if_failed() {
   }
   std::cerr << "---- advisor output (" << command_line_ << ") ----\n"
             << output() << "\n---- end of advisor output ----\n";
+}
+
+command_result run_advisor(const std::vector<std::string>& args, const env_list& env,
+                           std::chrono::milliseconds deadline) {
+  std::vector<std::string> argv{advisor_binary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  int out[2] = {-1, -1};
+  int err[2] = {-1, -1};
+  if (::pipe2(out, O_CLOEXEC) != 0) {
+    throw std::runtime_error(errno_text("pipe2"));
+  }
+  if (::pipe2(err, O_CLOEXEC) != 0) {
+    ::close(out[0]);
+    ::close(out[1]);
+    throw std::runtime_error(errno_text("pipe2"));
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+  std::vector<char*> arg_pointers = c_strings(argv);
+  const std::vector<std::string> environment = child_environment(env);
+  std::vector<char*> envp = c_strings(environment);
+  pid_t pid = -1;
+  const int rc =
+      ::posix_spawn(&pid, arg_pointers[0], &actions, nullptr, arg_pointers.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(out[1]);
+  ::close(err[1]);
+  if (rc != 0) {
+    ::close(out[0]);
+    ::close(err[0]);
+    throw std::runtime_error("posix_spawn " + argv[0] + ": " + std::strerror(rc));
+  }
+
+  // Read both pipes until the child closes them (it exits) or the deadline passes.
+  command_result result;
+  pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
+  int open_fds = 2;
+  bool timed_out = false;
+  char buffer[4096];
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  while (open_fds > 0) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        until - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      timed_out = true;
+      break;
+    }
+    const int ready = ::poll(fds, 2, static_cast<int>(left.count()));
+    if (ready < 0 && errno == EINTR) {
+      continue;
+    }
+    if (ready <= 0) {
+      timed_out = ready == 0;
+      break;
+    }
+    for (std::size_t i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || fds[i].revents == 0) {
+        continue;
+      }
+      const ssize_t n = ::read(fds[i].fd, buffer, sizeof buffer);
+      if (n < 0 && errno == EINTR) {
+        continue;
+      }
+      if (n <= 0) {
+        ::close(fds[i].fd);
+        fds[i].fd = -1;
+        --open_fds;
+        continue;
+      }
+      (i == 0 ? result.out : result.err).append(buffer, static_cast<std::size_t>(n));
+    }
+  }
+  for (auto& fd : fds) {
+    if (fd.fd >= 0) {
+      ::close(fd.fd);
+    }
+  }
+  if (timed_out) {
+    ::kill(pid, SIGKILL);
+  }
+  int raw = 0;
+  while (::waitpid(pid, &raw, 0) < 0 && errno == EINTR) {
+  }
+  if (timed_out) {
+    std::string command;
+    for (const auto& arg : argv) {
+      command += (command.empty() ? "" : " ") + arg;
+    }
+    throw std::runtime_error("`" + command + "` did not finish within " +
+                             std::to_string(deadline.count()) + " ms; output so far:\n" +
+                             result.out + result.err);
+  }
+  result.status = decode(raw);
+  return result;
 }
 
 }  // namespace advisor::test

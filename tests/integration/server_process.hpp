@@ -34,6 +34,8 @@ struct exit_status {
 // Command-line flags as (name, value) pairs; a name may repeat (`--allow-origin`).
 // A pair with an empty value is passed as a lone flag.
 using flag_list = std::vector<std::pair<std::string, std::string>>;
+// Environment variables set (or overridden) for the child, on top of the test's own.
+using env_list = std::vector<std::pair<std::string, std::string>>;
 
 class server_process {
  public:
@@ -42,6 +44,8 @@ class server_process {
   // `startup_deadline`) for the `listening on` line. Throws std::runtime_error, with the
   // captured output, when the process dies or the line does not come.
   explicit server_process(flag_list flags = {}, std::chrono::milliseconds startup_deadline = 20s);
+  // The same, with extra environment variables (e.g. ADVISOR_ADMIN_TOKEN).
+  server_process(flag_list flags, env_list env, std::chrono::milliseconds startup_deadline = 20s);
   ~server_process();
   server_process(const server_process&) = delete;
   server_process& operator=(const server_process&) = delete;
@@ -63,7 +67,7 @@ class server_process {
   [[nodiscard]] std::string output() const;
 
  private:
-  void spawn(const std::vector<std::string>& argv);
+  void spawn(const std::vector<std::string>& argv, const env_list& env);
   void read_output();  // the reader thread's loop
   void kill_and_reap();
   void dump_output_if_failed();
@@ -88,5 +92,18 @@ class server_process {
   std::string command_line_;
   std::size_t failures_at_start_ = 0;
 };
+
+// What a finished command printed and how it ended.
+struct command_result {
+  exit_status status;
+  std::string out;  // standard output
+  std::string err;  // standard error
+};
+
+// Runs the `advisor` binary with `args` (e.g. {"leads", "--db", file}) to completion and
+// captures its output; throws std::runtime_error when it does not end within `deadline`
+// (it is killed then).
+command_result run_advisor(const std::vector<std::string>& args, const env_list& env = {},
+                           std::chrono::milliseconds deadline = 20s);
 
 }  // namespace advisor::test

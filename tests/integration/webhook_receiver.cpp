@@ -1,0 +1,178 @@
+#include "tests/integration/webhook_receiver.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <utility>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+namespace advisor::test {
+
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+}  // namespace
+
+std::string received_request::header(const std::string& lower_name) const {
+  const auto found = headers.find(lower_name);
+  return found == headers.end() ? std::string{} : found->second;
+}
+
+std::uint16_t unused_port() {
+  net::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  const tcp::endpoint any{net::ip::make_address("127.0.0.1"), 0};
+  acceptor.open(any.protocol());
+  acceptor.bind(any);
+  const auto port = acceptor.local_endpoint().port();
+  acceptor.close();  // never listened: connections to the port are refused from now on
+  return port;
+}
+
+std::string webhook_url(std::uint16_t port) {
+  return "http://127.0.0.1:" + std::to_string(port) + "/hook";
+}
+
+struct webhook_receiver::impl {
+  net::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  std::uint16_t port = 0;
+  std::thread thread;
+
+  mutable std::mutex mutex;
+  mutable std::condition_variable arrived;
+  std::vector<received_request> requests;  // guarded by mutex
+  std::deque<int> statuses;                // guarded by mutex
+
+  // Records a request and returns the status to answer it with.
+  int record(const http::request<http::string_body>& req) {
+    received_request item;
+    item.method = std::string{req.method_string()};
+    item.target = std::string{req.target()};
+    for (const auto& field : req) {
+      item.headers[lower(std::string{field.name_string()})] = std::string{field.value()};
+    }
+    item.body = req.body();
+    {
+      const std::lock_guard lock{mutex};
+      item.answered = 200;
+      if (!statuses.empty()) {
+        item.answered = statuses.front();
+        statuses.pop_front();
+      }
+      requests.push_back(item);
+    }
+    arrived.notify_all();
+    return item.answered;
+  }
+
+  void accept() {
+    acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
+      if (ec) {
+        return;  // closed: the receiver stops
+      }
+      std::make_shared<connection>(std::move(socket), *this)->read();
+      accept();
+    });
+  }
+
+  struct connection : std::enable_shared_from_this<connection> {
+    connection(tcp::socket s, impl& o) : socket{std::move(s)}, owner{o} {}
+    tcp::socket socket;
+    impl& owner;
+    beast::flat_buffer buffer;
+    http::request<http::string_body> request;
+    http::response<http::string_body> response;
+
+    void read() {
+      request = {};
+      http::async_read(socket, buffer, request,
+                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                         if (!ec) {
+                           self->answer();
+                         }
+                       });
+    }
+
+    void answer() {
+      const int status = owner.record(request);
+      response = {};
+      response.version(request.version());
+      response.result(static_cast<unsigned>(status));
+      response.set(http::field::content_type, "application/json");
+      response.keep_alive(request.keep_alive());
+      response.body() = status / 100 == 2 ? R"({"ok":true})" : R"({"ok":false})";
+      response.prepare_payload();
+      http::async_write(socket, response,
+                        [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                          if (!ec && self->response.keep_alive()) {
+                            self->read();
+                            return;
+                          }
+                          beast::error_code ignored;
+                          self->socket.shutdown(tcp::socket::shutdown_send, ignored);
+                        });
+    }
+  };
+};
+
+webhook_receiver::webhook_receiver(std::uint16_t port, std::vector<int> first_statuses)
+    : impl_{std::make_unique<impl>()} {
+  impl_->statuses.assign(first_statuses.begin(), first_statuses.end());
+  const tcp::endpoint endpoint{net::ip::make_address("127.0.0.1"), port};
+  impl_->acceptor.open(endpoint.protocol());
+  impl_->acceptor.set_option(net::socket_base::reuse_address(true));
+  beast::error_code ec;
+  impl_->acceptor.bind(endpoint, ec);
+  if (ec) {
+    throw std::runtime_error("webhook receiver cannot bind 127.0.0.1:" + std::to_string(port) +
+                             ": " + ec.message());
+  }
+  impl_->acceptor.listen(net::socket_base::max_listen_connections);
+  impl_->port = impl_->acceptor.local_endpoint().port();
+  impl_->accept();
+  impl_->thread = std::thread{[state = impl_.get()] { state->ioc.run(); }};
+}
+
+webhook_receiver::~webhook_receiver() {
+  net::post(impl_->ioc, [state = impl_.get()] {
+    beast::error_code ignored;
+    state->acceptor.close(ignored);
+    state->ioc.stop();
+  });
+  impl_->thread.join();
+}
+
+std::uint16_t webhook_receiver::port() const { return impl_->port; }
+
+std::vector<received_request> webhook_receiver::requests() const {
+  const std::lock_guard lock{impl_->mutex};
+  return impl_->requests;
+}
+
+bool webhook_receiver::wait_until(const requests_predicate& done,
+                                  std::chrono::milliseconds deadline) const {
+  std::unique_lock lock{impl_->mutex};
+  return impl_->arrived.wait_for(lock, deadline, [&] { return done(impl_->requests); });
+}
+
+}  // namespace advisor::test

@@ -1,0 +1,57 @@
+#pragma once
+// A webhook receiver run by the test: a small HTTP/1.1 server on 127.0.0.1 in a thread of
+// the test process that records every request and answers it with a scripted status.
+// Tests wait on it through a condition variable (an event with a deadline), never by sleeping.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace advisor::test {
+
+struct received_request {
+  std::string method;
+  std::string target;
+  std::map<std::string, std::string> headers;  // names lower-cased
+  std::string body;
+  int answered = 0;  // the status the receiver answered it with
+  [[nodiscard]] std::string header(const std::string& lower_name) const;
+};
+
+// A port on 127.0.0.1 that was free a moment ago and on which nothing listens now, so
+// connections to it are refused until a receiver is started on it.
+std::uint16_t unused_port();
+
+class webhook_receiver {
+ public:
+  using requests_predicate = std::function<bool(const std::vector<received_request>&)>;
+
+  // Listens on 127.0.0.1:`port` (0: a free one). The first requests are answered with
+  // `first_statuses`, in order; every later one with 200. Throws when it cannot listen.
+  explicit webhook_receiver(std::uint16_t port = 0, std::vector<int> first_statuses = {});
+  ~webhook_receiver();
+  webhook_receiver(const webhook_receiver&) = delete;
+  webhook_receiver& operator=(const webhook_receiver&) = delete;
+  webhook_receiver(webhook_receiver&&) = delete;
+  webhook_receiver& operator=(webhook_receiver&&) = delete;
+
+  [[nodiscard]] std::uint16_t port() const;
+  // Every request so far, in arrival order.
+  [[nodiscard]] std::vector<received_request> requests() const;
+  // Waits until `done` holds for the requests so far (checked at every arrival); returns
+  // whether it held by the deadline.
+  bool wait_until(const requests_predicate& done, std::chrono::milliseconds deadline) const;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+// The URL of a receiver (or of a port where one will run): http://127.0.0.1:<port>/hook
+std::string webhook_url(std::uint16_t port);
+
+}  // namespace advisor::test
