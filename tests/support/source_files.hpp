@@ -1,6 +1,7 @@
 #pragma once
 // The project's own data files, read by the unit tests: the real intents, lexicon and guide.
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -25,16 +26,21 @@ inline std::string read_source_file(const std::string& relative) {
   return content.str();
 }
 
-// Every regular file under `relative`, named relative to it (as server/engine_loader does).
+// Every regular file under `relative`, in name order, named relative to it (as
+// server/engine_loader does: the guide's sections are read in that order).
 inline std::vector<intents::text_file> read_source_folder(const std::string& relative) {
   const auto dir = source_dir() / relative;
-  std::vector<intents::text_file> files;
+  std::vector<std::filesystem::path> paths;
   for (const auto& entry : std::filesystem::recursive_directory_iterator{dir}) {
-    if (!entry.is_regular_file()) continue;
-    std::ifstream in{entry.path(), std::ios::binary};
+    if (entry.is_regular_file()) paths.push_back(entry.path());
+  }
+  std::sort(paths.begin(), paths.end());
+  std::vector<intents::text_file> files;
+  for (const auto& path : paths) {
+    std::ifstream in{path, std::ios::binary};
     std::ostringstream content;
     content << in.rdbuf();
-    files.push_back({std::filesystem::relative(entry.path(), dir).generic_string(), content.str()});
+    files.push_back({std::filesystem::relative(path, dir).generic_string(), content.str()});
   }
   return files;
 }

@@ -17,6 +17,7 @@
 namespace {
 
 using advisor::test::read_source_file;
+using advisor::test::read_source_folder;
 
 using advisor::dialogue::answer;
 using advisor::dialogue::conversation;
@@ -37,8 +38,7 @@ const compiled& real() {
     compiled out;
     out.understander = std::get<advisor::intents::understander_ptr>(u);
     auto k = advisor::knowledge::compile_knowledge(
-        {{"guide.txt", read_source_file("knowledge/data/guide.txt")},
-         {"knowledge.txt", read_source_file("knowledge/data/knowledge.txt")}},
+        read_source_folder("knowledge/data"),
         *out.understander);
     if (auto* e = std::get_if<advisor::intents::load_error>(&k)) FAIL(e->what());
     out.knowledge = std::get<advisor::knowledge::knowledge_ptr>(k);

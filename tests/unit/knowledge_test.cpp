@@ -11,6 +11,7 @@
 namespace {
 
 using advisor::test::read_source_file;
+using advisor::test::read_source_folder;
 
 using advisor::intents::load_error;
 using advisor::intents::text_file;
@@ -35,11 +36,11 @@ std::variant<knowledge_ptr, load_error> compile(const std::string& guide, const 
   return compile_knowledge({{"guide.txt", guide}, {"knowledge.txt", rules}}, *understander());
 }
 
-// The project's real knowledge files, compiled once.
+// The project's real knowledge files (the guide, one file per section, and the rules),
+// compiled once.
 const knowledge_ptr& real() {
   static const knowledge_ptr compiled = [] {
-    auto result = compile(read_source_file("knowledge/data/guide.txt"),
-                          read_source_file("knowledge/data/knowledge.txt"));
+    auto result = compile_knowledge(read_source_folder("knowledge/data"), *understander());
     if (auto* e = std::get_if<load_error>(&result)) FAIL(e->what());
     return std::get<knowledge_ptr>(result);
   }();
