@@ -136,8 +136,7 @@ std::variant<std::unique_ptr<lead_store>, std::string> lead_store::open(
     db->setBusyTimeout(5000);  // `advisor leads` may read while the server writes
     auto store = std::unique_ptr<lead_store>{new lead_store{std::move(db)}};
     store->migrate();
-    SQLite::Statement q{*store->db_, "SELECT slot_start FROM bookings"};
-    while (q.executeStep()) store->taken_.insert(q.getColumn(0).getInt64());
+    store->refresh_taken();
     return store;
   } catch (const std::exception& e) {
     return file.string() + ": " + e.what();
@@ -158,8 +157,19 @@ void lead_store::migrate() {
   }
 }
 
+void lead_store::refresh_taken() const {
+  const auto version = db_->execAndGet("PRAGMA data_version").getInt64();
+  if (version == data_version_) return;
+  std::set<std::int64_t> taken;
+  SQLite::Statement q{*db_, "SELECT slot_start FROM bookings"};
+  while (q.executeStep()) taken.insert(q.getColumn(0).getInt64());
+  taken_.swap(taken);
+  data_version_ = version;
+}
+
 book_result lead_store::book(const dialogue::booking_request& request, time_point now) {
   std::lock_guard lock{mutex_};
+  refresh_taken();
   const auto slot = to_unix(request.slot_start);
   if (taken_.contains(slot)) return {book_result::kind::slot_taken, {}};
 
@@ -225,6 +235,11 @@ book_result lead_store::book(const dialogue::booking_request& request, time_poin
 
 bool lead_store::is_taken(time_point slot_start) const {
   std::lock_guard lock{mutex_};
+  try {
+    refresh_taken();
+  } catch (const std::exception&) {
+    // Storage trouble: answer from what is known; book() still has the UNIQUE constraint.
+  }
   return taken_.contains(to_unix(slot_start));
 }
 

@@ -87,10 +87,16 @@ class lead_store : public dialogue::slot_calendar {
  private:
   explicit lead_store(std::unique_ptr<SQLite::Database> db);
   void migrate();
+  // Reloads taken_ when another connection (`advisor leads delete`) changed the file.
+  void refresh_taken() const;  // call with mutex_ held
 
   mutable std::mutex mutex_;
   std::unique_ptr<SQLite::Database> db_;
-  std::set<std::int64_t> taken_;  // slot starts (unix seconds): answers is_taken without I/O
+  // Slot starts (unix seconds) held by bookings: is_taken without a query per slot. Kept
+  // current across processes through SQLite's data_version, which changes only when another
+  // connection commits.
+  mutable std::set<std::int64_t> taken_;
+  mutable std::int64_t data_version_ = -1;
 };
 
 // The webhook body for a booking: everything the consultancy needs to follow up.

@@ -15,6 +15,7 @@ leads_command::leads_command(CLI::App& app, config& settings) : settings_{settin
       ->check(CLI::IsMember({"table", "json", "csv"}))
       ->capture_default_str();
   delete_ = leads_->add_subcommand("delete", "delete a booking and everything stored with it");
+  delete_->add_option("--db", settings_.db, "SQLite file")->capture_default_str();
   delete_->add_option("reference", reference_, "the booking reference, e.g. ADV-7K3M9QXZ0A")
       ->required();
 }

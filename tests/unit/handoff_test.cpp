@@ -112,6 +112,14 @@ TEST_CASE("lead store: bookings", "[handoff]") {
     CHECK(store->due(handoff::instant{now} + 1h, 10).empty());
     CHECK_FALSE(store->remove(booked.reference));
   }
+  SECTION("a delete by another process frees the slot here too") {
+    auto other = open_store(db.file());
+    const auto booked = store->book(request("First"), now);
+    REQUIRE(store->is_taken(slot));
+    REQUIRE(other->remove(booked.reference));
+    CHECK_FALSE(store->is_taken(slot));
+    CHECK(store->book(request("Second"), now).result == handoff::book_result::kind::stored);
+  }
   SECTION("two stores on one file (server and `advisor leads`) never double-book") {
     auto other = open_store(db.file());
     REQUIRE(store->book(request("First"), now).result == handoff::book_result::kind::stored);
