@@ -81,13 +81,7 @@ void chat_service::answer(const std::shared_ptr<chat_session>& session,
   // A form in progress is saved before the visitor sees the next question, so a restart
   // right after cannot lose what was typed.
   net::post(storage_, [this, session, frame = std::move(frame), done = std::move(done)]() mutable {
-    try {
-      leads_.save_sessions({session_store::snapshot(*session)},
-                           std::chrono::time_point_cast<std::chrono::seconds>(
-                               std::chrono::system_clock::now()));
-    } catch (const std::exception& e) {
-      log_.error("cannot save a conversation: {}", e.what());  // the reply still goes out
-    }
+    save_now(*session);
     done({true, std::move(frame)});
   });
 }
@@ -135,17 +129,21 @@ void chat_service::finish_booking(const std::shared_ptr<chat_session>& session,
                                  "the server could not answer this message", message.id})});
     }
     metrics_.reply(reply.intent);
-    try {
-      leads_.save_sessions({session_store::snapshot(*session)},
-                           std::chrono::time_point_cast<std::chrono::seconds>(
-                               std::chrono::system_clock::now()));
-    } catch (const std::exception& e) {
-      log_.error("cannot save a conversation: {}", e.what());
-    }
+    save_now(*session);
     done({true, protocol::reply_json(
                     reply, message.id,
                     with_session ? std::optional<std::string>{session->token()} : std::nullopt)});
   });
+}
+
+void chat_service::save_now(chat_session& session) {
+  try {
+    leads_.save_sessions({session_store::snapshot(session)},
+                         std::chrono::time_point_cast<std::chrono::seconds>(
+                             std::chrono::system_clock::now()));
+  } catch (const std::exception& e) {
+    log_.error("cannot save a conversation: {}", e.what());  // the reply still goes out
+  }
 }
 
 void chat_service::handle_frame(const std::shared_ptr<chat_session>& session,
