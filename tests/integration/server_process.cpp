@@ -198,10 +198,22 @@ server_process::~server_process() {
   dump_output_if_failed();
 }
 
-void server_process::spawn(const std::vector<std::string>& argv, const env_list& env) {
+namespace {
+
+struct spawned {
+  pid_t pid = -1;
+  int stdout_fd = -1;
+  int stderr_fd = -1;
+};
+
+// Starts argv[0] with stdin from /dev/null and stdout/stderr on two pipes read by the test.
+spawned spawn_child(const std::vector<std::string>& argv, const env_list& env) {
   int out[2] = {-1, -1};
   int err[2] = {-1, -1};
-  if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
+  if (::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error(errno_text("pipe2"));
+  if (::pipe2(err, O_CLOEXEC) != 0) {
+    ::close(out[0]);
+    ::close(out[1]);
     throw std::runtime_error(errno_text("pipe2"));
   }
   posix_spawn_file_actions_t actions;
@@ -209,24 +221,31 @@ void server_process::spawn(const std::vector<std::string>& argv, const env_list&
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, out[1], 1);
   posix_spawn_file_actions_adddup2(&actions, err[1], 2);
-
   std::vector<char*> args = c_strings(argv);
   const std::vector<std::string> environment = child_environment(env);
   std::vector<char*> envp = c_strings(environment);
-
-  const int rc = ::posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), envp.data());
+  spawned child;
+  const int rc = ::posix_spawn(&child.pid, args[0], &actions, nullptr, args.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   ::close(out[1]);
   ::close(err[1]);
-  stdout_fd_ = out[0];
-  stderr_fd_ = err[0];
   if (rc != 0) {
-    ::close(stdout_fd_);
-    ::close(stderr_fd_);
-    stdout_fd_ = stderr_fd_ = -1;
-    pid_ = -1;
+    ::close(out[0]);
+    ::close(err[0]);
     throw std::runtime_error("posix_spawn " + argv[0] + ": " + std::strerror(rc));
   }
+  child.stdout_fd = out[0];
+  child.stderr_fd = err[0];
+  return child;
+}
+
+}  // namespace
+
+void server_process::spawn(const std::vector<std::string>& argv, const env_list& env) {
+  const auto child = spawn_child(argv, env);
+  pid_ = child.pid;
+  stdout_fd_ = child.stdout_fd;
+  stderr_fd_ = child.stderr_fd;
   pidfd_ = pidfd_open(pid_);  // -1 on kernels without pidfd_open; wait_exit copes
 }
 
@@ -361,39 +380,12 @@ command_result run_advisor(const std::vector<std::string>& args, const env_list&
                            std::chrono::milliseconds deadline) {
   std::vector<std::string> argv{advisor_binary()};
   argv.insert(argv.end(), args.begin(), args.end());
-  int out[2] = {-1, -1};
-  int err[2] = {-1, -1};
-  if (::pipe2(out, O_CLOEXEC) != 0) {
-    throw std::runtime_error(errno_text("pipe2"));
-  }
-  if (::pipe2(err, O_CLOEXEC) != 0) {
-    ::close(out[0]);
-    ::close(out[1]);
-    throw std::runtime_error(errno_text("pipe2"));
-  }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, err[1], 2);
-  std::vector<char*> arg_pointers = c_strings(argv);
-  const std::vector<std::string> environment = child_environment(env);
-  std::vector<char*> envp = c_strings(environment);
-  pid_t pid = -1;
-  const int rc =
-      ::posix_spawn(&pid, arg_pointers[0], &actions, nullptr, arg_pointers.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(out[1]);
-  ::close(err[1]);
-  if (rc != 0) {
-    ::close(out[0]);
-    ::close(err[0]);
-    throw std::runtime_error("posix_spawn " + argv[0] + ": " + std::strerror(rc));
-  }
+  const auto child = spawn_child(argv, env);
+  const pid_t pid = child.pid;
 
   // Read both pipes until the child closes them (it exits) or the deadline passes.
   command_result result;
-  pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
+  pollfd fds[2] = {{child.stdout_fd, POLLIN, 0}, {child.stderr_fd, POLLIN, 0}};
   int open_fds = 2;
   bool timed_out = false;
   char buffer[4096];
