@@ -118,6 +118,53 @@ TEST_CASE("static files with their content types", "[http]") {
   }
 }
 
+namespace {
+http_options with_header(std::string name, std::string value) {
+  http_options options;
+  options.headers.emplace_back(std::move(name), std::move(value));
+  return options;
+}
+}  // namespace
+
+TEST_CASE("the widget is cached, revalidated and compressed", "[http]") {
+  server_process server;
+  const http_response plain = http_request(server.port(), "GET", "/widget.js");
+  REQUIRE(plain.status == 200);
+  const std::string etag = plain.header("etag");
+
+  SECTION("a strong ETag and a cache lifetime") {
+    CHECK(etag.size() > 2);
+    CHECK(etag.front() == '"');
+    CHECK(plain.header("cache-control").find("max-age=") != std::string::npos);
+    CHECK(plain.header("vary") == "Accept-Encoding");
+    CHECK(plain.header("content-encoding").empty());
+  }
+  SECTION("If-None-Match with the ETag gives 304 and no body") {
+    const auto again = http_send(server.port(), "GET", "/widget.js", with_header("If-None-Match", etag));
+    CHECK(again.status == 304);
+    CHECK(again.body.empty());
+    CHECK(again.header("etag") == etag);
+  }
+  SECTION("gzip when accepted, within the 15 KB budget") {
+    const auto packed = http_send(server.port(), "GET", "/widget.js",
+                                  with_header("Accept-Encoding", "br, gzip;q=0.8"));
+    CHECK(packed.status == 200);
+    CHECK(packed.header("content-encoding") == "gzip");
+    CHECK(packed.body.size() < plain.body.size());
+    CHECK(packed.body.size() <= 15U * 1024U);
+    CHECK(packed.header("etag") == etag);
+  }
+  SECTION("no gzip when refused") {
+    const auto refused = http_send(server.port(), "GET", "/widget.js",
+                                   with_header("Accept-Encoding", "gzip;q=0, identity"));
+    CHECK(refused.header("content-encoding").empty());
+    CHECK(refused.body == plain.body);
+  }
+  SECTION("the page revalidates every time") {
+    CHECK(http_request(server.port(), "GET", "/").header("cache-control") == "no-cache");
+  }
+}
+
 TEST_CASE("traversal attempts never reach files outside the web root", "[http]") {
   // The web root is <source>/web, so one level up is the repository with its
   // CMakeLists.txt; /etc/passwd is the classic absolute target.
