@@ -165,8 +165,14 @@ std::variant<std::unique_ptr<webhook_sender>, std::string> webhook_sender::creat
     where->path = url->encoded_path().empty() ? "/" : std::string{url->encoded_path()};
     if (url->has_query()) where->path += "?" + std::string{url->encoded_query()};
   }
-  return std::unique_ptr<webhook_sender>{
+  auto sender = std::unique_ptr<webhook_sender>{
       new webhook_sender{std::move(config), std::move(where), store, log}};
+  if (!sender->config_.ca_file.empty()) {
+    beast::error_code ec;
+    sender->tls_.load_verify_file(sender->config_.ca_file, ec);
+    if (ec) return "--webhook-ca-file " + sender->config_.ca_file + ": " + ec.message();
+  }
+  return sender;
 }
 
 webhook_sender::webhook_sender(webhook_config config, std::unique_ptr<target> where,

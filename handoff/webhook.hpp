@@ -29,6 +29,7 @@ struct webhook_config {
   std::chrono::milliseconds retry_base{2000};         // first retry after about this
   std::chrono::milliseconds retry_cap{10 * 60 * 1000};  // retries never wait longer
   std::chrono::seconds request_timeout{10};
+  std::string ca_file;  // extra CA certificates (PEM) to trust for https, e.g. a private CA
 };
 
 // "sha256=" and the lower-case hex HMAC-SHA256 of `body` under `secret`.

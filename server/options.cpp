@@ -137,6 +137,8 @@ void add_server_options(CLI::App& app, config& c) {
   millis("--webhook-retry-base-ms", c.webhook.retry_base, "first retry delay (ms), doubled each time");
   millis("--webhook-retry-max-ms", c.webhook.retry_cap, "longest retry delay (ms)");
   seconds("--webhook-timeout", c.webhook.request_timeout, "deadline for one delivery (s)");
+  app.add_option("--webhook-ca-file", c.webhook.ca_file,
+                 "PEM file of extra CA certificates to trust for an https webhook");
 
   app.add_option("--log-level", c.log_level, "trace, debug, info, warn, error, off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
