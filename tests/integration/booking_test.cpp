@@ -1,7 +1,8 @@
 // Booking a consultation against the real binary (issue 4): the form over WebSocket and
 // POST /api/chat, corrections and questions in between, two clients racing for one slot,
-// durability across kill -9 and restarts, the signed webhook with retries, payloads stored
-// verbatim, the admin API's bearer check and `advisor leads [delete]`.
+// durability across kill -9 and restarts, the signed webhook with retries (over http, and
+// https with a private CA), payloads stored verbatim, the admin API's bearer check and
+// `advisor leads [delete]`.
 // Every test has its own temporary folder and SQLite file, removed afterwards.
 
 #include <openssl/evp.h>
@@ -15,6 +16,7 @@
 #include <cstdio>
 #include <deque>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <set>
@@ -28,6 +30,7 @@
 #include "tests/integration/clients.hpp"
 #include "tests/integration/protocol_checks.hpp"
 #include "tests/integration/server_process.hpp"
+#include "tests/integration/test_certificates.hpp"
 #include "tests/integration/webhook_receiver.hpp"
 
 using namespace advisor::test;
@@ -66,6 +69,7 @@ class temp_dir {
   temp_dir& operator=(temp_dir&&) = delete;
 
   [[nodiscard]] std::string db() const { return (path_ / "advisor.db").string(); }
+  [[nodiscard]] std::string file(const std::string& name) const { return (path_ / name).string(); }
 
  private:
   std::filesystem::path path_;
@@ -477,16 +481,16 @@ bool no_request_beyond(const webhook_receiver& receiver, std::size_t count) {
 // One webhook request: a POST with the reference as idempotency key, a valid signature and
 // the booking as JSON.
 void check_delivery(const received_request& request, const std::string& reference,
-                    const lead_input& in) {
+                    const lead_input& in, const std::string& secret = webhook_secret) {
   INFO(request.method << " " << request.target << "\n" << request.body);
   CHECK(request.method == "POST");
   CHECK(request.target == "/hook");
   CHECK(request.header("idempotency-key") == reference);
   CHECK(request.header("content-type").find("application/json") != std::string::npos);
   CHECK(request.header("x-advisor-signature") ==
-        "sha256=" + hmac_sha256_hex(webhook_secret, request.body));
+        "sha256=" + hmac_sha256_hex(secret, request.body));
   CHECK(request.header("x-advisor-signature") !=
-        "sha256=" + hmac_sha256_hex(webhook_secret + "x", request.body));
+        "sha256=" + hmac_sha256_hex(secret + "x", request.body));
   const json body = json::parse(request.body, nullptr, false);
   REQUIRE(body.is_object());
   CHECK(body.value("reference", "") == reference);
@@ -1091,6 +1095,136 @@ TEST_CASE("webhook: delivery resumes across a server restart", "[booking]") {
     CHECK(counts.at(key) == 1);
     check_delivery(request, key, by_reference.at(key));
   }
+}
+
+// 6b: the webhook over https ---------------------------------------------------------------
+
+namespace {
+
+const std::string tls_webhook_secret = "s3cret";
+
+// By name, not by address: the server checks the certificate against the URL's host.
+flag_list https_webhook_flags(std::uint16_t receiver_port, const std::string& ca_file) {
+  flag_list flags{{"--webhook-url", "https://localhost:" + std::to_string(receiver_port) + "/hook"},
+                  {"--webhook-secret", tls_webhook_secret},
+                  {"--webhook-retry-base-ms", "50"},
+                  {"--webhook-retry-max-ms", "400"}};
+  if (!ca_file.empty()) {
+    flags.emplace_back("--webhook-ca-file", ca_file);
+  }
+  return flags;
+}
+
+void write_file(const std::string& path, const std::string& text) {
+  std::ofstream out{path, std::ios::binary};
+  out << text;
+  out.close();
+  REQUIRE(out.good());
+}
+
+// A fresh CA per test, its certificate in `dir` for --webhook-ca-file.
+struct private_ca {
+  explicit private_ca(const temp_dir& dir) : ca_file{dir.file("ca.pem")} {
+    write_file(ca_file, authority.certificate_pem());
+  }
+  test_authority authority;
+  std::string ca_file;
+};
+
+// The name the server must accept: the one in the URL, plus the address it resolves to.
+tls_identity localhost_identity(const test_authority& authority) {
+  return authority.issue("localhost", {"DNS:localhost", "IP:127.0.0.1"});
+}
+
+void check_delivered_flag(std::uint16_t server_port, const std::string& reference,
+                          bool delivered) {
+  const auto lead = find_lead(api_leads(server_port), reference);
+  REQUIRE(lead.has_value());
+  CHECK(lead->value("delivered", !delivered) == delivered);
+}
+
+}  // namespace
+
+TEST_CASE("webhook over https: a CA given with --webhook-ca-file is trusted",
+          "[booking][webhook][tls]") {
+  const temp_dir dir;
+  const private_ca ca{dir};
+  webhook_receiver receiver{0, {}, localhost_identity(ca.authority)};
+  server_process server{
+      booking_flags(dir, https_webhook_flags(receiver.port(), ca.ca_file)), admin_env};
+  ws_chat chat{server.port()};
+  const lead_input in = person(4, weekday_slot(3, 10));
+  const std::string reference = book(chat, in);
+
+  REQUIRE(receiver.wait_until(delivered_all({reference}), delivery_deadline));
+  CHECK(no_request_beyond(receiver, 1));
+  const auto requests = receiver.requests();
+  REQUIRE(requests.size() == 1);
+  check_delivery(requests[0], reference, in, tls_webhook_secret);
+  CHECK(requests[0].answered == 200);
+  CHECK(receiver.failed_handshakes().empty());
+  CHECK(server.wait_for_output("webhook: delivered " + reference, delivery_deadline));
+  check_delivered_flag(server.port(), reference, true);
+}
+
+TEST_CASE("webhook over https: an unknown CA is refused until a restart trusts it",
+          "[booking][webhook][tls]") {
+  const temp_dir dir;
+  const private_ca ca{dir};
+  webhook_receiver receiver{0, {}, localhost_identity(ca.authority)};
+  const lead_input in = person(5, weekday_slot(4, 11));
+  std::string reference;
+  {
+    // Without --webhook-ca-file only the system CAs count, and they do not know this one.
+    server_process server{booking_flags(dir, https_webhook_flags(receiver.port(), "")),
+                          admin_env};
+    ws_chat chat{server.port()};
+    reference = book(chat, in);
+    CHECK(server.wait_for_output(reference + " not delivered", delivery_deadline));
+    CHECK(server.wait_for_output("certificate verify failed", delivery_deadline));
+    // The refusal happened in the handshake: the receiver saw it and no request came.
+    CHECK(receiver.wait_for_failed_handshakes(1, delivery_deadline));
+    CHECK(receiver.requests().empty());
+    check_delivered_flag(server.port(), reference, false);
+    server.send_signal(SIGTERM);
+    REQUIRE(server.wait_exit(20s).has_value());
+  }
+  // Checked after the exit too: an attempt in flight at the signal must not have got through.
+  CHECK(receiver.requests().empty());
+
+  server_process again{booking_flags(dir, https_webhook_flags(receiver.port(), ca.ca_file)),
+                       admin_env};
+  REQUIRE(receiver.wait_until(delivered_all({reference}), delivery_deadline));
+  CHECK(no_request_beyond(receiver, 1));
+  const auto requests = receiver.requests();
+  REQUIRE(requests.size() == 1);
+  check_delivery(requests[0], reference, in, tls_webhook_secret);
+  CHECK(again.wait_for_output("webhook: delivered " + reference, delivery_deadline));
+  check_delivered_flag(again.port(), reference, true);
+}
+
+TEST_CASE("webhook over https: a certificate for another name is refused",
+          "[booking][webhook][tls]") {
+  const temp_dir dir;
+  const private_ca ca{dir};
+  std::string common_name;
+  SECTION("for example.com only") { common_name = "example.com"; }
+  // X.509 host checks ignore the CN once a DNS alt name is there.
+  SECTION("for example.com, with localhost as its common name") { common_name = "localhost"; }
+  webhook_receiver receiver{0, {}, ca.authority.issue(common_name, {"DNS:example.com"})};
+  server_process server{
+      booking_flags(dir, https_webhook_flags(receiver.port(), ca.ca_file)), admin_env};
+  ws_chat chat{server.port()};
+  const lead_input in = person(6, weekday_slot(5, 14));
+  const std::string reference = book(chat, in);
+
+  CHECK(server.wait_for_output(reference + " not delivered", delivery_deadline));
+  CHECK(server.wait_for_output("certificate verify failed", delivery_deadline));
+  // Several attempts, every one refused in the handshake: retries do not give in.
+  CHECK(receiver.wait_for_failed_handshakes(3, delivery_deadline));
+  CHECK(receiver.requests().empty());
+  CHECK(server.output().find("webhook: delivered") == std::string::npos);
+  check_delivered_flag(server.port(), reference, false);
 }
 
 // 7 ------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 #include <utility>
@@ -12,8 +13,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 namespace advisor::test {
 
@@ -22,7 +25,9 @@ namespace {
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
+namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
+using tls_stream = beast::ssl_stream<beast::tcp_stream>;
 
 std::string lower(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
@@ -53,6 +58,8 @@ std::string webhook_url(std::uint16_t port) {
 }
 
 struct webhook_receiver::impl {
+  // Declared before ioc: TLS streams still owned by pending handlers refer to it.
+  std::optional<ssl::context> tls;
   net::io_context ioc;
   tcp::acceptor acceptor{ioc};
   std::uint16_t port = 0;
@@ -60,8 +67,9 @@ struct webhook_receiver::impl {
 
   mutable std::mutex mutex;
   mutable std::condition_variable arrived;
-  std::vector<received_request> requests;  // guarded by mutex
-  std::deque<int> statuses;                // guarded by mutex
+  std::vector<received_request> requests;      // guarded by mutex
+  std::deque<int> statuses;                    // guarded by mutex
+  std::vector<std::string> handshake_errors;   // guarded by mutex
 
   // Records a request and returns the status to answer it with.
   int record(const http::request<http::string_body>& req) {
@@ -85,19 +93,44 @@ struct webhook_receiver::impl {
     return item.answered;
   }
 
+  void record_handshake_error(const beast::error_code& ec) {
+    {
+      const std::lock_guard lock{mutex};
+      handshake_errors.push_back(ec.message());
+    }
+    arrived.notify_all();
+  }
+
   void accept() {
     acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
       if (ec) {
         return;  // closed: the receiver stops
       }
-      std::make_shared<connection>(std::move(socket), *this)->read();
+      if (tls) {
+        auto link = std::make_shared<connection<tls_stream>>(
+            tls_stream{beast::tcp_stream{std::move(socket)}, *tls}, *this);
+        link->stream.async_handshake(ssl::stream_base::server,
+                                     [link](beast::error_code handshake_ec) {
+                                       if (handshake_ec) {
+                                         link->owner.record_handshake_error(handshake_ec);
+                                         return;
+                                       }
+                                       link->read();
+                                     });
+      } else {
+        std::make_shared<connection<beast::tcp_stream>>(beast::tcp_stream{std::move(socket)},
+                                                        *this)
+            ->read();
+      }
       accept();
     });
   }
 
-  struct connection : std::enable_shared_from_this<connection> {
-    connection(tcp::socket s, impl& o) : socket{std::move(s)}, owner{o} {}
-    tcp::socket socket;
+  // One accepted connection, plain or TLS: the same request/answer loop over either stream.
+  template <class Stream>
+  struct connection : std::enable_shared_from_this<connection<Stream>> {
+    connection(Stream s, impl& o) : stream{std::move(s)}, owner{o} {}
+    Stream stream;
     impl& owner;
     beast::flat_buffer buffer;
     http::request<http::string_body> request;
@@ -105,8 +138,8 @@ struct webhook_receiver::impl {
 
     void read() {
       request = {};
-      http::async_read(socket, buffer, request,
-                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      http::async_read(stream, buffer, request,
+                       [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                          if (!ec) {
                            self->answer();
                          }
@@ -122,22 +155,40 @@ struct webhook_receiver::impl {
       response.keep_alive(request.keep_alive());
       response.body() = status / 100 == 2 ? R"({"ok":true})" : R"({"ok":false})";
       response.prepare_payload();
-      http::async_write(socket, response,
-                        [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      http::async_write(stream, response,
+                        [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                           if (!ec && self->response.keep_alive()) {
                             self->read();
                             return;
                           }
+                          // A TCP half-close either way: the client reads to the end of the
+                          // response, a TLS close_notify would add nothing it waits for.
                           beast::error_code ignored;
-                          self->socket.shutdown(tcp::socket::shutdown_send, ignored);
+                          beast::get_lowest_layer(self->stream)
+                              .socket()
+                              .shutdown(tcp::socket::shutdown_send, ignored);
                         });
     }
   };
 };
 
-webhook_receiver::webhook_receiver(std::uint16_t port, std::vector<int> first_statuses)
+webhook_receiver::webhook_receiver(std::uint16_t port, std::vector<int> first_statuses,
+                                   std::optional<tls_identity> tls)
     : impl_{std::make_unique<impl>()} {
   impl_->statuses.assign(first_statuses.begin(), first_statuses.end());
+  if (tls) {
+    auto& context = impl_->tls.emplace(ssl::context::tls_server);
+    context.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                        ssl::context::no_sslv3);
+    beast::error_code ec;
+    context.use_certificate_chain(net::buffer(tls->certificate_chain_pem), ec);
+    if (!ec) {
+      context.use_private_key(net::buffer(tls->private_key_pem), ssl::context::pem, ec);
+    }
+    if (ec) {
+      throw std::runtime_error("webhook receiver cannot load its TLS identity: " + ec.message());
+    }
+  }
   const tcp::endpoint endpoint{net::ip::make_address("127.0.0.1"), port};
   impl_->acceptor.open(endpoint.protocol());
   impl_->acceptor.set_option(net::socket_base::reuse_address(true));
@@ -173,6 +224,18 @@ bool webhook_receiver::wait_until(const requests_predicate& done,
                                   std::chrono::milliseconds deadline) const {
   std::unique_lock lock{impl_->mutex};
   return impl_->arrived.wait_for(lock, deadline, [&] { return done(impl_->requests); });
+}
+
+std::vector<std::string> webhook_receiver::failed_handshakes() const {
+  const std::lock_guard lock{impl_->mutex};
+  return impl_->handshake_errors;
+}
+
+bool webhook_receiver::wait_for_failed_handshakes(std::size_t count,
+                                                  std::chrono::milliseconds deadline) const {
+  std::unique_lock lock{impl_->mutex};
+  return impl_->arrived.wait_for(lock, deadline,
+                                 [&] { return impl_->handshake_errors.size() >= count; });
 }
 
 }  // namespace advisor::test
