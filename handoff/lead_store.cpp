@@ -298,6 +298,12 @@ std::optional<instant> lead_store::next_due() const {
   return instant{std::chrono::milliseconds{q.getColumn(0).getInt64()}};
 }
 
+std::size_t lead_store::pending_deliveries() const {
+  std::lock_guard lock{mutex_};
+  return static_cast<std::size_t>(
+      db_->execAndGet("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL").getInt64());
+}
+
 void lead_store::delivered(std::int64_t id, instant now) {
   std::lock_guard lock{mutex_};
   SQLite::Statement q{*db_,

@@ -219,8 +219,14 @@ http::message_generator route(request& req, server_context& ctx, unsigned& statu
   if (path.starts_with("/api/bookings/")) return counted(ics_response(req, ctx, path));
   if (path == "/metrics") {
     if (!is_get(req)) return counted(method_not_allowed(req, "GET, HEAD"));
+    metrics::samples now{ctx.chat.sessions().size(), 0};
+    try {
+      now.pending_deliveries = ctx.leads.pending_deliveries();
+    } catch (const std::exception& e) {
+      ctx.log.error("cannot count pending deliveries: {}", e.what());
+    }
     return counted(text_response(req, http::status::ok, "text/plain; version=0.0.4; charset=utf-8",
-                                 ctx.counters.render(ctx.chat.sessions().size())));
+                                 ctx.counters.render(now)));
   }
   if (path == "/ws") {
     return counted(

@@ -31,7 +31,7 @@ void metrics::close(unsigned short code) {
 
 void metrics::engine_reload(bool ok) { (ok ? reloads_ok_ : reloads_failed_).fetch_add(1, relaxed); }
 
-std::string metrics::render(std::size_t sessions) const {
+std::string metrics::render(const samples& now) const {
   std::ostringstream out;
   out << "# HELP advisor_http_requests_total HTTP responses sent, by status class.\n"
          "# TYPE advisor_http_requests_total counter\n";
@@ -50,7 +50,11 @@ std::string metrics::render(std::size_t sessions) const {
       << "\n# HELP advisor_sessions Conversations remembered now.\n"
          "# TYPE advisor_sessions gauge\n"
          "advisor_sessions "
-      << sessions << '\n';
+      << now.sessions
+      << "\n# HELP advisor_webhook_pending Bookings not yet accepted by the webhook receiver.\n"
+         "# TYPE advisor_webhook_pending gauge\n"
+         "advisor_webhook_pending "
+      << now.pending_deliveries << '\n';
   out << "# HELP advisor_replies_total Replies sent, by intent.\n"
          "# TYPE advisor_replies_total counter\n";
   for (std::size_t i = 0; i < intents_.size(); ++i) {

@@ -26,8 +26,12 @@ class metrics {
     bookings_[static_cast<std::size_t>(result)].fetch_add(1, std::memory_order_relaxed);
   }
 
-  // `sessions` is sampled by the caller (the store owns that number).
-  std::string render(std::size_t sessions) const;
+  // Gauges sampled by the caller from the objects that own them.
+  struct samples {
+    std::size_t sessions = 0;             // conversations in memory
+    std::size_t pending_deliveries = 0;   // bookings the webhook has not delivered yet
+  };
+  std::string render(const samples& now) const;
 
  private:
   using counter = std::atomic<std::uint64_t>;

@@ -92,6 +92,9 @@ TEST_CASE("health, readiness and metrics", "[http]") {
     CHECK(metrics.status == 200);
     CHECK(starts_with(metrics.header("content-type"), "text/plain"));
     CHECK(is_prometheus_text(metrics.body));
+    CHECK(metrics.body.find("advisor_replies_total{intent=\"greeting\"} 1\n") != std::string::npos);
+    CHECK(metrics.body.find("advisor_errors_total{code=\"bad_json\"} 1\n") != std::string::npos);
+    CHECK(metrics.body.find("advisor_webhook_pending 0\n") != std::string::npos);
   }
 }
 

@@ -155,8 +155,10 @@ TEST_CASE("lead store: outbox", "[handoff]") {
     CHECK(again[0].attempts == 1);
   }
   SECTION("delivered rows are done") {
+    CHECK(store->pending_deliveries() == 1);
     const auto id = store->due(t0, 1).at(0).id;
     store->delivered(id, t0 + 1s);
+    CHECK(store->pending_deliveries() == 0);
     CHECK(store->due(t0 + 1h, 10).empty());
     CHECK_FALSE(store->next_due().has_value());
     CHECK(store->leads().at(0).delivered);
