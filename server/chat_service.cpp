@@ -75,13 +75,15 @@ void chat_service::answer(const std::shared_ptr<chat_session>& session,
   }
   metrics_.reply(reply.intent);
   auto frame = protocol::reply_json(reply, message.id, session_field);
-  sessions_.mark_dirty(session);
-  if (!reply.form) return done({true, std::move(frame)});
+  if (!reply.form) {
+    sessions_.mark_dirty(session);  // saved with the next batch
+    return done({true, std::move(frame)});
+  }
 
   // A form in progress is saved before the visitor sees the next question, so a restart
   // right after cannot lose what was typed.
   net::post(storage_, [this, session, frame = std::move(frame), done = std::move(done)]() mutable {
-    save_now(*session);
+    save_now(session);
     done({true, std::move(frame)});
   });
 }
@@ -129,20 +131,22 @@ void chat_service::finish_booking(const std::shared_ptr<chat_session>& session,
                                  "the server could not answer this message", message.id})});
     }
     metrics_.reply(reply.intent);
-    save_now(*session);
+    save_now(session);
     done({true, protocol::reply_json(
                     reply, message.id,
                     with_session ? std::optional<std::string>{session->token()} : std::nullopt)});
   });
 }
 
-void chat_service::save_now(chat_session& session) {
+void chat_service::save_now(const std::shared_ptr<chat_session>& session) {
   try {
-    leads_.save_sessions({session_store::snapshot(session)},
+    leads_.save_sessions({session_store::snapshot(*session)},
                          std::chrono::time_point_cast<std::chrono::seconds>(
                              std::chrono::system_clock::now()));
   } catch (const std::exception& e) {
-    log_.error("cannot save a conversation: {}", e.what());  // the reply still goes out
+    // The reply still goes out; the next batch tries again.
+    log_.error("cannot save a conversation: {}", e.what());
+    sessions_.mark_dirty(session);
   }
 }
 

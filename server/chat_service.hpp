@@ -66,7 +66,7 @@ class chat_service {
                       const protocol::message_frame& message, bool with_session,
                       dialogue::booking_request request, std::function<void(answered)> done);
   std::string error(const protocol::frame_error& error);
-  void save_now(chat_session& session);  // on the storage thread only
+  void save_now(const std::shared_ptr<chat_session>& session);  // on the storage thread only
 
   std::atomic<dialogue::engine_ptr> engine_;
   session_store& sessions_;
