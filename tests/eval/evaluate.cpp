@@ -22,6 +22,8 @@
 #include <nlohmann/json.hpp>
 
 #include "dialogue/engine.hpp"
+#include "intents/understander.hpp"
+#include "knowledge/knowledge.hpp"
 #include "server/engine_loader.hpp"
 
 namespace {
@@ -37,6 +39,8 @@ struct expectation {
   std::optional<std::string> recommendation;  // only for compare
   std::vector<std::string> sections;          // any one of them cited is a hit; empty = none
   std::string where;                          // "utterances.jsonl:12"
+  std::string kind;    // real set only: plain, long, indirect, hybrid, lead, out_of_scope, ...
+  std::string source;  // real set only: where the message was written
 };
 
 struct script {
@@ -64,6 +68,14 @@ struct outcome {
     });
   }
   bool scored_recommendation() const { return want->recommendation.has_value(); }
+  // The kind of answer, as the real set scores it: the intent, and for compare the verdict.
+  std::string expected_label() const { return label_of(want->intent, want->recommendation); }
+  std::string got_label() const { return label_of(intent, recommendation); }
+  bool label_ok() const { return expected_label() == got_label(); }
+  static std::string label_of(const std::string& intent, const std::optional<std::string>& rec) {
+    if (intent != "compare") return intent;
+    return intent + "/" + (rec ? *rec : std::string{"null"});
+  }
   bool scored_sections() const { return !want->sections.empty(); }
 };
 
@@ -81,7 +93,9 @@ std::string read_file(const fs::path& path) {
   return text.str();
 }
 
-std::string fail_at(const std::string& where, const std::string& what) { return where + ": " + what; }
+std::string fail_at(const std::string& where, const std::string& what) {
+  return where + ": " + what;
+}
 
 // Reads the fields of one labelled turn; throws load_failure naming file and line.
 expectation parse_expectation(const json& obj, const std::string& where) {
@@ -109,6 +123,12 @@ expectation parse_expectation(const json& obj, const std::string& where) {
         throw load_failure{fail_at(where, "\"sections\" must hold strings")};
       e.sections.push_back(section.get<std::string>());
     }
+  }
+  for (const char* field : {"kind", "source"}) {
+    if (!obj.contains(field)) continue;
+    if (!obj.at(field).is_string())
+      throw load_failure{fail_at(where, std::string{"\""} + field + "\" must be a string")};
+    (std::string{field} == "kind" ? e.kind : e.source) = obj.at(field).get<std::string>();
   }
   return e;
 }
@@ -189,7 +209,9 @@ outcome ask(const advisor::dialogue::engine& engine, advisor::dialogue::conversa
 struct ratio {
   std::size_t hits = 0;
   std::size_t total = 0;
-  double value() const { return total == 0 ? 0.0 : static_cast<double>(hits) / static_cast<double>(total); }
+  double value() const {
+    return total == 0 ? 0.0 : static_cast<double>(hits) / static_cast<double>(total);
+  }
   void add(bool hit) {
     ++total;
     if (hit) ++hits;
@@ -278,7 +300,9 @@ classification classify(const std::vector<std::pair<std::string, std::string>>& 
   return c;
 }
 
-std::string recommendation_name(const std::optional<std::string>& r) { return r ? *r : "null"; }
+std::string recommendation_name(const std::optional<std::string>& r) {
+  return r ? *r : "null";
+}
 
 // ---------------------------------------------------------------- printing
 
@@ -303,17 +327,18 @@ void print_report(std::ostream& out, const std::string& title, const classificat
   for (const auto& score : c.classes) total += score.support;
   out << title << "\n";
   out << std::setw(w) << "" << std::setw(11) << "precision" << std::setw(10) << "recall"
-      << std::setw(10) << "f1-score" << std::setw(10) << "support" << "\n\n";
+      << std::setw(10) << "f1-score" << std::setw(10) << "support"
+      << "\n\n";
   for (const auto& s : c.classes) {
     out << std::setw(w) << s.label << std::setw(11) << fixed(s.precision) << std::setw(10)
         << fixed(s.recall) << std::setw(10) << fixed(s.f1) << std::setw(10) << s.support << "\n";
   }
   out << "\n"
-      << std::setw(w) << "accuracy" << std::setw(11) << "" << std::setw(10) << ""
-      << std::setw(10) << fixed(c.accuracy.value()) << std::setw(10) << total << "\n";
-  out << std::setw(w) << "macro avg" << std::setw(11) << fixed(c.macro.precision)
-      << std::setw(10) << fixed(c.macro.recall) << std::setw(10) << fixed(c.macro.f1)
-      << std::setw(10) << total << "\n";
+      << std::setw(w) << "accuracy" << std::setw(11) << "" << std::setw(10) << "" << std::setw(10)
+      << fixed(c.accuracy.value()) << std::setw(10) << total << "\n";
+  out << std::setw(w) << "macro avg" << std::setw(11) << fixed(c.macro.precision) << std::setw(10)
+      << fixed(c.macro.recall) << std::setw(10) << fixed(c.macro.f1) << std::setw(10) << total
+      << "\n";
   out << std::setw(w) << "weighted avg" << std::setw(11) << fixed(c.weighted.precision)
       << std::setw(10) << fixed(c.weighted.recall) << std::setw(10) << fixed(c.weighted.f1)
       << std::setw(10) << total << "\n\n";
@@ -335,7 +360,8 @@ std::string describe(const outcome& o) {
   if (o.want->recommendation) out << "/" << *o.want->recommendation;
   if (!o.want->sections.empty()) out << " [" << join(o.want->sections) << "]";
   out << "\n      got      " << o.intent;
-  if (o.want->recommendation || o.recommendation) out << "/" << recommendation_name(o.recommendation);
+  if (o.want->recommendation || o.recommendation)
+    out << "/" << recommendation_name(o.recommendation);
   if (!o.want->sections.empty()) out << " [" << join(o.sections) << "]";
   out << " (confidence " << fixed(o.confidence) << ")";
   std::vector<std::string> wrong;
@@ -351,10 +377,8 @@ std::string describe(const outcome& o) {
 json to_json(const classification& c) {
   json classes = json::object();
   for (const auto& s : c.classes) {
-    classes[s.label] = {{"precision", s.precision},
-                        {"recall", s.recall},
-                        {"f1", s.f1},
-                        {"support", s.support}};
+    classes[s.label] = {
+        {"precision", s.precision}, {"recall", s.recall}, {"f1", s.f1}, {"support", s.support}};
   }
   json confusions = json::array();
   for (const auto& entry : c.confusions) {
@@ -399,6 +423,167 @@ json to_json(const ratio& r) {
   return {{"value", r.value()}, {"hits", r.hits}, {"total", r.total}};
 }
 
+// ---------------------------------------------------------------- the real visitors' set
+
+// Thresholds for one part of the real set; a negative value is not enforced.
+struct real_gate {
+  double min_accuracy = -1.0;
+  double min_lead_recall = -1.0;
+  double min_hybrid_recall = -1.0;
+  double min_out_of_scope_recall = -1.0;
+  double max_confident_mistakes = -1.0;
+};
+
+struct real_score {
+  classification labels;
+  ratio lead_recall;
+  ratio hybrid_recall;
+  ratio out_of_scope_recall;
+  ratio confident_mistakes;  // wrong with confidence >= 0.8, over every message
+  std::map<std::string, ratio> by_kind;
+  std::vector<const outcome*> wrong;
+};
+
+constexpr double confident = 0.8;
+
+real_score score_real(const std::vector<outcome>& outcomes) {
+  real_score r;
+  std::vector<std::pair<std::string, std::string>> pairs;
+  std::vector<std::string> texts;
+  for (const outcome& o : outcomes) {
+    const std::string want = o.expected_label();
+    const bool ok = o.label_ok();
+    pairs.emplace_back(want, o.got_label());
+    texts.push_back(o.want->text);
+    if (want == "book_consultation") r.lead_recall.add(ok);
+    if (want == "compare/hybrid") r.hybrid_recall.add(ok);
+    if (want == "out_of_scope") r.out_of_scope_recall.add(ok);
+    r.confident_mistakes.add(!ok && o.confidence >= confident);
+    r.by_kind[o.want->kind.empty() ? "-" : o.want->kind].add(ok);
+    if (!ok) r.wrong.push_back(&o);
+  }
+  r.labels = classify(pairs, texts);
+  return r;
+}
+
+// Rows are the expected labels, columns what the engine answered.
+void print_matrix(std::ostream& out, const std::vector<outcome>& outcomes) {
+  std::map<std::string, std::map<std::string, std::size_t>> cells;
+  std::set<std::string> labels;
+  for (const outcome& o : outcomes) {
+    ++cells[o.expected_label()][o.got_label()];
+    labels.insert(o.expected_label());
+    labels.insert(o.got_label());
+  }
+  std::vector<std::string> order(labels.begin(), labels.end());
+  out << "Confusion matrix (rows expected, columns got; labels numbered)\n";
+  for (std::size_t i = 0; i < order.size(); ++i)
+    out << "  " << std::setw(2) << i + 1 << " " << order[i] << "\n";
+  out << "      ";
+  for (std::size_t i = 0; i < order.size(); ++i) out << std::setw(4) << i + 1;
+  out << "\n";
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    out << "  " << std::setw(2) << i + 1 << "  ";
+    for (const auto& got : order) {
+      const auto row = cells.find(order[i]);
+      const std::size_t n =
+          row == cells.end() || !row->second.contains(got) ? 0 : row->second.at(got);
+      out << std::setw(4) << (n == 0 ? std::string{"."} : std::to_string(n));
+    }
+    out << "\n";
+  }
+  out << "\n";
+}
+
+bool print_gate_line(std::ostream& out, const std::string& name, const ratio& r, double bound,
+                     bool upper) {
+  out << "  " << std::left << std::setw(30) << name << std::right << fixed(r.value(), 4) << "  ("
+      << r.hits << "/" << r.total << ")";
+  if (bound < 0.0) {
+    out << "\n";
+    return true;
+  }
+  const bool ok = upper ? r.value() <= bound + 1e-12 : r.value() + 1e-12 >= bound;
+  out << (upper ? "  max " : "  min ") << fixed(bound) << (ok ? "  ok" : "  FAIL") << "\n";
+  return ok;
+}
+
+// Prints one part's report; returns whether its gate holds.
+bool print_real(std::ostream& out, const std::string& part, const std::vector<outcome>& outcomes,
+                const real_gate& gate, bool show_errors) {
+  const real_score r = score_real(outcomes);
+  out << "==== real visitors, " << part << " part: " << outcomes.size() << " messages\n\n";
+  print_report(out, "Answer-kind report (" + part + ")", r.labels);
+  print_matrix(out, outcomes);
+  out << "Accuracy by kind of message\n";
+  for (const auto& [kind, k] : r.by_kind) print_gate_line(out, kind, k, -1.0, false);
+  out << "\n";
+  if (show_errors) {
+    out << "Errors (" << part << "): " << r.wrong.size() << "\n";
+    for (const outcome* o : r.wrong) {
+      out << "  " << o->want->where << " [" << o->want->kind << "] \"" << o->want->text
+          << "\"\n      expected " << o->expected_label() << ", got " << o->got_label()
+          << " (confidence " << fixed(o->confidence) << ")\n";
+    }
+  } else {
+    out << "Errors (" << part << "): " << r.wrong.size()
+        << " (not listed: this part is held back; nothing is fitted to it)\n";
+  }
+  out << "\nSummary (" << part << ")\n";
+  bool ok = print_gate_line(out, "accuracy", r.labels.accuracy, gate.min_accuracy, false);
+  ok = print_gate_line(out, "lead recall", r.lead_recall, gate.min_lead_recall, false) && ok;
+  ok = print_gate_line(out, "hybrid recall", r.hybrid_recall, gate.min_hybrid_recall, false) && ok;
+  ok = print_gate_line(out, "out-of-scope recall", r.out_of_scope_recall,
+                       gate.min_out_of_scope_recall, false) &&
+       ok;
+  ok = print_gate_line(out, "confident mistakes (>=0.8)", r.confident_mistakes,
+                       gate.max_confident_mistakes, true) &&
+       ok;
+  out << (ok ? "PASS" : "FAIL") << " (" << part << ")\n\n";
+  return ok;
+}
+
+json real_json(const std::vector<outcome>& outcomes, bool with_errors) {
+  const real_score r = score_real(outcomes);
+  json kinds = json::object();
+  for (const auto& [kind, k] : r.by_kind) kinds[kind] = to_json(k);
+  json j = {{"messages", outcomes.size()},
+            {"labels", to_json(r.labels)},
+            {"lead_recall", to_json(r.lead_recall)},
+            {"hybrid_recall", to_json(r.hybrid_recall)},
+            {"out_of_scope_recall", to_json(r.out_of_scope_recall)},
+            {"confident_mistakes", to_json(r.confident_mistakes)},
+            {"by_kind", kinds}};
+  if (with_errors) {
+    json errors = json::array();
+    for (const outcome* o : r.wrong) {
+      errors.push_back({{"text", o->want->text},
+                        {"where", o->want->where},
+                        {"kind", o->want->kind},
+                        {"source", o->want->source},
+                        {"expected", o->expected_label()},
+                        {"got", o->got_label()},
+                        {"confidence", o->confidence}});
+    }
+    j["errors"] = errors;
+  } else {
+    j.erase("labels");  // its confusions quote texts
+    j["accuracy"] = to_json(r.labels.accuracy);
+  }
+  return j;
+}
+
+std::vector<outcome> ask_each(const advisor::dialogue::engine& engine,
+                              const std::vector<expectation>& items) {
+  std::vector<outcome> out;
+  out.reserve(items.size());
+  for (const expectation& want : items) {
+    advisor::dialogue::conversation state;
+    out.push_back(ask(engine, state, want));
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------- main
 
 struct options {
@@ -410,18 +595,68 @@ struct options {
   double min_dialogue_accuracy = 0.0;
   std::string report;  // empty = no JSON report
   long show = -1;
+  fs::path real = "tests/eval/real";  // tune.jsonl and heldout.jsonl; skipped when absent
+  real_gate tune_gate;
+  real_gate heldout_gate;
+  bool show_heldout_errors = false;
+  bool real_only = false;           // skip the hand-written set (its own ctest entry scores it)
+  std::vector<std::string> probes;  // texts to show the understanding of, instead of scoring
+  bool facts = false;               // print the compiled guide instead of scoring
 };
 
-int run(const options& opt) {
+// --probe: what the understanding layer took from a text, and what the engine answered.
+void probe(const advisor::dialogue::engine& engine, const options& opt, const std::string& text) {
+  const auto compiled = advisor::intents::compile_understander(
+      {"intents.json", read_file(opt.intents_dir / "intents.json")},
+      {"lexicon.txt", read_file(opt.intents_dir / "lexicon.txt")});
+  if (const auto* e = std::get_if<advisor::intents::load_error>(&compiled))
+    throw load_failure{e->what()};
+  const auto u = std::get<advisor::intents::understander_ptr>(compiled)->understand(text);
+  std::vector<std::string> pairs;
+  for (const auto& [x, y] : u.found.compared) pairs.push_back(x + "~" + y);
+  std::cout << "\"" << text << "\"\n  intent " << u.intent << " (" << fixed(u.confidence)
+            << ")  follow_up " << u.follow_up << "\n  technologies " << join(u.found.technologies)
+            << "\n  others " << join(u.found.other_technologies) << "\n  topics "
+            << join(u.found.topics) << "\n  compared " << join(pairs) << "\n  cues " << join(u.cues)
+            << "\n  normalized " << u.normalized << "\n";
+  advisor::dialogue::conversation state;
+  const auto reply = engine.respond(state, text, fixed_context());
+  std::cout << "  reply " << reply.intent << "/" << recommendation_name(reply.recommendation)
+            << ": " << reply.text << "\n\n";
+}
+
+// --facts: how the guide was read (each sentence's section, technologies, stance and topics).
+void print_facts(const options& opt) {
+  const auto compiled = advisor::intents::compile_understander(
+      {"intents.json", read_file(opt.intents_dir / "intents.json")},
+      {"lexicon.txt", read_file(opt.intents_dir / "lexicon.txt")});
+  if (const auto* e = std::get_if<advisor::intents::load_error>(&compiled))
+    throw load_failure{e->what()};
+  std::vector<fs::path> paths;
+  for (const auto& entry : fs::recursive_directory_iterator(opt.knowledge_dir)) {
+    if (entry.is_regular_file()) paths.push_back(entry.path());
+  }
+  std::sort(paths.begin(), paths.end());
+  std::vector<advisor::intents::text_file> files;
+  for (const auto& path : paths)
+    files.push_back({fs::relative(path, opt.knowledge_dir).generic_string(), read_file(path)});
+  const auto kb = advisor::knowledge::compile_knowledge(
+      files, *std::get<advisor::intents::understander_ptr>(compiled));
+  if (const auto* e = std::get_if<advisor::intents::load_error>(&kb)) throw load_failure{e->what()};
+  for (const auto& f : std::get<advisor::knowledge::knowledge_ptr>(kb)->facts()) {
+    std::cout << f.section << " | " << join(f.technologies) << " | "
+              << advisor::knowledge::to_string(f.stance) << (f.hedged ? " (hedged)" : "") << " | "
+              << join(f.topics) << "\n  " << f.text << "\n";
+  }
+}
+
+// The hand-written set; writes its part of the JSON report. Returns whether it passes.
+bool run_hand_written(const advisor::dialogue::engine_ptr& engine, const options& opt,
+                      json& report_out) {
   const std::vector<expectation> utterances = load_utterances(opt.data / "utterances.jsonl");
   const fs::path dialogues_path = opt.data / "dialogues.jsonl";
   const std::vector<script> dialogues =
       fs::exists(dialogues_path) ? load_dialogues(dialogues_path) : std::vector<script>{};
-
-  auto loaded = advisor::server::load_engine({opt.intents_dir, opt.knowledge_dir});
-  if (const auto* error = std::get_if<std::string>(&loaded)) throw load_failure{*error};
-  const advisor::dialogue::engine_ptr engine = std::get<advisor::dialogue::engine_ptr>(loaded);
-  if (!engine) throw load_failure{"load_engine returned no engine"};
 
   // Single turns: a fresh conversation each.
   std::vector<outcome> singles;
@@ -474,8 +709,8 @@ int run(const options& opt) {
     turn_accuracy.add(o.intent_ok() && o.recommendation_ok() && o.sections_ok());
 
   std::ostream& out = std::cout;
-  out << "advisor_eval: " << singles.size() << " utterances, " << dialogues.size()
-      << " dialogues (" << turns.size() << " turns)\n\n";
+  out << "advisor_eval: " << singles.size() << " utterances, " << dialogues.size() << " dialogues ("
+      << turns.size() << " turns)\n\n";
   print_report(out, "Intent classification report", intents);
   print_report(out, "Recommendation report (utterances labelled compare)", recommendations);
   print_confusions(out, "Intent confusions", intents.confusions);
@@ -507,8 +742,7 @@ int run(const options& opt) {
     out << "\n";
   };
   const bool intent_pass = intents.accuracy.value() + 1e-12 >= opt.min_intent_accuracy;
-  const bool rec_pass =
-      recommendations.accuracy.value() + 1e-12 >= opt.min_recommendation_accuracy;
+  const bool rec_pass = recommendations.accuracy.value() + 1e-12 >= opt.min_recommendation_accuracy;
   const bool dialogue_pass = turn_accuracy.value() + 1e-12 >= opt.min_dialogue_accuracy;
   out << "Summary\n";
   line("intent accuracy", intents.accuracy, opt.min_intent_accuracy);
@@ -521,35 +755,80 @@ int run(const options& opt) {
   const bool pass = intent_pass && rec_pass && dialogue_pass;
   out << (pass ? "PASS" : "FAIL") << "\n";
 
-  if (!opt.report.empty()) {
+  {
     json errors = json::array();
     for (const outcome* o : wrong_singles) errors.push_back(to_json(*o));
     json dialogue_errors = json::array();
     for (const outcome* o : wrong_turns) dialogue_errors.push_back(to_json(*o));
-    const json report = {
-        {"utterances", singles.size()},
-        {"dialogues", dialogues.size()},
-        {"dialogue_turns", turns.size()},
-        {"intent", to_json(intents)},
-        {"recommendation", to_json(recommendations)},
-        {"summary",
-         {{"intent_accuracy", to_json(intents.accuracy)},
-          {"recommendation_accuracy", to_json(recommendations.accuracy)},
-          {"section_accuracy", to_json(sections)},
-          {"dialogue_turn_accuracy", to_json(turn_accuracy)},
-          {"dialogues_fully_right", to_json(dialogues_whole)}}},
-        {"thresholds",
-         {{"min_intent_accuracy", opt.min_intent_accuracy},
-          {"min_recommendation_accuracy", opt.min_recommendation_accuracy},
-          {"min_dialogue_accuracy", opt.min_dialogue_accuracy}}},
-        {"pass", pass},
-        {"errors", errors},
-        {"dialogue_errors", dialogue_errors}};
-    std::ofstream file(opt.report, std::ios::binary | std::ios::trunc);
-    if (!file) throw load_failure{opt.report + ": cannot write the report"};
-    file << report.dump(2) << "\n";
-    if (!file) throw load_failure{opt.report + ": cannot write the report"};
+    const json report = {{"utterances", singles.size()},
+                         {"dialogues", dialogues.size()},
+                         {"dialogue_turns", turns.size()},
+                         {"intent", to_json(intents)},
+                         {"recommendation", to_json(recommendations)},
+                         {"summary",
+                          {{"intent_accuracy", to_json(intents.accuracy)},
+                           {"recommendation_accuracy", to_json(recommendations.accuracy)},
+                           {"section_accuracy", to_json(sections)},
+                           {"dialogue_turn_accuracy", to_json(turn_accuracy)},
+                           {"dialogues_fully_right", to_json(dialogues_whole)}}},
+                         {"thresholds",
+                          {{"min_intent_accuracy", opt.min_intent_accuracy},
+                           {"min_recommendation_accuracy", opt.min_recommendation_accuracy},
+                           {"min_dialogue_accuracy", opt.min_dialogue_accuracy}}},
+                         {"pass", pass},
+                         {"errors", errors},
+                         {"dialogue_errors", dialogue_errors}};
+    report_out["hand_written"] = report;
   }
+  return pass;
+}
+
+// The real visitors' set: the tuning part with its errors, the held-back part without.
+bool run_real(const advisor::dialogue::engine_ptr& engine, const options& opt, json& report) {
+  const fs::path tune_path = opt.real / "tune.jsonl";
+  const fs::path heldout_path = opt.real / "heldout.jsonl";
+  if (!fs::exists(tune_path) || !fs::exists(heldout_path)) {
+    std::cout << "advisor_eval: no real set in " << opt.real.string() << "\n";
+    return !opt.real_only;
+  }
+  // The outcomes point into these: they live as long as the outcomes.
+  const std::vector<expectation> tune_set = load_utterances(tune_path);
+  const std::vector<expectation> heldout_set = load_utterances(heldout_path);
+  const auto tune = ask_each(*engine, tune_set);
+  const auto heldout = ask_each(*engine, heldout_set);
+  const bool tune_ok = print_real(std::cout, "tuning", tune, opt.tune_gate, true);
+  const bool heldout_ok =
+      print_real(std::cout, "held-back", heldout, opt.heldout_gate, opt.show_heldout_errors);
+  report["real"] = {{"tuning", real_json(tune, true)},
+                    {"held_back", real_json(heldout, opt.show_heldout_errors)}};
+  return tune_ok && heldout_ok;
+}
+
+void write_report(const std::string& path, const json& report) {
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  if (!file) throw load_failure{path + ": cannot write the report"};
+  file << report.dump(2) << "\n";
+  if (!file) throw load_failure{path + ": cannot write the report"};
+}
+
+int run(const options& opt) {
+  if (opt.facts) {
+    print_facts(opt);
+    return 0;
+  }
+  auto loaded = advisor::server::load_engine({opt.intents_dir, opt.knowledge_dir});
+  if (const auto* error = std::get_if<std::string>(&loaded)) throw load_failure{*error};
+  const advisor::dialogue::engine_ptr engine = std::get<advisor::dialogue::engine_ptr>(loaded);
+  if (!engine) throw load_failure{"load_engine returned no engine"};
+  if (!opt.probes.empty()) {
+    for (const auto& text : opt.probes) probe(*engine, opt, text);
+    return 0;
+  }
+  json report = json::object();
+  bool pass = true;
+  if (!opt.real_only) pass = run_hand_written(engine, opt, report);
+  pass = run_real(engine, opt, report) && pass;
+  if (!opt.report.empty()) write_report(opt.report, report);
   return pass ? 0 : 1;
 }
 
@@ -578,6 +857,24 @@ int main(int argc, char** argv) {
   app.add_option("--report", opt.report, "also write the results as JSON to this file");
   app.add_option("--show", opt.show, "misclassified examples to print (-1 = all)")
       ->capture_default_str();
+  app.add_option("--real", opt.real, "folder with the real set (tune.jsonl, heldout.jsonl)")
+      ->capture_default_str();
+  app.add_flag("--real-only", opt.real_only, "score only the real set");
+  app.add_option("--probe", opt.probes, "show how a text is understood and answered (repeatable)");
+  app.add_flag("--facts", opt.facts, "print how the guide was read, sentence by sentence");
+  app.add_flag("--show-heldout-errors", opt.show_heldout_errors,
+               "also list the held-back part's errors (never while tuning)");
+  const auto gate = [&](const std::string& part, real_gate& g) {
+    const auto range = CLI::Range(0.0, 1.0);
+    app.add_option("--" + part + "-min-accuracy", g.min_accuracy)->check(range);
+    app.add_option("--" + part + "-min-lead-recall", g.min_lead_recall)->check(range);
+    app.add_option("--" + part + "-min-hybrid-recall", g.min_hybrid_recall)->check(range);
+    app.add_option("--" + part + "-min-out-of-scope-recall", g.min_out_of_scope_recall)
+        ->check(range);
+    app.add_option("--" + part + "-max-confident-mistakes", g.max_confident_mistakes)->check(range);
+  };
+  gate("tune", opt.tune_gate);
+  gate("heldout", opt.heldout_gate);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
