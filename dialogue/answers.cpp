@@ -86,33 +86,35 @@ constexpr std::array<std::string_view, 4> concepts{"What is the GIL?", "What is 
 
 // Words that add a need to the ones discussed ("and we need chat too", "what if we also ...")
 // and words that replace them ("what about ML instead?"). Matched as whole words.
-constexpr std::array<std::string_view, 9> adding_cues{
-    "also", "too", "plus", "additionally", "as well", "on top", "in addition", "besides", "what if"};
+constexpr std::array<std::string_view, 9> adding_cues{"also",         "too",     "plus",
+                                                      "additionally", "as well", "on top",
+                                                      "in addition",  "besides", "what if"};
 constexpr std::array<std::string_view, 4> replacing_cues{"instead", "rather", "only", "just"};
 
 // Words leading a follow-up ("and what about ..."), stripped to find what it is about.
 constexpr std::array<std::string_view, 20> follow_up_words{
-    "ok", "okay", "so", "and", "but", "also", "then", "well", "what", "how", "about", "for",
-    "with", "regarding", "if", "in", "the", "a", "an", "is"};
+    "ok",    "okay", "so",   "and",       "but", "also", "then", "well", "what", "how",
+    "about", "for",  "with", "regarding", "if",  "in",   "the",  "a",    "an",   "is"};
 // A follow-up about "it" is about what was just discussed.
 constexpr std::array<std::string_view, 6> pronouns{"it", "that", "this", "them", "those", "these"};
 
 // Words ending a "for ..." that name the project itself, not a need ("for my app"): the
 // general comparison answers those without a remark.
 constexpr std::array<std::string_view, 24> project_words{
-    "app", "apps", "application", "project", "projects", "backend", "site", "website", "api",
-    "apis", "service", "services", "system", "platform", "startup", "company", "product",
-    "business", "team", "server", "case", "me", "us", "everything"};
+    "app",    "apps",     "application", "project", "projects", "backend",
+    "site",   "website",  "api",         "apis",    "service",  "services",
+    "system", "platform", "startup",     "company", "product",  "business",
+    "team",   "server",   "case",        "me",      "us",       "everything"};
 constexpr std::array<std::string_view, 7> articles{"a", "an", "the", "my", "our", "some", "this"};
 
 // Questions about one technology's good or bad sides ("what are python's weaknesses?").
 constexpr std::array<std::string_view, 13> strength_cues{
-    "strength", "strengths", "advantage", "advantages", "upside", "upsides", "benefit",
-    "benefits", "pros", "good at", "strong points", "best at", "great at"};
+    "strength", "strengths", "advantage", "advantages",    "upside",  "upsides", "benefit",
+    "benefits", "pros",      "good at",   "strong points", "best at", "great at"};
 constexpr std::array<std::string_view, 17> weakness_cues{
-    "weakness", "weaknesses", "disadvantage", "disadvantages", "downside", "downsides",
-    "drawback", "drawbacks", "cons", "limitations", "limits", "bad at", "worse at",
-    "problems with", "issues with", "weak points", "not good at"};
+    "weakness", "weaknesses",    "disadvantage", "disadvantages", "downside",   "downsides",
+    "drawback", "drawbacks",     "cons",         "limitations",   "limits",     "bad at",
+    "worse at", "problems with", "issues with",  "weak points",   "not good at"};
 
 // Small talk by what it is about; the first entry whose cue occurs wins.
 struct small_reply {
@@ -139,7 +141,8 @@ struct turn {
 
 bool has_words(std::string_view text, std::string_view words) {
   if (words.empty()) return false;
-  for (std::size_t at = text.find(words); at != std::string_view::npos; at = text.find(words, at + 1)) {
+  for (std::size_t at = text.find(words); at != std::string_view::npos;
+       at = text.find(words, at + 1)) {
     const bool starts = at == 0 || text[at - 1] == ' ';
     const bool ends = at + words.size() == text.size() || text[at + words.size()] == ' ';
     if (starts && ends) return true;
@@ -149,7 +152,8 @@ bool has_words(std::string_view text, std::string_view words) {
 
 template <std::size_t N>
 bool has_any(std::string_view text, const std::array<std::string_view, N>& cues) {
-  return std::any_of(cues.begin(), cues.end(), [&](std::string_view c) { return has_words(text, c); });
+  return std::any_of(cues.begin(), cues.end(),
+                     [&](std::string_view c) { return has_words(text, c); });
 }
 
 bool contains(const std::vector<std::string>& list, std::string_view value) {
@@ -233,18 +237,20 @@ void suggest_after(reply& r, const knowledge::recommendation& rec, const convers
 struct basis {
   std::vector<std::string> topics;
   std::vector<std::string> technologies;
-  std::string opening;   // a sentence tying the answer to what came before
+  std::string opening;      // a sentence tying the answer to what came before
   bool summing_up = false;  // "so which one?": everything discussed
   std::string unknown;      // a follow-up about something the vocabulary does not know
 };
 
-// What a follow-up is about once its leading words are gone: "and what about security" -> "security".
+// What a follow-up is about once its leading words are gone: "and what about security" ->
+// "security".
 std::string subject_of(std::string_view normalized) {
   std::size_t at = 0;
   while (at < normalized.size()) {
     const auto end = std::min(normalized.find(' ', at), normalized.size());
     const auto word = normalized.substr(at, end - at);
-    if (std::find(follow_up_words.begin(), follow_up_words.end(), word) == follow_up_words.end()) break;
+    if (std::find(follow_up_words.begin(), follow_up_words.end(), word) == follow_up_words.end())
+      break;
     at = end + 1;
   }
   return at < normalized.size() ? std::string{normalized.substr(at)} : std::string{};
@@ -290,9 +296,10 @@ basis resolve(const turn& t) {
     if (found.technologies.empty()) b.technologies = s.last_technologies;
     if (!added.empty()) {
       const auto verdict = t.k.recommend(b.topics, b.technologies, 0).verdict;
-      b.opening = verdict == *s.last_recommendation
-                      ? "Adding " + compose::topic_list(t.k, added) + " doesn't change the answer."
-                      : "With " + compose::topic_list(t.k, added) + " in the picture, the answer changes.";
+      b.opening =
+          verdict == *s.last_recommendation
+              ? "Adding " + compose::topic_list(t.k, added) + " doesn't change the answer."
+              : "With " + compose::topic_list(t.k, added) + " in the picture, the answer changes.";
     }
   }
   return b;
@@ -312,8 +319,9 @@ reply no_basis(const turn& t, const knowledge::recommendation& rec) {
 reply why(const turn& t) {
   auto& s = t.state;
   if (!s.last_recommendation) {
-    reply out = base(t, "I haven't recommended anything yet, so there's no reason to give. Tell me "
-                        "what you're building and I'll say which fits, with the guide's reasons.");
+    reply out = base(t,
+                     "I haven't recommended anything yet, so there's no reason to give. Tell me "
+                     "what you're building and I'll say which fits, with the guide's reasons.");
     out.suggestions = default_suggestions();
     return out;
   }
@@ -364,16 +372,20 @@ std::string asked_for(std::string_view normalized) {
     }
   }
   const auto words = std::count(rest.begin(), rest.end(), ' ') + 1;
-  const auto last = rest.substr(rest.rfind(' ') == std::string_view::npos ? 0 : rest.rfind(' ') + 1);
-  const bool project = std::find(project_words.begin(), project_words.end(), last) != project_words.end();
+  const auto last =
+      rest.substr(rest.rfind(' ') == std::string_view::npos ? 0 : rest.rfind(' ') + 1);
+  const bool project =
+      std::find(project_words.begin(), project_words.end(), last) != project_words.end();
   if (rest.empty() || words > 4 || project || has_any(rest, pronouns)) return {};
   return std::string{rest};
 }
 
 reply unknown_subject(const turn& t, const std::string& subject) {
-  reply out = base(t, "The guide doesn't cover " + subject + ", so I can't say whether Node.js or "
-                      "Python is better for it. It compares them on things like real-time features, "
-                      "streaming, machine learning and data work.");
+  reply out =
+      base(t, "The guide doesn't cover " + subject +
+                  ", so I can't say whether Node.js or "
+                  "Python is better for it. It compares them on things like real-time features, "
+                  "streaming, machine learning and data work.");
   suggest(out, next_step(t.state, t.state.last_topics));
   suggest(out, help_text);
   suggest(out, book);
@@ -395,7 +407,8 @@ reply compare(const turn& t) {
   if (rec.general && !b.summing_up && t.u.follow_up.empty()) {
     const std::string subject = asked_for(normalized);
     if (!subject.empty()) {
-      b.opening = "The guide doesn't compare them on " + subject + ", so here's the general picture.";
+      b.opening =
+          "The guide doesn't compare them on " + subject + ", so here's the general picture.";
     }
   }
   if (b.summing_up && rec.needs.size() > 1) {
@@ -430,8 +443,9 @@ std::string explained_topic(const turn& t, const std::vector<const knowledge::fa
       return contains(f->topics, topic);
     });
     if (!shared) continue;
-    const auto count = static_cast<std::size_t>(std::count_if(
-        t.k.facts().begin(), t.k.facts().end(), [&](const knowledge::fact& f) { return contains(f.topics, topic); }));
+    const auto count = static_cast<std::size_t>(
+        std::count_if(t.k.facts().begin(), t.k.facts().end(),
+                      [&](const knowledge::fact& f) { return contains(f.topics, topic); }));
     if (best.empty() || count < best_count) {
       best = topic;
       best_count = count;
@@ -461,8 +475,9 @@ reply explain(const turn& t) {
     } else {
       text = "The guide doesn't cover that, and I'd rather not guess.";
     }
-    text += " I can explain what it says about things like the GIL, npm, the event loop or type "
-            "hints, or recommend Node.js or Python for your project.";
+    text +=
+        " I can explain what it says about things like the GIL, npm, the event loop or type "
+        "hints, or recommend Node.js or Python for your project.";
     reply out = base(t, std::move(text));
     suggest(out, concepts[0]);
     suggest(out, "Node or Python for a chat app?");
@@ -497,24 +512,46 @@ std::string others_named(const std::vector<std::string>& ids) {
   return compose::join(names);
 }
 
-reply out_of_scope(const turn& t) {
+// What lies outside the guide, said plainly: two options within one family, or others.
+std::string outside_text(const turn& t) {
   const auto& found = t.u.found;
-  std::string text;
   const auto pick = compose::variant(t.u.normalized, 2);
+  for (const auto& [x, y] : found.compared) {
+    const bool guide_x = std::find(t.k.technologies().begin(), t.k.technologies().end(), x) !=
+                         t.k.technologies().end();
+    if (!found.other_technologies.empty() || guide_x) break;
+    return std::string{compose::display_name(x)} + " or " + std::string{compose::display_name(y)} +
+           " is a choice my guide doesn't make: it compares Node.js with Python, not the options "
+           "within one of them.";
+  }
   if (!found.other_technologies.empty()) {
     const std::string names = others_named(found.other_technologies);
-    text = pick == 0 ? "My guide covers only Node.js and Python, so I can't speak to " + names + "."
+    return pick == 0 ? "My guide covers only Node.js and Python, so I can't speak to " + names + "."
                      : names + (found.other_technologies.size() > 1 ? " are" : " is") +
                            " outside what I know: my guide covers only Node.js and Python.";
-  } else {
-    text = pick == 0 ? "That's outside what I can help with: I answer one question, whether Node.js "
-                       "or Python fits your backend, from our guide."
-                     : "I'm afraid my guide doesn't cover that. What I can do is help you choose "
-                       "between Node.js and Python for your backend.";
   }
-  text += " Tell me what your project needs, ask me to explain something like the GIL or npm, or "
-          "book a free consultation with our team.";
+  return pick == 0 ? "That's outside what I can help with: I answer one question, whether Node.js "
+                     "or Python fits your backend, from our guide."
+                   : "I'm afraid my guide doesn't cover that. What I can do is help you choose "
+                     "between Node.js and Python for your backend.";
+}
+
+reply out_of_scope(const turn& t) {
+  std::string text = outside_text(t);
+  // Where it helps, what the guide does say on the nearest subject asked about.
+  const auto rec = t.k.recommend(t.u.found.topics, t.u.found.technologies, 1);
+  const bool nearest = !rec.general && !rec.sources.empty() && !rec.needs.empty();
+  if (nearest) {
+    text += " On " + t.k.label(rec.needs.front().topic) + ", it says: \u201c" +
+            rec.sources.front()->text + "\u201d";
+  }
+  text +=
+      nearest
+          ? " Want a recommendation between those two, or a free consultation with our team?"
+          : " Tell me what your project needs, ask me to explain something like the GIL or npm, "
+            "or book a free consultation with our team.";
   reply out = base(t, std::move(text));
+  if (nearest) out.sources = compose::sources_of({rec.sources.front()});
   suggest(out, "Node or Python for a chat app?");
   suggest(out, help_text);
   suggest(out, book);
@@ -537,13 +574,16 @@ reply fallback(const turn& t) {
 }
 
 // Recent context for the social replies: what was recommended, on which needs.
-std::string discussed(const turn& t) { return compose::topic_list(t.k, t.state.last_topics); }
+std::string discussed(const turn& t) {
+  return compose::topic_list(t.k, t.state.last_topics);
+}
 
 reply greeting(const turn& t) {
   const auto& s = t.state;
   if (s.last_recommendation && !s.last_topics.empty()) {
-    reply out = base(t, "Hi again! We were looking at " + discussed(t) +
-                            ". Want the reasons behind my recommendation, or shall we look at another need?");
+    reply out = base(
+        t, "Hi again! We were looking at " + discussed(t) +
+               ". Want the reasons behind my recommendation, or shall we look at another need?");
     suggest(out, why_text);
     suggest(out, next_step(s, s.last_topics));
     suggest(out, book);
@@ -561,8 +601,9 @@ reply greeting(const turn& t) {
 reply thanks(const turn& t) {
   const auto& s = t.state;
   if (s.last_recommendation) {
-    reply out = base(t, "You're welcome! If you'd like to go through your plans with one of our "
-                        "engineers, I can book you a free consultation.");
+    reply out = base(t,
+                     "You're welcome! If you'd like to go through your plans with one of our "
+                     "engineers, I can book you a free consultation.");
     suggest(out, book);
     suggest(out, next_step(s, s.last_topics));
     return out;
@@ -576,21 +617,24 @@ reply thanks(const turn& t) {
 
 reply goodbye(const turn& t) {
   const auto& s = t.state;
-  std::string text = s.last_recommendation && !s.last_topics.empty()
-                         ? "Goodbye, and good luck with the " + discussed(t) +
-                               " work! If you'd like a second opinion later, a free consultation is one message away."
-                         : std::string{"Goodbye! Come back any time you're weighing Node.js against Python."};
+  std::string text =
+      s.last_recommendation && !s.last_topics.empty()
+          ? "Goodbye, and good luck with the " + discussed(t) +
+                " work! If you'd like a second opinion later, a free consultation is one message "
+                "away."
+          : std::string{"Goodbye! Come back any time you're weighing Node.js against Python."};
   reply out = base(t, std::move(text));
   suggest(out, book);
   return out;
 }
 
 reply help(const turn& t) {
-  reply out = base(t, "I help you choose between Node.js and Python for your backend, based on our "
-                      "guide. Tell me what the project needs (real-time chat, streaming, an API "
-                      "gateway, machine learning, data pipelines, ...) and I'll recommend one, both, "
-                      "or explain the trade-off, quoting the guide. I can also explain concepts like "
-                      "the GIL or npm, and book you a free consultation with our team.");
+  reply out = base(t,
+                   "I help you choose between Node.js and Python for your backend, based on our "
+                   "guide. Tell me what the project needs (real-time chat, streaming, an API "
+                   "gateway, machine learning, data pipelines, ...) and I'll recommend one, both, "
+                   "or explain the trade-off, quoting the guide. I can also explain concepts like "
+                   "the GIL or npm, and book you a free consultation with our team.");
   suggest(out, "Node or Python for a chat app?");
   suggest(out, concepts[0]);
   suggest(out, book);
@@ -606,20 +650,25 @@ reply smalltalk(const turn& t) {
     }
   }
   if (t.state.last_recommendation) {
-    reply out = base(t, "Anything else? I can give the reasons behind my recommendation, or look at another need.");
+    reply out = base(
+        t,
+        "Anything else? I can give the reasons behind my recommendation, or look at another need.");
     suggest(out, why_text);
     suggest(out, next_step(t.state, t.state.last_topics));
     suggest(out, book);
     return out;
   }
-  reply out = base(t, "I'm best at one thing: helping you pick Node.js or Python for your project. "
-                      "What are you building?");
+  reply out = base(t,
+                   "I'm best at one thing: helping you pick Node.js or Python for your project. "
+                   "What are you building?");
   out.suggestions = default_suggestions();
   return out;
 }
 
 reply cancel(const turn& t) {
-  reply out = base(t, "Okay, nothing is pending, so there's nothing to cancel. Anything else about your project?");
+  reply out = base(
+      t,
+      "Okay, nothing is pending, so there's nothing to cancel. Anything else about your project?");
   out.suggestions = default_suggestions();
   return out;
 }
@@ -655,7 +704,9 @@ std::vector<std::string> default_suggestions() {
   return {"Which is better for streaming?", "Node or Python for ML?", std::string{book}};
 }
 
-std::span<const quick_reply> quick_replies() { return offered; }
+std::span<const quick_reply> quick_replies() {
+  return offered;
+}
 
 reply answer(const knowledge::knowledge_base& knowledge, const intents::understanding& understood,
              conversation& state) {

@@ -19,13 +19,76 @@ struct display {
 };
 
 // Lexicon ids (intents/data/lexicon.txt "tech" and "other") as people write them.
-constexpr std::array<display, 22> display_names{{
-    {"node", "Node.js"}, {"python", "Python"}, {"go", "Go"},           {"rust", "Rust"},
-    {"java", "Java"},    {"kotlin", "Kotlin"}, {"csharp", "C#"},       {"php", "PHP"},
-    {"ruby", "Ruby"},    {"elixir", "Elixir"}, {"scala", "Scala"},     {"cpp", "C++"},
-    {"c", "C"},          {"deno", "Deno"},     {"bun", "Bun"},         {"swift", "Swift"},
-    {"dart", "Dart"},    {"perl", "Perl"},     {"haskell", "Haskell"}, {"clojure", "Clojure"},
-    {"julia", "Julia"},  {"r", "R"},
+constexpr std::array<display, 68> display_names{{
+    {"node", "Node.js"},
+    {"python", "Python"},
+    {"go", "Go"},
+    {"rust", "Rust"},
+    {"java", "Java"},
+    {"kotlin", "Kotlin"},
+    {"csharp", "C#"},
+    {"php", "PHP"},
+    {"ruby", "Ruby"},
+    {"elixir", "Elixir"},
+    {"scala", "Scala"},
+    {"cpp", "C++"},
+    {"c", "C"},
+    {"deno", "Deno"},
+    {"bun", "Bun"},
+    {"swift", "Swift"},
+    {"dart", "Dart"},
+    {"perl", "Perl"},
+    {"haskell", "Haskell"},
+    {"clojure", "Clojure"},
+    {"julia", "Julia"},
+    {"r", "R"},
+    {"zig", "Zig"},
+    {"ocaml", "OCaml"},
+    {"fsharp", "F#"},
+    {"lua", "Lua"},
+    {"nim", "Nim"},
+    {"crystal", "Crystal"},
+    // Members of a family ("tech node express"), and tools outside the guide.
+    {"express", "Express"},
+    {"nestjs", "NestJS"},
+    {"fastify", "Fastify"},
+    {"koa", "Koa"},
+    {"hapi", "hapi"},
+    {"nextjs", "Next.js"},
+    {"nuxt", "Nuxt"},
+    {"adonis", "AdonisJS"},
+    {"sails", "Sails"},
+    {"meteor", "Meteor"},
+    {"django", "Django"},
+    {"fastapi", "FastAPI"},
+    {"flask", "Flask"},
+    {"starlette", "Starlette"},
+    {"tornado", "Tornado"},
+    {"pyramid", "Pyramid"},
+    {"aiohttp", "aiohttp"},
+    {"sqlalchemy", "SQLAlchemy"},
+    {"peewee", "Peewee"},
+    {"django_orm", "the Django ORM"},
+    {"sanic", "Sanic"},
+    {"litestar", "Litestar"},
+    {"pandas", "pandas"},
+    {"polars", "Polars"},
+    {"postgres", "PostgreSQL"},
+    {"mysql", "MySQL"},
+    {"mongodb", "MongoDB"},
+    {"redis", "Redis"},
+    {"memcached", "Memcached"},
+    {"sqlite", "SQLite"},
+    {"aws", "AWS"},
+    {"gcp", "Google Cloud"},
+    {"azure", "Azure"},
+    {"heroku", "Heroku"},
+    {"react", "React"},
+    {"vue", "Vue"},
+    {"angular", "Angular"},
+    {"svelte", "Svelte"},
+    {"laravel", "Laravel"},
+    {"rails", "Rails"},
 }};
 
 std::string bold(std::string_view technology) {
@@ -147,7 +210,8 @@ void add_trade_off(std::string& text, const knowledge_base& k, const need_outcom
     // The other side is heard on another need (CPU-bound: Node's I/O sentence) only when its
     // sentence is about that need; a sentence limiting it on this very need names no "else".
     const fact& other_fact = python_for ? *node_fact : *python_fact;
-    const bool on_need = std::find(other_fact.topics.begin(), other_fact.topics.end(), n.topic) != other_fact.topics.end();
+    const bool on_need = std::find(other_fact.topics.begin(), other_fact.topics.end(), n.topic) !=
+                         other_fact.topics.end();
     const std::string elsewhere = on_need ? std::string{} : focus(k, other_fact, n.topic);
     text += " So if " + k.label(n.topic) + " dominates your workload, lean to " + bold(lean);
     if (!elsewhere.empty()) {
@@ -353,8 +417,9 @@ std::vector<const fact*> limits_of(const knowledge_base& k, std::string_view tec
   std::vector<const fact*> out;
   for (const fact& f : k.facts()) {
     if (!speaks_for(f, technology)) continue;
-    const bool limit = std::any_of(f.claims.begin(), f.claims.end(),
-                                   [](const auto& c) { return c.stance == knowledge::polarity::limit; });
+    const bool limit = std::any_of(f.claims.begin(), f.claims.end(), [](const auto& c) {
+      return c.stance == knowledge::polarity::limit;
+    });
     if (limit) out.push_back(&f);
   }
   return out;
@@ -452,7 +517,8 @@ composed reasons_text(const knowledge_base& k, const recommendation& r, const fr
     const std::string other = asked.empty() ? std::string{} : other_than(k, asked);
     if (!other.empty()) {
       out.text += "Because for " + topic_list(k, needs_favouring(r, other)) + " the guide backs " +
-                  std::string{display_name(other)} + ", not " + std::string{display_name(asked)} + ":";
+                  std::string{display_name(other)} + ", not " + std::string{display_name(asked)} +
+                  ":";
     } else {
       out.text += "Because your needs pull in two directions:";
     }
@@ -586,12 +652,14 @@ composed profile_text(const knowledge_base& k, const std::string& technology, bo
     if (!other.empty()) {
       const auto elsewhere = strengths_of(k, other);
       if (!elsewhere.empty()) {
-        out.text += " Where it points to " + std::string{display_name(other)} + " instead: " + quoted(*elsewhere.front());
+        out.text += " Where it points to " + std::string{display_name(other)} +
+                    " instead: " + quoted(*elsewhere.front());
         cite(out.cited, elsewhere.front());
       }
     }
   }
-  out.text += " Whether that matters depends on your project: tell me what it needs and I'll weigh it.";
+  out.text +=
+      " Whether that matters depends on your project: tell me what it needs and I'll weigh it.";
   return out;
 }
 

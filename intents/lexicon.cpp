@@ -14,8 +14,8 @@ using text::trim;
 // Ids are lower-case tokens; a synonym's canonical form may be several words ("what is").
 bool valid_id(std::string_view id, bool words_allowed) {
   return !id.empty() && std::all_of(id.begin(), id.end(), [&](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
-           c == '+' || c == '#' || (words_allowed && c == ' ');
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '+' ||
+           c == '#' || (words_allowed && c == ' ');
   });
 }
 
@@ -76,14 +76,13 @@ struct builder {
     }
   }
 
-  std::optional<load_error> add_terms(term_kind kind, const std::string& id, std::string_view list,
-                                      int line) {
+  std::optional<load_error> add_terms(term_kind kind, const std::string& id,
+                                      const std::string& member, std::string_view list, int line) {
     std::vector<std::string> id_tokens;
     text::tokenize(text::fold(id), id_tokens);
     std::uint32_t target = 0;
     if (kind == term_kind::topic) {
-      auto [it, fresh] =
-          topic_index.emplace(id, static_cast<std::uint32_t>(lex.topics.size()));
+      auto [it, fresh] = topic_index.emplace(id, static_cast<std::uint32_t>(lex.topics.size()));
       if (fresh) lex.topics.push_back(id);
       target = it->second;
     } else {
@@ -117,7 +116,7 @@ struct builder {
       const std::string joined = join(tokens);
       if (kind == term_kind::topic) {
         if (!topic_form_seen.emplace(id + "|" + joined, line).second) continue;
-        lex.topic_phrases[tokens.front()].push_back(phrase{tokens, kind, target});
+        lex.topic_phrases[tokens.front()].push_back(phrase{tokens, kind, target, {}});
         continue;
       }
       auto [owner, fresh] = rewrite_owner.emplace(joined, std::pair{join(id_tokens), line});
@@ -128,7 +127,7 @@ struct builder {
       }
       // An id that only stands for itself needs no rewrite (and must not shadow longer ones).
       if (tokens == id_tokens) continue;
-      lex.rewrites[tokens.front()].push_back(phrase{tokens, kind, target});
+      lex.rewrites[tokens.front()].push_back(phrase{tokens, kind, target, member});
     }
     return std::nullopt;
   }
@@ -159,10 +158,23 @@ std::variant<lexicon, load_error> parse_lexicon(const text_file& file) {
       return b.error(line_no, "unknown directive \"" + directive + "\"");
     }
     if (colon == std::string_view::npos) {
-      return b.error(line_no, "expected \"" + directive + (word_list ? "" : " <id>") +
-                                  ": <entries>\"");
+      return b.error(line_no,
+                     "expected \"" + directive + (word_list ? "" : " <id>") + ": <entries>\"");
     }
-    const std::string id{trim(line.substr(head_end, colon - head_end))};
+    std::string id{trim(line.substr(head_end, colon - head_end))};
+    // "tech <id> <member>:": the entries are one member of the family <id> ("node express").
+    std::string member;
+    if (const auto space = id.find(' ');
+        space != std::string::npos && (kind == term_kind::technology || kind == term_kind::other)) {
+      member = std::string{trim(std::string_view{id}.substr(space + 1))};
+      id.resize(space);
+      if (!valid_id(member, false)) return b.error(line_no, "bad member name \"" + member + "\"");
+      const auto [known, fresh] = b.lex.family.emplace(member, id);
+      if (!fresh && known->second != id) {
+        return b.error(line_no,
+                       "\"" + member + "\" is a member of \"" + known->second + "\" already");
+      }
+    }
     const std::string_view list = trim(line.substr(colon + 1));
     if (word_list) {
       if (!id.empty()) return b.error(line_no, "\"" + directive + "\" takes no id");
@@ -189,23 +201,26 @@ std::variant<lexicon, load_error> parse_lexicon(const text_file& file) {
     }
     if (id.empty()) return b.error(line_no, "\"" + directive + "\" needs an id before ':'");
     if (!valid_id(id, *kind == term_kind::synonym)) {
-      return b.error(line_no, "bad id \"" + id +
-                                  "\": use lower-case letters, digits, '_', '.', '+' and '#'");
+      return b.error(
+          line_no, "bad id \"" + id + "\": use lower-case letters, digits, '_', '.', '+' and '#'");
     }
     if (list.empty() && *kind != term_kind::technology && *kind != term_kind::other &&
         *kind != term_kind::topic) {
       return b.error(line_no, "no entries after ':'");
     }
     if (*kind == term_kind::technology) any_technology = true;
-    if (auto err = b.add_terms(*kind, id, list, line_no)) return *err;
+    if (auto err = b.add_terms(*kind, id, member, list, line_no)) return *err;
   }
   if (!any_technology) return b.error(0, "no \"tech\" line: at least one technology is needed");
   for (const auto& [topic, line] : feature_refs) {
-    if (!b.topic_index.contains(topic)) return b.error(line, "feature \"" + topic + "\" is not a topic");
+    if (!b.topic_index.contains(topic))
+      return b.error(line, "feature \"" + topic + "\" is not a topic");
     b.lex.features.insert(topic);
   }
   // Longest phrase first, so "machine learning" wins over "machine".
-  auto by_length = [](const phrase& x, const phrase& y) { return x.tokens.size() > y.tokens.size(); };
+  auto by_length = [](const phrase& x, const phrase& y) {
+    return x.tokens.size() > y.tokens.size();
+  };
   for (auto& [first, list] : b.lex.rewrites) std::stable_sort(list.begin(), list.end(), by_length);
   for (auto& [first, list] : b.lex.topic_phrases) {
     std::stable_sort(list.begin(), list.end(), by_length);

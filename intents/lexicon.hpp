@@ -27,6 +27,7 @@ struct phrase {
   std::vector<std::string> tokens;  // as text::tokenize produces them
   term_kind kind = term_kind::synonym;
   std::uint32_t target = 0;  // index into lexicon::canonical (rewrites) or ::topics (topics)
+  std::string member;        // tech/other: which one of the family ("express" of node), or empty
 };
 
 struct lexicon {
@@ -36,15 +37,17 @@ struct lexicon {
   std::vector<std::string> topics;        // topic ids in file order
   std::vector<std::string> technologies;  // guide technology ids in file order
   std::vector<std::string> others;        // other technology ids in file order
+  // Family of each member named on a "tech <id> <member>:" line ("django" -> "python").
+  std::unordered_map<std::string, std::string> family;
 
   // Rewrite phrases and topic phrases, indexed by their first token, longest first.
   std::unordered_map<std::string, std::vector<phrase>> rewrites;
   std::unordered_map<std::string, std::vector<phrase>> topic_phrases;
 
   std::unordered_set<std::string> features;  // topic ids naming a feature or concept (npm, gil)
-  std::unordered_set<std::string> keep;   // known words the typo corrector never changes
-  std::vector<std::string> vocabulary;    // typo-correction targets (alpha words, >= 4 letters)
-  std::unordered_set<std::string> known;  // keep + every word of every form: never corrected
+  std::unordered_set<std::string> keep;      // known words the typo corrector never changes
+  std::vector<std::string> vocabulary;       // typo-correction targets (alpha words, >= 4 letters)
+  std::unordered_set<std::string> known;     // keep + every word of every form: never corrected
 };
 
 // Parses lexicon.txt. Errors carry the file name and the 1-based line.

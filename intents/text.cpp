@@ -52,26 +52,62 @@ char32_t decode(std::string_view s, std::size_t& i) {
 // ASCII replacement of a typographic or Latin-1 code point, or nullptr to keep it.
 const char* ascii_for(char32_t cp, bool lower) {
   switch (cp) {
-    case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x2032: case 0x00B4: case 0x0060:
+    case 0x2018:
+    case 0x2019:
+    case 0x201A:
+    case 0x201B:
+    case 0x2032:
+    case 0x00B4:
+    case 0x0060:
       return "'";
-    case 0x201C: case 0x201D: case 0x201E: case 0x201F: case 0x00AB: case 0x00BB: case 0x2033:
+    case 0x201C:
+    case 0x201D:
+    case 0x201E:
+    case 0x201F:
+    case 0x00AB:
+    case 0x00BB:
+    case 0x2033:
       return "\"";
-    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2015: case 0x2212:
+    case 0x2010:
+    case 0x2011:
+    case 0x2012:
+    case 0x2013:
+    case 0x2014:
+    case 0x2015:
+    case 0x2212:
       return "-";
     case 0x2026:
       return "...";
-    case 0x00A0: case 0x2002: case 0x2003: case 0x2004: case 0x2005: case 0x2006: case 0x2007:
-    case 0x2008: case 0x2009: case 0x200A: case 0x202F: case 0x205F: case 0x3000:
+    case 0x00A0:
+    case 0x2002:
+    case 0x2003:
+    case 0x2004:
+    case 0x2005:
+    case 0x2006:
+    case 0x2007:
+    case 0x2008:
+    case 0x2009:
+    case 0x200A:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000:
       return " ";
-    case 0x200B: case 0x200C: case 0x200D: case 0xFEFF:
+    case 0x200B:
+    case 0x200C:
+    case 0x200D:
+    case 0xFEFF:
       return "";
-    case 0xFF1F: case 0x00BF:
+    case 0xFF1F:
+    case 0x00BF:
       return "?";
-    case 0xFF01: case 0x00A1:
+    case 0xFF01:
+    case 0x00A1:
       return "!";
-    case 0xFF0C: case 0x3001:
+    case 0xFF0C:
+    case 0x3001:
       return ",";
-    case 0x3002: case 0xFF0E:
+    case 0x3002:
+    case 0xFF0E:
       return ".";
     default:
       break;
@@ -79,10 +115,10 @@ const char* ascii_for(char32_t cp, bool lower) {
   if (!lower) return nullptr;
   // Latin-1 letters lose their accents so "naïve" and "naive" meet.
   static constexpr std::array<const char*, 64> latin1 = {
-      "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
-      "d", "n", "o", "o", "o", "o", "o", nullptr, "o", "u", "u", "u", "u", "y", "th", "ss",
-      "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
-      "d", "n", "o", "o", "o", "o", "o", nullptr, "o", "u", "u", "u", "u", "y", "th", "y"};
+      "a", "a", "a", "a", "a", "a", "ae", "c",     "e", "e", "e", "e", "i", "i", "i",  "i",
+      "d", "n", "o", "o", "o", "o", "o",  nullptr, "o", "u", "u", "u", "u", "y", "th", "ss",
+      "a", "a", "a", "a", "a", "a", "ae", "c",     "e", "e", "e", "e", "i", "i", "i",  "i",
+      "d", "n", "o", "o", "o", "o", "o",  nullptr, "o", "u", "u", "u", "u", "y", "th", "y"};
   if (cp >= 0xC0 && cp <= 0xFF) return latin1[cp - 0xC0];
   return nullptr;
 }
@@ -163,6 +199,23 @@ bool tokenize(std::string_view s, std::vector<std::string>& out) {
     out.push_back(std::move(word));
   }
   return question;
+}
+
+std::vector<std::string_view> sentences(std::string_view s) {
+  std::vector<std::string_view> out;
+  std::size_t start = 0;
+  const auto take = [&](std::size_t end) {
+    const auto piece = trim(s.substr(start, end - start));
+    if (!piece.empty()) out.push_back(piece);
+    start = end;
+  };
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    const bool stop = (c == '.' || c == '!' || c == '?') && (i + 1 == s.size() || s[i + 1] == ' ');
+    if (stop) take(i + 1);
+  }
+  take(s.size());
+  return out;
 }
 
 int edit_distance(std::string_view a, std::string_view b, int limit) {

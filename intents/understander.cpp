@@ -56,7 +56,7 @@ void tag_topics(const lexicon& lex, const std::vector<std::string>& tokens,
                 const std::vector<bool>& inside, std::vector<std::string>& topics) {
   for (std::size_t i = 0; i < tokens.size();) {
     const auto it = (i < inside.size() && inside[i]) ? lex.topic_phrases.end()
-                                                      : lex.topic_phrases.find(tokens[i]);
+                                                     : lex.topic_phrases.find(tokens[i]);
     std::size_t longest = 0;
     if (it != lex.topic_phrases.end()) {
       for (const phrase& p : it->second) {  // longest first
@@ -73,7 +73,9 @@ void tag_topics(const lexicon& lex, const std::vector<std::string>& tokens,
   }
 }
 
-bool is_capitalized(std::string_view w) { return !w.empty() && w.front() >= 'A' && w.front() <= 'Z'; }
+bool is_capitalized(std::string_view w) {
+  return !w.empty() && w.front() >= 'A' && w.front() <= 'Z';
+}
 
 }  // namespace
 
@@ -85,11 +87,18 @@ understander::understander(understander_parts parts)
       evidence_(std::move(parts.evidence)),
       question_words_(parts.question_words.begin(), parts.question_words.end()),
       slot_res_(std::move(parts.slot_res)),
-      threshold_(parts.threshold) {
+      threshold_(parts.threshold),
+      comparing_(std::move(parts.comparing)),
+      wins_(std::move(parts.wins)),
+      close_margin_(parts.close_margin),
+      cue_topics_(std::move(parts.cue_topics)),
+      choice_cancels_(std::move(parts.choice_cancels)),
+      choice_cues_(std::move(parts.choice_cues)) {
   const auto fb = std::find(intent_names_.begin(), intent_names_.end(), "fallback");
   fallback_ = static_cast<std::size_t>(fb - intent_names_.begin());
   for (std::size_t i = 0; i < lex_.canonical.size(); ++i) {
-    if (lex_.canonical[i].size() == 1) canonical_kind_.emplace(lex_.canonical[i][0], lex_.canonical_kind[i]);
+    if (lex_.canonical[i].size() == 1)
+      canonical_kind_.emplace(lex_.canonical[i][0], lex_.canonical_kind[i]);
   }
   for (const auto& word : lex_.vocabulary) {
     if (word.size() > max_word + 2) continue;
@@ -112,7 +121,8 @@ std::string understander::correct(std::string_view word) const {
   int best_distance = budget;
   int best_rank = 0;
   const std::size_t lo = word.size() - static_cast<std::size_t>(budget);
-  const std::size_t hi = std::min(word.size() + static_cast<std::size_t>(budget) + 1, by_length_.size());
+  const std::size_t hi =
+      std::min(word.size() + static_cast<std::size_t>(budget) + 1, by_length_.size());
   for (std::size_t len = lo; len < hi; ++len) {
     for (const candidate& c : by_length_[len]) {
       // Each edit brings in at most one letter the other word lacks: the cheapest bound.
@@ -152,6 +162,10 @@ void understander::rewrite_and_tag(analysis& out) const {
                         words.begin() + static_cast<std::ptrdiff_t>(i))) {
           continue;
         }
+        if (p.kind == term_kind::technology || p.kind == term_kind::other) {
+          const auto& id = lex_.canonical[p.target].front();
+          out.mentions.push_back({id, p.member.empty() ? id : p.member, out.canonical.size()});
+        }
         for (const auto& t : lex_.canonical[p.target]) out.canonical.push_back(t);
         for (std::size_t k = 1; k < p.tokens.size(); ++k) inside[i + k] = true;
         i += p.tokens.size();
@@ -164,7 +178,14 @@ void understander::rewrite_and_tag(analysis& out) const {
       ++i;
       continue;
     }
-    if (!done) out.canonical.push_back(words[i++]);
+    if (!done) {
+      const auto kind = canonical_kind_.find(words[i]);
+      if (kind != canonical_kind_.end() &&
+          (kind->second == term_kind::technology || kind->second == term_kind::other)) {
+        out.mentions.push_back({words[i], words[i], out.canonical.size()});
+      }
+      out.canonical.push_back(words[i++]);
+    }
   }
   for (const auto& t : out.canonical) {
     if (!out.normalized.empty()) out.normalized.push_back(' ');
@@ -176,14 +197,18 @@ void understander::rewrite_and_tag(analysis& out) const {
   }
   tag_topics(lex_, out.words, inside, out.topics);
   tag_topics(lex_, out.canonical, {}, out.topics);
-  out.question = out.question || (!out.canonical.empty() && question_words_.contains(out.canonical.front()));
+  out.question =
+      out.question || (!out.canonical.empty() && question_words_.contains(out.canonical.front()));
 }
 
 analysis understander::analyze(std::string_view input) const {
+  return analyze_folded(text::fold(input), false);
+}
+
+analysis understander::analyze_folded(std::string_view folded, bool question) const {
   analysis out;
-  const std::string folded = text::fold(input);
   std::vector<std::string> raw_words;
-  out.question = text::tokenize(folded, raw_words);
+  out.question = text::tokenize(folded, raw_words) || question;
   out.words.reserve(raw_words.size());
   for (auto& w : raw_words) out.words.push_back(correct(w));
   rewrite_and_tag(out);
@@ -222,7 +247,8 @@ std::optional<std::string> understander::take_name(std::string_view raw, bool st
              static_cast<unsigned char>(c) >= 0x80;
     });
     if (!letters) break;
-    const bool accept = k == 0 ? (strong || !known) : (!known || (first_capitalized && is_capitalized(words[k])));
+    const bool accept =
+        k == 0 ? (strong || !known) : (!known || (first_capitalized && is_capitalized(words[k])));
     if (!accept) break;
     if (!name.empty()) name.push_back(' ');
     name.append(words[k]);
@@ -237,66 +263,296 @@ void understander::extract_people_slots(std::string_view raw, slots& out) const 
     if (re2::RE2::PartialMatch(raw, *slot_res_.email, &email)) out.email = std::string{email};
   }
   out.person_name = take_name(raw, true);
-  if (!out.person_name) out.person_name = take_name(raw, false);
+  // "I'm X" / "this is X" in a long message is rarely a name ("this is highly inefficient").
+  constexpr std::size_t short_message = 60;
+  if (!out.person_name && raw.size() <= short_message) out.person_name = take_name(raw, false);
   if (slot_res_.date) {
     re2::StringPiece date;
     if (re2::RE2::PartialMatch(raw, *slot_res_.date, &date)) out.date_text = std::string{date};
   }
 }
 
-understanding understander::understand(std::string_view text) const {
-  understanding result;
-  analysis a = analyze(text);
-  result.question = a.question;
-  result.found.technologies = std::move(a.technologies);
-  result.found.other_technologies = std::move(a.other_technologies);
-  result.found.topics = std::move(a.topics);
-  const std::string raw = text::fold(text, text::letter_case::keep);
-  extract_people_slots(raw, result.found);
+understander::reading understander::read(std::string_view folded) const {
+  reading r;
+  r.a = analyze_folded(folded, false);
+  set_->Match(r.a.normalized, &r.hits);
+  r.asks = r.a.question || has_cue(r, "asks");
+  r.background = !r.asks && has_cue(r, "background");
+  return r;
+}
 
-  std::vector<double> miss(intent_names_.size(), 1.0);  // product of (1 - weight): noisy-or
-  std::vector<int> hits;
-  set_->Match(a.normalized, &hits);
-  for (const int h : hits) {
-    const pattern_info& p = patterns_[static_cast<std::size_t>(h)];
-    miss[p.intent] *= 1.0 - p.weight;
+bool understander::has_cue(const reading& r, std::string_view cue) const {
+  return std::any_of(r.hits.begin(), r.hits.end(),
+                     [&](int h) { return patterns_[static_cast<std::size_t>(h)].cue == cue; });
+}
+
+// "<tech> [words] <connector> [words] <tech>" between consecutive names, as named.
+std::vector<std::pair<std::string, std::string>> understander::pairs(const analysis& a) const {
+  std::vector<std::pair<std::string, std::string>> out;
+  // "and" joins two names only right after "between", "difference", ... ("compare node and
+  // python").
+  constexpr std::size_t between_reach = 3;
+  const auto after_between = [&](std::size_t at) {
+    for (std::size_t k = at; k > 0 && at - k < between_reach; --k) {
+      if (comparing_.between.contains(a.canonical[k - 1])) return true;
+    }
+    return false;
+  };
+  for (std::size_t i = 0; i + 1 < a.mentions.size(); ++i) {
+    const auto& x = a.mentions[i];
+    const auto& y = a.mentions[i + 1];
+    const bool between = after_between(x.at);
+    if (x.member == y.member || y.at <= x.at + 1 || y.at - x.at - 1 > comparing_.max_gap) continue;
+    const bool migrating = comparing_.from_to && x.at > 0 && a.canonical[x.at - 1] == "from";
+    const bool joined =
+        std::any_of(a.canonical.begin() + static_cast<std::ptrdiff_t>(x.at + 1),
+                    a.canonical.begin() + static_cast<std::ptrdiff_t>(y.at), [&](const auto& w) {
+                      return comparing_.connectors.contains(w) || (between && w == "and") ||
+                             (migrating && w == "to");
+                    });
+    if (joined) out.emplace_back(x.member, y.member);
   }
-  std::vector<double> score(intent_names_.size());
-  for (std::size_t i = 0; i < score.size(); ++i) score[i] = 1.0 - miss[i];
+  if (out.empty()) listed_choice(a, out);
+  return out;
+}
 
-  const slots& s = result.found;
-  const bool any_slot = !s.technologies.empty() || !s.topics.empty() || !s.other_technologies.empty();
+// Names listed without a connector ("Django Rest Framework - FastAPI", "deno ... but bun"):
+// two or more members of one family, or two or more technologies outside the guide, with no
+// other family named, are what is being weighed.
+void understander::listed_choice(const analysis& a,
+                                 std::vector<std::pair<std::string, std::string>>& out) const {
+  std::vector<std::string> members;
+  std::vector<std::string> families;
+  for (const auto& m : a.mentions) {
+    // "python" beside "django" names the family, not a second choice.
+    const bool member = m.member != m.family;
+    if (member && std::find(members.begin(), members.end(), m.member) == members.end())
+      members.push_back(m.member);
+    if (std::find(families.begin(), families.end(), m.family) == families.end())
+      families.push_back(m.family);
+  }
+  const bool one_family = families.size() == 1 && members.size() >= 2;
+  if (!one_family) {  // outside the guide, a family named alone is a choice as well ("php")
+    members.clear();
+    for (const auto& m : a.mentions) {
+      if (std::find(members.begin(), members.end(), m.member) == members.end())
+        members.push_back(m.member);
+    }
+  }
+  const bool all_outside =
+      families.size() >= 2 && std::none_of(families.begin(), families.end(), [&](const auto& f) {
+        return std::find(lex_.technologies.begin(), lex_.technologies.end(), f) !=
+               lex_.technologies.end();
+      });
+  if (!one_family && !all_outside) return;
+  for (std::size_t i = 0; i + 1 < members.size(); ++i) out.emplace_back(members[i], members[i + 1]);
+}
+
+namespace {
+
+// Merges one sentence's analysis into the message's.
+void merge(analysis& into, const analysis& from, bool slots) {
+  if (!into.normalized.empty() && !from.normalized.empty()) into.normalized.push_back(' ');
+  into.normalized += from.normalized;
+  into.question = into.question || from.question;
+  for (auto m : from.mentions) {
+    m.at += into.canonical.size();
+    into.mentions.push_back(std::move(m));
+  }
+  into.canonical.insert(into.canonical.end(), from.canonical.begin(), from.canonical.end());
+  if (!slots) return;
+  for (const auto& t : from.technologies) add_unique(into.technologies, t);
+  for (const auto& t : from.topics) add_unique(into.topics, t);
+}
+
+}  // namespace
+
+// True when two guide technologies of different families are set against each other.
+bool understander::guide_pair(const slots& s) const {
+  const auto family = [&](const std::string& m) {
+    const auto f = lex_.family.find(m);
+    const std::string& id = f == lex_.family.end() ? m : f->second;
+    const bool guide = std::find(lex_.technologies.begin(), lex_.technologies.end(), id) !=
+                       lex_.technologies.end();
+    return guide ? id : std::string{};
+  };
+  const bool outside = std::any_of(s.compared.begin(), s.compared.end(), [&](const auto& pair) {
+    return family(pair.first).empty() || family(pair.second).empty();
+  });
+  return !outside && std::any_of(s.compared.begin(), s.compared.end(), [&](const auto& pair) {
+    return family(pair.first) != family(pair.second);
+  });
+}
+
+// Cues that a choice cancels go ("replace the node server with python" is no hybrid); cues
+// that are topics add them.
+void understander::settle_cues(understanding& u) const {
+  const bool choosing = !u.found.compared.empty() ||
+                        std::any_of(u.cues.begin(), u.cues.end(),
+                                    [&](const auto& c) { return choice_cues_.contains(c); });
+  if (choosing) {
+    std::erase_if(u.cues, [&](const std::string& c) { return choice_cancels_.contains(c); });
+  }
+  for (const auto& cue : u.cues) {
+    const auto topic = cue_topics_.find(cue);
+    if (topic != cue_topics_.end()) add_unique(u.found.topics, topic->second);
+  }
+}
+
+void understander::apply_evidence(const understanding& u, const analysis& focus,
+                                  std::vector<double>& score) const {
+  const slots& s = u.found;
+  const bool any_slot =
+      !s.technologies.empty() || !s.topics.empty() || !s.other_technologies.empty();
   const auto features = static_cast<std::size_t>(std::count_if(
       s.topics.begin(), s.topics.end(), [&](const auto& t) { return lex_.features.contains(t); }));
+  const bool node_python = guide_pair(s);
+  const bool outside_pair = !node_python && !s.compared.empty();
   for (const evidence_rule& r : evidence_) {
     bool holds = false;
     switch (r.when) {
-      case evidence_kind::topic: holds = !s.topics.empty(); break;
-      case evidence_kind::technology: holds = !s.technologies.empty(); break;
-      case evidence_kind::two_technologies: holds = s.technologies.size() >= 2; break;
-      case evidence_kind::other_technology: holds = !s.other_technologies.empty(); break;
-      case evidence_kind::only_other_technology:
-        holds = !s.other_technologies.empty() && s.technologies.empty();
+      case evidence_kind::topic:
+        holds = !s.topics.empty();
         break;
-      case evidence_kind::question: holds = a.question; break;
-      case evidence_kind::email: holds = s.email.has_value(); break;
-      case evidence_kind::person_name: holds = s.person_name.has_value(); break;
-      case evidence_kind::date: holds = s.date_text.has_value(); break;
-      case evidence_kind::no_slots: holds = !any_slot; break;
-      case evidence_kind::feature_topic: holds = features > 0; break;
+      case evidence_kind::technology:
+        holds = !s.technologies.empty();
+        break;
+      case evidence_kind::two_technologies:
+        holds = s.technologies.size() >= 2;
+        break;
+      case evidence_kind::other_technology:
+        holds = !s.other_technologies.empty();
+        break;
+      case evidence_kind::only_other_technology:
+        // Another technology beside a need ("a React team that needs ML") is context.
+        holds = !s.other_technologies.empty() && focus.technologies.empty() && s.topics.empty();
+        break;
+      case evidence_kind::question:
+        holds = u.question;
+        break;
+      case evidence_kind::email:
+        holds = s.email.has_value();
+        break;
+      case evidence_kind::person_name:
+        holds = s.person_name.has_value();
+        break;
+      case evidence_kind::date:
+        holds = s.date_text.has_value();
+        break;
+      case evidence_kind::no_slots:
+        holds = !any_slot;
+        break;
+      case evidence_kind::feature_topic:
+        holds = features > 0;
+        break;
       case evidence_kind::only_feature_topics:
         holds = features > 0 && features == s.topics.size();
+        break;
+      case evidence_kind::guide_pair:
+        holds = node_python;
+        break;
+      case evidence_kind::outside_pair:
+        holds = outside_pair;
+        break;
+      case evidence_kind::cue:
+        holds = u.has_cue(r.cue);
         break;
     }
     if (holds) score[r.intent] += r.add;
   }
+}
+
+understanding understander::understand(std::string_view text) const {
+  understanding result;
+  const std::string folded = text::fold(text);
+  std::vector<reading> sentences;
+  for (const auto piece : text::sentences(folded)) sentences.push_back(read(piece));
+  if (sentences.empty()) sentences.push_back(read(folded));
+
+  // The sentences that ask decide the intent; background ("we use X today") gives no needs.
+  const bool any_asks =
+      std::any_of(sentences.begin(), sentences.end(), [](const reading& r) { return r.asks; });
+  const bool any_need = std::any_of(sentences.begin(), sentences.end(),
+                                    [](const reading& r) { return !r.background; });
+  analysis message;  // every sentence's words, and the needs of those that are not background
+  analysis focus;    // the asking sentences
+  std::vector<int> hits;
+  for (const reading& r : sentences) {
+    const bool asking = !any_asks || r.asks;
+    merge(message, r.a, !r.background || !any_need);
+    for (const auto& o : r.a.other_technologies) {
+      if (asking) add_unique(result.found.other_technologies, o);
+    }
+    if (!asking) {
+      // A sentence that does not ask still brings its cues and any intent that wins outright.
+      for (const int h : r.hits) {
+        const pattern_info& p = patterns_[static_cast<std::size_t>(h)];
+        const bool winner = std::any_of(wins_.begin(), wins_.end(),
+                                        [&](const auto& w) { return w.first == p.intent; });
+        if (p.intent == no_intent || winner) hits.push_back(h);
+      }
+      continue;
+    }
+    merge(focus, r.a, true);
+    for (const auto& pair : pairs(r.a)) result.found.compared.push_back(pair);
+    hits.insert(hits.end(), r.hits.begin(), r.hits.end());
+  }
+  // Asking about something named before ("Deno feels stable, but Bun is faster. Thoughts?"):
+  // what is weighed and what lies outside the guide come from the whole message.
+  if (result.found.compared.empty() && focus.mentions.empty()) {
+    for (const reading& r : sentences) {
+      for (const auto& o : r.a.other_technologies) add_unique(result.found.other_technologies, o);
+    }
+    analysis all;
+    for (const reading& r : sentences) {
+      for (auto m : r.a.mentions) {
+        m.at += all.canonical.size();
+        all.mentions.push_back(std::move(m));
+      }
+      all.canonical.insert(all.canonical.end(), r.a.canonical.begin(), r.a.canonical.end());
+    }
+    result.found.compared = pairs(all);
+  }
+  result.question = message.question;
+  result.found.technologies = std::move(message.technologies);
+  result.found.topics = std::move(message.topics);
+  const std::string raw = text::fold(text, text::letter_case::keep);
+  extract_people_slots(raw, result.found);
+
+  std::vector<double> miss(intent_names_.size(), 1.0);  // product of (1 - weight): noisy-or
+  for (const int h : hits) {
+    const pattern_info& p = patterns_[static_cast<std::size_t>(h)];
+    if (p.intent == no_intent) {
+      if (std::find(result.cues.begin(), result.cues.end(), p.cue) == result.cues.end())
+        result.cues.push_back(p.cue);
+      continue;
+    }
+    miss[p.intent] *= 1.0 - p.weight;
+  }
+  settle_cues(result);
+  std::vector<double> score(intent_names_.size());
+  for (std::size_t i = 0; i < score.size(); ++i) score[i] = 1.0 - miss[i];
+  apply_evidence(result, focus, score);
 
   std::size_t best = fallback_;
   double best_score = 0.0;
+  double runner_up = 0.0;
   for (std::size_t i = 0; i < score.size(); ++i) {
-    if (i != fallback_ && score[i] > best_score) {
+    if (i == fallback_) continue;
+    if (score[i] > best_score) {
+      runner_up = best_score;
       best_score = score[i];
       best = i;
+    } else if (score[i] > runner_up) {
+      runner_up = score[i];
+    }
+  }
+  for (const auto& [intent, at_least] : wins_) {
+    if (intent != best && score[intent] >= at_least) {
+      runner_up = best_score;
+      best = intent;
+      best_score = score[intent];
+      break;
     }
   }
   if (best_score < threshold_) {
@@ -315,7 +571,9 @@ understanding understander::understand(std::string_view text) const {
   // Scores add up past 1 when patterns and evidence agree; squash them into 0..1 so more
   // agreement still reads as more confidence (0.35 -> 0.58, 0.7 -> 0.83, 1.0 -> 0.92).
   result.confidence = best_score <= 0.0 ? 0.0 : 1.0 - std::exp(-2.5 * best_score);
-  result.normalized = std::move(a.normalized);
+  // Two readings nearly as likely: not sure, whatever the score.
+  if (best != fallback_ && best_score - runner_up < close_margin_) result.confidence *= 0.75;
+  result.normalized = std::move(message.normalized);
   return result;
 }
 

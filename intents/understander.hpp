@@ -4,8 +4,10 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +29,14 @@ struct analysis {
   std::vector<std::string> technologies;
   std::vector<std::string> other_technologies;
   std::vector<std::string> topics;  // in order of first mention
+  // Every technology named, guide or other, in order: id (family), the name as written
+  // (member: "express" of "node"), and its index in `canonical`.
+  struct mention {
+    std::string family;
+    std::string member;
+    std::size_t at = 0;
+  };
+  std::vector<mention> mentions;
   bool question = false;
 };
 
@@ -41,21 +51,37 @@ enum class evidence_kind {
   email,
   person_name,
   date,
-  no_slots,  // no technology, topic, or other technology
+  no_slots,             // no technology, topic, or other technology
   feature_topic,        // a topic naming a feature or concept ("npm", "gil"): lexicon "feature"
   only_feature_topics,  // topics found, and every one a feature
+  guide_pair,           // the asking sentence sets Node.js against Python ("express or django")
+  outside_pair,         // it sets other things against each other, and no guide pair
+                        // ("go vs rust", "django or fastapi", "laravel or node")
+  cue,                  // "cue:NAME": the cue NAME was found (intents.json's "cues")
 };
 
 struct evidence_rule {
   std::size_t intent = 0;  // index into understander's intent names
   evidence_kind when = evidence_kind::topic;
   double add = 0.0;  // may be negative
+  std::string cue;   // for evidence_kind::cue
 };
+
+inline constexpr std::size_t no_intent = static_cast<std::size_t>(-1);  // a cue's pattern
 
 struct pattern_info {
   std::size_t intent = 0;
   double weight = 0.0;
   std::string follow_up;  // non-empty when the pattern recognises a follow-up
+  std::string cue;        // non-empty for a pattern of intents.json's "cues": no intent score
+};
+
+// How comparisons are recognised: "<tech> [words] <connector> [words] <tech>".
+struct comparison_words {
+  std::unordered_set<std::string> connectors;  // "vs", "or", "over", ...
+  std::unordered_set<std::string> between;     // "and" connects only with one of these
+  std::size_t max_gap = 4;                     // words allowed between the two names
+  bool from_to = false;                        // "from <tech> to <tech>" is a comparison too
 };
 
 // Slot extractors, compiled from intents.json's "slots" (case-insensitive, on the text as typed).
@@ -76,6 +102,14 @@ struct understander_parts {
   std::vector<std::string> question_words;
   slot_patterns slot_res;
   double threshold = 0.3;  // best score below this -> "fallback"
+  comparison_words comparing;
+  // An intent whose score reaches its value here wins over every other ("a lead anywhere
+  // in a message wins").
+  std::vector<std::pair<std::size_t, double>> wins;
+  double close_margin = 0.0;  // best and runner-up closer than this: confidence is lowered
+  std::map<std::string, std::string> cue_topics;  // a cue that is also a topic ("hybrid")
+  std::set<std::string> choice_cancels;           // cues that do not hold when a choice is asked
+  std::set<std::string> choice_cues;              // cues that ask for a choice ("migrate")
 };
 
 class understander {
@@ -102,6 +136,24 @@ class understander {
   void rewrite_and_tag(analysis& out) const;
 
   void extract_people_slots(std::string_view raw, slots& out) const;
+
+  // One sentence (or the whole message) analyzed and matched.
+  struct reading {
+    analysis a;
+    std::vector<int> hits;
+    bool asks = false;        // a question, or a request ("I need ..."): the sentence that asks
+    bool background = false;  // says what is, not what is wanted ("we currently use ...")
+  };
+  reading read(std::string_view folded) const;
+  bool has_cue(const reading& r, std::string_view cue) const;
+  std::vector<std::pair<std::string, std::string>> pairs(const analysis& a) const;
+  void listed_choice(const analysis& a,
+                     std::vector<std::pair<std::string, std::string>>& out) const;
+  void apply_evidence(const understanding& u, const analysis& focus,
+                      std::vector<double>& score) const;
+  bool guide_pair(const slots& s) const;
+  void settle_cues(understanding& u) const;
+  analysis analyze_folded(std::string_view folded, bool question) const;
   std::optional<std::string> take_name(std::string_view raw, bool strong) const;
 
   lexicon lex_;
@@ -112,6 +164,12 @@ class understander {
   std::unordered_set<std::string> question_words_;
   slot_patterns slot_res_;
   double threshold_ = 0.3;
+  comparison_words comparing_;
+  std::vector<std::pair<std::size_t, double>> wins_;
+  double close_margin_ = 0.0;
+  std::map<std::string, std::string> cue_topics_;
+  std::set<std::string> choice_cancels_;
+  std::set<std::string> choice_cues_;
   std::size_t fallback_ = 0;
   // Single-token canonical forms -> their kind, for slot extraction after rewriting.
   std::unordered_map<std::string, term_kind> canonical_kind_;

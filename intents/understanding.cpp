@@ -1,5 +1,5 @@
 // compile_understander(): validates intents.json and lexicon.txt and builds the understander.
-// The file format of intents.json is described in intents/data/README.md.
+// The file format of intents.json is described in its own "about" list.
 
 #include <array>
 #include <map>
@@ -23,8 +23,8 @@ using json = nlohmann::json;
 
 // Every intent the protocol names; intents.json must define each one.
 constexpr std::array<const char*, 11> protocol_intents = {
-    "greeting", "thanks",       "goodbye", "help",         "smalltalk", "compare",
-    "explain",  "book_consultation", "cancel", "out_of_scope", "fallback"};
+    "greeting",          "thanks", "goodbye",      "help",    "smalltalk", "compare", "explain",
+    "book_consultation", "cancel", "out_of_scope", "fallback"};
 
 const std::map<std::string, evidence_kind, std::less<>>& evidence_names() {
   static const std::map<std::string, evidence_kind, std::less<>> names = {
@@ -40,14 +40,16 @@ const std::map<std::string, evidence_kind, std::less<>>& evidence_names() {
       {"no_slots", evidence_kind::no_slots},
       {"feature_topic", evidence_kind::feature_topic},
       {"only_feature_topics", evidence_kind::only_feature_topics},
+      {"guide_pair", evidence_kind::guide_pair},
+      {"outside_pair", evidence_kind::outside_pair},
   };
   return names;
 }
 
 int line_of(std::string_view content, std::size_t offset) {
   offset = std::min(offset, content.size());
-  return 1 + static_cast<int>(std::count(content.begin(),
-                                         content.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+  return 1 + static_cast<int>(std::count(
+                 content.begin(), content.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
 }
 
 // Locates JSON string values in the source to give errors a line: each lookup starts after
@@ -71,7 +73,8 @@ class locator {
 // RE2 reports "missing ): foo(": the pattern is already in our message, keep the reason.
 std::string re2_reason(const std::string& error, const std::string& pattern) {
   const std::string tail = ": " + pattern;
-  if (error.size() > tail.size() && error.compare(error.size() - tail.size(), tail.size(), tail) == 0) {
+  if (error.size() > tail.size() &&
+      error.compare(error.size() - tail.size(), tail.size(), tail) == 0) {
     return error.substr(0, error.size() - tail.size());
   }
   return error;
@@ -94,7 +97,8 @@ std::optional<std::string> expand(const std::string& pattern,
       out.push_back(pattern[++i]);
       continue;
     }
-    if (pattern[i] == '{' && i + 1 < pattern.size() && pattern[i + 1] >= 'A' && pattern[i + 1] <= 'Z') {
+    if (pattern[i] == '{' && i + 1 < pattern.size() && pattern[i + 1] >= 'A' &&
+        pattern[i + 1] <= 'Z') {
       const auto close = pattern.find('}', i);
       if (close != std::string::npos) {
         const std::string name = pattern.substr(i + 1, close - i - 1);
@@ -150,7 +154,8 @@ struct json_compiler {
   // Expands and checks one pattern; returns the expanded text or the error.
   std::variant<std::string, load_error> check_pattern(const std::string& source, int line,
                                                       const re2::RE2::Options& options) {
-    const std::string label = "pattern #" + std::to_string(pattern_number) + " " + json(source).dump();
+    const std::string label =
+        "pattern #" + std::to_string(pattern_number) + " " + json(source).dump();
     std::string problem;
     auto expanded = expand(source, macros, problem);
     if (!expanded) return error(line, label + ": " + problem);
@@ -180,7 +185,8 @@ struct json_compiler {
       if (auto* e = std::get_if<load_error>(&checked)) return *e;
       const std::string& expanded = std::get<std::string>(checked);
       if (re2::RE2(expanded, options).NumberOfCapturingGroups() != 0) {
-        return error(line, "pattern #" + std::to_string(pattern_number) + " " + json(source).dump() +
+        return error(line, "pattern #" + std::to_string(pattern_number) + " " +
+                               json(source).dump() +
                                ": use (?:...) groups, the slot takes the whole match");
       }
       alternatives.push_back("(?:" + expanded + ")");
@@ -190,8 +196,8 @@ struct json_compiler {
     for (const auto& a : alternatives) joined += (joined.empty() ? "" : "|") + a;
     // Group 1 is what the slot takes: the whole match, or for names the words after the cue.
     const bool name = what.starts_with("person_name");
-    return std::make_unique<re2::RE2>(name ? "(?:" + joined + ")[ \t]+([^ \t].*)" : "(" + joined + ")",
-                                      options);
+    return std::make_unique<re2::RE2>(
+        name ? "(?:" + joined + ")[ \t]+([^ \t].*)" : "(" + joined + ")", options);
   }
 };
 
@@ -210,9 +216,105 @@ std::optional<load_error> parse_slots(json_compiler& c, const json& spec, slot_p
     *dest = std::move(std::get<std::unique_ptr<re2::RE2>>(re));
   }
   for (const auto& [key, value] : spec.items()) {
-    const bool known = std::any_of(fields.begin(), fields.end(),
-                                   [&](const auto& f) { return key == f.first; });
+    const bool known =
+        std::any_of(fields.begin(), fields.end(), [&](const auto& f) { return key == f.first; });
     if (!known) return c.error(c.where.find(key), "\"slots\": unknown slot \"" + key + "\"");
+  }
+  return std::nullopt;
+}
+
+std::optional<load_error> parse_cues(json_compiler& c, const json& spec,
+                                     const re2::RE2::Options& options, understander_parts& parts) {
+  if (!spec.is_object()) return c.error(0, "\"cues\" must be an object of pattern lists");
+  for (const auto& [cue, list] : spec.items()) {
+    if (!list.is_array())
+      return c.error(c.where.find(cue), "cue \"" + cue + "\" needs a list of patterns");
+    for (const auto& p : list) {
+      ++c.pattern_number;
+      if (!p.is_string())
+        return c.error(c.where.find(cue), "cue \"" + cue + "\": patterns are strings");
+      const std::string source = p.get<std::string>();
+      const int line = c.where.find(source);
+      auto checked = c.check_pattern(source, line, options);
+      if (auto* e = std::get_if<load_error>(&checked)) return *e;
+      std::string set_error;
+      if (parts.set->Add(std::get<std::string>(checked), &set_error) < 0) {
+        return c.error(line, "pattern #" + std::to_string(c.pattern_number) + ": " + set_error);
+      }
+      parts.patterns.push_back(pattern_info{no_intent, 0.0, {}, cue});
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<load_error> parse_wins(json_compiler& c, const json& doc,
+                                     const std::map<std::string, std::size_t>& intent_index,
+                                     understander_parts& parts) {
+  if (doc.contains("close_margin")) {
+    if (!doc.at("close_margin").is_number()) return c.error(0, "\"close_margin\" must be a number");
+    parts.close_margin = doc.at("close_margin").get<double>();
+  }
+  if (doc.contains("cue_topics")) {
+    if (!doc.at("cue_topics").is_object())
+      return c.error(0, "\"cue_topics\" must map cues to topics");
+    for (const auto& [cue, topic] : doc.at("cue_topics").items()) {
+      if (!topic.is_string())
+        return c.error(c.where.find(cue), "\"cue_topics\": \"" + cue + "\" needs a topic");
+      parts.cue_topics[cue] = topic.get<std::string>();
+    }
+  }
+  for (const auto& [key, into] : {std::pair{"choice_cancels", &parts.choice_cancels},
+                                  std::pair{"choice_cues", &parts.choice_cues}}) {
+    if (!doc.contains(key)) continue;
+    if (!doc.at(key).is_array())
+      return c.error(0, std::string{"\""} + key + "\" must be a list of cues");
+    for (const auto& cue : doc.at(key)) {
+      if (!cue.is_string())
+        return c.error(0, std::string{"\""} + key + "\" must be a list of cues");
+      into->insert(cue.get<std::string>());
+    }
+  }
+  if (!doc.contains("wins")) return std::nullopt;
+  if (!doc.at("wins").is_object()) return c.error(0, "\"wins\" must map intents to scores");
+  for (const auto& [intent, value] : doc.at("wins").items()) {
+    const auto it = intent_index.find(intent);
+    if (it == intent_index.end())
+      return c.error(c.where.find(intent), "\"wins\": unknown intent \"" + intent + "\"");
+    if (!value.is_number())
+      return c.error(c.where.find(intent), "\"wins\": \"" + intent + "\" needs a score");
+    parts.wins.emplace_back(it->second, value.get<double>());
+  }
+  return std::nullopt;
+}
+
+std::optional<load_error> parse_comparison(json_compiler& c, const json& doc,
+                                           comparison_words& out) {
+  if (!doc.contains("comparison")) return std::nullopt;
+  const json& spec = doc.at("comparison");
+  if (!spec.is_object()) return c.error(0, "\"comparison\" must be an object");
+  const auto words = [&](const char* key,
+                         std::unordered_set<std::string>& into) -> std::optional<load_error> {
+    if (!spec.contains(key)) return std::nullopt;
+    if (!spec.at(key).is_array())
+      return c.error(0, std::string{"\"comparison\": \""} + key + "\" must be a list of words");
+    for (const auto& w : spec.at(key)) {
+      if (!w.is_string())
+        return c.error(0, std::string{"\"comparison\": \""} + key + "\" must be a list of words");
+      into.insert(w.get<std::string>());
+    }
+    return std::nullopt;
+  };
+  if (auto err = words("connectors", out.connectors)) return err;
+  if (auto err = words("between", out.between)) return err;
+  if (spec.contains("from_to")) {
+    if (!spec.at("from_to").is_boolean())
+      return c.error(0, "\"comparison\": \"from_to\" must be true or false");
+    out.from_to = spec.at("from_to").get<bool>();
+  }
+  if (spec.contains("max_gap")) {
+    if (!spec.at("max_gap").is_number_unsigned())
+      return c.error(0, "\"comparison\": \"max_gap\" must be a whole number");
+    out.max_gap = spec.at("max_gap").get<std::size_t>();
   }
   return std::nullopt;
 }
@@ -222,9 +324,11 @@ std::variant<understander_parts, load_error> parse_intents(const text_file& file
   try {
     doc = json::parse(file.content);
   } catch (const json::parse_error& e) {
-    // nlohmann's message starts "[json.exception.parse_error.101] parse error at line L, column C: ".
+    // nlohmann's message starts "[json.exception.parse_error.101] parse error at line L, column C:
+    // ".
     std::string reason = e.what();
-    if (const auto colon = reason.find(": "); colon != std::string::npos) reason = reason.substr(colon + 2);
+    if (const auto colon = reason.find(": "); colon != std::string::npos)
+      reason = reason.substr(colon + 2);
     return load_error{file.name, line_of(file.content, e.byte == 0 ? 0 : e.byte - 1),
                       "invalid JSON: " + reason};
   }
@@ -239,13 +343,15 @@ std::variant<understander_parts, load_error> parse_intents(const text_file& file
   if (doc.contains("macros")) {
     if (!doc.at("macros").is_object()) return c.error(0, "\"macros\" must be an object");
     for (const auto& [name, value] : doc.at("macros").items()) {
-      if (!value.is_string()) return c.error(c.where.find(name), "macro \"" + name + "\" must be a string");
+      if (!value.is_string())
+        return c.error(c.where.find(name), "macro \"" + name + "\" must be a string");
       c.macros[name] = value.get<std::string>();
     }
     // Macros may use each other in any order; check each once all are known.
     for (const auto& [name, value] : c.macros) {
       std::string problem;
-      if (!expand(value, c.macros, problem)) return c.error(0, "macro \"" + name + "\": " + problem);
+      if (!expand(value, c.macros, problem))
+        return c.error(0, "macro \"" + name + "\": " + problem);
     }
   }
   if (doc.contains("question_words")) {
@@ -279,7 +385,8 @@ std::variant<understander_parts, load_error> parse_intents(const text_file& file
     parts.intent_names.push_back(name);
     double default_weight = 0.8;
     if (intent.contains("weight")) {
-      if (!intent.at("weight").is_number()) return c.error(name_line, "intent \"" + name + "\": \"weight\" must be a number");
+      if (!intent.at("weight").is_number())
+        return c.error(name_line, "intent \"" + name + "\": \"weight\" must be a number");
       default_weight = intent.at("weight").get<double>();
     }
     if (!intent.contains("patterns")) continue;
@@ -296,43 +403,56 @@ std::variant<understander_parts, load_error> parse_intents(const text_file& file
         source = p.at("re").get<std::string>();
         if (p.contains("weight")) {
           if (!p.at("weight").is_number()) {
-            return c.error(c.where.find(source), "pattern #" + std::to_string(c.pattern_number) + " " +
-                                                     json(source).dump() + ": \"weight\" must be a number");
+            return c.error(c.where.find(source), "pattern #" + std::to_string(c.pattern_number) +
+                                                     " " + json(source).dump() +
+                                                     ": \"weight\" must be a number");
           }
           info.weight = p.at("weight").get<double>();
         }
         if (p.contains("follow_up")) {
           if (!p.at("follow_up").is_string()) {
-            return c.error(c.where.find(source), "pattern #" + std::to_string(c.pattern_number) + " " +
-                                                     json(source).dump() + ": \"follow_up\" must be a string");
+            return c.error(c.where.find(source), "pattern #" + std::to_string(c.pattern_number) +
+                                                     " " + json(source).dump() +
+                                                     ": \"follow_up\" must be a string");
           }
           info.follow_up = p.at("follow_up").get<std::string>();
         }
       } else {
-        return c.error(name_line, "intent \"" + name + "\": pattern #" + std::to_string(c.pattern_number) +
+        return c.error(name_line, "intent \"" + name + "\": pattern #" +
+                                      std::to_string(c.pattern_number) +
                                       " must be a string or {\"re\": ...}");
       }
       const int line = c.where.find(source);
       if (info.weight <= 0.0 || info.weight >= 1.0) {
-        return c.error(line, "pattern #" + std::to_string(c.pattern_number) + " " + json(source).dump() +
+        return c.error(line, "pattern #" + std::to_string(c.pattern_number) + " " +
+                                 json(source).dump() +
                                  ": weight must be between 0 and 1 (exclusive)");
       }
       auto checked = c.check_pattern(source, line, options);
       if (auto* e = std::get_if<load_error>(&checked)) return *e;
       std::string set_error;
       if (parts.set->Add(std::get<std::string>(checked), &set_error) < 0) {
-        return c.error(line, "pattern #" + std::to_string(c.pattern_number) + " " + json(source).dump() +
-                                 ": " + set_error);
+        return c.error(line, "pattern #" + std::to_string(c.pattern_number) + " " +
+                                 json(source).dump() + ": " + set_error);
       }
       parts.patterns.push_back(std::move(info));
     }
   }
+  if (doc.contains("cues")) {
+    if (auto err = parse_cues(c, doc.at("cues"), options, parts)) return *err;
+  }
   for (const char* required : protocol_intents) {
-    if (!intent_index.contains(required)) return c.error(0, std::string{"missing intent \""} + required + "\"");
+    if (!intent_index.contains(required))
+      return c.error(0, std::string{"missing intent \""} + required + "\"");
   }
   if (parts.patterns.empty()) return c.error(0, "no patterns");
-  if (!parts.set->Compile()) return c.error(0, "the patterns are too large for RE2 to compile together");
+  if (!parts.set->Compile())
+    return c.error(0, "the patterns are too large for RE2 to compile together");
 
+  std::set<std::string> cue_names;
+  for (const auto& p : parts.patterns) {
+    if (!p.cue.empty()) cue_names.insert(p.cue);
+  }
   if (doc.contains("evidence")) {
     if (!doc.at("evidence").is_array()) return c.error(0, "\"evidence\" must be a list");
     int number = 0;
@@ -347,15 +467,27 @@ std::variant<understander_parts, load_error> parse_intents(const text_file& file
       const std::string intent = e.at("intent").get<std::string>();
       const std::string when = e.at("when").get<std::string>();
       const auto it = intent_index.find(intent);
-      if (it == intent_index.end()) return c.error(0, label + ": unknown intent \"" + intent + "\"");
+      if (it == intent_index.end())
+        return c.error(0, label + ": unknown intent \"" + intent + "\"");
+      if (when.starts_with("cue:")) {
+        const std::string cue = when.substr(4);
+        if (!cue_names.contains(cue)) return c.error(0, label + ": unknown cue \"" + cue + "\"");
+        parts.evidence.push_back(
+            evidence_rule{it->second, evidence_kind::cue, e.at("add").get<double>(), cue});
+        continue;
+      }
       const auto kind = evidence_names().find(when);
-      if (kind == evidence_names().end()) return c.error(0, label + ": unknown condition \"" + when + "\"");
-      parts.evidence.push_back(evidence_rule{it->second, kind->second, e.at("add").get<double>()});
+      if (kind == evidence_names().end())
+        return c.error(0, label + ": unknown condition \"" + when + "\"");
+      parts.evidence.push_back(
+          evidence_rule{it->second, kind->second, e.at("add").get<double>(), {}});
     }
   }
   if (doc.contains("slots")) {
     if (auto err = parse_slots(c, doc.at("slots"), parts.slot_res)) return *err;
   }
+  if (auto err = parse_wins(c, doc, intent_index, parts)) return *err;
+  if (auto err = parse_comparison(c, doc, parts.comparing)) return *err;
   parts.lex.known.insert(c.pattern_words.begin(), c.pattern_words.end());
   return parts;
 }

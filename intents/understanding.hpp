@@ -33,19 +33,32 @@ struct slots {
   std::optional<std::string> email;
   std::optional<std::string> person_name;  // "my name is Ada Lovelace" -> "Ada Lovelace"
   std::optional<std::string> date_text;    // a date/time expression as typed, for the booking form
+  // Technologies set against each other in the asking sentence ("django or fastapi"), each
+  // as named (a framework keeps its own name): what decides whether the guide covers it.
+  std::vector<std::pair<std::string, std::string>> compared;
 };
 
 struct understanding {
-  std::string intent;       // a protocol intent name ("greeting" ... "fallback") or another from intents.json
+  std::string
+      intent;  // a protocol intent name ("greeting" ... "fallback") or another from intents.json
   double confidence = 0.0;  // 0..1
   slots found;
-  std::string normalized;   // the text after normalization and typo correction
+  std::string normalized;  // the text after normalization and typo correction
   // Set when the text is a follow-up to the previous answer rather than a question of its
   // own; `intent` stays a protocol name (a "what about ML?" follow-up is "compare").
   // Values come from intents.json: "why" ("why?"), "which" ("so which one?"),
   // "topic" ("what about for ML?", "and for a beginner?"); empty when not a follow-up.
   std::string follow_up;
-  bool question = false;    // a '?' or a leading question word: the user asked something
+  bool question = false;  // a '?' or a leading question word: the user asked something
+  // Named cues found in the text ("together": both technologies side by side, "price", ...);
+  // intents.json's "cues" section says which patterns set each one.
+  std::vector<std::string> cues;
+  bool has_cue(std::string_view cue) const {
+    for (const auto& c : cues) {
+      if (c == cue) return true;
+    }
+    return false;
+  }
 };
 
 class understander;  // defined by the implementation (see understander.hpp)

@@ -19,7 +19,7 @@ void add_unique(std::vector<const fact*>& list, const fact* f) {
 // Support of one technology for one need.
 struct side {
   double score = 0.0;
-  bool firm = false;  // at least one unhedged strength
+  bool firm = false;                                  // at least one unhedged strength
   std::vector<std::pair<double, const fact*>> facts;  // (weight, fact) of its strengths
 };
 
@@ -65,8 +65,8 @@ recommendation knowledge_base::recommend(const std::vector<std::string>& topics,
       needs.push_back(t);
     }
   }
-  const bool any_specific =
-      std::any_of(needs.begin(), needs.end(), [&](const auto& t) { return !r.generic.contains(t); });
+  const bool any_specific = std::any_of(needs.begin(), needs.end(),
+                                        [&](const auto& t) { return !r.generic.contains(t); });
   if (any_specific) std::erase_if(needs, [&](const auto& t) { return r.generic.contains(t); });
 
   auto weigh = [&](const std::string& need) {
@@ -79,7 +79,9 @@ recommendation knowledge_base::recommend(const std::vector<std::string>& topics,
                                            [&](const auto& t) { return !r.detail.contains(t); });
         double weight = 1.0 / static_cast<double>(std::max<std::ptrdiff_t>(focused, 1));
         if (c.hedged) weight *= r.hedge_factor;
-        const double sign = c.stance == polarity::strength ? 1.0 : c.stance == polarity::limit ? -1.0 : 0.0;
+        const double sign = c.stance == polarity::strength ? 1.0
+                            : c.stance == polarity::limit  ? -1.0
+                                                           : 0.0;
         if (sign == 0.0) continue;
         for (const auto& tech : f.technologies) {
           side& s = sides[tech];
@@ -161,6 +163,17 @@ recommendation knowledge_base::recommend(const std::vector<std::string>& topics,
     out.needs.push_back(std::move(n));
   }
 
+  const bool both_named = contains(technologies, "node") && contains(technologies, "python");
+  const bool together_asked = std::any_of(topics.begin(), topics.end(),
+                                          [&](const auto& t) { return r.together.contains(t); });
+  if (out.needs.empty() && together_asked && both_named) {
+    out.verdict = "hybrid";
+    for (const fact& f : facts_) {
+      if (f.hybrid && out.hybrid_fact == nullptr) out.hybrid_fact = &f;
+    }
+    add_unique(out.sources, out.hybrid_fact);
+    return out;
+  }
   if (out.needs.empty()) {
     // A general comparison: each technology's broadest strength, the ones named first.
     out.general = true;
@@ -196,13 +209,24 @@ recommendation knowledge_base::recommend(const std::vector<std::string>& topics,
     return out;
   }
 
-  if (favours_node && favours_python && !any_specific) {
+  // Both side by side, asked for: a technology named counts as its side's need too.
+  if (together_asked) {
+    favours_node = favours_node || contains(technologies, "node");
+    favours_python = favours_python || contains(technologies, "python");
+  }
+  if (together_asked && favours_node && favours_python) {
+    out.verdict = "hybrid";
+    for (const fact& f : facts_) {
+      if (f.hybrid && out.hybrid_fact == nullptr) out.hybrid_fact = &f;
+    }
+  } else if (favours_node && favours_python && !any_specific) {
     out.verdict = "depends";  // broad needs pulling both ways: a trade-off, not a hybrid
   } else if (favours_node && favours_python) {
     out.verdict = "hybrid";
     for (const fact& f : facts_) {
       if (!f.hybrid) continue;
-      const bool shares = std::any_of(needs.begin(), needs.end(), [&](const auto& t) { return contains(f.topics, t); });
+      const bool shares = std::any_of(needs.begin(), needs.end(),
+                                      [&](const auto& t) { return contains(f.topics, t); });
       if (out.hybrid_fact == nullptr || shares) out.hybrid_fact = &f;
       if (shares) break;
     }
@@ -249,8 +273,9 @@ std::vector<const fact*> knowledge_base::explain(const std::vector<std::string>&
   }
   if (!best.empty()) {
     // Sentences centred on the topic (fewest topics) first, guide order otherwise.
-    std::stable_sort(best.begin(), best.end(),
-                     [](const fact* a, const fact* b) { return a->topics.size() < b->topics.size(); });
+    std::stable_sort(best.begin(), best.end(), [](const fact* a, const fact* b) {
+      return a->topics.size() < b->topics.size();
+    });
     for (const fact* f : best) {
       if (out.size() < max_facts) out.push_back(f);
     }
@@ -270,7 +295,8 @@ std::vector<const fact*> knowledge_base::explain(const std::vector<std::string>&
     }
   }
   const auto breadth = [&](const fact& f) {
-    return std::count_if(f.topics.begin(), f.topics.end(), [&](const auto& t) { return !rules_->detail.contains(t); });
+    return std::count_if(f.topics.begin(), f.topics.end(),
+                         [&](const auto& t) { return !rules_->detail.contains(t); });
   };
   for (const auto& tech : technologies) {
     const fact* broadest = nullptr;

@@ -33,7 +33,8 @@ std::vector<std::string> tokens_of(std::string_view entry) {
 
 }  // namespace
 
-std::variant<std::unique_ptr<knowledge_base::rules>, load_error> parse_rules(const text_file& file) {
+std::variant<std::unique_ptr<knowledge_base::rules>, load_error> parse_rules(
+    const text_file& file) {
   auto r = std::make_unique<knowledge_base::rules>();
   auto error = [&](int line, std::string message) {
     return load_error{file.name, line, std::move(message)};
@@ -62,7 +63,8 @@ std::variant<std::unique_ptr<knowledge_base::rules>, load_error> parse_rules(con
 
     if (directive == "skip_line" || directive == "skip_section" || directive == "stop_at" ||
         directive == "summary_section") {
-      re2::RE2::Options options;  // case-sensitive: "(?i)" in the pattern where case does not matter
+      re2::RE2::Options
+          options;  // case-sensitive: "(?i)" in the pattern where case does not matter
       options.set_log_errors(false);
       auto re = std::make_unique<re2::RE2>(std::string{value}, options);
       if (!re->ok()) {
@@ -97,7 +99,8 @@ std::variant<std::unique_ptr<knowledge_base::rules>, load_error> parse_rules(con
       continue;
     }
     const auto entries = split_commas(value);
-    if (std::any_of(entries.begin(), entries.end(), [](const std::string& e) { return e.empty(); })) {
+    if (std::any_of(entries.begin(), entries.end(),
+                    [](const std::string& e) { return e.empty(); })) {
       return error(line_no, "empty entry in the list");
     }
     if (directive == "abbreviation") {
@@ -126,8 +129,10 @@ std::variant<std::unique_ptr<knowledge_base::rules>, load_error> parse_rules(con
       }
       continue;
     }
-    if (directive == "detail" || directive == "generic") {
-      auto& set = directive == "detail" ? r->detail : r->generic;
+    if (directive == "detail" || directive == "generic" || directive == "together") {
+      auto& set = directive == "detail"    ? r->detail
+                  : directive == "generic" ? r->generic
+                                           : r->together;
       set.insert(entries.begin(), entries.end());
       for (const auto& e : entries) r->topic_refs.emplace_back(e, line_no);
       continue;

@@ -1,9 +1,9 @@
 #pragma once
 // The compiled knowledge.txt: how to read a guide and how to weigh it. Internal to knowledge/.
 
+#include <re2/re2.h>
 #include <map>
 #include <memory>
-#include <re2/re2.h>
 #include <set>
 #include <string>
 #include <variant>
@@ -16,24 +16,26 @@ namespace advisor::knowledge {
 using phrase_list = std::vector<std::vector<std::string>>;  // token sequences
 
 struct knowledge_base::rules {
-  std::size_t heading_max_words = 8;   // a heading is a short line ...
-  std::size_t heading_max_chars = 60;  // ... without a final . ! ? or :
-  std::vector<std::unique_ptr<re2::RE2>> skip_line;     // dropped lines
-  std::vector<std::unique_ptr<re2::RE2>> skip_section;  // dropped sections (by heading)
-  std::vector<std::unique_ptr<re2::RE2>> stop_at;       // a heading that ends the content
+  std::size_t heading_max_words = 8;                       // a heading is a short line ...
+  std::size_t heading_max_chars = 60;                      // ... without a final . ! ? or :
+  std::vector<std::unique_ptr<re2::RE2>> skip_line;        // dropped lines
+  std::vector<std::unique_ptr<re2::RE2>> skip_section;     // dropped sections (by heading)
+  std::vector<std::unique_ptr<re2::RE2>> stop_at;          // a heading that ends the content
   std::vector<std::unique_ptr<re2::RE2>> summary_section;  // concluding sections' headings
-  std::set<std::string> abbreviations;                  // "e.g." does not end a sentence
-  std::set<std::string> contrast;                       // words that split claims
+  std::set<std::string> abbreviations;                     // "e.g." does not end a sentence
+  std::set<std::string> contrast;                          // words that split claims
   phrase_list strength;
   phrase_list limit;
   phrase_list hedge;
   phrase_list both;
   phrase_list hybrid;
-  std::set<std::string> detail;   // topics for explain only, never needs
-  std::set<std::string> generic;  // needs that count only when nothing specific is asked
+  std::set<std::string> detail;    // topics for explain only, never needs
+  std::set<std::string> generic;   // needs that count only when nothing specific is asked
+  std::set<std::string> together;  // topics asking for both technologies side by side
   std::map<std::string, std::vector<std::string>> counterpart;  // need -> topics of the other side
-  std::map<std::string, std::string> labels;  // topic -> how answers name it
-  std::vector<std::pair<std::string, int>> topic_refs;  // (topic, line) to check against the lexicon
+  std::map<std::string, std::string> labels;                    // topic -> how answers name it
+  std::vector<std::pair<std::string, int>>
+      topic_refs;               // (topic, line) to check against the lexicon
   double decisive_ratio = 2.0;  // the winner needs this many times the loser's support
   double hedge_factor = 0.5;    // a hedged claim weighs this much
 };

@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/source_files.hpp"
 #include "dialogue/answers.hpp"
 #include "intents/understander.hpp"
 #include "knowledge/knowledge.hpp"
+#include "tests/support/source_files.hpp"
 
 namespace {
 
@@ -37,9 +37,8 @@ const compiled& real() {
     if (auto* e = std::get_if<advisor::intents::load_error>(&u)) FAIL(e->what());
     compiled out;
     out.understander = std::get<advisor::intents::understander_ptr>(u);
-    auto k = advisor::knowledge::compile_knowledge(
-        read_source_folder("knowledge/data"),
-        *out.understander);
+    auto k = advisor::knowledge::compile_knowledge(read_source_folder("knowledge/data"),
+                                                   *out.understander);
     if (auto* e = std::get_if<advisor::intents::load_error>(&k)) FAIL(e->what());
     out.knowledge = std::get<advisor::knowledge::knowledge_ptr>(k);
     return out;
@@ -58,7 +57,9 @@ reply ask(const std::string& text) {
   return say(state, text);
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 bool suggests(const reply& r, const std::string& s) {
   return std::find(r.suggestions.begin(), r.suggestions.end(), s) != r.suggestions.end();
@@ -70,7 +71,8 @@ bool cites(const reply& r, const std::string& start) {
 }
 
 bool cites_section(const reply& r, const std::string& section) {
-  return std::any_of(r.sources.begin(), r.sources.end(), [&](const auto& s) { return s.section == section; });
+  return std::any_of(r.sources.begin(), r.sources.end(),
+                     [&](const auto& s) { return s.section == section; });
 }
 
 // Every source is one of the guide's sentences, verbatim, with its own section.
@@ -128,13 +130,23 @@ TEST_CASE("compare recommends from the needs, citing the guide", "[dialogue][ans
   SECTION("asking about the other technology: what the guide does not grant it") {
     const auto r = ask("is python good for streaming");
     CHECK(r.recommendation == "node");
-    CHECK((contains(r.text, "rather than Python") || contains(r.text, "Python isn't the guide's pick")));
+    CHECK((contains(r.text, "rather than Python") ||
+           contains(r.text, "Python isn't the guide's pick")));
     CHECK(contains(r.text, "no Python strength for streaming"));
   }
-  SECTION("a technology the guide does not cover is named as such") {
+  SECTION(
+      "a comparison with a technology the guide does not cover: outside it, with the nearest "
+      "subject") {
     const auto r = ask("node vs go for streaming");
-    CHECK(r.recommendation == "node");
-    CHECK(contains(r.text, "can't weigh in on Go"));
+    CHECK(r.intent == "out_of_scope");
+    CHECK_FALSE(r.recommendation.has_value());
+    CHECK(contains(r.text, "Go"));
+    CHECK(cites(r, "Node.js is ideal for I/O-intensive services"));
+  }
+  SECTION("two options within one technology are outside the guide, named as such") {
+    const auto r = ask("django or fastapi for our api?");
+    CHECK(r.intent == "out_of_scope");
+    CHECK(contains(r.text, "Django or FastAPI is a choice my guide doesn't make"));
   }
   SECTION("a subject the guide does not weigh is named, then the general picture") {
     const auto r = ask("is node good for security");
@@ -153,7 +165,8 @@ TEST_CASE("compare recommends from the needs, citing the guide", "[dialogue][ans
   }
   SECTION("different questions read differently") {
     CHECK(ask("node or python for a chat app?").text != ask("Which is better for streaming?").text);
-    CHECK(ask("node or python for a chat app?").text != ask("realtime chat server, node or python").text);
+    CHECK(ask("node or python for a chat app?").text !=
+          ask("realtime chat server, node or python").text);
   }
   SECTION("after a recommendation: why, a need not discussed yet, and a free consultation") {
     const auto r = ask("Which is better for streaming?");
@@ -354,15 +367,16 @@ TEST_CASE("every quick reply is understood as what it offers", "[dialogue][answe
   }
   SECTION("every suggestion given is in the table") {
     const std::vector<std::vector<std::string>> scripts{
-        {"hi", "Which is better for streaming?", "why?", "what about machine learning?", "so which one?",
-         "why not just node?", "thanks", "bye"},
+        {"hi", "Which is better for streaming?", "why?", "what about machine learning?",
+         "so which one?", "why not just node?", "thanks", "bye"},
         {"realtime chat with ML recommendations", "why?", "lol", "hello"},
-        {"which is better for cpu heavy work", "what is the GIL", "whats npm", "does python have types",
-         "what is the event loop", "which has better packages"},
-        {"node or python?", "Go vs Rust", "asdf qwer", "asdf qwer", "what can you do", "how are you",
-         "cancel", "book a call"},
-        {"Node or Python for ML?", "and for a beginner?", "what about cpu heavy stuff?", "and for streaming?",
-         "what about data pipelines?", "what about real-time features?", "cool"},
+        {"which is better for cpu heavy work", "what is the GIL", "whats npm",
+         "does python have types", "what is the event loop", "which has better packages"},
+        {"node or python?", "Go vs Rust", "asdf qwer", "asdf qwer", "what can you do",
+         "how are you", "cancel", "book a call"},
+        {"Node or Python for ML?", "and for a beginner?", "what about cpu heavy stuff?",
+         "and for streaming?", "what about data pipelines?", "what about real-time features?",
+         "cool"},
     };
     std::vector<std::string> offered;
     for (const auto& d : advisor::dialogue::default_suggestions()) offered.push_back(d);
