@@ -91,6 +91,7 @@ understander::understander(understander_parts parts)
       comparing_(std::move(parts.comparing)),
       wins_(std::move(parts.wins)),
       close_margin_(parts.close_margin),
+      calibrated_(parts.calibrated),
       cue_topics_(std::move(parts.cue_topics)),
       choice_cancels_(std::move(parts.choice_cancels)),
       choice_cues_(std::move(parts.choice_cues)) {
@@ -394,8 +395,9 @@ void understander::settle_cues(understanding& u) const {
     std::erase_if(u.cues, [&](const std::string& c) { return choice_cancels_.contains(c); });
   }
   for (const auto& cue : u.cues) {
-    const auto topic = cue_topics_.find(cue);
-    if (topic != cue_topics_.end()) add_unique(u.found.topics, topic->second);
+    const auto topics = cue_topics_.find(cue);
+    if (topics == cue_topics_.end()) continue;
+    for (const auto& topic : topics->second) add_unique(u.found.topics, topic);
   }
 }
 
@@ -462,6 +464,21 @@ void understander::apply_evidence(const understanding& u, const analysis& focus,
   }
 }
 
+double understander::confidence_of(const understanding& u) const {
+  if (calibrated_) {
+    const auto& c = *calibrated_;
+    const double z = c.bias + c.score * u.score + c.margin * u.margin +
+                     c.words * std::log1p(static_cast<double>(u.words));
+    return 1.0 / (1.0 + std::exp(-z));
+  }
+  // Scores add up past 1 when patterns and evidence agree; squash them into 0..1 so more
+  // agreement still reads as more confidence (0.35 -> 0.58, 0.7 -> 0.83, 1.0 -> 0.92).
+  double confidence = u.score <= 0.0 ? 0.0 : 1.0 - std::exp(-2.5 * u.score);
+  // Two readings nearly as likely: not sure, whatever the score.
+  if (u.margin < close_margin_) confidence *= 0.75;
+  return confidence;
+}
+
 understanding understander::understand(std::string_view text) const {
   understanding result;
   const std::string folded = text::fold(text);
@@ -497,10 +514,11 @@ understanding understander::understand(std::string_view text) const {
     for (const auto& pair : pairs(r.a)) result.found.compared.push_back(pair);
     hits.insert(hits.end(), r.hits.begin(), r.hits.end());
   }
-  // Asking about something named before ("Deno feels stable, but Bun is faster. Thoughts?"):
-  // what is weighed and what lies outside the guide come from the whole message.
-  if (result.found.compared.empty() && focus.mentions.empty()) {
+  // Asking about something named before ("Deno feels stable, but Bun is faster. Thoughts?"),
+  // or with no need of its own: what is weighed comes from the whole message.
+  if (result.found.compared.empty() && (focus.mentions.empty() || focus.topics.empty())) {
     for (const reading& r : sentences) {
+      if (!focus.mentions.empty()) break;
       for (const auto& o : r.a.other_technologies) add_unique(result.found.other_technologies, o);
     }
     analysis all;
@@ -568,11 +586,10 @@ understanding understander::understand(std::string_view text) const {
     }
   }
   result.intent = intent_names_[best];
-  // Scores add up past 1 when patterns and evidence agree; squash them into 0..1 so more
-  // agreement still reads as more confidence (0.35 -> 0.58, 0.7 -> 0.83, 1.0 -> 0.92).
-  result.confidence = best_score <= 0.0 ? 0.0 : 1.0 - std::exp(-2.5 * best_score);
-  // Two readings nearly as likely: not sure, whatever the score.
-  if (best != fallback_ && best_score - runner_up < close_margin_) result.confidence *= 0.75;
+  result.score = best_score;
+  result.margin = best_score - runner_up;
+  result.words = message.canonical.size();
+  result.confidence = best == fallback_ ? 0.0 : confidence_of(result);
   result.normalized = std::move(message.normalized);
   return result;
 }

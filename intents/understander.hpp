@@ -107,9 +107,18 @@ struct understander_parts {
   // in a message wins").
   std::vector<std::pair<std::size_t, double>> wins;
   double close_margin = 0.0;  // best and runner-up closer than this: confidence is lowered
-  std::map<std::string, std::string> cue_topics;  // a cue that is also a topic ("hybrid")
-  std::set<std::string> choice_cancels;           // cues that do not hold when a choice is asked
-  std::set<std::string> choice_cues;              // cues that ask for a choice ("migrate")
+  // Confidence = logistic(bias + score * s + margin * m + words * log(1 + n)), fitted on the
+  // tuning part of the real set (tests/eval/real/calibrate.py); absent: a squashed score.
+  struct calibration {
+    double bias = 0.0;
+    double score = 0.0;
+    double margin = 0.0;
+    double words = 0.0;
+  };
+  std::optional<calibration> calibrated;
+  std::map<std::string, std::vector<std::string>> cue_topics;  // topics a cue brings ("hybrid")
+  std::set<std::string> choice_cancels;  // cues that do not hold when a choice is asked
+  std::set<std::string> choice_cues;     // cues that ask for a choice ("migrate")
 };
 
 class understander {
@@ -152,6 +161,7 @@ class understander {
   void apply_evidence(const understanding& u, const analysis& focus,
                       std::vector<double>& score) const;
   bool guide_pair(const slots& s) const;
+  double confidence_of(const understanding& u) const;
   void settle_cues(understanding& u) const;
   analysis analyze_folded(std::string_view folded, bool question) const;
   std::optional<std::string> take_name(std::string_view raw, bool strong) const;
@@ -167,7 +177,8 @@ class understander {
   comparison_words comparing_;
   std::vector<std::pair<std::size_t, double>> wins_;
   double close_margin_ = 0.0;
-  std::map<std::string, std::string> cue_topics_;
+  std::optional<understander_parts::calibration> calibrated_;
+  std::map<std::string, std::vector<std::string>> cue_topics_;
   std::set<std::string> choice_cancels_;
   std::set<std::string> choice_cues_;
   std::size_t fallback_ = 0;

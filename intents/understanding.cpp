@@ -257,10 +257,17 @@ std::optional<load_error> parse_wins(json_compiler& c, const json& doc,
   if (doc.contains("cue_topics")) {
     if (!doc.at("cue_topics").is_object())
       return c.error(0, "\"cue_topics\" must map cues to topics");
-    for (const auto& [cue, topic] : doc.at("cue_topics").items()) {
-      if (!topic.is_string())
-        return c.error(c.where.find(cue), "\"cue_topics\": \"" + cue + "\" needs a topic");
-      parts.cue_topics[cue] = topic.get<std::string>();
+    for (const auto& [cue, topics] : doc.at("cue_topics").items()) {
+      if (!topics.is_array()) {
+        return c.error(c.where.find(cue), "\"cue_topics\": \"" + cue + "\" needs a list of topics");
+      }
+      for (const auto& topic : topics) {
+        if (!topic.is_string()) {
+          return c.error(c.where.find(cue),
+                         "\"cue_topics\": \"" + cue + "\" needs a list of topics");
+        }
+        parts.cue_topics[cue].push_back(topic.get<std::string>());
+      }
     }
   }
   for (const auto& [key, into] : {std::pair{"choice_cancels", &parts.choice_cancels},
@@ -273,6 +280,19 @@ std::optional<load_error> parse_wins(json_compiler& c, const json& doc,
         return c.error(0, std::string{"\""} + key + "\" must be a list of cues");
       into->insert(cue.get<std::string>());
     }
+  }
+  if (doc.contains("calibration")) {
+    const json& cal = doc.at("calibration");
+    understander_parts::calibration parsed;
+    for (const auto& [key, into] :
+         {std::pair{"bias", &parsed.bias}, std::pair{"score", &parsed.score},
+          std::pair{"margin", &parsed.margin}, std::pair{"words", &parsed.words}}) {
+      if (!cal.is_object() || !cal.contains(key) || !cal.at(key).is_number()) {
+        return c.error(0, std::string{"\"calibration\" needs a number \""} + key + "\"");
+      }
+      *into = cal.at(key).get<double>();
+    }
+    parts.calibrated = parsed;
   }
   if (!doc.contains("wins")) return std::nullopt;
   if (!doc.at("wins").is_object()) return c.error(0, "\"wins\" must map intents to scores");
@@ -504,6 +524,15 @@ std::variant<understander_ptr, load_error> compile_understander(const text_file&
   auto pattern_words = std::move(built.lex.known);  // collected from the patterns
   built.lex = std::move(std::get<lexicon>(lex));
   built.lex.known.merge(pattern_words);
+  for (const auto& [cue, topics] : built.cue_topics) {
+    for (const auto& topic : topics) {
+      if (std::find(built.lex.topics.begin(), built.lex.topics.end(), topic) ==
+          built.lex.topics.end()) {
+        return load_error{intents_json.name, 0,
+                          "\"cue_topics\": \"" + topic + "\" is not a lexicon topic"};
+      }
+    }
+  }
   return std::make_shared<const understander>(std::move(built));
 }
 

@@ -50,6 +50,10 @@ struct understanding {
   // "topic" ("what about for ML?", "and for a beginner?"); empty when not a follow-up.
   std::string follow_up;
   bool question = false;  // a '?' or a leading question word: the user asked something
+  // The matcher's own numbers, which `confidence` is calibrated from (intents.json "calibration").
+  double score = 0.0;     // the chosen intent's score (patterns and evidence)
+  double margin = 0.0;    // how far it is ahead of the runner-up
+  std::size_t words = 0;  // words in the message
   // Named cues found in the text ("together": both technologies side by side, "price", ...);
   // intents.json's "cues" section says which patterns set each one.
   std::vector<std::string> cues;

@@ -210,11 +210,9 @@ recommendation knowledge_base::recommend(const std::vector<std::string>& topics,
   }
 
   // Both side by side, asked for: a technology named counts as its side's need too.
-  if (together_asked) {
-    favours_node = favours_node || contains(technologies, "node");
-    favours_python = favours_python || contains(technologies, "python");
-  }
-  if (together_asked && favours_node && favours_python) {
+  const bool node_side = favours_node || (together_asked && contains(technologies, "node"));
+  const bool python_side = favours_python || (together_asked && contains(technologies, "python"));
+  if (together_asked && node_side && python_side) {
     out.verdict = "hybrid";
     for (const fact& f : facts_) {
       if (f.hybrid && out.hybrid_fact == nullptr) out.hybrid_fact = &f;

@@ -605,14 +605,34 @@ struct options {
   bool skip_real = false;           // score only the hand-written set
 };
 
-// --probe: what the understanding layer took from a text, and what the engine answered.
-void probe(const advisor::dialogue::engine& engine, const options& opt, const std::string& text) {
+advisor::intents::understander_ptr load_understander(const options& opt) {
   const auto compiled = advisor::intents::compile_understander(
       {"intents.json", read_file(opt.intents_dir / "intents.json")},
       {"lexicon.txt", read_file(opt.intents_dir / "lexicon.txt")});
-  if (const auto* e = std::get_if<advisor::intents::load_error>(&compiled))
+  if (const auto* e = std::get_if<advisor::intents::load_error>(&compiled)) {
     throw load_failure{e->what()};
-  const auto u = std::get<advisor::intents::understander_ptr>(compiled)->understand(text);
+  }
+  return std::get<advisor::intents::understander_ptr>(compiled);
+}
+
+// What calibrate.py fits the confidence on: the matcher's numbers and whether it was right.
+json calibration_data(const advisor::intents::understander& u,
+                      const std::vector<outcome>& outcomes) {
+  json rows = json::array();
+  for (const outcome& o : outcomes) {
+    const auto understood = u.understand(o.want->text);
+    rows.push_back({{"score", understood.score},
+                    {"margin", understood.margin},
+                    {"words", understood.words},
+                    {"intent", understood.intent},
+                    {"right", o.label_ok()}});
+  }
+  return rows;
+}
+
+// --probe: what the understanding layer took from a text, and what the engine answered.
+void probe(const advisor::dialogue::engine& engine, const options& opt, const std::string& text) {
+  const auto u = load_understander(opt)->understand(text);
   std::vector<std::string> pairs;
   for (const auto& [x, y] : u.found.compared) pairs.push_back(x + "~" + y);
   std::cout << "\"" << text << "\"\n  intent " << u.intent << " (" << fixed(u.confidence)
@@ -628,11 +648,7 @@ void probe(const advisor::dialogue::engine& engine, const options& opt, const st
 
 // --facts: how the guide was read (each sentence's section, technologies, stance and topics).
 void print_facts(const options& opt) {
-  const auto compiled = advisor::intents::compile_understander(
-      {"intents.json", read_file(opt.intents_dir / "intents.json")},
-      {"lexicon.txt", read_file(opt.intents_dir / "lexicon.txt")});
-  if (const auto* e = std::get_if<advisor::intents::load_error>(&compiled))
-    throw load_failure{e->what()};
+  const auto understander = load_understander(opt);
   std::vector<fs::path> paths;
   for (const auto& entry : fs::recursive_directory_iterator(opt.knowledge_dir)) {
     if (entry.is_regular_file()) paths.push_back(entry.path());
@@ -641,8 +657,7 @@ void print_facts(const options& opt) {
   std::vector<advisor::intents::text_file> files;
   for (const auto& path : paths)
     files.push_back({fs::relative(path, opt.knowledge_dir).generic_string(), read_file(path)});
-  const auto kb = advisor::knowledge::compile_knowledge(
-      files, *std::get<advisor::intents::understander_ptr>(compiled));
+  const auto kb = advisor::knowledge::compile_knowledge(files, *understander);
   if (const auto* e = std::get_if<advisor::intents::load_error>(&kb)) throw load_failure{e->what()};
   for (const auto& f : std::get<advisor::knowledge::knowledge_ptr>(kb)->facts()) {
     std::cout << f.section << " | " << join(f.technologies) << " | "
@@ -802,6 +817,7 @@ bool run_real(const advisor::dialogue::engine_ptr& engine, const options& opt, j
       print_real(std::cout, "held-back", heldout, opt.heldout_gate, opt.show_heldout_errors);
   report["real"] = {{"tuning", real_json(tune, true)},
                     {"held_back", real_json(heldout, opt.show_heldout_errors)}};
+  report["real"]["tuning"]["calibration_data"] = calibration_data(*load_understander(opt), tune);
   return tune_ok && heldout_ok;
 }
 
