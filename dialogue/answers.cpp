@@ -524,6 +524,14 @@ std::string outside_text(const turn& t) {
            " is a choice my guide doesn't make: it compares Node.js with Python, not the options "
            "within one of them.";
   }
+  if (t.u.has_cue("career")) {
+    return "Careers, salaries and learning paths are outside my guide: it compares Node.js and "
+           "Python as the backend of a project.";
+  }
+  if (t.u.has_cue("trouble") && found.compared.empty()) {
+    return "Hands-on questions like this one (an error, a setup, how to do something in one "
+           "framework) are outside my guide: it compares Node.js and Python for a project.";
+  }
   if (!found.other_technologies.empty()) {
     const std::string names = others_named(found.other_technologies);
     return pick == 0 ? "My guide covers only Node.js and Python, so I can't speak to " + names + "."
@@ -699,6 +707,24 @@ constexpr std::array<handler, 11> handlers{{
 }};
 
 }  // namespace
+
+std::optional<technical_part> technical_side(const knowledge::knowledge_base& knowledge,
+                                             const intents::understanding& understood) {
+  const auto rec = knowledge.recommend(understood.found.topics, understood.found.technologies, 1);
+  if (rec.general || rec.needs.empty()) return std::nullopt;
+  std::vector<std::string> needs;
+  for (const auto& n : rec.needs) needs.push_back(n.topic);
+  const std::string pick = rec.verdict == "hybrid" ? "both, Node.js and Python side by side"
+                           : rec.verdict == "depends"
+                               ? "either, with trade-offs to weigh"
+                               : std::string{compose::display_name(rec.verdict)};
+  technical_part out;
+  out.text = "On the technical side: for " + compose::topic_list(knowledge, needs) +
+             ", our guide points to " + pick + ".";
+  out.verdict = rec.verdict;
+  out.sources = compose::sources_of(rec.sources);
+  return out;
+}
 
 std::vector<std::string> default_suggestions() {
   return {"Which is better for streaming?", "Node or Python for ML?", std::string{book}};

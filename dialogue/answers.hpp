@@ -3,6 +3,7 @@
 // guide's facts, and the conversation memory that follow-ups are resolved against
 // (conversation::last_topics, last_technologies, last_recommendation, needs).
 
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -21,6 +22,17 @@ namespace advisor::dialogue {
 // the bot can do; greeting, thanks, goodbye, help, smalltalk: short and in context.
 reply answer(const knowledge::knowledge_base& knowledge, const intents::understanding& understood,
              conversation& state);
+
+// A lead that also asks something technical ("we need ML in our chat app, can your team build
+// it?"): one sentence on what the guide recommends for the needs named, with the verdict and
+// the sentence it rests on; nullopt when the message names no need the guide weighs.
+struct technical_part {
+  std::string text;
+  std::string verdict;
+  std::vector<source> sources;
+};
+std::optional<technical_part> technical_side(const knowledge::knowledge_base& knowledge,
+                                             const intents::understanding& understood);
 
 // Quick replies shown when nothing more specific applies.
 std::vector<std::string> default_suggestions();

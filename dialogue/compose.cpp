@@ -321,12 +321,27 @@ composed one_side_text(const knowledge_base& k, const recommendation& r, const f
   return out;
 }
 
+// The needs a side of the hybrid serves: those asked that favour it, or else the role the
+// guide's hybrid sentence gives it ("Node.js for the API gateway").
+std::vector<std::string> side_of(const knowledge_base& k, const recommendation& r,
+                                 std::string_view technology, bool& from_guide) {
+  auto needs = needs_favouring(r, technology);
+  if (!needs.empty() || r.hybrid_fact == nullptr) return needs;
+  for (const auto& topic : r.hybrid_fact->topics) {
+    if (k.is_detail(topic)) continue;
+    if (k.recommend({topic}, {}, 0).verdict == technology) needs.push_back(topic);
+  }
+  from_guide = from_guide || !needs.empty();
+  return needs;
+}
+
 composed hybrid_text(const knowledge_base& k, const recommendation& r, const framing& f) {
   composed out;
   out.cited = r.sources;
   open(out.text, f);
-  const std::string node_needs = topic_list(k, needs_favouring(r, "node"));
-  const std::string python_needs = topic_list(k, needs_favouring(r, "python"));
+  bool guide_roles = false;  // a side had no need asked: the guide's own split names it
+  const std::string node_needs = topic_list(k, side_of(k, r, "node", guide_roles));
+  const std::string python_needs = topic_list(k, side_of(k, r, "python", guide_roles));
   const std::array<std::string, 3> leads{
       "Your project pulls both ways, so use both: " + bold("node") + " for " + node_needs +
           " and " + bold("python") + " for " + python_needs + ".",
@@ -341,7 +356,7 @@ composed hybrid_text(const knowledge_base& k, const recommendation& r, const fra
       return std::find(r.hybrid_fact->topics.begin(), r.hybrid_fact->topics.end(), n.topic) !=
              r.hybrid_fact->topics.end();
     });
-    if (same_needs) {
+    if (same_needs || guide_roles) {
       out.text += variant(f.seed, 2) == 0
                       ? " That's a setup the guide names directly: "
                       : " The guide's " + r.hybrid_fact->section + " describes exactly this: ";

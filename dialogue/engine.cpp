@@ -139,6 +139,12 @@ reply engine::respond(conversation& state, std::string_view text,
     } else {
       out = booking_->open(state, text, context);
       out.confidence = understood.intent == "book_consultation" ? understood.confidence : 1.0;
+      // A lead that asks something technical too gets the short answer first.
+      if (const auto technical = technical_side(*knowledge_, understood)) {
+        out.text = technical->text + " " + out.text;
+        out.recommendation = technical->verdict;
+        out.sources = technical->sources;
+      }
     }
   } else {
     remember_needs(state, understood);

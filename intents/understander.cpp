@@ -194,7 +194,13 @@ void understander::rewrite_and_tag(analysis& out) const {
     const auto kind = canonical_kind_.find(t);
     if (kind == canonical_kind_.end()) continue;
     if (kind->second == term_kind::technology) add_unique(out.technologies, t);
-    if (kind->second == term_kind::other) add_unique(out.other_technologies, t);
+  }
+  // Outside the guide, as named: "laravel", not its family "php".
+  for (const auto& m : out.mentions) {
+    const auto kind = canonical_kind_.find(m.family);
+    if (kind != canonical_kind_.end() && kind->second == term_kind::other) {
+      add_unique(out.other_technologies, m.member);
+    }
   }
   tag_topics(lex_, out.words, inside, out.topics);
   tag_topics(lex_, out.canonical, {}, out.topics);

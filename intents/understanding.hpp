@@ -29,7 +29,8 @@ struct load_error {
 struct slots {
   std::vector<std::string> technologies;  // canonical ids in order of mention: "node", "python"
   std::vector<std::string> topics;        // topic ids from the lexicon, e.g. "streaming", "ml"
-  std::vector<std::string> other_technologies;  // ids the guide does not cover: "go", "rust", ...
+  // Technologies the guide does not cover, as named: "go", "rust", "laravel", "redis", ...
+  std::vector<std::string> other_technologies;
   std::optional<std::string> email;
   std::optional<std::string> person_name;  // "my name is Ada Lovelace" -> "Ada Lovelace"
   std::optional<std::string> date_text;    // a date/time expression as typed, for the booking form

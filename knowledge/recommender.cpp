@@ -166,7 +166,8 @@ recommendation knowledge_base::recommend(const std::vector<std::string>& topics,
   const bool both_named = contains(technologies, "node") && contains(technologies, "python");
   const bool together_asked = std::any_of(topics.begin(), topics.end(),
                                           [&](const auto& t) { return r.together.contains(t); });
-  if (out.needs.empty() && together_asked && both_named) {
+  // "Can I use both?": both side by side, with no need or with each side named.
+  if (out.needs.empty() && together_asked && (both_named || technologies.empty())) {
     out.verdict = "hybrid";
     for (const fact& f : facts_) {
       if (f.hybrid && out.hybrid_fact == nullptr) out.hybrid_fact = &f;

@@ -636,10 +636,11 @@ void probe(const advisor::dialogue::engine& engine, const options& opt, const st
   std::vector<std::string> pairs;
   for (const auto& [x, y] : u.found.compared) pairs.push_back(x + "~" + y);
   std::cout << "\"" << text << "\"\n  intent " << u.intent << " (" << fixed(u.confidence)
-            << ")  follow_up " << u.follow_up << "\n  technologies " << join(u.found.technologies)
-            << "\n  others " << join(u.found.other_technologies) << "\n  topics "
-            << join(u.found.topics) << "\n  compared " << join(pairs) << "\n  cues " << join(u.cues)
-            << "\n  normalized " << u.normalized << "\n";
+            << "; score " << fixed(u.score) << ", margin " << fixed(u.margin) << ")  follow_up "
+            << u.follow_up << "\n  technologies " << join(u.found.technologies) << "\n  others "
+            << join(u.found.other_technologies) << "\n  topics " << join(u.found.topics)
+            << "\n  compared " << join(pairs) << "\n  cues " << join(u.cues) << "\n  normalized "
+            << u.normalized << "\n";
   advisor::dialogue::conversation state;
   const auto reply = engine.respond(state, text, fixed_context());
   std::cout << "  reply " << reply.intent << "/" << recommendation_name(reply.recommendation)
