@@ -209,7 +209,9 @@ std::variant<lexicon, load_error> parse_lexicon(const text_file& file) {
       return b.error(line_no, "no entries after ':'");
     }
     if (*kind == term_kind::technology) any_technology = true;
-    if (auto err = b.add_terms(*kind, id, member, list, line_no)) return *err;
+    // Outside the guide, a technology keeps its own name; its kind only groups it.
+    const bool named = *kind == term_kind::other && !member.empty();
+    if (auto err = b.add_terms(*kind, named ? member : id, member, list, line_no)) return *err;
   }
   if (!any_technology) return b.error(0, "no \"tech\" line: at least one technology is needed");
   for (const auto& [topic, line] : feature_refs) {

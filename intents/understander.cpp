@@ -149,6 +149,15 @@ std::string understander::correct(std::string_view word) const {
   return best->word;
 }
 
+// A technology named in the text: its family (a guide technology, or the kind of an outside
+// one) and the name it goes by.
+analysis::mention understander::mention_of(const std::string& id, const std::string& member,
+                                           std::size_t at) const {
+  const std::string& name = member.empty() ? id : member;
+  const auto family = lex_.family.find(name);
+  return {family == lex_.family.end() ? id : family->second, name, at};
+}
+
 void understander::rewrite_and_tag(analysis& out) const {
   const auto& words = out.words;
   out.canonical.reserve(words.size());
@@ -164,8 +173,8 @@ void understander::rewrite_and_tag(analysis& out) const {
           continue;
         }
         if (p.kind == term_kind::technology || p.kind == term_kind::other) {
-          const auto& id = lex_.canonical[p.target].front();
-          out.mentions.push_back({id, p.member.empty() ? id : p.member, out.canonical.size()});
+          out.mentions.push_back(
+              mention_of(lex_.canonical[p.target].front(), p.member, out.canonical.size()));
         }
         for (const auto& t : lex_.canonical[p.target]) out.canonical.push_back(t);
         for (std::size_t k = 1; k < p.tokens.size(); ++k) inside[i + k] = true;
@@ -183,7 +192,7 @@ void understander::rewrite_and_tag(analysis& out) const {
       const auto kind = canonical_kind_.find(words[i]);
       if (kind != canonical_kind_.end() &&
           (kind->second == term_kind::technology || kind->second == term_kind::other)) {
-        out.mentions.push_back({words[i], words[i], out.canonical.size()});
+        out.mentions.push_back(mention_of(words[i], {}, out.canonical.size()));
       }
       out.canonical.push_back(words[i++]);
     }
@@ -197,7 +206,7 @@ void understander::rewrite_and_tag(analysis& out) const {
   }
   // Outside the guide, as named: "laravel", not its family "php".
   for (const auto& m : out.mentions) {
-    const auto kind = canonical_kind_.find(m.family);
+    const auto kind = canonical_kind_.find(m.member);
     if (kind != canonical_kind_.end() && kind->second == term_kind::other) {
       add_unique(out.other_technologies, m.member);
     }
@@ -324,34 +333,23 @@ std::vector<std::pair<std::string, std::string>> understander::pairs(const analy
 }
 
 // Names listed without a connector ("Django Rest Framework - FastAPI", "deno ... but bun"):
-// two or more members of one family, or two or more technologies outside the guide, with no
-// other family named, are what is being weighed.
+// two or more of one family (Python frameworks, databases, runtimes), with no other family
+// named, are what is being weighed.
 void understander::listed_choice(const analysis& a,
                                  std::vector<std::pair<std::string, std::string>>& out) const {
   std::vector<std::string> members;
   std::vector<std::string> families;
   for (const auto& m : a.mentions) {
     // "python" beside "django" names the family, not a second choice.
-    const bool member = m.member != m.family;
-    if (member && std::find(members.begin(), members.end(), m.member) == members.end())
+    if (m.member != m.family &&
+        std::find(members.begin(), members.end(), m.member) == members.end()) {
       members.push_back(m.member);
-    if (std::find(families.begin(), families.end(), m.family) == families.end())
+    }
+    if (std::find(families.begin(), families.end(), m.family) == families.end()) {
       families.push_back(m.family);
-  }
-  const bool one_family = families.size() == 1 && members.size() >= 2;
-  if (!one_family) {  // outside the guide, a family named alone is a choice as well ("php")
-    members.clear();
-    for (const auto& m : a.mentions) {
-      if (std::find(members.begin(), members.end(), m.member) == members.end())
-        members.push_back(m.member);
     }
   }
-  const bool all_outside =
-      families.size() >= 2 && std::none_of(families.begin(), families.end(), [&](const auto& f) {
-        return std::find(lex_.technologies.begin(), lex_.technologies.end(), f) !=
-               lex_.technologies.end();
-      });
-  if (!one_family && !all_outside) return;
+  if (families.size() != 1 || members.size() < 2) return;
   for (std::size_t i = 0; i + 1 < members.size(); ++i) out.emplace_back(members[i], members[i + 1]);
 }
 

@@ -143,6 +143,8 @@ class understander {
 
  private:
   void rewrite_and_tag(analysis& out) const;
+  analysis::mention mention_of(const std::string& id, const std::string& member,
+                               std::size_t at) const;
 
   void extract_people_slots(std::string_view raw, slots& out) const;
 
