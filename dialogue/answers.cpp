@@ -84,52 +84,17 @@ constexpr std::array<related, 16> related_questions{{
 constexpr std::array<std::string_view, 4> concepts{"What is the GIL?", "What is the event loop?",
                                                    "What is npm?", "What are type hints?"};
 
-// Words that add a need to the ones discussed ("and we need chat too", "what if we also ...")
-// and words that replace them ("what about ML instead?"). Matched as whole words.
-constexpr std::array<std::string_view, 9> adding_cues{"also",         "too",     "plus",
-                                                      "additionally", "as well", "on top",
-                                                      "in addition",  "besides", "what if"};
-constexpr std::array<std::string_view, 4> replacing_cues{"instead", "rather", "only", "just"};
-
-// Words leading a follow-up ("and what about ..."), stripped to find what it is about.
-constexpr std::array<std::string_view, 20> follow_up_words{
-    "ok",    "okay", "so",   "and",       "but", "also", "then", "well", "what", "how",
-    "about", "for",  "with", "regarding", "if",  "in",   "the",  "a",    "an",   "is"};
-// A follow-up about "it" is about what was just discussed.
-constexpr std::array<std::string_view, 6> pronouns{"it", "that", "this", "them", "those", "these"};
-
-// Words ending a "for ..." that name the project itself, not a need ("for my app"): the
-// general comparison answers those without a remark.
-constexpr std::array<std::string_view, 24> project_words{
-    "app",    "apps",     "application", "project", "projects", "backend",
-    "site",   "website",  "api",         "apis",    "service",  "services",
-    "system", "platform", "startup",     "company", "product",  "business",
-    "team",   "server",   "case",        "me",      "us",       "everything"};
-constexpr std::array<std::string_view, 7> articles{"a", "an", "the", "my", "our", "some", "this"};
-
-// Questions about one technology's good or bad sides ("what are python's weaknesses?").
-constexpr std::array<std::string_view, 13> strength_cues{
-    "strength", "strengths", "advantage", "advantages",    "upside",  "upsides", "benefit",
-    "benefits", "pros",      "good at",   "strong points", "best at", "great at"};
-constexpr std::array<std::string_view, 17> weakness_cues{
-    "weakness", "weaknesses",    "disadvantage", "disadvantages", "downside",   "downsides",
-    "drawback", "drawbacks",     "cons",         "limitations",   "limits",     "bad at",
-    "worse at", "problems with", "issues with",  "weak points",   "not good at"};
-
-// Small talk by what it is about; the first entry whose cue occurs wins.
+// Small talk by what it is about (the understanding's cue); the first that applies wins.
 struct small_reply {
-  std::array<std::string_view, 8> cues;
+  std::string_view cue;
   std::string_view text;
 };
 constexpr std::array<small_reply, 3> small_replies{{
-    {{"how are you", "how is it going", "how are things", "what is up", "how have you been",
-      "how is your day", "sup", "wassup"},
-     "I'm doing well, thanks for asking! What are you building?"},
-    {{"bot", "robot", "human", "who are you", "what are you", "your name", "are you real",
-      "who made you"},
+    {intents::cue::how_are_you, "I'm doing well, thanks for asking! What are you building?"},
+    {intents::cue::about_bot,
      "I'm Advisor, a bot: I answer Node.js-versus-Python questions from our guide, quoting it, "
      "and I can book you a consultation with a real person."},
-    {{"joke", "something funny", "", "", "", "", "", ""},
+    {intents::cue::joke,
      "I'd tell you a UDP joke, but you might not get it. Now, what are you building?"},
 }};
 
@@ -138,23 +103,6 @@ struct turn {
   const intents::understanding& u;
   conversation& state;
 };
-
-bool has_words(std::string_view text, std::string_view words) {
-  if (words.empty()) return false;
-  for (std::size_t at = text.find(words); at != std::string_view::npos;
-       at = text.find(words, at + 1)) {
-    const bool starts = at == 0 || text[at - 1] == ' ';
-    const bool ends = at + words.size() == text.size() || text[at + words.size()] == ' ';
-    if (starts && ends) return true;
-  }
-  return false;
-}
-
-template <std::size_t N>
-bool has_any(std::string_view text, const std::array<std::string_view, N>& cues) {
-  return std::any_of(cues.begin(), cues.end(),
-                     [&](std::string_view c) { return has_words(text, c); });
-}
 
 bool contains(const std::vector<std::string>& list, std::string_view value) {
   return std::find(list.begin(), list.end(), value) != list.end();
@@ -242,20 +190,6 @@ struct basis {
   std::string unknown;      // a follow-up about something the vocabulary does not know
 };
 
-// What a follow-up is about once its leading words are gone: "and what about security" ->
-// "security".
-std::string subject_of(std::string_view normalized) {
-  std::size_t at = 0;
-  while (at < normalized.size()) {
-    const auto end = std::min(normalized.find(' ', at), normalized.size());
-    const auto word = normalized.substr(at, end - at);
-    if (std::find(follow_up_words.begin(), follow_up_words.end(), word) == follow_up_words.end())
-      break;
-    at = end + 1;
-  }
-  return at < normalized.size() ? std::string{normalized.substr(at)} : std::string{};
-}
-
 basis resolve(const turn& t) {
   const auto& u = t.u;
   const auto& s = t.state;
@@ -271,14 +205,13 @@ basis resolve(const turn& t) {
     b.summing_up = true;
     return b;
   }
-  const bool adding = has_any(u.normalized, adding_cues) && !has_any(u.normalized, replacing_cues);
+  const bool adding = u.has_cue(intents::cue::adding) && !u.has_cue(intents::cue::replacing);
   if (!history || (u.follow_up != "topic" && !adding)) return b;
 
   if (found.topics.empty()) {
     // "what about security?": nothing the guide weighs; "what about it?": the same again.
-    const std::string subject = subject_of(u.normalized);
-    if (found.technologies.empty() && !subject.empty() && !has_any(subject, pronouns)) {
-      b.unknown = subject;
+    if (found.technologies.empty() && !u.subject.empty()) {
+      b.unknown = u.subject;
       return b;
     }
     // "what about node?": the same needs, seen from the technology asked about.
@@ -356,30 +289,6 @@ reply profile(const turn& t, const std::string& technology, bool strengths, bool
   return out;
 }
 
-// "node or python for security": what a question asks about when no need was recognised, or
-// empty when it names the project itself or nothing.
-std::string asked_for(std::string_view normalized) {
-  const auto at = normalized.rfind(" for ");
-  if (at == std::string_view::npos) return {};
-  std::string_view rest = normalized.substr(at + 5);
-  for (bool stripped = true; stripped;) {
-    stripped = false;
-    for (const auto a : articles) {
-      if (rest.size() > a.size() && rest.substr(0, a.size()) == a && rest[a.size()] == ' ') {
-        rest.remove_prefix(a.size() + 1);
-        stripped = true;
-      }
-    }
-  }
-  const auto words = std::count(rest.begin(), rest.end(), ' ') + 1;
-  const auto last =
-      rest.substr(rest.rfind(' ') == std::string_view::npos ? 0 : rest.rfind(' ') + 1);
-  const bool project =
-      std::find(project_words.begin(), project_words.end(), last) != project_words.end();
-  if (rest.empty() || words > 4 || project || has_any(rest, pronouns)) return {};
-  return std::string{rest};
-}
-
 reply unknown_subject(const turn& t, const std::string& subject) {
   reply out =
       base(t, "The guide doesn't cover " + subject +
@@ -396,16 +305,15 @@ reply compare(const turn& t) {
   if (t.u.follow_up == "why") return why(t);
   basis b = resolve(t);
   if (!b.unknown.empty()) return unknown_subject(t, b.unknown);
-  const auto& normalized = t.u.normalized;
   if (b.topics.empty() && b.technologies.size() == 1) {
-    const bool strengths = has_any(normalized, strength_cues);
-    const bool weaknesses = has_any(normalized, weakness_cues);
+    const bool strengths = t.u.has_cue(intents::cue::strengths);
+    const bool weaknesses = t.u.has_cue(intents::cue::weaknesses);
     if (strengths || weaknesses) return profile(t, b.technologies.front(), strengths, weaknesses);
   }
   const auto rec = t.k.recommend(b.topics, b.technologies, 3);
   if (rec.general && !rec.uncovered.empty()) return no_basis(t, rec);
   if (rec.general && !b.summing_up && t.u.follow_up.empty()) {
-    const std::string subject = asked_for(normalized);
+    const std::string& subject = t.u.asked_for;
     if (!subject.empty()) {
       b.opening =
           "The guide doesn't compare them on " + subject + ", so here's the general picture.";
@@ -524,11 +432,11 @@ std::string outside_text(const turn& t) {
            " is a choice my guide doesn't make: it compares Node.js with Python, not the options "
            "within one of them.";
   }
-  if (t.u.has_cue("career")) {
+  if (t.u.has_cue(intents::cue::career)) {
     return "Careers, salaries and learning paths are outside my guide: it compares Node.js and "
            "Python as the backend of a project.";
   }
-  if (t.u.has_cue("trouble") && found.compared.empty()) {
+  if (t.u.has_cue(intents::cue::trouble) && found.compared.empty()) {
     return "Hands-on questions like this one (an error, a setup, how to do something in one "
            "framework) are outside my guide: it compares Node.js and Python for a project.";
   }
@@ -651,7 +559,7 @@ reply help(const turn& t) {
 
 reply smalltalk(const turn& t) {
   for (const auto& s : small_replies) {
-    if (has_any(t.u.normalized, s.cues)) {
+    if (t.u.has_cue(s.cue)) {
       reply out = base(t, std::string{s.text});
       out.suggestions = default_suggestions();
       return out;

@@ -465,7 +465,7 @@ std::optional<reply> booking_flow::not_for_form(conversation& state,
                                                 const turn_context& context) const {
   // Asking to book (or about the price) while booking: answered here, the form goes on.
   if (understood.intent == "book_consultation") {
-    const bool price = asks_price(plain_words(understood.normalized));
+    const bool price = understood.has_cue(intents::cue::price);
     reply out = ask(
         state, context,
         price ? "The consultation is free." : "We're already booking your consultation.", false);

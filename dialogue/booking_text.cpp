@@ -295,18 +295,6 @@ bool is_cancel(std::string_view plain) {
   return false;
 }
 
-bool asks_price(std::string_view plain) {
-  static constexpr std::array<std::string_view, 17> price_words{
-      "price", "prices",    "pricing", "cost", "costs",  "charge", "charges",   "rate", "rates",
-      "quote", "quotation", "fee",     "fees", "budget", "hourly", "expensive", "cheap"};
-  const auto words = words_of(plain);
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    if (among(price_words, words[i])) return true;
-    if (words[i] == "how" && i + 1 < words.size() && words[i + 1] == "much") return true;
-  }
-  return false;
-}
-
 std::size_t count_characters(std::string_view utf8) {
   return static_cast<std::size_t>(std::count_if(utf8.begin(), utf8.end(), [](char c) {
     return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;

@@ -134,7 +134,7 @@ reply engine::respond(conversation& state, std::string_view text,
              (offered && read_yes_no(plain_words(text)) == yes_no::yes)) {
     remember_needs(state, understood);
     // A price question gets the price first (free) and an offer; anything else opens the form.
-    if (understood.intent == "book_consultation" && asks_price(plain_words(text))) {
+    if (understood.intent == "book_consultation" && understood.has_cue(intents::cue::price)) {
       out = booking_->offer(state, understood);
     } else {
       out = booking_->open(state, text, context);

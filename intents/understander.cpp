@@ -92,6 +92,7 @@ understander::understander(understander_parts parts)
       wins_(std::move(parts.wins)),
       close_margin_(parts.close_margin),
       calibrated_(parts.calibrated),
+      subject_(std::move(parts.subject)),
       cue_topics_(std::move(parts.cue_topics)),
       choice_cancels_(std::move(parts.choice_cancels)),
       choice_cues_(std::move(parts.choice_cues)) {
@@ -594,6 +595,8 @@ understanding understander::understand(std::string_view text) const {
   result.margin = best_score - runner_up;
   result.words = message.canonical.size();
   result.confidence = best == fallback_ ? 0.0 : confidence_of(result);
+  result.subject = follow_up_subject(subject_, message.normalized);
+  result.asked_for = asked_for(subject_, message.normalized);
   result.normalized = std::move(message.normalized);
   return result;
 }

@@ -16,6 +16,7 @@
 #include <re2/set.h>
 
 #include "intents/lexicon.hpp"
+#include "intents/subject.hpp"
 #include "intents/understanding.hpp"
 
 namespace advisor::intents {
@@ -116,6 +117,7 @@ struct understander_parts {
     double words = 0.0;
   };
   std::optional<calibration> calibrated;
+  subject_words subject;
   std::map<std::string, std::vector<std::string>> cue_topics;  // topics a cue brings ("hybrid")
   std::set<std::string> choice_cancels;  // cues that do not hold when a choice is asked
   std::set<std::string> choice_cues;     // cues that ask for a choice ("migrate")
@@ -180,6 +182,7 @@ class understander {
   std::vector<std::pair<std::size_t, double>> wins_;
   double close_margin_ = 0.0;
   std::optional<understander_parts::calibration> calibrated_;
+  subject_words subject_;
   std::map<std::string, std::vector<std::string>> cue_topics_;
   std::set<std::string> choice_cancels_;
   std::set<std::string> choice_cues_;

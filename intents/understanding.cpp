@@ -307,6 +307,33 @@ std::optional<load_error> parse_wins(json_compiler& c, const json& doc,
   return std::nullopt;
 }
 
+std::optional<load_error> parse_subject(json_compiler& c, const json& doc, subject_words& out) {
+  if (!doc.contains("subject")) return std::nullopt;
+  const json& spec = doc.at("subject");
+  if (!spec.is_object()) return c.error(0, "\"subject\" must be an object");
+  const std::pair<const char*, std::unordered_set<std::string>*> lists[] = {
+      {"leading_words", &out.leading},
+      {"articles", &out.articles},
+      {"project_words", &out.project},
+      {"pronouns", &out.pronouns}};
+  for (const auto& [key, into] : lists) {
+    if (!spec.contains(key)) continue;
+    if (!spec.at(key).is_array())
+      return c.error(0, std::string{"\"subject\": \""} + key + "\" must be a list of words");
+    for (const auto& w : spec.at(key)) {
+      if (!w.is_string())
+        return c.error(0, std::string{"\"subject\": \""} + key + "\" must be a list of words");
+      into->insert(w.get<std::string>());
+    }
+  }
+  if (spec.contains("max_words")) {
+    if (!spec.at("max_words").is_number_unsigned())
+      return c.error(0, "\"subject\": \"max_words\" must be a whole number");
+    out.max_words = spec.at("max_words").get<std::size_t>();
+  }
+  return std::nullopt;
+}
+
 std::optional<load_error> parse_comparison(json_compiler& c, const json& doc,
                                            comparison_words& out) {
   if (!doc.contains("comparison")) return std::nullopt;
@@ -508,6 +535,13 @@ std::variant<understander_parts, load_error> parse_intents(const text_file& file
   }
   if (auto err = parse_wins(c, doc, intent_index, parts)) return *err;
   if (auto err = parse_comparison(c, doc, parts.comparing)) return *err;
+  if (auto err = parse_subject(c, doc, parts.subject)) return *err;
+  for (const auto required : cue::required) {
+    if (!cue_names.contains(std::string{required})) {
+      return c.error(
+          0, "\"cues\": missing cue \"" + std::string{required} + "\", which the answers read");
+    }
+  }
   parts.lex.known.insert(c.pattern_words.begin(), c.pattern_words.end());
   return parts;
 }

@@ -58,6 +58,11 @@ struct understanding {
   // Named cues found in the text ("together": both technologies side by side, "price", ...);
   // intents.json's "cues" section says which patterns set each one.
   std::vector<std::string> cues;
+  // What a follow-up is about once its leading words are gone ("and what about security?" ->
+  // "security"), and what a "for ..." phrase names ("node or python for security" ->
+  // "security"); empty when it is the project itself, a pronoun, or nothing.
+  std::string subject;
+  std::string asked_for;
   bool has_cue(std::string_view cue) const {
     for (const auto& c : cues) {
       if (c == cue) return true;
@@ -65,6 +70,22 @@ struct understanding {
     return false;
   }
 };
+
+// Cues the answers read; intents.json's "cues" must define each (checked when it is loaded).
+namespace cue {
+inline constexpr std::string_view price = "price";            // asks what something costs
+inline constexpr std::string_view adding = "adding";          // adds a need ("and chat too")
+inline constexpr std::string_view replacing = "replacing";    // replaces one ("ML instead")
+inline constexpr std::string_view strengths = "strengths";    // asks for good sides
+inline constexpr std::string_view weaknesses = "weaknesses";  // asks for weak sides
+inline constexpr std::string_view how_are_you = "how_are_you";
+inline constexpr std::string_view about_bot = "about_bot";
+inline constexpr std::string_view joke = "joke";
+inline constexpr std::string_view career = "career";    // jobs, salaries, learning paths
+inline constexpr std::string_view trouble = "trouble";  // an error or a how-to in one framework
+inline constexpr std::string_view required[] = {
+    price, adding, replacing, strengths, weaknesses, how_are_you, about_bot, joke, career, trouble};
+}  // namespace cue
 
 class understander;  // defined by the implementation (see understander.hpp)
 using understander_ptr = std::shared_ptr<const understander>;

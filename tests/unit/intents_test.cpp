@@ -7,9 +7,9 @@
 #include <sstream>
 #include <thread>
 
-#include "tests/support/source_files.hpp"
 #include "intents/text.hpp"
 #include "intents/understander.hpp"
+#include "tests/support/source_files.hpp"
 
 namespace {
 
@@ -34,7 +34,9 @@ const understander_ptr& real() {
   return compiled;
 }
 
-understanding ask(std::string_view text) { return real()->understand(text); }
+understanding ask(std::string_view text) {
+  return real()->understand(text);
+}
 
 bool has(const std::vector<std::string>& list, const std::string& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
@@ -66,6 +68,10 @@ std::string tiny_intents(const std::string& extra_pattern = R"("\\bbetter\\b")")
     {"name": "cancel", "patterns": ["^cancel$"]},
     {"name": "out_of_scope", "patterns": ["\\bweather\\b"]},
     {"name": "fallback"}],
+    "cues": {"price": ["\\bprice\\b"], "adding": ["\\balso\\b"], "replacing": ["\\binstead\\b"],
+             "strengths": ["\\bpros\\b"], "weaknesses": ["\\bcons\\b"],
+             "how_are_you": ["how are you"], "about_bot": ["\\bbot\\b"], "joke": ["\\bjoke\\b"],
+             "career": ["\\bsalary\\b"], "trouble": ["\\berror\\b"]},
     "evidence": [{"intent": "compare", "when": "topic", "add": 0.4}]})";
 }
 
@@ -84,7 +90,8 @@ std::string error_of(const std::variant<understander_ptr, load_error>& result) {
 TEST_CASE("text primitives", "[intents]") {
   using namespace advisor::intents::text;
   SECTION("fold lower-cases and maps typographic punctuation to ASCII") {
-    CHECK(fold("Node.JS \xE2\x80\x9C" "fast\xE2\x80\x9D \xE2\x80\x94 isn\xE2\x80\x99t it\xE2\x80\xA6") ==
+    CHECK(fold("Node.JS \xE2\x80\x9C"
+               "fast\xE2\x80\x9D \xE2\x80\x94 isn\xE2\x80\x99t it\xE2\x80\xA6") ==
           "node.js \"fast\" - isn't it...");
     CHECK(fold("Caf\xC3\xA9 NA\xC3\x8FVE") == "cafe naive");
     CHECK(fold("Ada Lovelace", letter_case::keep) == "Ada Lovelace");
@@ -94,8 +101,8 @@ TEST_CASE("text primitives", "[intents]") {
     std::vector<std::string> tokens;
     const bool question = tokenize("node.js vs c++ or c#? don't node's real-time .net", tokens);
     CHECK(question);
-    CHECK(tokens == std::vector<std::string>{"node.js", "vs", "c++", "or", "c#", "dont", "node", "s",
-                                             "real", "time", ".net"});
+    CHECK(tokens == std::vector<std::string>{"node.js", "vs", "c++", "or", "c#", "dont", "node",
+                                             "s", "real", "time", ".net"});
   }
   SECTION("tokenize ignores trailing dots and collapses whitespace") {
     std::vector<std::string> tokens;
@@ -174,8 +181,12 @@ TEST_CASE("matcher: every protocol intent", "[intents]") {
     CHECK(ask("thx").intent == "thanks");
     CHECK(ask("thanks a lot").intent == "thanks");
   }
-  SECTION("goodbye") { CHECK(ask("ok bye!").intent == "goodbye"); }
-  SECTION("help") { CHECK(ask("what can you do?").intent == "help"); }
+  SECTION("goodbye") {
+    CHECK(ask("ok bye!").intent == "goodbye");
+  }
+  SECTION("help") {
+    CHECK(ask("what can you do?").intent == "help");
+  }
   SECTION("smalltalk") {
     CHECK(ask("how are you?").intent == "smalltalk");
     CHECK(ask("are you a bot").intent == "smalltalk");
@@ -233,8 +244,12 @@ TEST_CASE("feature topics lean to explain, needs to compare", "[intents]") {
 }
 
 TEST_CASE("follow-up cues", "[intents]") {
-  SECTION("why") { CHECK(ask("why?").follow_up == "why"); }
-  SECTION("which") { CHECK(ask("so which one?").follow_up == "which"); }
+  SECTION("why") {
+    CHECK(ask("why?").follow_up == "why");
+  }
+  SECTION("which") {
+    CHECK(ask("so which one?").follow_up == "which");
+  }
   SECTION("topic") {
     CHECK(ask("what about for ML?").follow_up == "topic");
     CHECK(ask("and for a beginner?").follow_up == "topic");
@@ -268,7 +283,8 @@ TEST_CASE("slots", "[intents]") {
     CHECK_FALSE(has(topics, "streaming"));
   }
   SECTION("technologies the guide does not cover") {
-    CHECK(ask("golang or rust?").found.other_technologies == std::vector<std::string>{"go", "rust"});
+    CHECK(ask("golang or rust?").found.other_technologies ==
+          std::vector<std::string>{"go", "rust"});
   }
   SECTION("email") {
     CHECK(ask("my email is Ada.L@example.co.uk thanks").found.email == "Ada.L@example.co.uk");
@@ -304,7 +320,91 @@ TEST_CASE("confidence", "[intents]") {
   SECTION("a clear question scores higher than a vague one") {
     CHECK(ask("node or python for a chat app?").confidence > ask("chat app").confidence);
   }
-  SECTION("fallback is not confident") { CHECK(ask("qwerty asdf").confidence < 0.5); }
+  SECTION("fallback is not confident") {
+    CHECK(ask("qwerty asdf").confidence < 0.5);
+  }
+}
+
+TEST_CASE("text: sentences", "[intents]") {
+  using advisor::intents::text::sentences;
+  const auto parts = sentences("we use node.js today. should we move to python? yes! 3.12 is out");
+  REQUIRE(parts.size() == 4);
+  CHECK(parts[0] == "we use node.js today.");
+  CHECK(parts[1] == "should we move to python?");
+  CHECK(parts[3] == "3.12 is out");
+  CHECK(sentences("   ").empty());
+}
+
+TEST_CASE("long messages: the sentence that asks decides", "[intents]") {
+  SECTION("background then a question: the question's intent, the project's needs") {
+    const auto u =
+        ask("We're a two-person team and our data lives in Postgres. We're building a "
+            "realtime chat for our customers. Should we use Node or Python?");
+    CHECK(u.intent == "compare");
+    CHECK(has(u.found.topics, "chat"));
+    CHECK(u.found.compared == std::vector<std::pair<std::string, std::string>>{{"node", "python"}});
+  }
+  SECTION("a lead anywhere in the message wins") {
+    CHECK(ask("Which is better for streaming? Also, we're looking for a team to build our API.")
+              .intent == "book_consultation");
+    CHECK(ask("Is your team free in January? We need someone to build our backend.").intent ==
+          "book_consultation");
+  }
+  SECTION("a job seeker is not a lead") {
+    CHECK(ask("I'm a Django developer looking for freelance work. Available for new projects.")
+              .intent == "out_of_scope");
+  }
+}
+
+TEST_CASE("scope: what is compared decides", "[intents]") {
+  SECTION("two frameworks of one language are outside the guide, named as written") {
+    const auto u = ask("Django or FastAPI?");
+    CHECK(u.intent == "out_of_scope");
+    CHECK(u.found.compared ==
+          std::vector<std::pair<std::string, std::string>>{{"django", "fastapi"}});
+    CHECK(ask("should we switch from express to fastify?").intent == "out_of_scope");
+  }
+  SECTION("a side outside Node.js and Python") {
+    const auto u = ask("Laravel or Node for a chat app?");
+    CHECK(u.intent == "out_of_scope");
+    CHECK(has(u.found.other_technologies, "laravel"));
+    CHECK(ask("Redis vs Memcached").intent == "out_of_scope");
+  }
+  SECTION("frameworks of each side are the guide's comparison") {
+    CHECK(ask("express or django for a chat app?").intent == "compare");
+  }
+  SECTION("an outside technology beside a need is context, not the subject") {
+    CHECK(ask("our react team needs machine learning features, which backend?").intent ==
+          "compare");
+  }
+}
+
+TEST_CASE("cues", "[intents]") {
+  SECTION("both side by side, and a model in use, bring the hybrid topic") {
+    CHECK(has(ask("can I use both?").found.topics, "hybrid"));
+    const auto u = ask("our Express service has to call a PyTorch model we trained");
+    CHECK(has(u.found.topics, "hybrid"));
+    CHECK(has(u.found.topics, "ml"));
+  }
+  SECTION("a choice cancels the implicit hybrid") {
+    CHECK_FALSE(has(ask("replace the node server with a python script").found.topics, "hybrid"));
+  }
+  SECTION("named cues the answers read") {
+    CHECK(ask("how much do you charge?").has_cue(advisor::intents::cue::price));
+    CHECK(ask("what are python's weaknesses").has_cue(advisor::intents::cue::weaknesses));
+    CHECK(ask("and we need chat too").has_cue(advisor::intents::cue::adding));
+  }
+  SECTION("careers and how-tos lean out of scope") {
+    CHECK(ask("which pays more, node or python developers?").intent == "out_of_scope");
+    CHECK(ask("how do I add a field to Django's user model").intent == "out_of_scope");
+  }
+}
+
+TEST_CASE("subject of a follow-up and of a 'for' phrase", "[intents]") {
+  CHECK(ask("and what about security?").subject == "security");
+  CHECK(ask("what about it?").subject.empty());
+  CHECK(ask("node or python for security").asked_for == "security");
+  CHECK(ask("node or python for my app").asked_for.empty());
 }
 
 TEST_CASE("understand is safe to call from many threads", "[intents]") {
@@ -328,7 +428,8 @@ TEST_CASE("inline data compiles and matches", "[intents]") {
   const auto& u = *std::get<understander_ptr>(result);
   CHECK(u.understand("hi").intent == "greeting");
   CHECK(u.understand("express or django for video streaming?").intent == "compare");
-  CHECK(u.understand("express or django").found.technologies == std::vector<std::string>{"node", "python"});
+  CHECK(u.understand("express or django").found.technologies ==
+        std::vector<std::string>{"node", "python"});
   CHECK(u.understand("consultaton").intent == "book_consultation");
   CHECK(u.understand("code").normalized == "code");
   CHECK(u.understand("why").follow_up == "why");
@@ -383,6 +484,22 @@ TEST_CASE("lexicon load errors name file and line", "[intents]") {
   }
 }
 
+TEST_CASE("intents.json: cues and calibration are checked when loaded", "[intents]") {
+  std::string without_price = tiny_intents();
+  without_price.replace(without_price.find("\"price\""), 7, "\"cost\"");
+  CHECK(error_of(compile_tiny(without_price)) ==
+        "intents.json: \"cues\": missing cue \"price\", which the answers read");
+  std::string calibrated = tiny_intents();
+  calibrated.insert(1, R"("calibration": {"bias": 1, "score": 1},)");
+  CHECK(error_of(compile_tiny(calibrated)) ==
+        "intents.json: \"calibration\" needs a number \"margin\"");
+  std::string evidence_on_cue = tiny_intents();
+  evidence_on_cue.replace(evidence_on_cue.find("\"when\": \"topic\""), 15,
+                          "\"when\": \"cue:nope\"");
+  CHECK(error_of(compile_tiny(evidence_on_cue)) ==
+        "intents.json: evidence #1: unknown cue \"nope\"");
+}
+
 TEST_CASE("intents.json load errors name file, pattern and reason", "[intents]") {
   SECTION("bad JSON gives its line") {
     CHECK(error_of(compile_tiny("{\n  \"intents\": [\n    {\"name\": }\n]}")) ==
@@ -407,18 +524,21 @@ TEST_CASE("intents.json load errors name file, pattern and reason", "[intents]")
   }
   SECTION("a missing protocol intent") {
     std::string text = tiny_intents();
-    text.replace(text.find("{\"name\": \"cancel\""), std::string("{\"name\": \"cancel\", \"patterns\": [\"^cancel$\"]},").size(), "");
+    text.replace(text.find("{\"name\": \"cancel\""),
+                 std::string("{\"name\": \"cancel\", \"patterns\": [\"^cancel$\"]},").size(), "");
     CHECK(error_of(compile_tiny(text)) == "intents.json: missing intent \"cancel\"");
   }
   SECTION("an intent defined twice") {
     std::string text = tiny_intents();
-    text.replace(text.find("{\"name\": \"fallback\"}"), 20, "{\"name\": \"fallback\"}, {\"name\": \"help\"}");
+    text.replace(text.find("{\"name\": \"fallback\"}"), 20,
+                 "{\"name\": \"fallback\"}, {\"name\": \"help\"}");
     CHECK(error_of(compile_tiny(text)) == "intents.json:12: intent \"help\" is defined twice");
   }
   SECTION("an evidence rule with an unknown condition") {
     std::string text = tiny_intents();
     text.replace(text.find("\"when\": \"topic\""), 15, "\"when\": \"topics\"");
-    CHECK(error_of(compile_tiny(text)) == "intents.json: evidence #1: unknown condition \"topics\"");
+    CHECK(error_of(compile_tiny(text)) ==
+          "intents.json: evidence #1: unknown condition \"topics\"");
   }
   SECTION("the top level must be an object") {
     CHECK(error_of(compile_tiny("[]")) == "intents.json: the top level must be an object");
