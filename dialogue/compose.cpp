@@ -279,7 +279,8 @@ composed one_side_text(const knowledge_base& k, const recommendation& r, const f
     std::stable_partition(evidence.begin(), evidence.end(),
                           [&](const fact* s) { return s->section != background; });
   }
-  if (evidence.size() > 2) evidence.resize(2);
+  // One quote in the bubble; the other sentences travel in `sources`, shown under it.
+  if (evidence.size() > 1) evidence.resize(1);
   if (!evidence.empty()) {
     const fact& first = *evidence.front();
     const std::array<std::string, 3> intros{
@@ -288,13 +289,6 @@ composed one_side_text(const knowledge_base& k, const recommendation& r, const f
         " In the guide's words (" + first.section + "): "};
     out.text += intros[variant(f.seed, intros.size())] + quoted(first);
   }
-  if (evidence.size() > 1) {
-    const fact& second = *evidence[1];
-    out.text += second.section == evidence.front()->section ? " It adds: "
-                                                            : " And from " + second.section + ": ";
-    out.text += quoted(second);
-  }
-
   // What the guide grants the technology asked about, so a "no" is not a made-up one.
   if (!asked.empty() && asked != winner) {
     const auto needs_won = needs_favouring(r, winner);
@@ -371,8 +365,7 @@ composed hybrid_text(const knowledge_base& k, const recommendation& r, const fra
     if (node_fact == nullptr && n.favours == "node") node_fact = first_for(n, "node");
     if (python_fact == nullptr && n.favours == "python") python_fact = first_for(n, "python");
   }
-  if (node_fact != nullptr) out.text += " On the Node.js side, it says " + quoted(*node_fact);
-  if (python_fact != nullptr) out.text += " On the Python side, " + quoted(*python_fact);
+  // Each side's own sentence goes under the answer as a source, not into the bubble.
   cite(out.cited, node_fact);
   cite(out.cited, python_fact);
   const std::string asked = asked_alone(f);
