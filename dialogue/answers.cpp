@@ -618,13 +618,15 @@ constexpr std::array<handler, 11> handlers{{
 
 std::optional<technical_part> technical_side(const knowledge::knowledge_base& knowledge,
                                              const intents::understanding& understood) {
+  if (!understood.question) return std::nullopt;  // a request, not a technical question
   const auto rec = knowledge.recommend(understood.found.topics, understood.found.technologies, 1);
-  if (rec.general || rec.needs.empty()) return std::nullopt;
+  const bool specific = std::any_of(rec.needs.begin(), rec.needs.end(),
+                                    [&](const auto& n) { return !knowledge.is_broad(n.topic); });
+  if (rec.general || !specific || rec.verdict == "depends") return std::nullopt;
   std::vector<std::string> needs;
   for (const auto& n : rec.needs) needs.push_back(n.topic);
-  const std::string pick = rec.verdict == "hybrid" ? "both, Node.js and Python side by side"
-                           : rec.verdict == "depends"
-                               ? "either, with trade-offs to weigh"
+  const std::string pick = rec.verdict == "hybrid"
+                               ? std::string{"both, Node.js and Python side by side"}
                                : std::string{compose::display_name(rec.verdict)};
   technical_part out;
   out.text = "On the technical side: for " + compose::topic_list(knowledge, needs) +

@@ -251,7 +251,22 @@ composed one_side_text(const knowledge_base& k, const recommendation& r, const f
   const std::string needs = topic_list(k, needs_favouring(r, winner));
   const std::string asked = asked_alone(f);
   const auto pick = variant(f.seed, 3);
-  if (!asked.empty() && asked != winner) {
+  // Only hedged sentences behind the winner ("can sometimes have the edge"): say it is a lean.
+  const bool lean = std::all_of(r.sources.begin(), r.sources.end(), [&](const fact* s) {
+    return !speaks_for(*s, winner) || s->hedged;
+  });
+  std::string aside;  // after a lean, where the other side's strength lies
+  if (lean) {
+    out.text +=
+        "The guide leans towards " + bold(winner) + " for " + needs + ", though only mildly.";
+    for (const fact* s : r.sources) {
+      if (!speaks_for(*s, winner) && !s->both && !s->technologies.empty()) {
+        aside = " " + std::string{display_name(s->technologies.front())} +
+                "'s strength lies elsewhere: " + quoted(*s);
+        break;
+      }
+    }
+  } else if (!asked.empty() && asked != winner) {
     const std::string loser{display_name(asked)};
     out.text += pick % 2 == 0
                     ? "For " + needs + ", the guide points to " + bold(winner) + " rather than " +
@@ -289,6 +304,7 @@ composed one_side_text(const knowledge_base& k, const recommendation& r, const f
         " In the guide's words (" + first.section + "): "};
     out.text += intros[variant(f.seed, intros.size())] + quoted(first);
   }
+  out.text += aside;
   // What the guide grants the technology asked about, so a "no" is not a made-up one.
   if (!asked.empty() && asked != winner) {
     const auto needs_won = needs_favouring(r, winner);

@@ -153,7 +153,8 @@ std::variant<lexicon, load_error> parse_lexicon(const text_file& file) {
     const auto head_end = std::min(colon, line.find_first_of(" \t"));
     const std::string directive{line.substr(0, head_end)};
     const auto kind = kind_of(directive);
-    const bool word_list = directive == "keep" || directive == "vocab" || directive == "feature";
+    const bool word_list = directive == "keep" || directive == "vocab" || directive == "feature" ||
+                           directive == "negation";
     if (!kind && !word_list) {
       return b.error(line_no, "unknown directive \"" + directive + "\"");
     }
@@ -188,6 +189,11 @@ std::variant<lexicon, load_error> parse_lexicon(const text_file& file) {
         }
         if (directive == "feature") {
           feature_refs.emplace_back(w, line_no);
+          continue;
+        }
+        if (directive == "negation") {
+          b.lex.negations.insert(w);
+          b.lex.known.insert(w);
           continue;
         }
         if (directive == "keep") {

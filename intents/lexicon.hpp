@@ -44,10 +44,11 @@ struct lexicon {
   std::unordered_map<std::string, std::vector<phrase>> rewrites;
   std::unordered_map<std::string, std::vector<phrase>> topic_phrases;
 
-  std::unordered_set<std::string> features;  // topic ids naming a feature or concept (npm, gil)
-  std::unordered_set<std::string> keep;      // known words the typo corrector never changes
-  std::vector<std::string> vocabulary;       // typo-correction targets (alpha words, >= 4 letters)
-  std::unordered_set<std::string> known;     // keep + every word of every form: never corrected
+  std::unordered_set<std::string> features;   // topic ids naming a feature or concept (npm, gil)
+  std::unordered_set<std::string> negations;  // "no", "little": the topic after it is not asked
+  std::unordered_set<std::string> keep;       // known words the typo corrector never changes
+  std::vector<std::string> vocabulary;        // typo-correction targets (alpha words, >= 4 letters)
+  std::unordered_set<std::string> known;      // keep + every word of every form: never corrected
 };
 
 // Parses lexicon.txt. Errors carry the file name and the 1-based line.

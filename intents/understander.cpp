@@ -48,6 +48,14 @@ void add_unique(std::vector<std::string>& list, const std::string& value) {
   if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
 }
 
+// "little computation", "no heavy computation": a negation up to two words before a topic.
+bool negated(const lexicon& lex, const std::vector<std::string>& tokens, std::size_t at) {
+  for (std::size_t back = 1; back <= 2 && back <= at; ++back) {
+    if (lex.negations.contains(tokens[at - back])) return true;
+  }
+  return false;
+}
+
 // Finds topic phrases in `tokens` and records their ids in order. The longest phrase at a
 // position wins and covers its words ("video encoding" is CPU work, not "video" streaming);
 // every topic sharing that phrase counts ("data science": ml and data pipelines).
@@ -65,7 +73,7 @@ void tag_topics(const lexicon& lex, const std::vector<std::string>& tokens,
         if (std::equal(p.tokens.begin(), p.tokens.end(),
                        tokens.begin() + static_cast<std::ptrdiff_t>(i))) {
           longest = p.tokens.size();
-          add_unique(topics, lex.topics[p.target]);
+          if (!negated(lex, tokens, i)) add_unique(topics, lex.topics[p.target]);
         }
       }
     }

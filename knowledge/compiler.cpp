@@ -72,7 +72,8 @@ bool contains_phrase(const std::vector<std::string>& words, const phrase_list& p
   for (const auto& p : phrases) {
     if (p.size() > words.size()) continue;
     for (std::size_t i = 0; i + p.size() <= words.size(); ++i) {
-      if (std::equal(p.begin(), p.end(), words.begin() + static_cast<std::ptrdiff_t>(i))) return true;
+      if (std::equal(p.begin(), p.end(), words.begin() + static_cast<std::ptrdiff_t>(i)))
+        return true;
     }
   }
   return false;
@@ -155,10 +156,14 @@ fact make_fact(const knowledge_base::rules& r, const intents::understander& u, s
 
 std::string_view to_string(polarity p) {
   switch (p) {
-    case polarity::strength: return "strength";
-    case polarity::limit: return "limit";
-    case polarity::mixed: return "mixed";
-    case polarity::neutral: break;
+    case polarity::strength:
+      return "strength";
+    case polarity::limit:
+      return "limit";
+    case polarity::mixed:
+      return "mixed";
+    case polarity::neutral:
+      break;
   }
   return "neutral";
 }
@@ -186,7 +191,8 @@ std::variant<knowledge_ptr, load_error> compile_knowledge(const std::vector<text
   const auto& topics = u.vocabulary().topics;
   for (const auto& [topic, line] : r->topic_refs) {
     if (std::find(topics.begin(), topics.end(), topic) == topics.end()) {
-      return load_error{rules_file->name, line, "unknown topic \"" + topic + "\" (not in the lexicon)"};
+      return load_error{rules_file->name, line,
+                        "unknown topic \"" + topic + "\" (not in the lexicon)"};
     }
   }
 
@@ -217,9 +223,11 @@ std::variant<knowledge_ptr, load_error> compile_knowledge(const std::vector<text
         continue;
       }
       if (skipping) continue;
-      if (sections.empty() || sections.back().heading != heading) sections.push_back(section{heading, {}});
+      if (sections.empty() || sections.back().heading != heading)
+        sections.push_back(section{heading, {}});
       for (auto& sentence : split_sentences(*r, line)) {
-        const fact* previous = sections.back().facts.empty() ? nullptr : &facts[sections.back().facts.back()];
+        const fact* previous =
+            sections.back().facts.empty() ? nullptr : &facts[sections.back().facts.back()];
         fact f = make_fact(*r, u, heading, std::move(sentence), previous);
         f.id = facts.size();
         sections.back().facts.push_back(f.id);
@@ -227,8 +235,10 @@ std::variant<knowledge_ptr, load_error> compile_knowledge(const std::vector<text
       }
     }
   }
-  if (!any_guide) return load_error{"knowledge", 0, "no guide: expected a .txt file besides knowledge.txt"};
-  if (facts.empty()) return load_error{"knowledge", 0, "the guide has no sentences under any heading"};
+  if (!any_guide)
+    return load_error{"knowledge", 0, "no guide: expected a .txt file besides knowledge.txt"};
+  if (facts.empty())
+    return load_error{"knowledge", 0, "the guide has no sentences under any heading"};
   return std::make_shared<const knowledge_base>(std::move(facts), std::move(sections),
                                                 u.vocabulary().technologies, std::move(r));
 }

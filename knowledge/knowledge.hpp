@@ -30,13 +30,13 @@ struct claim {
 
 // One guide sentence, verbatim, with what it says.
 struct fact {
-  std::size_t id = 0;        // position in the guide, 0-based
-  std::string section;       // the heading of its section, e.g. "Use Case Fit"
-  std::string text;          // the sentence exactly as in the guide
+  std::size_t id = 0;                     // position in the guide, 0-based
+  std::string section;                    // the heading of its section, e.g. "Use Case Fit"
+  std::string text;                       // the sentence exactly as in the guide
   std::vector<std::string> technologies;  // "node", "python" or both; inherited from the
                                           // previous sentence when it names none ("it")
-  bool both = false;         // speaks of both technologies alike ("Both are ...")
-  bool hybrid = false;       // recommends them together ("a hybrid setup ...")
+  bool both = false;                      // speaks of both technologies alike ("Both are ...")
+  bool hybrid = false;                    // recommends them together ("a hybrid setup ...")
   polarity stance = polarity::neutral;
   bool hedged = false;
   std::vector<std::string> topics;  // union of its claims' topics, in order
@@ -50,19 +50,19 @@ struct section {
 
 // How the guide answers one need of the question.
 struct need_outcome {
-  std::string topic;     // e.g. "streaming"
-  std::string favours;   // "node", "python" or "depends" (the guide gives both sides or hedges)
-  double node = 0.0;     // weighed support (strengths minus limits, focused sentences weigh more)
+  std::string topic;    // e.g. "streaming"
+  std::string favours;  // "node", "python" or "depends" (the guide gives both sides or hedges)
+  double node = 0.0;    // weighed support (strengths minus limits, focused sentences weigh more)
   double python = 0.0;
   std::vector<const fact*> facts;  // the sentences behind it, strongest first
 };
 
 struct recommendation {
-  std::string verdict;  // "node", "python", "hybrid", "depends"
-  bool general = false; // no need the guide covers was asked: a general comparison
-  std::vector<need_outcome> needs;          // in the question's order
-  std::vector<std::string> uncovered;       // topics asked that no guide sentence speaks to
-  std::vector<const fact*> sources;         // what the answer rests on, most relevant first
+  std::string verdict;                 // "node", "python", "hybrid", "depends"
+  bool general = false;                // no need the guide covers was asked: a general comparison
+  std::vector<need_outcome> needs;     // in the question's order
+  std::vector<std::string> uncovered;  // topics asked that no guide sentence speaks to
+  std::vector<const fact*> sources;    // what the answer rests on, most relevant first
   // Set when verdict is "hybrid" and the guide has a sentence recommending both together.
   const fact* hybrid_fact = nullptr;
 };
@@ -120,7 +120,7 @@ using knowledge_ptr = std::shared_ptr<const knowledge_base>;
 // Compiles knowledge/data/*: "knowledge.txt" holds the rules; every other ".txt" file is a
 // guide document (headings and sentences), taken in the order given; other files are
 // ignored (a README may sit beside them). Errors name the file and line.
-std::variant<knowledge_ptr, load_error> compile_knowledge(const std::vector<text_file>& files,
-                                                          const intents::understander& understander);
+std::variant<knowledge_ptr, load_error> compile_knowledge(
+    const std::vector<text_file>& files, const intents::understander& understander);
 
 }  // namespace advisor::knowledge

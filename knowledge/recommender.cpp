@@ -127,7 +127,11 @@ recommendation knowledge_base::recommend(const std::vector<std::string>& topics,
     std::string winner;
     for (const auto& tech : techs) {
       const side& s = sides[tech];
-      if (s.score <= 0.0 || !s.firm) continue;
+      // A hedged strength decides only when no other side says anything on the need.
+      const bool alone = std::all_of(techs.begin(), techs.end(), [&](const auto& other) {
+        return other == tech || (sides[other].score == 0.0 && sides[other].facts.empty());
+      });
+      if (s.score <= 0.0 || (!s.firm && !(r.hedged_alone_decides && alone && !broad))) continue;
       bool clear = true;
       for (const auto& other : techs) {
         if (other == tech) continue;
@@ -139,6 +143,12 @@ recommendation knowledge_base::recommend(const std::vector<std::string>& topics,
     if (!winner.empty()) {
       n.favours = winner;
       for (const auto& [w, f] : sides[winner].facts) add_unique(n.facts, f);
+      // A lean, not a firm win: the other side is heard on the counterpart need.
+      if (!sides[winner].firm) {
+        for (const auto& tech : techs) {
+          if (tech != winner) add_unique(n.facts, counterpart_fact(need, tech));
+        }
+      }
       favours_node = favours_node || winner == "node";
       favours_python = favours_python || winner == "python";
     } else {

@@ -92,6 +92,14 @@ std::variant<std::unique_ptr<knowledge_base::rules>, load_error> parse_rules(
       continue;
     }
 
+    if (directive == "hedged_alone_decides") {
+      if (value != "yes" && value != "no") {
+        return error(line_no,
+                     "\"hedged_alone_decides\" is yes or no, not \"" + std::string{value} + "\"");
+      }
+      r->hedged_alone_decides = value == "yes";
+      continue;
+    }
     if (directive == "label") {
       if (argument.empty()) return error(line_no, "\"label\" needs a topic before ':'");
       r->labels[argument] = std::string{value};

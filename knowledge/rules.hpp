@@ -35,9 +35,10 @@ struct knowledge_base::rules {
   std::map<std::string, std::vector<std::string>> counterpart;  // need -> topics of the other side
   std::map<std::string, std::string> labels;                    // topic -> how answers name it
   std::vector<std::pair<std::string, int>>
-      topic_refs;               // (topic, line) to check against the lexicon
-  double decisive_ratio = 2.0;  // the winner needs this many times the loser's support
-  double hedge_factor = 0.5;    // a hedged claim weighs this much
+      topic_refs;                     // (topic, line) to check against the lexicon
+  double decisive_ratio = 2.0;        // the winner needs this many times the loser's support
+  double hedge_factor = 0.5;          // a hedged claim weighs this much
+  bool hedged_alone_decides = false;  // a hedged strength wins a need no other side speaks to
 };
 
 std::variant<std::unique_ptr<knowledge_base::rules>, load_error> parse_rules(const text_file& file);

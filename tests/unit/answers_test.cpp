@@ -112,13 +112,13 @@ TEST_CASE("compare recommends from the needs, citing the guide", "[dialogue][ans
     CHECK(contains(r.text, "**Python** for machine learning"));
     CHECK(sources_are_guide_sentences(r));
   }
-  SECTION("CPU-bound work -> depends, with both sides and the trade-off") {
+  SECTION("CPU-heavy work -> the guide's mild lean to Python, not 'it depends'") {
     const auto r = ask("which is better for cpu heavy work");
-    CHECK(r.recommendation == "depends");
+    CHECK(r.recommendation == "python");
     CHECK(cites(r, "For CPU-bound tasks, Python can sometimes have the edge."));
     CHECK(cites(r, "Node.js's single-threaded event loop"));
-    CHECK(contains(r.text, "lean to **Python**"));
-    CHECK(contains(r.text, "I/O-bound work, **Node.js**"));
+    CHECK(contains(r.text, "leans towards **Python**"));
+    CHECK(contains(r.text, "only mildly"));
   }
   SECTION("no need named -> depends, on each side's verdict sentence") {
     const auto r = ask("node or python?");

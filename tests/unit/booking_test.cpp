@@ -14,10 +14,10 @@
 
 #include <date/date.h>
 
-#include "tests/support/source_files.hpp"
 #include "dialogue/booking_slots.hpp"
 #include "dialogue/booking_time.hpp"
 #include "dialogue/engine.hpp"
+#include "tests/support/source_files.hpp"
 
 namespace {
 

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/source_files.hpp"
 #include "dialogue/engine.hpp"
+#include "tests/support/source_files.hpp"
 
 namespace {
 

@@ -36,8 +36,10 @@ std::unique_ptr<handoff::lead_store> open_store(const std::filesystem::path& fil
   return std::get<std::unique_ptr<handoff::lead_store>>(std::move(opened));
 }
 
-const auto slot = dialogue::time_point{std::chrono::sys_days{std::chrono::year{2026} / 12 / 3}} + 13h;
-const auto now = dialogue::time_point{std::chrono::sys_days{std::chrono::year{2026} / 11 / 28}} + 9h;
+const auto slot =
+    dialogue::time_point{std::chrono::sys_days{std::chrono::year{2026} / 12 / 3}} + 13h;
+const auto now =
+    dialogue::time_point{std::chrono::sys_days{std::chrono::year{2026} / 11 / 28}} + 9h;
 
 dialogue::booking_request request(std::string name, dialogue::time_point start = slot) {
   dialogue::booking_request r;

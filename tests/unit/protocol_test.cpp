@@ -53,8 +53,12 @@ TEST_CASE("client frames that are understood", "[protocol]") {
     const auto frame = frame_of(R"({"type":"message","text":"hi","extra":[1,2]})");
     CHECK(std::holds_alternative<message_frame>(frame));
   }
-  SECTION("reset") { CHECK(std::holds_alternative<reset_frame>(frame_of(R"({"type":"reset"})"))); }
-  SECTION("ping") { CHECK(std::holds_alternative<ping_frame>(frame_of(R"({"type":"ping"})"))); }
+  SECTION("reset") {
+    CHECK(std::holds_alternative<reset_frame>(frame_of(R"({"type":"reset"})")));
+  }
+  SECTION("ping") {
+    CHECK(std::holds_alternative<ping_frame>(frame_of(R"({"type":"ping"})")));
+  }
   SECTION("2000 characters are allowed, counted as characters not bytes") {
     const auto text = repeat("é", 2000);
     const auto frame = frame_of(json{{"type", "message"}, {"text", text}}.dump());
@@ -143,8 +147,7 @@ TEST_CASE("bad_message: JSON that breaks the message rules", "[protocol]") {
 }
 
 TEST_CASE("too_long: text over 2000 characters", "[protocol]") {
-  const auto frame =
-      json{{"type", "message"}, {"text", repeat("a", 2001)}, {"id", "long"}}.dump();
+  const auto frame = json{{"type", "message"}, {"text", repeat("a", 2001)}, {"id", "long"}}.dump();
   const auto error = error_of(frame);
   CHECK(error.code == error_code::too_long);
   CHECK(error.message == "\"text\" is longer than 2000 characters");
@@ -201,7 +204,8 @@ TEST_CASE("server frames", "[protocol]") {
     CHECK(out.at("intent") == "compare");
     CHECK(out.at("confidence") == 0.75);
     CHECK(out.at("recommendation") == "node");
-    CHECK(out.at("sources") == json::array({{{"section", "Use Case Fit"}, {"text", "Node.js is ideal."}}}));
+    CHECK(out.at("sources") ==
+          json::array({{{"section", "Use Case Fit"}, {"text", "Node.js is ideal."}}}));
     CHECK(out.at("suggestions") == json::array({"Why?"}));
     CHECK(out.at("form").is_null());
     CHECK(out.at("booking").is_null());
@@ -240,5 +244,7 @@ TEST_CASE("server frames", "[protocol]") {
     CHECK(to_string(error_code::rate_limited) == "rate_limited");
     CHECK(to_string(error_code::internal) == "internal");
   }
-  SECTION("pong") { CHECK(json::parse(pong_json()) == json{{"type", "pong"}}); }
+  SECTION("pong") {
+    CHECK(json::parse(pong_json()) == json{{"type", "pong"}});
+  }
 }

@@ -6,9 +6,9 @@
 #include <set>
 
 #include "server/rate_limiter.hpp"
-#include "tests/support/source_files.hpp"
 #include "server/session_store.hpp"
 #include "server/static_files.hpp"
+#include "tests/support/source_files.hpp"
 
 using namespace advisor::server;
 using namespace std::chrono_literals;
@@ -47,7 +47,7 @@ TEST_CASE("rate limit per client address", "[server]") {
     for (int i = 0; i < 2; ++i) REQUIRE(limiter.try_take("busy", t0 + 10s));
     CHECK(limiter.try_take("old-1", t0));
     CHECK(limiter.try_take("old-2", t0));
-    CHECK(limiter.try_take("new", t0 + 10s));   // evicts old-1 and old-2
+    CHECK(limiter.try_take("new", t0 + 10s));         // evicts old-1 and old-2
     CHECK_FALSE(limiter.try_take("busy", t0 + 10s));  // still remembered: still limited
   }
 }
@@ -130,10 +130,10 @@ TEST_CASE("static files stay inside the web root", "[server][http]") {
     CHECK(std::get<static_file>(resolved).content_type == "text/javascript; charset=utf-8");
   }
   SECTION("climbing out is refused, encoded or not") {
-    for (const auto* path : {"/../CMakeLists.txt", "/%2e%2e/CMakeLists.txt", "/%2E%2E/README.md",
-                             "/..%2fCMakeLists.txt", "/%2e%2e%2fCMakeLists.txt",
-                             "/web/../CMakeLists.txt", "/.git/config", "/a/./b.js",
-                             "/..\\CMakeLists.txt", "/%00"}) {
+    for (const auto* path :
+         {"/../CMakeLists.txt", "/%2e%2e/CMakeLists.txt", "/%2E%2E/README.md",
+          "/..%2fCMakeLists.txt", "/%2e%2e%2fCMakeLists.txt", "/web/../CMakeLists.txt",
+          "/.git/config", "/a/./b.js", "/..\\CMakeLists.txt", "/%00"}) {
       CAPTURE(path);
       auto resolved = files.resolve(path);
       REQUIRE(std::holds_alternative<unsigned>(resolved));
