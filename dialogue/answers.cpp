@@ -205,7 +205,9 @@ basis resolve(const turn& t) {
     b.summing_up = true;
     return b;
   }
-  const bool adding = u.has_cue(intents::cue::adding) && !u.has_cue(intents::cue::replacing);
+  // "and we need chat too", "what would you use for the API around it?": the same project.
+  const bool adding = (u.has_cue(intents::cue::adding) || u.has_cue(intents::cue::refers_back)) &&
+                      !u.has_cue(intents::cue::replacing);
   if (!history || (u.follow_up != "topic" && !adding)) return b;
 
   if (found.topics.empty()) {

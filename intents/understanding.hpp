@@ -73,18 +73,20 @@ struct understanding {
 
 // Cues the answers read; intents.json's "cues" must define each (checked when it is loaded).
 namespace cue {
-inline constexpr std::string_view price = "price";            // asks what something costs
-inline constexpr std::string_view adding = "adding";          // adds a need ("and chat too")
-inline constexpr std::string_view replacing = "replacing";    // replaces one ("ML instead")
-inline constexpr std::string_view strengths = "strengths";    // asks for good sides
-inline constexpr std::string_view weaknesses = "weaknesses";  // asks for weak sides
+inline constexpr std::string_view price = "price";              // asks what something costs
+inline constexpr std::string_view adding = "adding";            // adds a need ("and chat too")
+inline constexpr std::string_view replacing = "replacing";      // replaces one ("ML instead")
+inline constexpr std::string_view refers_back = "refers_back";  // "the API around it": same project
+inline constexpr std::string_view strengths = "strengths";      // asks for good sides
+inline constexpr std::string_view weaknesses = "weaknesses";    // asks for weak sides
 inline constexpr std::string_view how_are_you = "how_are_you";
 inline constexpr std::string_view about_bot = "about_bot";
 inline constexpr std::string_view joke = "joke";
 inline constexpr std::string_view career = "career";    // jobs, salaries, learning paths
 inline constexpr std::string_view trouble = "trouble";  // an error or a how-to in one framework
-inline constexpr std::string_view required[] = {
-    price, adding, replacing, strengths, weaknesses, how_are_you, about_bot, joke, career, trouble};
+inline constexpr std::string_view required[] = {price,     adding,     replacing,   refers_back,
+                                                strengths, weaknesses, how_are_you, about_bot,
+                                                joke,      career,     trouble};
 }  // namespace cue
 
 class understander;  // defined by the implementation (see understander.hpp)

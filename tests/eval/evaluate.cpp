@@ -603,6 +603,7 @@ struct options {
   std::vector<std::string> probes;  // texts to show the understanding of, instead of scoring
   bool facts = false;               // print the compiled guide instead of scoring
   bool skip_real = false;           // score only the hand-written set
+  bool dialogue = false;            // the probes are one conversation
 };
 
 advisor::intents::understander_ptr load_understander(const options& opt) {
@@ -631,7 +632,8 @@ json calibration_data(const advisor::intents::understander& u,
 }
 
 // --probe: what the understanding layer took from a text, and what the engine answered.
-void probe(const advisor::dialogue::engine& engine, const options& opt, const std::string& text) {
+void probe(const advisor::dialogue::engine& engine, const options& opt, const std::string& text,
+           advisor::dialogue::conversation& state) {
   const auto u = load_understander(opt)->understand(text);
   std::vector<std::string> pairs;
   for (const auto& [x, y] : u.found.compared) pairs.push_back(x + "~" + y);
@@ -641,7 +643,6 @@ void probe(const advisor::dialogue::engine& engine, const options& opt, const st
             << join(u.found.other_technologies) << "\n  topics " << join(u.found.topics)
             << "\n  compared " << join(pairs) << "\n  cues " << join(u.cues) << "\n  normalized "
             << u.normalized << "\n";
-  advisor::dialogue::conversation state;
   const auto reply = engine.respond(state, text, fixed_context());
   std::cout << "  reply " << reply.intent << "/" << recommendation_name(reply.recommendation)
             << ": " << reply.text << "\n\n";
@@ -839,7 +840,12 @@ int run(const options& opt) {
   const advisor::dialogue::engine_ptr engine = std::get<advisor::dialogue::engine_ptr>(loaded);
   if (!engine) throw load_failure{"load_engine returned no engine"};
   if (!opt.probes.empty()) {
-    for (const auto& text : opt.probes) probe(*engine, opt, text);
+    // One conversation across the probes with --dialogue, a fresh one for each otherwise.
+    advisor::dialogue::conversation shared;
+    for (const auto& text : opt.probes) {
+      advisor::dialogue::conversation fresh;
+      probe(*engine, opt, text, opt.dialogue ? shared : fresh);
+    }
     return 0;
   }
   json report = json::object();
@@ -879,6 +885,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--real-only", opt.real_only, "score only the real set");
   app.add_flag("--skip-real", opt.skip_real, "score only the hand-written set");
+  app.add_flag("--dialogue", opt.dialogue, "with --probe: the texts are one conversation");
   app.add_option("--probe", opt.probes, "show how a text is understood and answered (repeatable)");
   app.add_flag("--facts", opt.facts, "print how the guide was read, sentence by sentence");
   app.add_flag("--show-heldout-errors", opt.show_heldout_errors,
