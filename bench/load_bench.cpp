@@ -4,11 +4,11 @@
 // their ratio. Bounded in count and time; talks to 127.0.0.1 only.
 //
 //   bench/run-load   (starts the server on a free port, runs this, stops the server)
+#include <CLI/CLI.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
-#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -27,10 +27,16 @@ using clock_type = std::chrono::steady_clock;
 
 namespace {
 
-const std::vector<std::string> questions{
-    "node or python for a chat app?", "is python good for streaming", "whats the GIL",
-    "we need realtime dashboards plus some ML, what stack?", "which is better for beginners",
-    "hi", "thanks!", "why?", "what about machine learning?", "streming server in py?"};
+const std::vector<std::string> questions{"node or python for a chat app?",
+                                         "is python good for streaming",
+                                         "whats the GIL",
+                                         "we need realtime dashboards plus some ML, what stack?",
+                                         "which is better for beginners",
+                                         "hi",
+                                         "thanks!",
+                                         "why?",
+                                         "what about machine learning?",
+                                         "streming server in py?"};
 
 struct result {
   std::vector<double> micros;
@@ -57,7 +63,8 @@ result run(const std::string& port, int connections, int per_connection, bool pi
         const auto frame =
             ping ? std::string{R"({"type":"ping"})"}
                  : nlohmann::json{{"type", "message"},
-                                  {"text", questions[static_cast<std::size_t>(i + c) % questions.size()]}}
+                                  {"text",
+                                   questions[static_cast<std::size_t>(i + c) % questions.size()]}}
                        .dump();
         const auto t0 = clock_type::now();
         ws.write(net::buffer(frame));
@@ -83,8 +90,8 @@ double percentile(const std::vector<double>& sorted, double p) {
 }
 
 void print(const char* name, const result& r) {
-  std::cout << name << ": " << r.micros.size() << " round trips in " << r.seconds << " s = "
-            << static_cast<long>(static_cast<double>(r.micros.size()) / r.seconds)
+  std::cout << name << ": " << r.micros.size() << " round trips in " << r.seconds
+            << " s = " << static_cast<long>(static_cast<double>(r.micros.size()) / r.seconds)
             << "/s; latency us p50 " << percentile(r.micros, 0.5) << ", p90 "
             << percentile(r.micros, 0.9) << ", p99 " << percentile(r.micros, 0.99) << '\n';
 }
@@ -98,7 +105,9 @@ int main(int argc, char** argv) {
   CLI::App app{"load benchmark: chat messages against protocol pings, same run"};
   app.add_option("--port", port, "the server's port on 127.0.0.1")->required();
   app.add_option("--connections", connections)->check(CLI::Range(1, 500))->capture_default_str();
-  app.add_option("--messages", messages, "per connection")->check(CLI::Range(1, 100000))->capture_default_str();
+  app.add_option("--messages", messages, "per connection")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   const auto baseline = run(port, connections, messages, true);

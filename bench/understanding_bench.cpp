@@ -55,7 +55,8 @@ const advisor::dialogue::turn_context context{
 
 void baseline_parse_frame(benchmark::State& state) {
   std::vector<std::string> frames;
-  for (const auto& t : corpus()) frames.push_back(nlohmann::json{{"type", "message"}, {"text", t}}.dump());
+  for (const auto& t : corpus())
+    frames.push_back(nlohmann::json{{"type", "message"}, {"text", t}}.dump());
   const advisor::server::protocol::frame_rules rules{};
   std::size_t i = 0;
   for (auto _ : state) {

@@ -5,7 +5,9 @@
 namespace advisor::handoff {
 namespace {
 
-std::string utc_stamp(time_point t) { return date::format("%Y%m%dT%H%M%SZ", t); }
+std::string utc_stamp(time_point t) {
+  return date::format("%Y%m%dT%H%M%SZ", t);
+}
 
 // RFC 5545 TEXT: backslash, semicolon, comma and newlines are escaped.
 std::string ics_text(const std::string& text) {
@@ -25,7 +27,8 @@ std::string ics_text(const std::string& text) {
 
 }  // namespace
 
-std::string consultation_ics(const lead& booking, time_point now, const std::string& organizer_name) {
+std::string consultation_ics(const lead& booking, time_point now,
+                             const std::string& organizer_name) {
   const std::string crlf = "\r\n";
   return "BEGIN:VCALENDAR" + crlf + "VERSION:2.0" + crlf + "PRODID:-//Advisor//Consultation//EN" +
          crlf + "CALSCALE:GREGORIAN" + crlf + "METHOD:PUBLISH" + crlf + "BEGIN:VEVENT" + crlf +

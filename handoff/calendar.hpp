@@ -8,6 +8,7 @@
 
 namespace advisor::handoff {
 
-std::string consultation_ics(const lead& booking, time_point now, const std::string& organizer_name);
+std::string consultation_ics(const lead& booking, time_point now,
+                             const std::string& organizer_name);
 
 }  // namespace advisor::handoff

@@ -1,10 +1,10 @@
 #include "handoff/lead_store.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
-#include <sqlite3.h>
 #include <date/date.h>
-#include <nlohmann/json.hpp>
 #include <openssl/rand.h>
+#include <sqlite3.h>
+#include <nlohmann/json.hpp>
 
 #include <array>
 #include <sstream>
@@ -49,9 +49,15 @@ CREATE TABLE sessions (
 );
 )sql"};
 
-std::int64_t to_unix(time_point t) { return t.time_since_epoch().count(); }
-time_point from_unix(std::int64_t s) { return time_point{std::chrono::seconds{s}}; }
-std::int64_t to_unix_ms(instant t) { return t.time_since_epoch().count(); }
+std::int64_t to_unix(time_point t) {
+  return t.time_since_epoch().count();
+}
+time_point from_unix(std::int64_t s) {
+  return time_point{std::chrono::seconds{s}};
+}
+std::int64_t to_unix_ms(instant t) {
+  return t.time_since_epoch().count();
+}
 
 json transcript_json(const std::vector<dialogue::transcript_line>& lines) {
   auto out = json::array();
@@ -82,7 +88,9 @@ std::vector<std::string> strings_from(const std::string& text) {
   return out;
 }
 
-std::string iso8601(time_point t) { return date::format("%FT%TZ", t); }
+std::string iso8601(time_point t) {
+  return date::format("%FT%TZ", t);
+}
 
 lead lead_from_row(SQLite::Statement& q) {
   lead l;
@@ -325,8 +333,8 @@ void lead_store::retry_later(std::int64_t id, instant when, const std::string& e
   q.exec();
 }
 
-void lead_store::save_sessions(
-    const std::vector<std::pair<std::string, std::string>>& token_states, time_point now) {
+void lead_store::save_sessions(const std::vector<std::pair<std::string, std::string>>& token_states,
+                               time_point now) {
   if (token_states.empty()) return;
   std::lock_guard lock{mutex_};
   SQLite::Transaction tx{*db_, SQLite::TransactionBehavior::IMMEDIATE};
@@ -392,7 +400,8 @@ std::string leads_json(const std::vector<lead>& leads) {
 namespace {
 // RFC 4180 quoting; a leading = + - @ is prefixed with ' so spreadsheets do not run it.
 std::string csv_field(std::string value) {
-  if (!value.empty() && std::string_view{"=+-@\t\r"}.find(value.front()) != std::string_view::npos) {
+  if (!value.empty() &&
+      std::string_view{"=+-@\t\r"}.find(value.front()) != std::string_view::npos) {
     value.insert(value.begin(), '\'');
   }
   std::string out = "\"";
@@ -413,9 +422,9 @@ std::string leads_csv(const std::vector<lead>& leads) {
     for (const auto& t : l.topics) topics += (topics.empty() ? "" : " ") + t;
     out << csv_field(l.reference) << ',' << csv_field(iso8601(l.created_at)) << ','
         << csv_field(iso8601(l.slot_start)) << ','
-        << csv_field(iso8601(l.slot_start + l.slot_length)) << ',' << csv_field(l.time_zone)
-        << ',' << csv_field(l.name) << ',' << csv_field(l.email) << ',' << csv_field(l.company)
-        << ',' << csv_field(l.project) << ',' << csv_field(l.recommendation.value_or("")) << ','
+        << csv_field(iso8601(l.slot_start + l.slot_length)) << ',' << csv_field(l.time_zone) << ','
+        << csv_field(l.name) << ',' << csv_field(l.email) << ',' << csv_field(l.company) << ','
+        << csv_field(l.project) << ',' << csv_field(l.recommendation.value_or("")) << ','
         << csv_field(topics) << ',' << (l.delivered ? "true" : "false") << "\r\n";
   }
   return out.str();

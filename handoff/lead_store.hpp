@@ -75,7 +75,7 @@ class lead_store : public dialogue::slot_calendar {
   // Webhook outbox: rows due at `now`, oldest first.
   std::vector<outbox_item> due(instant now, std::size_t limit) const;
   std::optional<instant> next_due() const;  // earliest pending attempt, if any
-  std::size_t pending_deliveries() const;    // outbox rows not yet accepted by the receiver
+  std::size_t pending_deliveries() const;   // outbox rows not yet accepted by the receiver
   void delivered(std::int64_t id, instant now);
   void retry_later(std::int64_t id, instant when, const std::string& error);
 

@@ -1,5 +1,7 @@
 #include "handoff/webhook.hpp"
 
+#include <openssl/hmac.h>
+#include <spdlog/logger.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -8,8 +10,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
-#include <openssl/hmac.h>
-#include <spdlog/logger.h>
 
 #include <algorithm>
 #include <cmath>
@@ -53,8 +53,9 @@ class post_operation : public std::enable_shared_from_this<post_operation<Stream
 
   void run(const std::string& host, const std::string& port) {
     host_ = host;
-    resolver_.async_resolve(host, port,
-                            beast::bind_front_handler(&post_operation::on_resolve, this->shared_from_this()));
+    resolver_.async_resolve(
+        host, port,
+        beast::bind_front_handler(&post_operation::on_resolve, this->shared_from_this()));
   }
 
  private:
@@ -63,8 +64,8 @@ class post_operation : public std::enable_shared_from_this<post_operation<Stream
   void on_resolve(beast::error_code ec, const tcp::resolver::results_type& results) {
     if (ec) return fail(ec, "resolve");
     tcp().expires_after(timeout_);
-    tcp().async_connect(results,
-                        beast::bind_front_handler(&post_operation::on_connect, this->shared_from_this()));
+    tcp().async_connect(
+        results, beast::bind_front_handler(&post_operation::on_connect, this->shared_from_this()));
   }
 
   void on_connect(beast::error_code ec, const tcp::endpoint&) {
@@ -73,14 +74,15 @@ class post_operation : public std::enable_shared_from_this<post_operation<Stream
       // SSL_set_tlsext_host_name without its C cast: SNI, so virtual hosts pick the right cert.
       if (SSL_ctrl(stream_.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
                    const_cast<char*>(host_.c_str())) != 1) {
-        return fail(beast::error_code{static_cast<int>(::ERR_get_error()), net::error::get_ssl_category()},
-                    "tls sni");
+        return fail(
+            beast::error_code{static_cast<int>(::ERR_get_error()), net::error::get_ssl_category()},
+            "tls sni");
       }
       stream_.set_verify_callback(ssl::host_name_verification(host_));
       tcp().expires_after(timeout_);
-      stream_.async_handshake(ssl::stream_base::client,
-                              beast::bind_front_handler(&post_operation::on_handshake,
-                                                        this->shared_from_this()));
+      stream_.async_handshake(
+          ssl::stream_base::client,
+          beast::bind_front_handler(&post_operation::on_handshake, this->shared_from_this()));
     } else {
       write();
     }
@@ -93,8 +95,9 @@ class post_operation : public std::enable_shared_from_this<post_operation<Stream
 
   void write() {
     tcp().expires_after(timeout_);
-    http::async_write(stream_, req_,
-                      beast::bind_front_handler(&post_operation::on_write, this->shared_from_this()));
+    http::async_write(
+        stream_, req_,
+        beast::bind_front_handler(&post_operation::on_write, this->shared_from_this()));
   }
 
   void on_write(beast::error_code ec, std::size_t) {
@@ -112,7 +115,9 @@ class post_operation : public std::enable_shared_from_this<post_operation<Stream
     done_("HTTP " + std::to_string(status));
   }
 
-  void fail(beast::error_code ec, const char* what) { done_(std::string{what} + ": " + ec.message()); }
+  void fail(beast::error_code ec, const char* what) {
+    done_(std::string{what} + ": " + ec.message());
+  }
 
   tcp::resolver resolver_;
   Stream stream_;
@@ -188,7 +193,9 @@ webhook_sender::webhook_sender(webhook_config config, std::unique_ptr<target> wh
   tls_.set_verify_mode(ssl::verify_peer);
 }
 
-webhook_sender::~webhook_sender() { stop(); }
+webhook_sender::~webhook_sender() {
+  stop();
+}
 
 void webhook_sender::start() {
   if (config_.url.empty() || thread_.joinable()) return;
@@ -228,7 +235,8 @@ void webhook_sender::deliver_next() {
   req.set(http::field::user_agent, "advisor-webhook/1");
   req.set(http::field::content_type, "application/json");
   req.set("Idempotency-Key", item.reference);
-  if (!config_.secret.empty()) req.set("X-Advisor-Signature", webhook_signature(config_.secret, item.payload));
+  if (!config_.secret.empty())
+    req.set("X-Advisor-Signature", webhook_signature(config_.secret, item.payload));
   req.body() = item.payload;
   req.prepare_payload();
 
@@ -241,8 +249,8 @@ void webhook_sender::deliver_next() {
         ioc_, std::move(req), config_.request_timeout, std::move(done), ioc_, tls_)
         ->run(target_->host, target_->port);
   } else {
-    std::make_shared<post_operation<beast::tcp_stream>>(ioc_, std::move(req),
-                                                        config_.request_timeout, std::move(done), ioc_)
+    std::make_shared<post_operation<beast::tcp_stream>>(
+        ioc_, std::move(req), config_.request_timeout, std::move(done), ioc_)
         ->run(target_->host, target_->port);
   }
 }
@@ -276,8 +284,9 @@ void webhook_sender::sleep_until_due() {
   // another process (advisor leads) changed the outbox.
   const auto now = now_instant();
   auto wait = std::chrono::milliseconds{60'000};
-  if (next) wait = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(*next - now),
-                              std::chrono::milliseconds{0}, wait);
+  if (next)
+    wait = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(*next - now),
+                      std::chrono::milliseconds{0}, wait);
   timer_.expires_after(wait);
   timer_.async_wait([this](beast::error_code ec) {
     if (ec) return;  // cancelled by wake() or stop()

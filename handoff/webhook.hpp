@@ -26,7 +26,7 @@ namespace advisor::handoff {
 struct webhook_config {
   std::string url;     // http:// or https://; empty: no delivery (bookings stay in the outbox)
   std::string secret;  // HMAC-SHA256 key; empty: unsigned
-  std::chrono::milliseconds retry_base{2000};         // first retry after about this
+  std::chrono::milliseconds retry_base{2000};           // first retry after about this
   std::chrono::milliseconds retry_cap{10 * 60 * 1000};  // retries never wait longer
   std::chrono::seconds request_timeout{10};
   std::string ca_file;  // extra CA certificates (PEM) to trust for https, e.g. a private CA
@@ -45,8 +45,9 @@ std::chrono::milliseconds retry_delay(const webhook_config& config, int attempts
 class webhook_sender {
  public:
   // Checks the URL; the error says what is wrong with it.
-  static std::variant<std::unique_ptr<webhook_sender>, std::string> create(
-      webhook_config config, lead_store& store, spdlog::logger& log);
+  static std::variant<std::unique_ptr<webhook_sender>, std::string> create(webhook_config config,
+                                                                           lead_store& store,
+                                                                           spdlog::logger& log);
   ~webhook_sender();
 
   void start();

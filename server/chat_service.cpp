@@ -1,7 +1,7 @@
 #include "server/chat_service.hpp"
 
-#include <boost/asio/post.hpp>
 #include <spdlog/logger.h>
+#include <boost/asio/post.hpp>
 
 #include <exception>
 
@@ -25,10 +25,10 @@ dialogue::turn_context context_now(const dialogue::slot_calendar& calendar) {
 
 }  // namespace
 
-chat_service::chat_service(dialogue::engine_ptr engine, session_store& sessions,
-                           metrics& counters, protocol::frame_rules rules,
-                           handoff::lead_store& leads, net::any_io_executor storage,
-                           std::function<void()> booked, spdlog::logger& log)
+chat_service::chat_service(dialogue::engine_ptr engine, session_store& sessions, metrics& counters,
+                           protocol::frame_rules rules, handoff::lead_store& leads,
+                           net::any_io_executor storage, std::function<void()> booked,
+                           spdlog::logger& log)
     : engine_{std::move(engine)},
       sessions_{sessions},
       metrics_{counters},
@@ -38,7 +38,9 @@ chat_service::chat_service(dialogue::engine_ptr engine, session_store& sessions,
       booked_{std::move(booked)},
       log_{log} {}
 
-void chat_service::replace_engine(dialogue::engine_ptr engine) { engine_.store(std::move(engine)); }
+void chat_service::replace_engine(dialogue::engine_ptr engine) {
+  engine_.store(std::move(engine));
+}
 
 std::string chat_service::welcome(const chat_session& session, bool resumed) const {
   return protocol::welcome_json(engine_.load()->greet(), session.token(), resumed);
@@ -140,9 +142,9 @@ void chat_service::finish_booking(const std::shared_ptr<chat_session>& session,
 
 void chat_service::save_now(const std::shared_ptr<chat_session>& session) {
   try {
-    leads_.save_sessions({session_store::snapshot(*session)},
-                         std::chrono::time_point_cast<std::chrono::seconds>(
-                             std::chrono::system_clock::now()));
+    leads_.save_sessions(
+        {session_store::snapshot(*session)},
+        std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
   } catch (const std::exception& e) {
     // The reply still goes out; the next batch tries again.
     log_.error("cannot save a conversation: {}", e.what());

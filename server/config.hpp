@@ -14,15 +14,15 @@
 namespace advisor::server {
 
 struct limits {
-  std::size_t max_frame_bytes = 16 * 1024;       // larger WebSocket messages close with 1009
-  std::size_t max_text_chars = 2000;             // protocol: longer text is `too_long`
-  std::size_t max_http_body_bytes = 64 * 1024;   // POST bodies beyond this get 413
-  std::size_t max_write_queue = 64;              // frames queued per connection before reads pause
-  std::chrono::seconds handshake_timeout{30};    // WebSocket upgrade must complete within this
-  std::chrono::seconds idle_timeout{300};        // silent peers are pinged at half, closed at full
-  std::chrono::seconds http_timeout{30};         // one HTTP request must arrive within this
-  double rate_per_second = 10.0;                 // messages a connection may send, sustained
-  double rate_burst = 60.0;                      // ... and in one burst
+  std::size_t max_frame_bytes = 16 * 1024;      // larger WebSocket messages close with 1009
+  std::size_t max_text_chars = 2000;            // protocol: longer text is `too_long`
+  std::size_t max_http_body_bytes = 64 * 1024;  // POST bodies beyond this get 413
+  std::size_t max_write_queue = 64;             // frames queued per connection before reads pause
+  std::chrono::seconds handshake_timeout{30};   // WebSocket upgrade must complete within this
+  std::chrono::seconds idle_timeout{300};       // silent peers are pinged at half, closed at full
+  std::chrono::seconds http_timeout{30};        // one HTTP request must arrive within this
+  double rate_per_second = 10.0;                // messages a connection may send, sustained
+  double rate_burst = 60.0;                     // ... and in one burst
 };
 
 struct sessions_config {
@@ -34,17 +34,17 @@ struct config {
   std::string address = "127.0.0.1";
   unsigned short port = 8080;  // 0 picks a free port, printed as "listening on ADDR:PORT"
   unsigned threads = 0;        // 0 = hardware threads
-  std::vector<std::string> allowed_origins;  // empty = any origin (said at start-up)
-  std::filesystem::path web_root;            // widget, demo page
-  std::filesystem::path intents_dir;         // intents.json, lexicon
-  std::filesystem::path knowledge_dir;       // the guide and its tagging data
+  std::vector<std::string> allowed_origins;   // empty = any origin (said at start-up)
+  std::filesystem::path web_root;             // widget, demo page
+  std::filesystem::path intents_dir;          // intents.json, lexicon
+  std::filesystem::path knowledge_dir;        // the guide and its tagging data
   std::chrono::seconds shutdown_timeout{10};  // graceful shutdown waits at most this long
   std::string log_level = "info";
   std::filesystem::path db = "data/advisor.db";  // SQLite file: bookings, outbox, sessions
-  std::string admin_token;  // from ADVISOR_ADMIN_TOKEN; empty: the admin API is off
+  std::string admin_token;             // from ADVISOR_ADMIN_TOKEN; empty: the admin API is off
   std::string organizer = "our team";  // named in the calendar file
   std::chrono::milliseconds session_flush{1000};  // conversations are saved this often
-  dialogue::availability hours;   // when consultations can be booked
+  dialogue::availability hours;                   // when consultations can be booked
   handoff::webhook_config webhook;
   limits limit;
   sessions_config sessions;

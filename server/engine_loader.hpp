@@ -16,7 +16,7 @@ struct data_dirs {
 };
 
 // Every regular file of both folders, sorted by name, is read and passed on.
-std::variant<dialogue::engine_ptr, std::string> load_engine(const data_dirs& dirs,
-                                                            const dialogue::availability& hours = {});
+std::variant<dialogue::engine_ptr, std::string> load_engine(
+    const data_dirs& dirs, const dialogue::availability& hours = {});
 
 }  // namespace advisor::server

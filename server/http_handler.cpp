@@ -1,10 +1,10 @@
 #include "server/http_handler.hpp"
 
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
 #include <boost/beast/version.hpp>
 #include <boost/url/parse.hpp>
 #include <nlohmann/json.hpp>
-#include <openssl/crypto.h>
-#include <openssl/sha.h>
 
 #include "handoff/calendar.hpp"
 #include "handoff/lead_store.hpp"
@@ -37,11 +37,12 @@ http::response<http::string_body> text_response(const request& req, http::status
 
 http::response<http::string_body> json_error(const request& req, http::status status,
                                              std::string_view message) {
-  auto body = nlohmann::json{{"type", "error"},
-                             {"code", status == http::status::bad_request ? "bad_message" : "http"},
-                             {"message", message},
-                             {"reply_to", nullptr}}
-                  .dump();
+  auto body = nlohmann::json{
+      {"type", "error"},
+      {"code", status == http::status::bad_request ? "bad_message" : "http"},
+      {"message", message},
+      {"reply_to",
+       nullptr}}.dump();
   return text_response(req, status, json_type, std::move(body));
 }
 
@@ -84,8 +85,8 @@ bool etag_matches(const request& req, const std::string& etag) {
   return header == "*" || header.find(etag) != std::string_view::npos;
 }
 
-http::message_generator serve_file(const request& req, server_context& ctx,
-                                   std::string_view path, unsigned& status) {
+http::message_generator serve_file(const request& req, server_context& ctx, std::string_view path,
+                                   unsigned& status) {
   status = 405;
   if (!is_get(req)) return method_not_allowed(req, "GET, HEAD");
   auto loaded = ctx.files.load(path);
@@ -138,7 +139,8 @@ http::response<http::string_body> leads_response(const request& req, server_cont
                                                  bool csv) {
   if (!is_get(req)) return method_not_allowed(req, "GET, HEAD");
   // Without a configured token the admin API does not exist.
-  if (ctx.settings.admin_token.empty()) return json_error(req, http::status::not_found, "not found");
+  if (ctx.settings.admin_token.empty())
+    return json_error(req, http::status::not_found, "not found");
   if (!authorized(req, ctx.settings.admin_token)) {
     auto res = json_error(req, http::status::unauthorized, "a valid admin token is required");
     res.set(http::field::www_authenticate, "Bearer realm=\"advisor\"");
@@ -168,7 +170,8 @@ http::response<http::string_body> ics_response(const request& req, server_contex
   if (path.size() <= prefix.size() + suffix.size() || !path.ends_with(suffix)) {
     return json_error(req, http::status::not_found, "not found");
   }
-  const std::string reference{path.substr(prefix.size(), path.size() - prefix.size() - suffix.size())};
+  const std::string reference{
+      path.substr(prefix.size(), path.size() - prefix.size() - suffix.size())};
   std::optional<handoff::lead> booking;
   try {
     booking = ctx.leads.find(reference);
@@ -177,7 +180,8 @@ http::response<http::string_body> ics_response(const request& req, server_contex
     return json_error(req, http::status::internal_server_error, "storage error");
   }
   if (!booking) return json_error(req, http::status::not_found, "no such booking");
-  const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  const auto now =
+      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   auto res = text_response(req, http::status::ok, "text/calendar; charset=utf-8",
                            handoff::consultation_ics(*booking, now, ctx.settings.organizer));
   res.set(http::field::content_disposition,
@@ -210,8 +214,9 @@ http::message_generator route(request& req, server_context& ctx, unsigned& statu
   if (path == "/healthz" || path == "/readyz") {
     if (!is_get(req)) return counted(method_not_allowed(req, "GET, HEAD"));
     // Knowledge is loaded before the port opens, so serving means ready.
-    return counted(text_response(req, http::status::ok, json_type,
-                                 path == "/healthz" ? R"({"status":"ok"})" : R"({"status":"ready"})"));
+    return counted(
+        text_response(req, http::status::ok, json_type,
+                      path == "/healthz" ? R"({"status":"ok"})" : R"({"status":"ready"})"));
   }
   if (path == "/api/leads" || path == "/api/leads.csv") {
     return counted(leads_response(req, ctx, path == "/api/leads.csv"));

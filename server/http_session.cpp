@@ -106,9 +106,9 @@ void http_session::send(http::response<http::string_body>&& refusal) {
 void http_session::send(http::message_generator&& message) {
   writing_ = true;
   const bool keep_alive = message.keep_alive() && !stopping_;
-  beast::async_write(stream_, std::move(message),
-                     beast::bind_front_handler(&http_session::on_write, shared_from_this(),
-                                               keep_alive));
+  beast::async_write(
+      stream_, std::move(message),
+      beast::bind_front_handler(&http_session::on_write, shared_from_this(), keep_alive));
 }
 
 void http_session::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
@@ -125,8 +125,8 @@ void http_session::do_close() {
 }
 
 void http_session::fail(beast::error_code ec, const char* what) {
-  if (ec == net::error::operation_aborted || ec == beast::error::timeout ||
-      ec == net::error::eof || ec == net::error::connection_reset) {
+  if (ec == net::error::operation_aborted || ec == beast::error::timeout || ec == net::error::eof ||
+      ec == net::error::connection_reset) {
     return;
   }
   ctx_.log.debug("http {}: {}", what, ec.message());

@@ -26,7 +26,9 @@ beast::error_code listener::open(const net::ip::tcp::endpoint& endpoint) {
   return ec;
 }
 
-void listener::run() { do_accept(); }
+void listener::run() {
+  do_accept();
+}
 
 void listener::stop() {
   net::post(acceptor_.get_executor(), [self = shared_from_this()] {

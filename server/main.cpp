@@ -1,15 +1,15 @@
 // advisor: parses the configuration, builds the shared objects and wires them together.
 // Nothing else happens here.
 
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <CLI/CLI.hpp>
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
 
 #include <csignal>
 #include <cstdlib>
@@ -102,9 +102,9 @@ int serve(config& settings, spdlog::logger& log) {
   auto flush = [&] {
     net::post(storage, [&] {
       try {
-        leads.save_sessions(sessions.take_dirty(),
-                            std::chrono::time_point_cast<std::chrono::seconds>(
-                                std::chrono::system_clock::now()));
+        leads.save_sessions(
+            sessions.take_dirty(),
+            std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
         leads.forget_sessions(std::chrono::time_point_cast<std::chrono::seconds>(
             std::chrono::system_clock::now() - settings.sessions.ttl));
       } catch (const std::exception& e) {
@@ -182,7 +182,8 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   if (const char* token = std::getenv("ADVISOR_ADMIN_TOKEN")) settings.admin_token = token;
-  if (const char* secret = std::getenv("ADVISOR_WEBHOOK_SECRET"); secret && settings.webhook.secret.empty()) {
+  if (const char* secret = std::getenv("ADVISOR_WEBHOOK_SECRET");
+      secret && settings.webhook.secret.empty()) {
     settings.webhook.secret = secret;
   }
 

@@ -15,8 +15,8 @@ void metrics::http_request(unsigned status) {
 
 void metrics::reply(std::string_view intent) {
   const auto it = std::find(intents_.begin(), intents_.end(), intent);
-  const auto index = it == intents_.end() ? intents_.size() - 1
-                                          : static_cast<std::size_t>(it - intents_.begin());
+  const auto index =
+      it == intents_.end() ? intents_.size() - 1 : static_cast<std::size_t>(it - intents_.begin());
   replies_[index].fetch_add(1, relaxed);
 }
 
@@ -29,15 +29,17 @@ void metrics::close(unsigned short code) {
   closes_[static_cast<std::size_t>(it - close_codes_.begin())].fetch_add(1, relaxed);
 }
 
-void metrics::engine_reload(bool ok) { (ok ? reloads_ok_ : reloads_failed_).fetch_add(1, relaxed); }
+void metrics::engine_reload(bool ok) {
+  (ok ? reloads_ok_ : reloads_failed_).fetch_add(1, relaxed);
+}
 
 std::string metrics::render(const samples& now) const {
   std::ostringstream out;
   out << "# HELP advisor_http_requests_total HTTP responses sent, by status class.\n"
          "# TYPE advisor_http_requests_total counter\n";
   for (std::size_t i = 1; i < http_by_class_.size(); ++i) {
-    out << "advisor_http_requests_total{class=\"" << i << "xx\"} " << http_by_class_[i].load(relaxed)
-        << '\n';
+    out << "advisor_http_requests_total{class=\"" << i << "xx\"} "
+        << http_by_class_[i].load(relaxed) << '\n';
   }
   out << "# HELP advisor_websocket_connections_total WebSocket connections accepted.\n"
          "# TYPE advisor_websocket_connections_total counter\n"
@@ -64,8 +66,9 @@ std::string metrics::render(const samples& now) const {
   out << "# HELP advisor_errors_total Error frames sent, by code.\n"
          "# TYPE advisor_errors_total counter\n";
   for (std::size_t i = 0; i < errors_.size(); ++i) {
-    out << "advisor_errors_total{code=\"" << protocol::to_string(static_cast<protocol::error_code>(i))
-        << "\"} " << errors_[i].load(relaxed) << '\n';
+    out << "advisor_errors_total{code=\""
+        << protocol::to_string(static_cast<protocol::error_code>(i)) << "\"} "
+        << errors_[i].load(relaxed) << '\n';
   }
   out << "# HELP advisor_websocket_closes_total Closes the server initiated, by close code.\n"
          "# TYPE advisor_websocket_closes_total counter\n";
@@ -84,9 +87,8 @@ std::string metrics::render(const samples& now) const {
   out << "# HELP advisor_engine_reloads_total Knowledge and intent reloads (SIGHUP), by result.\n"
          "# TYPE advisor_engine_reloads_total counter\n"
          "advisor_engine_reloads_total{result=\"ok\"} "
-      << reloads_ok_.load(relaxed)
-      << "\nadvisor_engine_reloads_total{result=\"failed\"} " << reloads_failed_.load(relaxed)
-      << '\n';
+      << reloads_ok_.load(relaxed) << "\nadvisor_engine_reloads_total{result=\"failed\"} "
+      << reloads_failed_.load(relaxed) << '\n';
   return out.str();
 }
 

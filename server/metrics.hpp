@@ -15,7 +15,10 @@ namespace advisor::server {
 class metrics {
  public:
   void http_request(unsigned status);
-  void ws_opened() { ws_opened_.fetch_add(1, std::memory_order_relaxed); ws_active_.fetch_add(1, std::memory_order_relaxed); }
+  void ws_opened() {
+    ws_opened_.fetch_add(1, std::memory_order_relaxed);
+    ws_active_.fetch_add(1, std::memory_order_relaxed);
+  }
   void ws_closed() { ws_active_.fetch_sub(1, std::memory_order_relaxed); }
   void reply(std::string_view intent);
   void error(protocol::error_code code);
@@ -28,15 +31,15 @@ class metrics {
 
   // Gauges sampled by the caller from the objects that own them.
   struct samples {
-    std::size_t sessions = 0;             // conversations in memory
-    std::size_t pending_deliveries = 0;   // bookings the webhook has not delivered yet
+    std::size_t sessions = 0;            // conversations in memory
+    std::size_t pending_deliveries = 0;  // bookings the webhook has not delivered yet
   };
   std::string render(const samples& now) const;
 
  private:
   using counter = std::atomic<std::uint64_t>;
   static constexpr std::array<std::string_view, 12> intents_{
-      "greeting", "thanks", "goodbye", "help", "smalltalk", "compare", "explain",
+      "greeting",          "thanks", "goodbye",      "help",     "smalltalk", "compare", "explain",
       "book_consultation", "cancel", "out_of_scope", "fallback", "other"};
   static constexpr std::array<unsigned short, 6> close_codes_{1000, 1001, 1003, 1007, 1008, 1009};
 

@@ -24,7 +24,8 @@ bool parse_hours(const std::string& text, dialogue::availability& hours) {
 
 // "mon-fri", "mon,wed,fri", "sat-sun" -> ISO weekdays.
 bool parse_weekdays(const std::string& text, std::vector<int>& days) {
-  static const std::array<std::string_view, 7> names{"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+  static const std::array<std::string_view, 7> names{"mon", "tue", "wed", "thu",
+                                                     "fri", "sat", "sun"};
   auto day = [&](std::string_view name) -> int {
     for (std::size_t i = 0; i < names.size(); ++i) {
       if (names[i] == name) return static_cast<int>(i) + 1;
@@ -79,7 +80,8 @@ void add_server_options(CLI::App& app, config& c) {
                  "allowed browser Origin for WebSocket (repeatable); none = any");
   app.add_option("--web-root", c.web_root, "folder of the widget and demo page")
       ->capture_default_str();
-  app.add_option("--intents-dir", c.intents_dir, "folder of the intent data")->capture_default_str();
+  app.add_option("--intents-dir", c.intents_dir, "folder of the intent data")
+      ->capture_default_str();
   app.add_option("--knowledge-dir", c.knowledge_dir, "folder of the guide and its data")
       ->capture_default_str();
   app.add_option("--db", c.db, "SQLite file for bookings, webhook outbox and conversations")
@@ -107,7 +109,8 @@ void add_server_options(CLI::App& app, config& c) {
   app.add_option_function<std::string>(
          "--hours",
          [&c](const std::string& v) {
-           if (!parse_hours(v, c.hours)) throw CLI::ValidationError("--hours", "expected HH:MM-HH:MM");
+           if (!parse_hours(v, c.hours))
+             throw CLI::ValidationError("--hours", "expected HH:MM-HH:MM");
          },
          "consultation hours, local time")
       ->default_str("09:00-17:00");
@@ -134,7 +137,8 @@ void add_server_options(CLI::App& app, config& c) {
   app.add_option("--webhook-url", c.webhook.url, "POST each booking here (http or https)");
   app.add_option("--webhook-secret", c.webhook.secret,
                  "HMAC-SHA256 key for X-Advisor-Signature (or ADVISOR_WEBHOOK_SECRET)");
-  millis("--webhook-retry-base-ms", c.webhook.retry_base, "first retry delay (ms), doubled each time");
+  millis("--webhook-retry-base-ms", c.webhook.retry_base,
+         "first retry delay (ms), doubled each time");
   millis("--webhook-retry-max-ms", c.webhook.retry_cap, "longest retry delay (ms)");
   seconds("--webhook-timeout", c.webhook.request_timeout, "deadline for one delivery (s)");
   app.add_option("--webhook-ca-file", c.webhook.ca_file,

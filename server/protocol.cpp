@@ -30,8 +30,9 @@ std::variant<std::optional<std::string>, frame_error> read_id(const json& object
   if (!id.is_string()) return make_error(error_code::bad_message, "\"id\" must be a string");
   auto value = id.get<std::string>();
   if (utf8_length(value) > rules.max_id_chars) {
-    return make_error(error_code::bad_message,
-                      "\"id\" is longer than " + std::to_string(rules.max_id_chars) + " characters");
+    return make_error(
+        error_code::bad_message,
+        "\"id\" is longer than " + std::to_string(rules.max_id_chars) + " characters");
   }
   return std::optional<std::string>{std::move(value)};
 }
@@ -52,10 +53,10 @@ std::variant<message_frame, frame_error> read_message(const json& object,
   const auto text = trim(text_value.get_ref<const std::string&>());
   if (text.empty()) return make_error(error_code::bad_message, "\"text\" is empty", reply_to);
   if (utf8_length(text) > rules.max_text_chars) {
-    return make_error(error_code::too_long,
-                      "\"text\" is longer than " + std::to_string(rules.max_text_chars) +
-                          " characters",
-                      reply_to);
+    return make_error(
+        error_code::too_long,
+        "\"text\" is longer than " + std::to_string(rules.max_text_chars) + " characters",
+        reply_to);
   }
   return message_frame{std::string{text}, std::move(reply_to)};
 }
@@ -83,11 +84,16 @@ ordered optional_string(const std::optional<std::string>& value) {
 
 std::string_view to_string(error_code code) {
   switch (code) {
-    case error_code::bad_json: return "bad_json";
-    case error_code::bad_message: return "bad_message";
-    case error_code::too_long: return "too_long";
-    case error_code::rate_limited: return "rate_limited";
-    case error_code::internal: return "internal";
+    case error_code::bad_json:
+      return "bad_json";
+    case error_code::bad_message:
+      return "bad_message";
+    case error_code::too_long:
+      return "too_long";
+    case error_code::rate_limited:
+      return "rate_limited";
+    case error_code::internal:
+      return "internal";
   }
   return "internal";
 }
@@ -148,13 +154,12 @@ std::variant<chat_request, frame_error> parse_chat_request(std::string_view body
   return chat_request{std::move(session), std::get<message_frame>(std::move(message))};
 }
 
-std::string welcome_json(const dialogue::welcome& welcome, std::string_view session,
-                         bool resumed) {
+std::string welcome_json(const dialogue::welcome& welcome, std::string_view session, bool resumed) {
   return ordered{{"type", "welcome"},
-              {"session", session},
-              {"resumed", resumed},
-              {"text", welcome.text},
-              {"suggestions", welcome.suggestions}}
+                 {"session", session},
+                 {"resumed", resumed},
+                 {"text", welcome.text},
+                 {"suggestions", welcome.suggestions}}
       .dump();
 }
 
@@ -162,7 +167,8 @@ std::string reply_json(const dialogue::reply& reply, const std::optional<std::st
                        const std::optional<std::string>& session) {
   ordered form = nullptr;
   if (reply.form) {
-    form = {{"name", reply.form->name}, {"field", reply.form->field}, {"filled", reply.form->filled}};
+    form = {
+        {"name", reply.form->name}, {"field", reply.form->field}, {"filled", reply.form->filled}};
   }
   ordered booking = nullptr;
   if (reply.booking) {
@@ -172,15 +178,15 @@ std::string reply_json(const dialogue::reply& reply, const std::optional<std::st
                {"ics_url", "/api/bookings/" + reply.booking->reference + ".ics"}};
   }
   ordered out{{"type", "reply"},
-           {"reply_to", optional_string(reply_to)},
-           {"text", reply.text},
-           {"intent", reply.intent},
-           {"confidence", reply.confidence},
-           {"recommendation", optional_string(reply.recommendation)},
-           {"sources", sources_json(reply.sources)},
-           {"suggestions", reply.suggestions},
-           {"form", std::move(form)},
-           {"booking", std::move(booking)}};
+              {"reply_to", optional_string(reply_to)},
+              {"text", reply.text},
+              {"intent", reply.intent},
+              {"confidence", reply.confidence},
+              {"recommendation", optional_string(reply.recommendation)},
+              {"sources", sources_json(reply.sources)},
+              {"suggestions", reply.suggestions},
+              {"form", std::move(form)},
+              {"booking", std::move(booking)}};
   if (session) out["session"] = *session;
   // Replacement characters rather than an exception if a data file ever held bad UTF-8.
   return out.dump(-1, ' ', false, ordered::error_handler_t::replace);
@@ -188,12 +194,14 @@ std::string reply_json(const dialogue::reply& reply, const std::optional<std::st
 
 std::string error_json(const frame_error& error) {
   return ordered{{"type", "error"},
-              {"code", to_string(error.code)},
-              {"message", error.message},
-              {"reply_to", optional_string(error.reply_to)}}
+                 {"code", to_string(error.code)},
+                 {"message", error.message},
+                 {"reply_to", optional_string(error.reply_to)}}
       .dump(-1, ' ', false, ordered::error_handler_t::replace);
 }
 
-std::string pong_json() { return R"({"type":"pong"})"; }
+std::string pong_json() {
+  return R"({"type":"pong"})";
+}
 
 }  // namespace advisor::server::protocol

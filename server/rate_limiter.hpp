@@ -51,7 +51,8 @@ class address_rate_limiter {
     std::lock_guard lock{mutex_};
     if (buckets_.size() >= max_addresses_ && !buckets_.contains(address)) {
       const auto full_after = std::chrono::duration<double>{burst_ / rate_};
-      std::erase_if(buckets_, [&](const auto& item) { return now - item.second.second > full_after; });
+      std::erase_if(buckets_,
+                    [&](const auto& item) { return now - item.second.second > full_after; });
       if (buckets_.size() >= max_addresses_) buckets_.clear();  // under attack: start afresh
     }
     auto it = buckets_.find(address);
@@ -67,7 +68,8 @@ class address_rate_limiter {
   double burst_;
   std::size_t max_addresses_;
   std::mutex mutex_;
-  std::unordered_map<std::string, std::pair<token_bucket, token_bucket::clock::time_point>> buckets_;
+  std::unordered_map<std::string, std::pair<token_bucket, token_bucket::clock::time_point>>
+      buckets_;
 };
 
 }  // namespace advisor::server

@@ -57,9 +57,9 @@ session_store::lookup session_store::open(const std::string* token, clock::time_
   }
   if (sessions_.size() >= config_.max_sessions) {
     // Full: drop the least recently used rather than refuse a visitor.
-    auto oldest = std::min_element(sessions_.begin(), sessions_.end(), [](const auto& a, const auto& b) {
-      return a.second->last_used() < b.second->last_used();
-    });
+    auto oldest = std::min_element(
+        sessions_.begin(), sessions_.end(),
+        [](const auto& a, const auto& b) { return a.second->last_used() < b.second->last_used(); });
     sessions_.erase(oldest);
   }
   auto session = std::make_shared<chat_session>(new_session_token(), now);
@@ -106,9 +106,8 @@ void session_store::evict_expired(clock::time_point now) {
   // A sweep at most every few seconds keeps `open` O(1) amortised.
   if (now - last_sweep_ < std::chrono::seconds{5}) return;
   last_sweep_ = now;
-  std::erase_if(sessions_, [&](const auto& item) {
-    return now - item.second->last_used() > config_.ttl;
-  });
+  std::erase_if(sessions_,
+                [&](const auto& item) { return now - item.second->last_used() > config_.ttl; });
 }
 
 }  // namespace advisor::server

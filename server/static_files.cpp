@@ -1,8 +1,8 @@
 #include "server/static_files.hpp"
 
-#include <boost/url/parse_path.hpp>
 #include <openssl/sha.h>
 #include <zlib.h>
+#include <boost/url/parse_path.hpp>
 
 #include <array>
 #include <fstream>
@@ -88,7 +88,8 @@ std::variant<std::shared_ptr<const cached_file>, unsigned> static_files::load(
 std::string gzip(std::string_view data) {
   z_stream stream{};
   // windowBits 15 + 16: a gzip header and trailer rather than zlib's.
-  if (deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) {
+  if (deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) !=
+      Z_OK) {
     throw std::runtime_error("zlib: deflateInit2 failed");
   }
   std::string out(deflateBound(&stream, static_cast<uLong>(data.size())), '\0');

@@ -34,7 +34,8 @@ class static_files {
   std::variant<static_file, unsigned> resolve(std::string_view encoded_path) const;
 
   // resolve() plus the file's cached content (re-read when its size or mtime changed).
-  std::variant<std::shared_ptr<const cached_file>, unsigned> load(std::string_view encoded_path) const;
+  std::variant<std::shared_ptr<const cached_file>, unsigned> load(
+      std::string_view encoded_path) const;
 
  private:
   struct entry {

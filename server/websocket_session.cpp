@@ -39,7 +39,8 @@ void websocket_session::run(request req, std::optional<std::string> session_toke
   // The welcome goes first in the queue; it is written once the handshake is done.
   queue_.push_back(ctx_.chat.welcome(*session_, lookup.resumed));
 
-  ws_.async_accept(req, beast::bind_front_handler(&websocket_session::on_accept, shared_from_this()));
+  ws_.async_accept(req,
+                   beast::bind_front_handler(&websocket_session::on_accept, shared_from_this()));
 }
 
 void websocket_session::on_accept(beast::error_code ec) {
@@ -62,7 +63,8 @@ void websocket_session::do_read() {
   // Back-pressure: a client that does not read its replies stops being read.
   if (queue_.size() >= ctx_.settings.limit.max_write_queue) return;
   reading_ = true;
-  ws_.async_read(buffer_, beast::bind_front_handler(&websocket_session::on_read, shared_from_this()));
+  ws_.async_read(buffer_,
+                 beast::bind_front_handler(&websocket_session::on_read, shared_from_this()));
 }
 
 void websocket_session::on_read(beast::error_code ec, std::size_t) {
@@ -140,7 +142,8 @@ void websocket_session::close(websocket::close_code code) {
   }
   close_sent_ = true;
   ctx_.counters.close(static_cast<unsigned short>(code));
-  ws_.async_close(code, beast::bind_front_handler(&websocket_session::on_close, shared_from_this()));
+  ws_.async_close(code,
+                  beast::bind_front_handler(&websocket_session::on_close, shared_from_this()));
 }
 
 void websocket_session::on_close(beast::error_code ec) {

@@ -51,11 +51,11 @@ class websocket_session : public connection,
   std::deque<std::string> queue_;  // front is the write in flight
   std::shared_ptr<chat_session> session_;
   token_bucket bucket_;
-  bool warned_ = false;         // a rate_limited error was sent; the next excess closes
-  bool reading_ = false;        // a read is in flight
-  bool awaiting_ = false;       // an answer is being prepared (maybe on the storage thread)
-  bool closing_ = false;        // no more reads; close once the answer and the queue are out
-  bool close_sent_ = false;     // async_close issued: nothing more is written
+  bool warned_ = false;      // a rate_limited error was sent; the next excess closes
+  bool reading_ = false;     // a read is in flight
+  bool awaiting_ = false;    // an answer is being prepared (maybe on the storage thread)
+  bool closing_ = false;     // no more reads; close once the answer and the queue are out
+  bool close_sent_ = false;  // async_close issued: nothing more is written
   std::optional<websocket::close_code> close_after_writes_;
   bool registered_ = false;
 };

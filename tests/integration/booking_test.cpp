@@ -85,8 +85,7 @@ std::string two_digits(unsigned value) {
   return text;
 }
 
-constexpr std::array<const char*, 7> weekday_names{"Sun", "Mon", "Tue", "Wed",
-                                                   "Thu", "Fri", "Sat"};
+constexpr std::array<const char*, 7> weekday_names{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 constexpr std::array<const char*, 12> month_names{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
@@ -98,7 +97,8 @@ struct utc_minute {
     return chr::year_month_day{chr::floor<chr::days>(at)};
   }
   [[nodiscard]] unsigned hour() const {
-    return static_cast<unsigned>(chr::duration_cast<chr::hours>(at - chr::floor<chr::days>(at)).count());
+    return static_cast<unsigned>(
+        chr::duration_cast<chr::hours>(at - chr::floor<chr::days>(at)).count());
   }
   [[nodiscard]] unsigned minute() const {
     return static_cast<unsigned>((at - chr::floor<chr::hours>(at)).count());
@@ -131,8 +131,8 @@ struct utc_minute {
     const chr::weekday wd{chr::sys_days{d}};
     return std::string{weekday_names.at(wd.c_encoding())} + " " +
            std::to_string(static_cast<unsigned>(d.day())) + " " +
-           month_names.at(static_cast<unsigned>(d.month()) - 1) + ", " + two_digits(hour()) +
-           ":" + two_digits(minute()) + " (UTC)";
+           month_names.at(static_cast<unsigned>(d.month()) - 1) + ", " + two_digits(hour()) + ":" +
+           two_digits(minute()) + " (UTC)";
   }
   [[nodiscard]] utc_minute plus(chr::minutes delta) const { return {at + delta}; }
 };
@@ -468,8 +468,7 @@ webhook_receiver::requests_predicate delivered_all(std::set<std::string> referen
         delivered.insert(request.header("idempotency-key"));
       }
     }
-    return std::includes(delivered.begin(), delivered.end(), references.begin(),
-                         references.end());
+    return std::includes(delivered.begin(), delivered.end(), references.begin(), references.end());
   };
 }
 
@@ -489,8 +488,7 @@ void check_delivery(const received_request& request, const std::string& referenc
   CHECK(request.target == "/hook");
   CHECK(request.header("idempotency-key") == reference);
   CHECK(request.header("content-type").find("application/json") != std::string::npos);
-  CHECK(request.header("x-advisor-signature") ==
-        "sha256=" + hmac_sha256_hex(secret, request.body));
+  CHECK(request.header("x-advisor-signature") == "sha256=" + hmac_sha256_hex(secret, request.body));
   CHECK(request.header("x-advisor-signature") !=
         "sha256=" + hmac_sha256_hex(secret + "x", request.body));
   const json body = json::parse(request.body, nullptr, false);
@@ -526,8 +524,8 @@ lead_input person(int n, utc_minute slot) {
       "Alice", "Bruno", "Chiara", "Dmitri", "Elena", "Farid", "Greta", "Hiro",
       "Ines",  "Jonas", "Kirsi",  "Luca",   "Maya",  "Nils",  "Olga",  "Pavel"};
   lead_input in;
-  in.name = std::string{first_names.at(static_cast<std::size_t>(n) % first_names.size())} +
-            " Testperson";
+  in.name =
+      std::string{first_names.at(static_cast<std::size_t>(n) % first_names.size())} + " Testperson";
   in.email = "visitor" + std::to_string(n) + "@example.com";
   in.company = "Company " + std::to_string(n);
   in.project = "A streaming service for project " + std::to_string(n);
@@ -677,7 +675,8 @@ TEST_CASE("a full booking over WebSocket is stored, listed and has its calendar 
   CHECK(table.out.find(reference) != std::string::npos);
 
   // The calendar file.
-  const http_response ics = http_request(server.port(), "GET", "/api/bookings/" + reference + ".ics");
+  const http_response ics =
+      http_request(server.port(), "GET", "/api/bookings/" + reference + ".ics");
   INFO(ics.body);
   REQUIRE(ics.status == 200);
   CHECK(ics.header("content-type").find("text/calendar") != std::string::npos);
@@ -695,8 +694,7 @@ TEST_CASE("a full booking over WebSocket is stored, listed and has its calendar 
 
 // 2 ------------------------------------------------------------------------------------------
 
-TEST_CASE("a booking with corrections and questions in between, over POST /api/chat",
-          "[booking]") {
+TEST_CASE("a booking with corrections and questions in between, over POST /api/chat", "[booking]") {
   const temp_dir dir;
   server_process server{booking_flags(dir), admin_env};
   http_chat chat{server.port()};
@@ -927,8 +925,8 @@ namespace {
 
 // Opens the form and fills name and email; returns the session token. The form then asks
 // for the company. `right_after` runs as soon as that reply is read, the client still open.
-std::string fill_name_and_email(std::uint16_t port,
-                                const std::function<void()>& right_after = [] {}) {
+std::string fill_name_and_email(
+    std::uint16_t port, const std::function<void()>& right_after = [] {}) {
   ws_chat chat{port};
   const std::string session = chat.session();
   chat.say("Book a free consultation");
@@ -964,8 +962,12 @@ TEST_CASE("a half-filled form survives a reconnect", "[booking]") {
 TEST_CASE("a half-filled form survives a server restart", "[booking]") {
   const temp_dir dir;
   int signal_number = SIGTERM;
-  SECTION("SIGTERM") { signal_number = SIGTERM; }
-  SECTION("SIGKILL right after a form reply") { signal_number = SIGKILL; }
+  SECTION("SIGTERM") {
+    signal_number = SIGTERM;
+  }
+  SECTION("SIGKILL right after a form reply") {
+    signal_number = SIGKILL;
+  }
 
   std::string session;
   {
@@ -1061,8 +1063,12 @@ TEST_CASE("webhook: delivery resumes across a server restart", "[booking]") {
   const std::uint16_t port = unused_port();
   std::map<std::string, lead_input> by_reference;
   int signal_number = SIGTERM;
-  SECTION("SIGTERM") { signal_number = SIGTERM; }
-  SECTION("SIGKILL") { signal_number = SIGKILL; }
+  SECTION("SIGTERM") {
+    signal_number = SIGTERM;
+  }
+  SECTION("SIGKILL") {
+    signal_number = SIGKILL;
+  }
   {
     server_process server{booking_flags(dir, webhook_flags(port)), admin_env};
     for (int i = 0; i < 2; ++i) {
@@ -1140,8 +1146,7 @@ tls_identity localhost_identity(const test_authority& authority) {
   return authority.issue("localhost", {"DNS:localhost", "IP:127.0.0.1"});
 }
 
-void check_delivered_flag(std::uint16_t server_port, const std::string& reference,
-                          bool delivered) {
+void check_delivered_flag(std::uint16_t server_port, const std::string& reference, bool delivered) {
   const auto lead = find_lead(api_leads(server_port), reference);
   REQUIRE(lead.has_value());
   CHECK(lead->value("delivered", !delivered) == delivered);
@@ -1154,8 +1159,8 @@ TEST_CASE("webhook over https: a CA given with --webhook-ca-file is trusted",
   const temp_dir dir;
   const private_ca ca{dir};
   webhook_receiver receiver{0, {}, localhost_identity(ca.authority)};
-  server_process server{
-      booking_flags(dir, https_webhook_flags(receiver.port(), ca.ca_file)), admin_env};
+  server_process server{booking_flags(dir, https_webhook_flags(receiver.port(), ca.ca_file)),
+                        admin_env};
   ws_chat chat{server.port()};
   const lead_input in = person(4, weekday_slot(3, 10));
   const std::string reference = book(chat, in);
@@ -1180,8 +1185,7 @@ TEST_CASE("webhook over https: an unknown CA is refused until a restart trusts i
   std::string reference;
   {
     // Without --webhook-ca-file only the system CAs count, and they do not know this one.
-    server_process server{booking_flags(dir, https_webhook_flags(receiver.port(), "")),
-                          admin_env};
+    server_process server{booking_flags(dir, https_webhook_flags(receiver.port(), "")), admin_env};
     ws_chat chat{server.port()};
     reference = book(chat, in);
     CHECK(server.wait_for_output(reference + " not delivered", delivery_deadline));
@@ -1212,12 +1216,16 @@ TEST_CASE("webhook over https: a certificate for another name is refused",
   const temp_dir dir;
   const private_ca ca{dir};
   std::string common_name;
-  SECTION("for example.com only") { common_name = "example.com"; }
+  SECTION("for example.com only") {
+    common_name = "example.com";
+  }
   // X.509 host checks ignore the CN once a DNS alt name is there.
-  SECTION("for example.com, with localhost as its common name") { common_name = "localhost"; }
+  SECTION("for example.com, with localhost as its common name") {
+    common_name = "localhost";
+  }
   webhook_receiver receiver{0, {}, ca.authority.issue(common_name, {"DNS:example.com"})};
-  server_process server{
-      booking_flags(dir, https_webhook_flags(receiver.port(), ca.ca_file)), admin_env};
+  server_process server{booking_flags(dir, https_webhook_flags(receiver.port(), ca.ca_file)),
+                        admin_env};
   ws_chat chat{server.port()};
   const lead_input in = person(6, weekday_slot(5, 14));
   const std::string reference = book(chat, in);
@@ -1368,7 +1376,9 @@ TEST_CASE("advisor leads delete removes a booking and frees its slot", "[booking
   CHECK(unknown_db_first.status.code == 1);
 
   bool restarted = false;
-  SECTION("while the server runs") { restarted = false; }
+  SECTION("while the server runs") {
+    restarted = false;
+  }
   SECTION("while the server is stopped, then restarted") {
     server->send_signal(SIGTERM);
     REQUIRE(server->wait_exit(20s).has_value());

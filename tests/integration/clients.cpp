@@ -58,8 +58,7 @@ void connect(net::io_context& ioc, beast::tcp_stream& stream, std::uint16_t port
     stream.async_connect(loopback(port), std::move(handler));
   });
   if (ec) {
-    throw std::runtime_error("connect to 127.0.0.1:" + std::to_string(port) + ": " +
-                             describe(ec));
+    throw std::runtime_error("connect to 127.0.0.1:" + std::to_string(port) + ": " + describe(ec));
   }
 }
 
@@ -155,9 +154,15 @@ ws_client::~ws_client() {
 ws_client::ws_client(ws_client&&) noexcept = default;
 ws_client& ws_client::operator=(ws_client&&) noexcept = default;
 
-void ws_client::send_text(std::string_view text) { impl_->write(text, false); }
-void ws_client::send_json(const json& value) { impl_->write(value.dump(), false); }
-void ws_client::send_binary(std::string_view bytes) { impl_->write(bytes, true); }
+void ws_client::send_text(std::string_view text) {
+  impl_->write(text, false);
+}
+void ws_client::send_json(const json& value) {
+  impl_->write(value.dump(), false);
+}
+void ws_client::send_binary(std::string_view bytes) {
+  impl_->write(bytes, true);
+}
 
 void ws_client::send_raw(std::string_view bytes) {
   const auto ec = run_with_deadline(impl_->ioc, impl_->tcp(), impl_->deadline, [&](auto handler) {
@@ -227,8 +232,8 @@ json ws_client::read_after_server_pings(std::size_t count, std::chrono::millisec
   const auto ec = impl_->read(text, deadline);
   impl_->on_ping = nullptr;
   if (ec) {
-    std::string what = "after " + std::to_string(impl_->pings - (target - count)) +
-                       " server pings: ";
+    std::string what =
+        "after " + std::to_string(impl_->pings - (target - count)) + " server pings: ";
     try {
       impl_->fail_read(ec);
     } catch (const std::runtime_error& error) {
@@ -249,7 +254,9 @@ json ws_client::read_after_server_pings(std::size_t count, std::chrono::millisec
   return value;
 }
 
-std::size_t ws_client::server_pings() const { return impl_->pings; }
+std::size_t ws_client::server_pings() const {
+  return impl_->pings;
+}
 
 void ws_client::close() {
   const auto ec = run_with_deadline(impl_->ioc, impl_->tcp(), impl_->deadline, [&](auto handler) {
@@ -273,11 +280,10 @@ handshake_result try_handshake(std::uint16_t port, const ws_options& options) {
   }
   websocket::response_type response;
   const std::string host = "127.0.0.1:" + std::to_string(port);
-  const auto ec = run_with_deadline(ioc, beast::get_lowest_layer(ws), options.deadline,
-                                    [&](auto handler) {
-                                      ws.async_handshake(response, host, options.target,
-                                                         std::move(handler));
-                                    });
+  const auto ec =
+      run_with_deadline(ioc, beast::get_lowest_layer(ws), options.deadline, [&](auto handler) {
+        ws.async_handshake(response, host, options.target, std::move(handler));
+      });
   result.upgraded = !ec;
   result.status = static_cast<int>(response.result_int());
   if (ec) {
@@ -441,12 +447,11 @@ raw_client::raw_client(raw_client&&) noexcept = default;
 raw_client& raw_client::operator=(raw_client&&) noexcept = default;
 
 void raw_client::write(std::string_view bytes) {
-  const auto ec = run_with_deadline(impl_->ioc, impl_->stream, default_io_deadline,
-                                    [&](auto handler) {
-                                      net::async_write(impl_->stream,
-                                                       net::buffer(bytes.data(), bytes.size()),
-                                                       std::move(handler));
-                                    });
+  const auto ec =
+      run_with_deadline(impl_->ioc, impl_->stream, default_io_deadline, [&](auto handler) {
+        net::async_write(impl_->stream, net::buffer(bytes.data(), bytes.size()),
+                         std::move(handler));
+      });
   if (ec) {
     throw std::runtime_error("raw write: " + describe(ec));
   }
@@ -455,17 +460,16 @@ void raw_client::write(std::string_view bytes) {
 std::string raw_client::read_until(std::string_view delimiter, std::chrono::milliseconds deadline) {
   std::size_t found = 0;
   const auto ec = run_with_deadline(impl_->ioc, impl_->stream, deadline, [&](auto handler) {
-    net::async_read_until(impl_->stream, net::dynamic_buffer(impl_->pending),
-                          std::string{delimiter},
-                          [&found, handler = std::move(handler)](beast::error_code e,
-                                                                  std::size_t n) mutable {
-                            found = n;
-                            handler(e);
-                          });
+    net::async_read_until(
+        impl_->stream, net::dynamic_buffer(impl_->pending), std::string{delimiter},
+        [&found, handler = std::move(handler)](beast::error_code e, std::size_t n) mutable {
+          found = n;
+          handler(e);
+        });
   });
   if (ec) {
-    throw std::runtime_error("raw read until \"" + std::string{delimiter} + "\": " +
-                             describe(ec) + " after \"" + impl_->pending + "\"");
+    throw std::runtime_error("raw read until \"" + std::string{delimiter} + "\": " + describe(ec) +
+                             " after \"" + impl_->pending + "\"");
   }
   std::string head = impl_->pending.substr(0, found);
   impl_->pending.erase(0, found);

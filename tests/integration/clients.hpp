@@ -24,8 +24,8 @@ using namespace std::chrono_literals;
 constexpr std::chrono::milliseconds default_io_deadline = 10s;
 
 struct ws_options {
-  std::string target = "/ws";          // e.g. "/ws?session=..."
-  std::optional<std::string> origin;   // the Origin header, none when empty
+  std::string target = "/ws";                                // e.g. "/ws?session=..."
+  std::optional<std::string> origin;                         // the Origin header, none when empty
   std::chrono::milliseconds deadline = default_io_deadline;  // per operation
 };
 inline ws_options ws_target(std::string target) {
@@ -86,8 +86,8 @@ class ws_client {
 // The result of an upgrade attempt that may be refused.
 struct handshake_result {
   bool upgraded = false;
-  int status = 0;      // HTTP status of the server's answer to the upgrade request
-  std::string error;   // why the upgrade failed, when it did
+  int status = 0;     // HTTP status of the server's answer to the upgrade request
+  std::string error;  // why the upgrade failed, when it did
 };
 handshake_result try_handshake(std::uint16_t port, const ws_options& options);
 
@@ -100,8 +100,7 @@ struct http_response {
 
 // One request on a fresh connection. `target` is sent verbatim (no normalisation).
 http_response http_request(std::uint16_t port, std::string_view method, std::string_view target,
-                           std::string body = {},
-                           std::string content_type = "application/json",
+                           std::string body = {}, std::string content_type = "application/json",
                            std::chrono::milliseconds deadline = default_io_deadline);
 
 // A request with extra headers (e.g. Authorization), on a fresh connection.

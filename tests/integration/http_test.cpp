@@ -20,7 +20,9 @@ bool starts_with(const std::string& text, const std::string& prefix) {
   return text.rfind(prefix, 0) == 0;
 }
 
-json parse(const std::string& body) { return json::parse(body, nullptr, false); }
+json parse(const std::string& body) {
+  return json::parse(body, nullptr, false);
+}
 
 // Prometheus text exposition: every line is blank, a comment (# HELP / # TYPE / other) or a
 // sample `name{labels} value [timestamp]`; at least one sample.
@@ -143,7 +145,8 @@ TEST_CASE("the widget is cached, revalidated and compressed", "[http]") {
     CHECK(plain.header("content-encoding").empty());
   }
   SECTION("If-None-Match with the ETag gives 304 and no body") {
-    const auto again = http_send(server.port(), "GET", "/widget.js", with_header("If-None-Match", etag));
+    const auto again =
+        http_send(server.port(), "GET", "/widget.js", with_header("If-None-Match", etag));
     CHECK(again.status == 304);
     CHECK(again.body.empty());
     CHECK(again.header("etag") == etag);
@@ -271,8 +274,7 @@ TEST_CASE("POST /api/chat answers like a WebSocket reply", "[http][session]") {
       {"an id that is not a string", R"({"text":"hi","id":5})", "bad_message"},
       {"an id over 64 characters", R"({"text":"hi","id":")" + std::string(65, 'i') + R"("})",
        "bad_message"},
-      {"text over 2000 characters", R"({"text":")" + std::string(2001, 'a') + R"("})",
-       "too_long"},
+      {"text over 2000 characters", R"({"text":")" + std::string(2001, 'a') + R"("})", "too_long"},
   };
   for (const auto& [name, body, code] : bad) {
     DYNAMIC_SECTION(name << " is 400 " << code) {

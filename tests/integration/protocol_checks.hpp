@@ -35,8 +35,7 @@ inline bool is_session_token(const json& value) {
   }
   for (const char c : token) {
     const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                            (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
-                            c == '~';
+                            (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~';
     if (!unreserved) {
       return false;
     }

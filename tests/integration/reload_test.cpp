@@ -23,10 +23,13 @@ struct data_copy {
   fs::path root;
   data_copy() {
     std::random_device rd;
-    root = fs::temp_directory_path() / ("advisor-reload-" + std::to_string(rd()) + std::to_string(rd()));
+    root = fs::temp_directory_path() /
+           ("advisor-reload-" + std::to_string(rd()) + std::to_string(rd()));
     fs::create_directories(root);
-    fs::copy(fs::path{advisor_source_dir()} / "intents" / "data", root / "intents", fs::copy_options::recursive);
-    fs::copy(fs::path{advisor_source_dir()} / "knowledge" / "data", root / "knowledge", fs::copy_options::recursive);
+    fs::copy(fs::path{advisor_source_dir()} / "intents" / "data", root / "intents",
+             fs::copy_options::recursive);
+    fs::copy(fs::path{advisor_source_dir()} / "knowledge" / "data", root / "knowledge",
+             fs::copy_options::recursive);
   }
   ~data_copy() {
     std::error_code ec;
@@ -77,7 +80,8 @@ TEST_CASE("SIGHUP reloads the data files, or keeps the running set", "[server][r
     CHECK(chat(server, "hello").at("intent") == "greeting");
     CHECK(any_source_contains(chat(server, "which is better for streaming?"), sentence));
     const auto metrics = http_request(server.port(), "GET", "/metrics");
-    CHECK(metrics.body.find("advisor_engine_reloads_total{result=\"failed\"} 1") != std::string::npos);
+    CHECK(metrics.body.find("advisor_engine_reloads_total{result=\"failed\"} 1") !=
+          std::string::npos);
     data.write("intents/intents.json", good);
   }
   SECTION("an edited guide is compiled and answers from then on") {

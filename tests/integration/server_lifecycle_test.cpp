@@ -37,7 +37,7 @@ raw_client upgraded_raw_client(std::uint16_t port) {
 
 }  // namespace
 
-TEST_CASE("--port 0 binds a free port and prints it", "[server]") {
+TEST_CASE("port 0 binds a free port and prints it", "[server]") {
   server_process server;
   CHECK(server.port() != 0);
   CHECK(server.listening_line() == "listening on 127.0.0.1:" + std::to_string(server.port()));
@@ -52,8 +52,12 @@ TEST_CASE("a graceful shutdown closes open clients with 1001 and exits 0", "[ser
   read_welcome(second);
 
   int signal_number = SIGTERM;
-  SECTION("SIGTERM") { signal_number = SIGTERM; }
-  SECTION("SIGINT") { signal_number = SIGINT; }
+  SECTION("SIGTERM") {
+    signal_number = SIGTERM;
+  }
+  SECTION("SIGINT") {
+    signal_number = SIGINT;
+  }
 
   server.send_signal(signal_number);
   const close_result first_end = first.read_until_close();
@@ -178,8 +182,9 @@ TEST_CASE("an HTTP request that never completes is closed after --http-timeout",
     raw.write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n");
   }
   SECTION("a partial body") {
-    raw.write("POST /api/chat HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-              "Content-Length: 100\r\n\r\n{\"text\":");
+    raw.write(
+        "POST /api/chat HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        "Content-Length: 100\r\n\r\n{\"text\":");
   }
   SECTION("nothing at all") {}
 

@@ -41,13 +41,10 @@ struct failure_counter : Catch::TestEventListenerBase {
   }
 };
 
-std::string required_env(const char* name) {
+// The environment wins (ctest sets it); the build's own paths are the fallback.
+std::string env_or(const char* name, const char* fallback) {
   const char* value = std::getenv(name);
-  if (value == nullptr || *value == '\0') {
-    throw std::runtime_error(std::string{"environment variable "} + name +
-                             " is not set (run the test through ctest)");
-  }
-  return value;
+  return value != nullptr && *value != '\0' ? value : fallback;
 }
 
 std::string errno_text(const char* what) {
@@ -110,8 +107,12 @@ std::vector<char*> c_strings(const std::vector<std::string>& strings) {
 
 CATCH_REGISTER_LISTENER(failure_counter)
 
-std::string advisor_binary() { return required_env("ADVISOR_BINARY"); }
-std::string advisor_source_dir() { return required_env("ADVISOR_SOURCE_DIR"); }
+std::string advisor_binary() {
+  return env_or("ADVISOR_BINARY", ADVISOR_BINARY_FALLBACK);
+}
+std::string advisor_source_dir() {
+  return env_or("ADVISOR_SOURCE_DIR", ADVISOR_SOURCE_DIR_FALLBACK);
+}
 
 server_process::server_process(flag_list flags, std::chrono::milliseconds startup_deadline)
     : server_process{std::move(flags), env_list{}, startup_deadline} {}
@@ -162,8 +163,8 @@ server_process::server_process(flag_list flags, env_list env,
     lock.unlock();
     kill_and_reap();
     throw std::runtime_error("advisor did not print `listening on ADDR:PORT` within " +
-                             std::to_string(startup_deadline.count()) + " ms\ncommand: " +
-                             command_line_ + "\noutput:\n" + seen);
+                             std::to_string(startup_deadline.count()) +
+                             " ms\ncommand: " + command_line_ + "\noutput:\n" + seen);
   }
   const std::size_t begin = stdout_lines_.rfind('\n', stdout_lines_.find("listening on "));
   const std::size_t line_begin = begin == std::string::npos ? 0 : begin + 1;

@@ -22,8 +22,8 @@ namespace advisor::test {
 using namespace std::chrono_literals;
 
 // Paths handed to every test by ctest (see tests/CMakeLists.txt).
-std::string advisor_binary();     // ADVISOR_BINARY
-std::string advisor_source_dir(); // ADVISOR_SOURCE_DIR
+std::string advisor_binary();      // ADVISOR_BINARY
+std::string advisor_source_dir();  // ADVISOR_SOURCE_DIR
 
 struct exit_status {
   bool exited = false;  // true: the process returned `code`; false: a signal ended it
@@ -82,8 +82,8 @@ class server_process {
 
   mutable std::mutex mutex_;
   std::condition_variable changed_;
-  std::string output_;        // guarded by mutex_
-  std::string stdout_lines_;  // guarded by mutex_: stdout only, for the listening line
+  std::string output_;          // guarded by mutex_
+  std::string stdout_lines_;    // guarded by mutex_: stdout only, for the listening line
   bool output_closed_ = false;  // guarded by mutex_: both pipes reached end of file
 
   std::uint16_t port_ = 0;

@@ -58,8 +58,12 @@ TEST_CASE("an unknown token gets a new session", "[session]") {
   SECTION("a well-formed token the server never issued") {
     target = "/ws?session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
   }
-  SECTION("an empty token") { target = "/ws?session="; }
-  SECTION("a token with characters a token never has") { target = "/ws?session=%00%2F..%2F"; }
+  SECTION("an empty token") {
+    target = "/ws?session=";
+  }
+  SECTION("a token with characters a token never has") {
+    target = "/ws?session=%00%2F..%2F";
+  }
 
   ws_client client{server.port(), ws_target(target)};
   const json welcome = client.read_json();

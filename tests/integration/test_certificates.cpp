@@ -141,8 +141,7 @@ tls_identity test_authority::issue(const std::string& common_name,
   const pkey_ptr key = new_key();
   const x509_ptr cert = new_certificate(key.get(), common_name);
   X509* ca = impl_->certificate.get();
-  require(X509_set_issuer_name(cert.get(), X509_get_subject_name(ca)) == 1,
-          "X509_set_issuer_name");
+  require(X509_set_issuer_name(cert.get(), X509_get_subject_name(ca)) == 1, "X509_set_issuer_name");
   add_extension(cert.get(), ca, NID_basic_constraints, "critical,CA:FALSE");
   add_extension(cert.get(), ca, NID_key_usage, "critical,digitalSignature");
   add_extension(cert.get(), ca, NID_ext_key_usage, "serverAuth");

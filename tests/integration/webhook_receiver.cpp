@@ -67,9 +67,9 @@ struct webhook_receiver::impl {
 
   mutable std::mutex mutex;
   mutable std::condition_variable arrived;
-  std::vector<received_request> requests;      // guarded by mutex
-  std::deque<int> statuses;                    // guarded by mutex
-  std::vector<std::string> handshake_errors;   // guarded by mutex
+  std::vector<received_request> requests;     // guarded by mutex
+  std::deque<int> statuses;                   // guarded by mutex
+  std::vector<std::string> handshake_errors;  // guarded by mutex
 
   // Records a request and returns the status to answer it with.
   int record(const http::request<http::string_body>& req) {
@@ -118,8 +118,7 @@ struct webhook_receiver::impl {
                                        link->read();
                                      });
       } else {
-        std::make_shared<connection<beast::tcp_stream>>(beast::tcp_stream{std::move(socket)},
-                                                        *this)
+        std::make_shared<connection<beast::tcp_stream>>(beast::tcp_stream{std::move(socket)}, *this)
             ->read();
       }
       accept();
@@ -213,7 +212,9 @@ webhook_receiver::~webhook_receiver() {
   impl_->thread.join();
 }
 
-std::uint16_t webhook_receiver::port() const { return impl_->port; }
+std::uint16_t webhook_receiver::port() const {
+  return impl_->port;
+}
 
 std::vector<received_request> webhook_receiver::requests() const {
   const std::lock_guard lock{impl_->mutex};

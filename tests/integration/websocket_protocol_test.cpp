@@ -105,8 +105,7 @@ TEST_CASE("every suggestion can be sent back as a message", "[protocol]") {
   const json welcome = client.read_json();
   check_welcome(welcome);
 
-  std::vector<std::string> suggestions =
-      welcome.value("suggestions", std::vector<std::string>{});
+  std::vector<std::string> suggestions = welcome.value("suggestions", std::vector<std::string>{});
   client.send_json(message("hello", "seed"));
   const json greeting = client.read_json();
   check_reply(greeting, "seed");
@@ -180,8 +179,7 @@ TEST_CASE("a frame the server cannot take gets an error and changes nothing", "[
       {"text that is not a string", R"({"type":"message","text":42,"id":"n5"})", "bad_message",
        "n5"},
       {"text that is null", R"({"type":"message","text":null,"id":"n6"})", "bad_message", "n6"},
-      {"an id that is not a string", R"({"type":"message","text":"hi","id":7})", "bad_message",
-       ""},
+      {"an id that is not a string", R"({"type":"message","text":"hi","id":7})", "bad_message", ""},
       {"an id over 64 characters", R"({"type":"message","text":"hi","id":")" + id65 + R"("})",
        "bad_message", ""},
       {"empty text", R"({"type":"message","text":"","id":"n8"})", "bad_message", "n8"},
@@ -246,8 +244,8 @@ TEST_CASE("50 pipelined messages are replied to once each, in order", "[protocol
                                           "bye"};
   constexpr int count = 50;
   for (int i = 0; i < count; ++i) {
-    client.send_json(message(texts[static_cast<std::size_t>(i) % texts.size()],
-                             "p" + std::to_string(i)));
+    client.send_json(
+        message(texts[static_cast<std::size_t>(i) % texts.size()], "p" + std::to_string(i)));
   }
   for (int i = 0; i < count; ++i) {
     const json reply = client.read_json();
