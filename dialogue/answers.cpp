@@ -438,7 +438,8 @@ std::string outside_text(const turn& t) {
     return "Careers, salaries and learning paths are outside my guide: it compares Node.js and "
            "Python as the backend of a project.";
   }
-  if (t.u.has_cue(intents::cue::trouble) && found.compared.empty()) {
+  const bool hands_on = t.u.has_cue(intents::cue::trouble) || t.u.has_cue(intents::cue::howto);
+  if (hands_on && found.compared.empty()) {
     return "Hands-on questions like this one (an error, a setup, how to do something in one "
            "framework) are outside my guide: it compares Node.js and Python for a project.";
   }

@@ -83,7 +83,8 @@ inline constexpr std::string_view how_are_you = "how_are_you";
 inline constexpr std::string_view about_bot = "about_bot";
 inline constexpr std::string_view joke = "joke";
 inline constexpr std::string_view career = "career";    // jobs, salaries, learning paths
-inline constexpr std::string_view trouble = "trouble";  // an error or a how-to in one framework
+inline constexpr std::string_view trouble = "trouble";  // an error, a crash, something broken
+inline constexpr std::string_view howto = "howto";      // how to do something in one framework
 inline constexpr std::string_view required[] = {price,     adding,     replacing,   refers_back,
                                                 strengths, weaknesses, how_are_you, about_bot,
                                                 joke,      career,     trouble};
