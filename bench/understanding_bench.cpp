@@ -17,9 +17,9 @@
 
 namespace {
 
-std::vector<std::string> utterances() {
+std::vector<std::string> texts_of(const char* path) {
   std::vector<std::string> out;
-  std::ifstream in{ADVISOR_SOURCE_DIR "/tests/eval/utterances.jsonl"};
+  std::ifstream in{path};
   for (std::string line; std::getline(in, line);) {
     auto item = nlohmann::json::parse(line, nullptr, false);
     if (item.is_object() && item.contains("text") && item.at("text").is_string()) {
@@ -29,8 +29,13 @@ std::vector<std::string> utterances() {
   return out;
 }
 
+// The hand-written chat lines, and real visitors' messages (longer, several sentences).
 const std::vector<std::string>& corpus() {
-  static const auto texts = utterances();
+  static const auto texts = texts_of(ADVISOR_SOURCE_DIR "/tests/eval/utterances.jsonl");
+  return texts;
+}
+const std::vector<std::string>& real_corpus() {
+  static const auto texts = texts_of(ADVISOR_SOURCE_DIR "/tests/eval/real/tune.jsonl");
   return texts;
 }
 
@@ -67,20 +72,28 @@ void baseline_parse_frame(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
-void understand_and_answer(benchmark::State& state) {
+void answer_each(benchmark::State& state, const std::vector<std::string>& texts) {
   const auto e = engine();
   std::size_t i = 0;
   for (auto _ : state) {
     advisor::dialogue::conversation fresh;  // one turn of a new conversation per message
-    auto reply = e->respond(fresh, corpus()[i], context);
+    auto reply = e->respond(fresh, texts[i], context);
     benchmark::DoNotOptimize(reply);
-    i = (i + 1) % corpus().size();
+    i = (i + 1) % texts.size();
   }
   state.SetItemsProcessed(state.iterations());
+}
+
+void understand_and_answer(benchmark::State& state) {
+  answer_each(state, corpus());
+}
+void understand_and_answer_real(benchmark::State& state) {
+  answer_each(state, real_corpus());
 }
 
 }  // namespace
 
 BENCHMARK(baseline_parse_frame);
 BENCHMARK(understand_and_answer);
+BENCHMARK(understand_and_answer_real);
 BENCHMARK_MAIN();
