@@ -247,53 +247,60 @@ std::optional<load_error> parse_cues(json_compiler& c, const json& spec,
   return std::nullopt;
 }
 
-std::optional<load_error> parse_wins(json_compiler& c, const json& doc,
-                                     const std::map<std::string, std::size_t>& intent_index,
-                                     understander_parts& parts) {
+// `spec[key]`, when present, is a list of strings added to `into`; `what` names it in errors.
+template <typename Set>
+std::optional<load_error> read_words(json_compiler& c, const json& spec, const char* key,
+                                     const std::string& what, Set& into) {
+  if (!spec.contains(key)) return std::nullopt;
+  const json& list = spec.at(key);
+  const auto bad = [&] { return c.error(0, what + "\"" + key + "\" must be a list of words"); };
+  if (!list.is_array()) return bad();
+  for (const auto& w : list) {
+    if (!w.is_string()) return bad();
+    into.insert(w.get<std::string>());
+  }
+  return std::nullopt;
+}
+
+std::optional<load_error> parse_cue_topics(json_compiler& c, const json& doc,
+                                           understander_parts& parts) {
+  if (!doc.contains("cue_topics")) return std::nullopt;
+  if (!doc.at("cue_topics").is_object())
+    return c.error(0, "\"cue_topics\" must map cues to topics");
+  for (const auto& [cue, topics] : doc.at("cue_topics").items()) {
+    std::set<std::string> read;
+    if (auto err = read_words(c, doc.at("cue_topics"), cue.c_str(), "\"cue_topics\": ", read)) {
+      return err;
+    }
+    parts.cue_topics[cue].assign(read.begin(), read.end());
+  }
+  return std::nullopt;
+}
+
+std::optional<load_error> parse_calibration(json_compiler& c, const json& doc,
+                                            understander_parts& parts) {
   if (doc.contains("close_margin")) {
     if (!doc.at("close_margin").is_number()) return c.error(0, "\"close_margin\" must be a number");
     parts.close_margin = doc.at("close_margin").get<double>();
   }
-  if (doc.contains("cue_topics")) {
-    if (!doc.at("cue_topics").is_object())
-      return c.error(0, "\"cue_topics\" must map cues to topics");
-    for (const auto& [cue, topics] : doc.at("cue_topics").items()) {
-      if (!topics.is_array()) {
-        return c.error(c.where.find(cue), "\"cue_topics\": \"" + cue + "\" needs a list of topics");
-      }
-      for (const auto& topic : topics) {
-        if (!topic.is_string()) {
-          return c.error(c.where.find(cue),
-                         "\"cue_topics\": \"" + cue + "\" needs a list of topics");
-        }
-        parts.cue_topics[cue].push_back(topic.get<std::string>());
-      }
+  if (!doc.contains("calibration")) return std::nullopt;
+  const json& cal = doc.at("calibration");
+  understander_parts::calibration parsed;
+  for (const auto& [key, into] :
+       {std::pair{"bias", &parsed.bias}, std::pair{"score", &parsed.score},
+        std::pair{"margin", &parsed.margin}, std::pair{"words", &parsed.words}}) {
+    if (!cal.is_object() || !cal.contains(key) || !cal.at(key).is_number()) {
+      return c.error(0, std::string{"\"calibration\" needs a number \""} + key + "\"");
     }
+    *into = cal.at(key).get<double>();
   }
-  for (const auto& [key, into] : {std::pair{"choice_cancels", &parts.choice_cancels},
-                                  std::pair{"choice_cues", &parts.choice_cues}}) {
-    if (!doc.contains(key)) continue;
-    if (!doc.at(key).is_array())
-      return c.error(0, std::string{"\""} + key + "\" must be a list of cues");
-    for (const auto& cue : doc.at(key)) {
-      if (!cue.is_string())
-        return c.error(0, std::string{"\""} + key + "\" must be a list of cues");
-      into->insert(cue.get<std::string>());
-    }
-  }
-  if (doc.contains("calibration")) {
-    const json& cal = doc.at("calibration");
-    understander_parts::calibration parsed;
-    for (const auto& [key, into] :
-         {std::pair{"bias", &parsed.bias}, std::pair{"score", &parsed.score},
-          std::pair{"margin", &parsed.margin}, std::pair{"words", &parsed.words}}) {
-      if (!cal.is_object() || !cal.contains(key) || !cal.at(key).is_number()) {
-        return c.error(0, std::string{"\"calibration\" needs a number \""} + key + "\"");
-      }
-      *into = cal.at(key).get<double>();
-    }
-    parts.calibrated = parsed;
-  }
+  parts.calibrated = parsed;
+  return std::nullopt;
+}
+
+std::optional<load_error> parse_wins(json_compiler& c, const json& doc,
+                                     const std::map<std::string, std::size_t>& intent_index,
+                                     understander_parts& parts) {
   if (!doc.contains("wins")) return std::nullopt;
   if (!doc.at("wins").is_object()) return c.error(0, "\"wins\" must map intents to scores");
   for (const auto& [intent, value] : doc.at("wins").items()) {
@@ -311,20 +318,11 @@ std::optional<load_error> parse_subject(json_compiler& c, const json& doc, subje
   if (!doc.contains("subject")) return std::nullopt;
   const json& spec = doc.at("subject");
   if (!spec.is_object()) return c.error(0, "\"subject\" must be an object");
-  const std::pair<const char*, std::unordered_set<std::string>*> lists[] = {
-      {"leading_words", &out.leading},
-      {"articles", &out.articles},
-      {"project_words", &out.project},
-      {"pronouns", &out.pronouns}};
-  for (const auto& [key, into] : lists) {
-    if (!spec.contains(key)) continue;
-    if (!spec.at(key).is_array())
-      return c.error(0, std::string{"\"subject\": \""} + key + "\" must be a list of words");
-    for (const auto& w : spec.at(key)) {
-      if (!w.is_string())
-        return c.error(0, std::string{"\"subject\": \""} + key + "\" must be a list of words");
-      into->insert(w.get<std::string>());
-    }
+  const std::string what = "\"subject\": ";
+  for (const auto& [key, into] :
+       {std::pair{"leading_words", &out.leading}, std::pair{"articles", &out.articles},
+        std::pair{"project_words", &out.project}, std::pair{"pronouns", &out.pronouns}}) {
+    if (auto err = read_words(c, spec, key, what, *into)) return err;
   }
   if (spec.contains("max_words")) {
     if (!spec.at("max_words").is_number_unsigned())
@@ -339,20 +337,9 @@ std::optional<load_error> parse_comparison(json_compiler& c, const json& doc,
   if (!doc.contains("comparison")) return std::nullopt;
   const json& spec = doc.at("comparison");
   if (!spec.is_object()) return c.error(0, "\"comparison\" must be an object");
-  const auto words = [&](const char* key,
-                         std::unordered_set<std::string>& into) -> std::optional<load_error> {
-    if (!spec.contains(key)) return std::nullopt;
-    if (!spec.at(key).is_array())
-      return c.error(0, std::string{"\"comparison\": \""} + key + "\" must be a list of words");
-    for (const auto& w : spec.at(key)) {
-      if (!w.is_string())
-        return c.error(0, std::string{"\"comparison\": \""} + key + "\" must be a list of words");
-      into.insert(w.get<std::string>());
-    }
-    return std::nullopt;
-  };
-  if (auto err = words("connectors", out.connectors)) return err;
-  if (auto err = words("between", out.between)) return err;
+  const std::string what = "\"comparison\": ";
+  if (auto err = read_words(c, spec, "connectors", what, out.connectors)) return err;
+  if (auto err = read_words(c, spec, "between", what, out.between)) return err;
   if (spec.contains("from_to")) {
     if (!spec.at("from_to").is_boolean())
       return c.error(0, "\"comparison\": \"from_to\" must be true or false");
@@ -364,6 +351,19 @@ std::optional<load_error> parse_comparison(json_compiler& c, const json& doc,
     out.max_gap = spec.at("max_gap").get<std::size_t>();
   }
   return std::nullopt;
+}
+
+// Everything around the patterns: how scores are read, compared and turned into confidence.
+std::optional<load_error> parse_reading(json_compiler& c, const json& doc,
+                                        const std::map<std::string, std::size_t>& intent_index,
+                                        understander_parts& parts) {
+  if (auto err = parse_wins(c, doc, intent_index, parts)) return err;
+  if (auto err = parse_calibration(c, doc, parts)) return err;
+  if (auto err = parse_cue_topics(c, doc, parts)) return err;
+  if (auto err = read_words(c, doc, "choice_cancels", "", parts.choice_cancels)) return err;
+  if (auto err = read_words(c, doc, "choice_cues", "", parts.choice_cues)) return err;
+  if (auto err = parse_comparison(c, doc, parts.comparing)) return err;
+  return parse_subject(c, doc, parts.subject);
 }
 
 std::variant<understander_parts, load_error> parse_intents(const text_file& file) {
@@ -533,9 +533,7 @@ std::variant<understander_parts, load_error> parse_intents(const text_file& file
   if (doc.contains("slots")) {
     if (auto err = parse_slots(c, doc.at("slots"), parts.slot_res)) return *err;
   }
-  if (auto err = parse_wins(c, doc, intent_index, parts)) return *err;
-  if (auto err = parse_comparison(c, doc, parts.comparing)) return *err;
-  if (auto err = parse_subject(c, doc, parts.subject)) return *err;
+  if (auto err = parse_reading(c, doc, intent_index, parts)) return *err;
   for (const auto required : cue::required) {
     if (!cue_names.contains(std::string{required})) {
       return c.error(
