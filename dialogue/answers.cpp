@@ -466,7 +466,8 @@ reply out_of_scope(const turn& t) {
   }
   text +=
       nearest
-          ? " Want a recommendation between those two, or a free consultation with our team?"
+          ? " Want a recommendation between Node.js and Python for your project, or a free "
+            "consultation with our team?"
           : " Tell me what your project needs, ask me to explain something like the GIL or npm, "
             "or book a free consultation with our team.";
   reply out = base(t, std::move(text));
