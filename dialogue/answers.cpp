@@ -426,13 +426,15 @@ std::string others_named(const std::vector<std::string>& ids) {
 std::string outside_text(const turn& t) {
   const auto& found = t.u.found;
   const auto pick = compose::variant(t.u.normalized, 2);
-  for (const auto& [x, y] : found.compared) {
-    const bool guide_x = std::find(t.k.technologies().begin(), t.k.technologies().end(), x) !=
-                         t.k.technologies().end();
-    if (!found.other_technologies.empty() || guide_x) break;
-    return std::string{compose::display_name(x)} + " or " + std::string{compose::display_name(y)} +
-           " is a choice my guide doesn't make: it compares Node.js with Python, not the options "
-           "within one of them.";
+  // Two frameworks or libraries of one technology ("Django or FastAPI"), nothing outside.
+  if (!found.compared.empty() && found.other_technologies.empty()) {
+    const auto& [x, y] = found.compared.front();
+    if (!contains(t.k.technologies(), x)) {
+      return std::string{compose::display_name(x)} + " or " +
+             std::string{compose::display_name(y)} +
+             " is a choice my guide doesn't make: it compares Node.js with Python, not the "
+             "options within one of them.";
+    }
   }
   if (t.u.has_cue(intents::cue::career)) {
     return "Careers, salaries and learning paths are outside my guide: it compares Node.js and "

@@ -35,15 +35,6 @@ std::vector<std::string> split(std::string_view list, bool on_spaces_too) {
   return out;
 }
 
-std::string join(const std::vector<std::string>& tokens) {
-  std::string out;
-  for (const auto& t : tokens) {
-    if (!out.empty()) out.push_back(' ');
-    out += t;
-  }
-  return out;
-}
-
 std::optional<term_kind> kind_of(std::string_view directive) {
   if (directive == "synonym") return term_kind::synonym;
   if (directive == "tech") return term_kind::technology;
@@ -86,7 +77,7 @@ struct builder {
       if (fresh) lex.topics.push_back(id);
       target = it->second;
     } else {
-      const std::string key = join(id_tokens);
+      const std::string key = text::join_words(id_tokens);
       auto [it, fresh] =
           canonical_index.emplace(key, static_cast<std::uint32_t>(lex.canonical.size()));
       if (fresh) {
@@ -113,15 +104,16 @@ struct builder {
       text::tokenize(text::fold(form), tokens);
       if (tokens.empty()) return error(line, "entry \"" + form + "\" has no words");
       add_known(tokens, typo_target);
-      const std::string joined = join(tokens);
+      const std::string joined = text::join_words(tokens);
       if (kind == term_kind::topic) {
         if (!topic_form_seen.emplace(id + "|" + joined, line).second) continue;
         lex.topic_phrases[tokens.front()].push_back(phrase{tokens, kind, target, {}});
         continue;
       }
-      auto [owner, fresh] = rewrite_owner.emplace(joined, std::pair{join(id_tokens), line});
+      auto [owner, fresh] =
+          rewrite_owner.emplace(joined, std::pair{text::join_words(id_tokens), line});
       if (!fresh) {
-        if (owner->second.first == join(id_tokens)) continue;
+        if (owner->second.first == text::join_words(id_tokens)) continue;
         return error(line, "\"" + joined + "\" already stands for \"" + owner->second.first +
                                "\" (line " + std::to_string(owner->second.second) + ")");
       }

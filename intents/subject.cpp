@@ -1,63 +1,42 @@
 #include "intents/subject.hpp"
 
+#include <algorithm>
 #include <vector>
+
+#include "intents/text.hpp"
 
 namespace advisor::intents {
 namespace {
 
-std::vector<std::string_view> split_words(std::string_view text) {
-  std::vector<std::string_view> out;
-  std::size_t at = 0;
-  while (at < text.size()) {
-    const auto end = std::min(text.find(' ', at), text.size());
-    if (end > at) out.push_back(text.substr(at, end - at));
-    at = end + 1;
-  }
-  return out;
-}
-
-std::string joined(const std::vector<std::string_view>& words, std::size_t from) {
-  std::string out;
-  for (std::size_t i = from; i < words.size(); ++i) {
-    if (!out.empty()) out.push_back(' ');
-    out.append(words[i]);
-  }
-  return out;
-}
-
-bool has_pronoun(const subject_words& lists, const std::vector<std::string_view>& words,
+bool has_pronoun(const subject_words& lists, const std::vector<std::string>& words,
                  std::size_t from) {
-  for (std::size_t i = from; i < words.size(); ++i) {
-    if (lists.pronouns.contains(std::string{words[i]})) return true;
-  }
-  return false;
+  return std::any_of(words.begin() + static_cast<std::ptrdiff_t>(from), words.end(),
+                     [&](const std::string& w) { return lists.pronouns.contains(w); });
 }
 
 }  // namespace
 
-std::string follow_up_subject(const subject_words& lists, std::string_view normalized) {
-  const auto words = split_words(normalized);
+std::string follow_up_subject(const subject_words& lists, const std::vector<std::string>& words) {
   std::size_t from = 0;
-  while (from < words.size() && lists.leading.contains(std::string{words[from]})) ++from;
+  while (from < words.size() && lists.leading.contains(words[from])) ++from;
   if (from == words.size() || has_pronoun(lists, words, from)) return {};
-  return joined(words, from);
+  return text::join_words(words, from);
 }
 
-std::string asked_for(const subject_words& lists, std::string_view normalized) {
-  const auto words = split_words(normalized);
+std::string asked_for(const subject_words& lists, const std::vector<std::string>& words) {
   std::size_t at = words.size();
-  for (std::size_t i = words.size(); i > 0; --i) {
+  for (std::size_t i = words.size(); i > 1; --i) {  // the last "for" after the first word
     if (words[i - 1] == "for") {
       at = i;
       break;
     }
   }
   if (at == words.size()) return {};
-  while (at < words.size() && lists.articles.contains(std::string{words[at]})) ++at;
+  while (at < words.size() && lists.articles.contains(words[at])) ++at;
   const std::size_t count = words.size() - at;
   if (count == 0 || count > lists.max_words || has_pronoun(lists, words, at)) return {};
-  if (lists.project.contains(std::string{words.back()})) return {};
-  return joined(words, at);
+  if (lists.project.contains(words.back())) return {};
+  return text::join_words(words, at);
 }
 
 }  // namespace advisor::intents

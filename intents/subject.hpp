@@ -1,11 +1,12 @@
 #pragma once
-// What a follow-up or a "for ..." phrase is about, read from the normalized text with the
+// What a follow-up or a "for ..." phrase is about, read from the normalized words with the
 // word lists of intents.json's "subject" section.
 
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <vector>
 
 namespace advisor::intents {
 
@@ -18,10 +19,10 @@ struct subject_words {
 };
 
 // "and what about security" -> "security"; empty when nothing is left or it is a pronoun.
-std::string follow_up_subject(const subject_words& words, std::string_view normalized);
+std::string follow_up_subject(const subject_words& lists, const std::vector<std::string>& words);
 
 // "node or python for security" -> "security"; empty when it names the project or a pronoun,
-// or is longer than words.max_words.
-std::string asked_for(const subject_words& words, std::string_view normalized);
+// or is longer than lists.max_words.
+std::string asked_for(const subject_words& lists, const std::vector<std::string>& words);
 
 }  // namespace advisor::intents

@@ -261,6 +261,15 @@ bool is_alpha_word(std::string_view word) {
          std::all_of(word.begin(), word.end(), [](char c) { return c >= 'a' && c <= 'z'; });
 }
 
+std::string join_words(const std::vector<std::string>& words, std::size_t from, std::size_t to) {
+  std::string out;
+  for (std::size_t i = from; i < std::min(to, words.size()); ++i) {
+    if (!out.empty()) out.push_back(' ');
+    out += words[i];
+  }
+  return out;
+}
+
 std::string_view trim(std::string_view s) {
   const auto first = s.find_first_not_of(" \t\r");
   if (first == std::string_view::npos) return {};

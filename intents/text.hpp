@@ -29,6 +29,10 @@ std::vector<std::string_view> sentences(std::string_view folded);
 // Returns limit + 1 as soon as the distance is known to exceed `limit`.
 int edit_distance(std::string_view a, std::string_view b, int limit);
 
+// words[from, to) joined by single spaces (to = npos: to the end).
+std::string join_words(const std::vector<std::string>& words, std::size_t from = 0,
+                       std::size_t to = std::string::npos);
+
 // `s` without leading and trailing spaces, tabs and carriage returns (data file lines).
 std::string_view trim(std::string_view s);
 

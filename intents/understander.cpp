@@ -301,8 +301,8 @@ understander::reading understander::read(std::string_view folded) const {
   reading r;
   r.a = analyze_folded(folded, false);
   set_->Match(r.a.normalized, &r.hits);
-  r.asks = r.a.question || has_cue(r, "asks");
-  r.background = !r.asks && has_cue(r, "background");
+  r.asks = r.a.question || has_cue(r, cue::asks);
+  r.background = !r.asks && has_cue(r, cue::background);
   return r;
 }
 
@@ -510,9 +510,6 @@ understanding understander::understand(std::string_view text) const {
   for (const reading& r : sentences) {
     const bool asking = !any_asks || r.asks;
     merge(message, r.a, !r.background || !any_need);
-    for (const auto& o : r.a.other_technologies) {
-      if (asking) add_unique(result.found.other_technologies, o);
-    }
     if (!asking) {
       // A sentence that does not ask still brings its cues and any intent that wins outright.
       for (const int h : r.hits) {
@@ -524,25 +521,19 @@ understanding understander::understand(std::string_view text) const {
       continue;
     }
     merge(focus, r.a, true);
+    for (const auto& o : r.a.other_technologies) add_unique(result.found.other_technologies, o);
     for (const auto& pair : pairs(r.a)) result.found.compared.push_back(pair);
     hits.insert(hits.end(), r.hits.begin(), r.hits.end());
   }
   // Asking about something named before ("Deno feels stable, but Bun is faster. Thoughts?"),
   // or with no need of its own: what is weighed comes from the whole message.
   if (result.found.compared.empty() && (focus.mentions.empty() || focus.topics.empty())) {
-    for (const reading& r : sentences) {
-      if (!focus.mentions.empty()) break;
-      for (const auto& o : r.a.other_technologies) add_unique(result.found.other_technologies, o);
-    }
-    analysis all;
-    for (const reading& r : sentences) {
-      for (auto m : r.a.mentions) {
-        m.at += all.canonical.size();
-        all.mentions.push_back(std::move(m));
+    if (focus.mentions.empty()) {
+      for (const reading& r : sentences) {
+        for (const auto& o : r.a.other_technologies) add_unique(result.found.other_technologies, o);
       }
-      all.canonical.insert(all.canonical.end(), r.a.canonical.begin(), r.a.canonical.end());
     }
-    result.found.compared = pairs(all);
+    result.found.compared = pairs(message);  // `message` holds every sentence's names
   }
   result.question = message.question;
   result.found.technologies = std::move(message.technologies);
@@ -603,8 +594,8 @@ understanding understander::understand(std::string_view text) const {
   result.margin = best_score - runner_up;
   result.words = message.canonical.size();
   result.confidence = best == fallback_ ? 0.0 : confidence_of(result);
-  result.subject = follow_up_subject(subject_, message.normalized);
-  result.asked_for = asked_for(subject_, message.normalized);
+  result.subject = follow_up_subject(subject_, message.canonical);
+  result.asked_for = asked_for(subject_, message.canonical);
   result.normalized = std::move(message.normalized);
   return result;
 }

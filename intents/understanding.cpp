@@ -262,6 +262,37 @@ std::optional<load_error> read_words(json_compiler& c, const json& spec, const c
   return std::nullopt;
 }
 
+// Cues named in "cue_topics", "choice_cancels" and "choice_cues" must be defined in "cues":
+// a misspelt one would otherwise do nothing, silently.
+std::optional<load_error> check_cue_references(json_compiler& c, const understander_parts& parts,
+                                               const std::set<std::string>& defined) {
+  const auto check = [&](const std::string& cue, const char* where) -> std::optional<load_error> {
+    if (defined.contains(cue)) return std::nullopt;
+    return c.error(0, std::string{"\""} + where + "\": unknown cue \"" + cue + "\"");
+  };
+  for (const auto& [cue, topics] : parts.cue_topics) {
+    if (auto err = check(cue, "cue_topics")) return err;
+  }
+  for (const auto& cue : parts.choice_cancels) {
+    if (auto err = check(cue, "choice_cancels")) return err;
+  }
+  for (const auto& cue : parts.choice_cues) {
+    if (auto err = check(cue, "choice_cues")) return err;
+  }
+  return std::nullopt;
+}
+
+// `spec[key]`, when present, is a whole number; `what` names the section in errors.
+std::optional<load_error> read_count(json_compiler& c, const json& spec, const char* key,
+                                     const std::string& what, std::size_t& into) {
+  if (!spec.contains(key)) return std::nullopt;
+  if (!spec.at(key).is_number_unsigned()) {
+    return c.error(0, what + "\"" + key + "\" must be a whole number");
+  }
+  into = spec.at(key).get<std::size_t>();
+  return std::nullopt;
+}
+
 std::optional<load_error> parse_cue_topics(json_compiler& c, const json& doc,
                                            understander_parts& parts) {
   if (!doc.contains("cue_topics")) return std::nullopt;
@@ -324,12 +355,7 @@ std::optional<load_error> parse_subject(json_compiler& c, const json& doc, subje
         std::pair{"project_words", &out.project}, std::pair{"pronouns", &out.pronouns}}) {
     if (auto err = read_words(c, spec, key, what, *into)) return err;
   }
-  if (spec.contains("max_words")) {
-    if (!spec.at("max_words").is_number_unsigned())
-      return c.error(0, "\"subject\": \"max_words\" must be a whole number");
-    out.max_words = spec.at("max_words").get<std::size_t>();
-  }
-  return std::nullopt;
+  return read_count(c, spec, "max_words", what, out.max_words);
 }
 
 std::optional<load_error> parse_comparison(json_compiler& c, const json& doc,
@@ -345,12 +371,7 @@ std::optional<load_error> parse_comparison(json_compiler& c, const json& doc,
       return c.error(0, "\"comparison\": \"from_to\" must be true or false");
     out.from_to = spec.at("from_to").get<bool>();
   }
-  if (spec.contains("max_gap")) {
-    if (!spec.at("max_gap").is_number_unsigned())
-      return c.error(0, "\"comparison\": \"max_gap\" must be a whole number");
-    out.max_gap = spec.at("max_gap").get<std::size_t>();
-  }
-  return std::nullopt;
+  return read_count(c, spec, "max_gap", what, out.max_gap);
 }
 
 // Everything around the patterns: how scores are read, compared and turned into confidence.
@@ -537,9 +558,10 @@ std::variant<understander_parts, load_error> parse_intents(const text_file& file
   for (const auto required : cue::required) {
     if (!cue_names.contains(std::string{required})) {
       return c.error(
-          0, "\"cues\": missing cue \"" + std::string{required} + "\", which the answers read");
+          0, "\"cues\": missing cue \"" + std::string{required} + "\", which the code reads");
     }
   }
+  if (auto err = check_cue_references(c, parts, cue_names)) return *err;
   parts.lex.known.insert(c.pattern_words.begin(), c.pattern_words.end());
   return parts;
 }

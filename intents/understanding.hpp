@@ -71,8 +71,11 @@ struct understanding {
   }
 };
 
-// Cues the answers read; intents.json's "cues" must define each (checked when it is loaded).
+// Cues the code reads (the sentence weighing and the answers); intents.json's "cues" must
+// define each (checked when it is loaded).
 namespace cue {
+inline constexpr std::string_view asks = "asks";                // a sentence that asks or requests
+inline constexpr std::string_view background = "background";    // one that says what already is
 inline constexpr std::string_view price = "price";              // asks what something costs
 inline constexpr std::string_view adding = "adding";            // adds a need ("and chat too")
 inline constexpr std::string_view replacing = "replacing";      // replaces one ("ML instead")
@@ -85,9 +88,9 @@ inline constexpr std::string_view joke = "joke";
 inline constexpr std::string_view career = "career";    // jobs, salaries, learning paths
 inline constexpr std::string_view trouble = "trouble";  // an error, a crash, something broken
 inline constexpr std::string_view howto = "howto";      // how to do something in one framework
-inline constexpr std::string_view required[] = {price,     adding,     replacing,   refers_back,
-                                                strengths, weaknesses, how_are_you, about_bot,
-                                                joke,      career,     trouble};
+inline constexpr std::string_view required[] = {
+    asks,       background,  price,     adding, replacing, refers_back, strengths,
+    weaknesses, how_are_you, about_bot, joke,   career,    trouble,     howto};
 }  // namespace cue
 
 class understander;  // defined by the implementation (see understander.hpp)

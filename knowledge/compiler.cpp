@@ -79,15 +79,6 @@ bool contains_phrase(const std::vector<std::string>& words, const phrase_list& p
   return false;
 }
 
-std::string join(const std::vector<std::string>& words, std::size_t from, std::size_t to) {
-  std::string out;
-  for (std::size_t i = from; i < to; ++i) {
-    if (!out.empty()) out.push_back(' ');
-    out += words[i];
-  }
-  return out;
-}
-
 void add_unique(std::vector<std::string>& list, const std::string& value) {
   if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
 }
@@ -130,7 +121,7 @@ fact make_fact(const knowledge_base::rules& r, const intents::understander& u, s
       claim c;
       c.stance = stance_of(r, clause);
       c.hedged = contains_phrase(clause, r.hedge);
-      c.topics = u.analyze(join(words, from, i)).topics;
+      c.topics = u.analyze(intents::text::join_words(words, from, i)).topics;
       for (const auto& t : c.topics) add_unique(f.topics, t);
       f.claims.push_back(std::move(c));
     }

@@ -109,6 +109,8 @@ class knowledge_base {
   const std::vector<std::string>& technologies() const { return technologies_; }
 
  private:
+  const fact* hybrid_fact_for(const std::vector<std::string>& needs) const;
+
   std::vector<fact> facts_;
   std::vector<section> sections_;
   std::vector<std::string> technologies_;

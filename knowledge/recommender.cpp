@@ -49,6 +49,19 @@ bool knowledge_base::is_broad(std::string_view topic) const {
   return rules_->generic.contains(std::string{topic});
 }
 
+// The guide's both-together sentence: the one sharing a need asked, or else the first.
+const fact* knowledge_base::hybrid_fact_for(const std::vector<std::string>& needs) const {
+  const fact* first = nullptr;
+  for (const fact& f : facts_) {
+    if (!f.hybrid) continue;
+    if (first == nullptr) first = &f;
+    const bool shares = std::any_of(needs.begin(), needs.end(),
+                                    [&](const auto& t) { return contains(f.topics, t); });
+    if (shares) return &f;
+  }
+  return first;
+}
+
 recommendation knowledge_base::recommend(const std::vector<std::string>& topics,
                                          const std::vector<std::string>& technologies,
                                          std::size_t max_sources) const {
@@ -179,9 +192,7 @@ recommendation knowledge_base::recommend(const std::vector<std::string>& topics,
   // "Can I use both?": both side by side, with no need or with each side named.
   if (out.needs.empty() && together_asked && (both_named || technologies.empty())) {
     out.verdict = "hybrid";
-    for (const fact& f : facts_) {
-      if (f.hybrid && out.hybrid_fact == nullptr) out.hybrid_fact = &f;
-    }
+    out.hybrid_fact = hybrid_fact_for(needs);
     add_unique(out.sources, out.hybrid_fact);
     return out;
   }
@@ -223,22 +234,12 @@ recommendation knowledge_base::recommend(const std::vector<std::string>& topics,
   // Both side by side, asked for: a technology named counts as its side's need too.
   const bool node_side = favours_node || (together_asked && contains(technologies, "node"));
   const bool python_side = favours_python || (together_asked && contains(technologies, "python"));
-  if (together_asked && node_side && python_side) {
+  if ((together_asked && node_side && python_side) ||
+      (favours_node && favours_python && any_specific)) {
     out.verdict = "hybrid";
-    for (const fact& f : facts_) {
-      if (f.hybrid && out.hybrid_fact == nullptr) out.hybrid_fact = &f;
-    }
-  } else if (favours_node && favours_python && !any_specific) {
-    out.verdict = "depends";  // broad needs pulling both ways: a trade-off, not a hybrid
+    out.hybrid_fact = hybrid_fact_for(needs);
   } else if (favours_node && favours_python) {
-    out.verdict = "hybrid";
-    for (const fact& f : facts_) {
-      if (!f.hybrid) continue;
-      const bool shares = std::any_of(needs.begin(), needs.end(),
-                                      [&](const auto& t) { return contains(f.topics, t); });
-      if (out.hybrid_fact == nullptr || shares) out.hybrid_fact = &f;
-      if (shares) break;
-    }
+    out.verdict = "depends";  // broad needs pulling both ways: a trade-off, not a hybrid
   } else if (favours_node) {
     out.verdict = "node";
   } else if (favours_python) {

@@ -632,9 +632,9 @@ json calibration_data(const advisor::intents::understander& u,
 }
 
 // --probe: what the understanding layer took from a text, and what the engine answered.
-void probe(const advisor::dialogue::engine& engine, const options& opt, const std::string& text,
-           advisor::dialogue::conversation& state) {
-  const auto u = load_understander(opt)->understand(text);
+void probe(const advisor::dialogue::engine& engine, const advisor::intents::understander& reader,
+           const std::string& text, advisor::dialogue::conversation& state) {
+  const auto u = reader.understand(text);
   std::vector<std::string> pairs;
   for (const auto& [x, y] : u.found.compared) pairs.push_back(x + "~" + y);
   std::cout << "\"" << text << "\"\n  intent " << u.intent << " (" << fixed(u.confidence)
@@ -842,9 +842,10 @@ int run(const options& opt) {
   if (!opt.probes.empty()) {
     // One conversation across the probes with --dialogue, a fresh one for each otherwise.
     advisor::dialogue::conversation shared;
+    const auto reader = load_understander(opt);
     for (const auto& text : opt.probes) {
       advisor::dialogue::conversation fresh;
-      probe(*engine, opt, text, opt.dialogue ? shared : fresh);
+      probe(*engine, *reader, text, opt.dialogue ? shared : fresh);
     }
     return 0;
   }

@@ -71,7 +71,8 @@ std::string tiny_intents(const std::string& extra_pattern = R"("\\bbetter\\b")")
     "cues": {"price": ["\\bprice\\b"], "adding": ["\\balso\\b"], "replacing": ["\\binstead\\b"],
              "strengths": ["\\bpros\\b"], "refers_back": ["\\baround it\\b"], "weaknesses": ["\\bcons\\b"],
              "how_are_you": ["how are you"], "about_bot": ["\\bbot\\b"], "joke": ["\\bjoke\\b"],
-             "career": ["\\bsalary\\b"], "trouble": ["\\berror\\b"], "howto": ["\\bhow do i\\b"]},
+             "career": ["\\bsalary\\b"], "trouble": ["\\berror\\b"], "howto": ["\\bhow do i\\b"],
+             "asks": ["\\bshould i\\b"], "background": ["\\bcurrently\\b"]},
     "evidence": [{"intent": "compare", "when": "topic", "add": 0.4}]})";
 }
 
@@ -488,7 +489,7 @@ TEST_CASE("intents.json: cues and calibration are checked when loaded", "[intent
   std::string without_price = tiny_intents();
   without_price.replace(without_price.find("\"price\""), 7, "\"cost\"");
   CHECK(error_of(compile_tiny(without_price)) ==
-        "intents.json: \"cues\": missing cue \"price\", which the answers read");
+        "intents.json: \"cues\": missing cue \"price\", which the code reads");
   std::string calibrated = tiny_intents();
   calibrated.insert(1, R"("calibration": {"bias": 1, "score": 1},)");
   CHECK(error_of(compile_tiny(calibrated)) ==
@@ -498,6 +499,10 @@ TEST_CASE("intents.json: cues and calibration are checked when loaded", "[intent
                           "\"when\": \"cue:nope\"");
   CHECK(error_of(compile_tiny(evidence_on_cue)) ==
         "intents.json: evidence #1: unknown cue \"nope\"");
+  std::string choice_of_nothing = tiny_intents();
+  choice_of_nothing.insert(1, R"("choice_cancels": ["hybird"],)");
+  CHECK(error_of(compile_tiny(choice_of_nothing)) ==
+        "intents.json: \"choice_cancels\": unknown cue \"hybird\"");
 }
 
 TEST_CASE("intents.json load errors name file, pattern and reason", "[intents]") {
