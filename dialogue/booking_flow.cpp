@@ -4,6 +4,23 @@
 #include <array>
 
 namespace advisor::dialogue {
+using intents::check_company;
+using intents::check_email;
+using intents::check_name;
+using intents::check_project;
+using intents::checked;
+using intents::field_edit;
+using intents::find_email;
+using intents::is_cancel;
+using intents::is_skip;
+using intents::parse_time_request;
+using intents::part_name;
+using intents::part_window;
+using intents::plain_words;
+using intents::read_yes_no;
+using intents::time_request;
+using intents::yes_no;
+
 namespace {
 
 using std::chrono::minutes;

@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "dialogue/booking_slots.hpp"
-#include "dialogue/booking_text.hpp"
-#include "dialogue/booking_time.hpp"
 #include "dialogue/engine.hpp"
+#include "intents/form_reading.hpp"
+#include "intents/time_reading.hpp"
 
 namespace advisor::dialogue {
 
@@ -62,7 +62,8 @@ class booking_flow {
                 std::string_view ack) const;
   reply cancel(conversation& state) const;
 
-  reply apply_edit(conversation& state, const field_edit& edit, const turn_context& context) const;
+  reply apply_edit(conversation& state, const intents::field_edit& edit,
+                   const turn_context& context) const;
   reply answer_name(conversation& state, std::string_view candidate,
                     const turn_context& context) const;
   reply answer_email(conversation& state, std::string_view text, const turn_context& context) const;
@@ -70,20 +71,20 @@ class booking_flow {
                        const turn_context& context) const;
   reply answer_project(conversation& state, std::string_view text,
                        const turn_context& context) const;
-  reply answer_slot(conversation& state, const time_request& request,
+  reply answer_slot(conversation& state, const intents::time_request& request,
                     const turn_context& context) const;
   std::optional<reply> not_for_form(conversation& state, const intents::understanding& understood,
                                     const turn_context& context) const;
 
-  slot_result resolve(const booking_form& form, const time_request& request,
+  slot_result resolve(const booking_form& form, const intents::time_request& request,
                       const turn_context& context) const;
-  slot_result window(const time_request& request, const turn_context& context) const;
+  slot_result window(const intents::time_request& request, const turn_context& context) const;
   std::string describe(slot_problem problem, date::local_seconds local, time_point start,
                        const turn_context& context) const;
   std::string proposal(const conversation& state) const;
 
   slot_schedule schedule_;
-  edit_grammar grammar_;
+  intents::edit_grammar grammar_;
 };
 
 }  // namespace advisor::dialogue

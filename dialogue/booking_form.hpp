@@ -8,13 +8,14 @@
 #include <string_view>
 #include <vector>
 
+#include "intents/form_reading.hpp"
+
 namespace advisor::dialogue {
 
 // A slot in UTC; the booking form shows it in the consultancy's time zone.
 using time_point = std::chrono::sys_seconds;
 
-// In the order they are asked; `confirm` is the summary step.
-enum class booking_field { name, email, company, project, slot, consent, confirm };
+using intents::booking_field;
 
 // The protocol's names: "name", "email", "company", "project", "slot", "consent", "confirm".
 std::string_view field_name(booking_field field);

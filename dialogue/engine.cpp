@@ -8,10 +8,14 @@
 
 #include "dialogue/answers.hpp"
 #include "dialogue/booking_flow.hpp"
-#include "dialogue/booking_text.hpp"
+#include "intents/form_reading.hpp"
 #include "intents/understander.hpp"
 
 namespace advisor::dialogue {
+using intents::plain_words;
+using intents::read_yes_no;
+using intents::yes_no;
+
 namespace {
 
 constexpr std::size_t max_needs = 12;

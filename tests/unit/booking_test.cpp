@@ -15,8 +15,8 @@
 #include <date/date.h>
 
 #include "dialogue/booking_slots.hpp"
-#include "dialogue/booking_time.hpp"
 #include "dialogue/engine.hpp"
+#include "intents/time_reading.hpp"
 #include "tests/support/source_files.hpp"
 
 namespace {
@@ -24,6 +24,7 @@ namespace {
 using advisor::test::read_source_folder;
 
 using namespace advisor::dialogue;
+using namespace advisor::intents;
 using Catch::Matchers::Contains;
 using Catch::Matchers::EndsWith;
 using Catch::Matchers::StartsWith;

@@ -18,7 +18,7 @@
 
 #include <date/date.h>
 
-namespace advisor::dialogue {
+namespace advisor::intents {
 
 enum class day_part { morning, afternoon, evening };
 
@@ -45,4 +45,4 @@ struct time_request {
 // last, so that a lone "2" picks the second of them rather than 14:00.
 time_request parse_time_request(std::string_view text, date::local_days today, std::size_t offered);
 
-}  // namespace advisor::dialogue
+}  // namespace advisor::intents

@@ -1,4 +1,4 @@
-#include "dialogue/booking_text.hpp"
+#include "intents/form_reading.hpp"
 
 #include <algorithm>
 #include <array>
@@ -8,7 +8,7 @@
 
 #include <re2/re2.h>
 
-namespace advisor::dialogue {
+namespace advisor::intents {
 namespace {
 
 constexpr std::size_t max_email = 254;  // RFC 5321's limit on a path
@@ -523,4 +523,4 @@ bool edit_grammar::proposes_instead(std::string_view text) const {
   return re2::RE2::FullMatch(trim(text), *instead_);
 }
 
-}  // namespace advisor::dialogue
+}  // namespace advisor::intents

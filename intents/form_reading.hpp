@@ -1,6 +1,7 @@
 #pragma once
-// The booking form's words: yes/no/skip/cancel, field answers and their checks, and the
-// corrections a visitor types in between ("actually my email is ...", "change the time").
+// How a visitor's words fill a form: yes/no/skip/cancel, field answers and their checks, and
+// the corrections typed in between ("actually my email is ...", "change the time"). Text is
+// read here, in intents/; the booking form (dialogue/) acts on what these readers return.
 // Messages a visitor sees are pinned by tests/unit/booking_test.cpp; they never echo an email.
 
 #include <memory>
@@ -8,13 +9,14 @@
 #include <string>
 #include <string_view>
 
-#include "dialogue/booking_form.hpp"
-
 namespace re2 {
 class RE2;
 }
 
-namespace advisor::dialogue {
+namespace advisor::intents {
+
+// The booking form's fields in the order they are asked; `confirm` is the summary step.
+enum class booking_field { name, email, company, project, slot, consent, confirm };
 
 // Lower case, apostrophes dropped ("don't" -> "dont"), every other run of non-letters and
 // non-digits one space, trimmed. Bytes of non-ASCII letters are kept.
@@ -70,4 +72,4 @@ class edit_grammar {
   std::unique_ptr<re2::RE2> instead_;
 };
 
-}  // namespace advisor::dialogue
+}  // namespace advisor::intents

@@ -1,4 +1,4 @@
-#include "dialogue/booking_time.hpp"
+#include "intents/time_reading.hpp"
 
 #include <algorithm>
 #include <array>
@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace advisor::dialogue {
+namespace advisor::intents {
 namespace {
 
 using std::chrono::hours;
@@ -364,4 +364,4 @@ time_request parse_time_request(std::string_view text, date::local_days today,
   return reader{tokenize(text), today, offered}.read();
 }
 
-}  // namespace advisor::dialogue
+}  // namespace advisor::intents
