@@ -174,6 +174,7 @@
 
     var ws = null, welcomed = false, everUp = false, attempt = 0, timer = 0, pinger = 0;
     var dead = false, isOpen = false, seq = 0;
+    var hellos = 0;          // hello frames whose answer (hello, or an error) has not come yet
     var queue = [];          // visitor messages not yet written to a socket
     var sent = new Map();    // id -> message written, reply not yet received
     var metas = new Map();   // id -> its status line
@@ -336,6 +337,7 @@
     function dropped() {
       ws = null;
       welcomed = false;
+      hellos = 0;
       clearInterval(pinger);
       sent.forEach(function (m) { setSt(m, 'lost'); });
       sent.clear();
@@ -369,7 +371,19 @@
       if (m.type === 'welcome') welcome(m);
       else if (m.type === 'reply') reply(m);
       else if (m.type === 'error') error(m);
+      else if (m.type === 'hello') { if (hellos) hellos--; } // what the server took: nothing to show
       // pong, and types a later protocol version adds: nothing to show
+    }
+
+    // Right after every welcome: the visitor's time zone and language, so times are shown in
+    // theirs. A field the browser does not give is left out.
+    function hello() {
+      var h = { type: 'hello' }, zone = '';
+      try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { /* no Intl */ }
+      if (str(zone)) h.time_zone = zone;
+      if (str(navigator.language)) h.locale = navigator.language;
+      hellos++;
+      raw(h);
     }
 
     function welcome(m) {
@@ -387,6 +401,7 @@
       }
       clearInterval(pinger);
       pinger = setInterval(function () { raw({ type: 'ping' }); }, 25000);
+      hello(); // before the queued messages; the server answers frames in order
       flush();
     }
 
@@ -407,6 +422,9 @@
     }
 
     function error(m) {
+      // The answer to our hello (a server that does not know it, or not the zone): the visitor
+      // did nothing, so nothing to show. Messages always carry an id, so their errors name it.
+      if (hellos && m.reply_to == null) { hellos--; return; }
       var mine = sent.get(m.reply_to);
       if (mine) { sent.delete(m.reply_to); setSt(mine, 'err'); }
       note(ERRORS[m.code] || 'That message could not be sent.', true);
