@@ -89,7 +89,11 @@
     '.typing i:nth-child(2){animation-delay:.15s}.typing i:nth-child(3){animation-delay:.3s}' +
     '@keyframes dot{0%,60%,100%{opacity:.35;transform:none}30%{opacity:1;transform:translateY(-3px)}}' +
     '.chips{display:flex;flex-wrap:wrap;gap:8px;padding:2px 16px 12px}' +
-    '.chip{padding:7px 13px;border:1px solid var(--link);border-radius:999px;background:#fff;color:var(--link);font-size:14px;line-height:1.25;text-align:left}' +
+    '.chip{max-width:100%;padding:7px 13px;border:1px solid var(--link);border-radius:999px;background:#fff;color:var(--link);font-size:14px;line-height:1.25;text-align:left;overflow-wrap:anywhere}' +
+    // Time slots: long labels, so two even columns of roomy buttons; an odd last one (Cancel) spans both.
+    '.chips.slots{display:grid;grid-template-columns:repeat(2,minmax(0,1fr))}' +
+    '.slots .chip{min-height:44px;padding:7px 10px;border-radius:10px;text-align:center}' +
+    '.slots .chip:last-child:nth-child(odd){grid-column:1/-1}' +
     '.chip:hover{background:color-mix(in srgb,var(--link) 8%,#fff)}' +
     'form{display:flex;align-items:flex-end;gap:8px;margin:0;padding:10px 12px calc(10px + env(safe-area-inset-bottom));border-top:1px solid #e5e7eb;background:#fff}' +
     'textarea{flex:1;height:42px;max-height:120px;padding:10px 14px;border:1px solid #94a3b8;border-radius:21px;background:#fff;line-height:1.35;resize:none}' +
@@ -290,6 +294,7 @@
       chips.textContent = '';
       st.sugg.forEach(function (s) { chips.appendChild(el('button', { type: 'button', cls: 'chip', text: s })); });
       chips.hidden = !st.sugg.length;
+      chips.className = 'chips' + (st.form && st.form.field === 'slot' ? ' slots' : '');
     }
 
     function setForm(f) {
@@ -396,8 +401,8 @@
       if (!resumed || !had) {
         if (had) note('That conversation has expired, so we are starting a new one.');
         add({ k: 'bot', text: str(opts.greeting) || str(m.text) });
-        setSugg(m.suggestions);
         setForm(null);
+        setSugg(m.suggestions);
       }
       clearInterval(pinger);
       pinger = setInterval(function () { raw({ type: 'ping' }); }, 25000);
@@ -409,13 +414,17 @@
       var mine = sent.get(m.reply_to);
       if (mine) { sent.delete(m.reply_to); setSt(mine, 'ok'); }
       var b = m.booking;
+      var bk = b && typeof b.reference === 'string' ? { ref: b.reference, ics: str(b.ics_url) } : null;
       add({ k: 'bot', text: str(m.text),
         src: (Array.isArray(m.sources) ? m.sources : []).filter(function (s) {
           return s && typeof s.section === 'string' && typeof s.text === 'string';
         }).map(function (s) { return { section: s.section, text: s.text }; }),
-        bk: b && typeof b.reference === 'string' ? { ref: b.reference, ics: str(b.ics_url) } : null });
-      setSugg(m.suggestions);
+        bk: bk });
       setForm(m.form);
+      // Booked: no chip offers to book again.
+      setSugg(bk && Array.isArray(m.suggestions) ? m.suggestions.filter(function (s) {
+        return !/^\s*book\b/i.test(str(s));
+      }) : m.suggestions);
       if (!isOpen) { st.unread++; paintBadge(); }
       paintTyping();
       persist();
@@ -513,8 +522,8 @@
       else if (m.k === 'me' && m.st === 's') m.st = 'lost'; // the page went away before its reply
       render(m);
     });
-    setSugg(st.sugg);
     setForm(st.form);
+    setSugg(st.sugg);
     paintBadge();
     (document.body || document.documentElement).appendChild(host);
 
