@@ -30,7 +30,13 @@
   var NS = 'http://www.w3.org/2000/svg';
   var FIELDS = ['name', 'email', 'company', 'project', 'slot', 'consent'];
   var LABELS = { name: 'your name', email: 'email', company: 'company', project: 'project',
-    slot: 'time slot', consent: 'consent' };
+    slot: 'time slot', consent: 'consent', confirm: 'confirm' };
+  var STEPS = FIELDS.concat('confirm'); // what a screen reader hears: "step 2 of 7"
+  var HINT = 'Ask about Node.js or Python\u2026';
+  var HINTS = { name: 'Your name', email: 'you@example.com', company: 'Your company, or "skip"',
+    project: 'A few words about your project', slot: 'Pick a time above, or type one (e.g. Tuesday 10am)',
+    consent: 'Yes or no', confirm: 'Yes to book, or what to change' };
+  var TYPING = 'Advisor is typing\u2026';
   var ERRORS = {
     rate_limited: 'You are sending messages faster than I can answer. Wait a moment, then try again.',
     too_long: 'That message is too long: 2000 characters at most.',
@@ -179,6 +185,7 @@
     var ws = null, welcomed = false, everUp = false, attempt = 0, timer = 0, pinger = 0;
     var dead = false, isOpen = false, seq = 0;
     var hellos = 0;          // hello frames whose answer (hello, or an error) has not come yet
+    var news = '';           // what the status region says once no reply is awaited
     var queue = [];          // visitor messages not yet written to a socket
     var sent = new Map();    // id -> message written, reply not yet received
     var metas = new Map();   // id -> its status line
@@ -212,14 +219,16 @@
       'aria-label': 'Conversation', tabindex: '0' }, [typing]);
     var chips = el('div', { cls: 'chips', role: 'group', 'aria-label': 'Suggested replies', hidden: '' });
     var input = el('textarea', { rows: '1', maxlength: String(MAX), enterkeyhint: 'send',
-      'aria-label': 'Message', placeholder: 'Ask about Node.js or Python\u2026' });
+      'aria-label': 'Message', placeholder: HINT });
+    // For screen readers only: "Advisor is typing..." while a reply is awaited, then booking progress.
+    var live = el('div', { cls: 'sr live', role: 'status', 'aria-live': 'polite' });
     var form = el('form', {}, [input, el('button', { type: 'submit', cls: 'send', 'aria-label': 'Send' },
       [icon('', 'M5 12h14M13 6l6 6-6 6')])]);
     var panel = el('section', { cls: 'panel', id: 'panel', role: 'dialog', 'aria-modal': 'false',
       'aria-labelledby': 'ttl', hidden: '' }, [
       el('header', {}, [el('div', { cls: 'av', 'aria-hidden': 'true', text: title.charAt(0).toUpperCase() }),
         el('div', { cls: 'ttl' }, [el('h2', { id: 'ttl', text: title }), status]), closeBtn]),
-      prog, log, chips, form]);
+      prog, log, chips, form, live]);
     root.appendChild(launcher);
     root.appendChild(panel);
     shadow.appendChild(root);
@@ -297,10 +306,18 @@
       chips.className = 'chips' + (st.form && st.form.field === 'slot' ? ' slots' : '');
     }
 
-    function setForm(f) {
+    // tell: announce a new field to screen readers (replies only, not history or a new welcome).
+    function setForm(f, tell) {
+      var was = st.form && st.form.field;
       st.form = f && f.name === 'booking' && typeof f.field === 'string' ? { name: 'booking', field: f.field } : null;
       prog.hidden = !st.form;
+      input.placeholder = st.form && HINTS.hasOwnProperty(st.form.field) ? HINTS[st.form.field] : HINT;
       if (!st.form) return;
+      var step = STEPS.indexOf(st.form.field);
+      if (tell && st.form.field !== was) {
+        news = step >= 0 ? 'Booking, step ' + (step + 1) + ' of ' + STEPS.length + ': ' + LABELS[st.form.field]
+          : 'Booking: ' + st.form.field;
+      }
       var i = FIELDS.indexOf(st.form.field);
       progText.textContent = i >= 0 ? 'Booking: ' + (i + 1) + ' of ' + FIELDS.length + ' \u2014 ' + LABELS[st.form.field]
         : st.form.field === 'confirm' ? 'Booking: check the details and confirm' : 'Booking';
@@ -318,7 +335,12 @@
       launcher.setAttribute('aria-label', 'Chat with ' + title + (st.unread ? ' (' + st.unread + ' unread)' : ''));
     }
 
-    function paintTyping() { typing.hidden = !sent.size; scroll(); }
+    function paintTyping() {
+      typing.hidden = !sent.size;
+      var say = sent.size ? TYPING : news;
+      if (live.textContent !== say) live.textContent = say;
+      scroll();
+    }
 
     // ---- connection --------------------------------------------------------------------
     function connect() {
@@ -403,6 +425,7 @@
         add({ k: 'bot', text: str(opts.greeting) || str(m.text) });
         setForm(null);
         setSugg(m.suggestions);
+        news = '';
       }
       clearInterval(pinger);
       pinger = setInterval(function () { raw({ type: 'ping' }); }, 25000);
@@ -415,12 +438,14 @@
       if (mine) { sent.delete(m.reply_to); setSt(mine, 'ok'); }
       var b = m.booking;
       var bk = b && typeof b.reference === 'string' ? { ref: b.reference, ics: str(b.ics_url) } : null;
+      news = '';
       add({ k: 'bot', text: str(m.text),
         src: (Array.isArray(m.sources) ? m.sources : []).filter(function (s) {
           return s && typeof s.section === 'string' && typeof s.text === 'string';
         }).map(function (s) { return { section: s.section, text: s.text }; }),
         bk: bk });
-      setForm(m.form);
+      setForm(m.form, true);
+      if (bk) news = 'Booking confirmed, reference ' + bk.ref;
       // Booked: no chip offers to book again.
       setSugg(bk && Array.isArray(m.suggestions) ? m.suggestions.filter(function (s) {
         return !/^\s*book\b/i.test(str(s));
@@ -434,6 +459,7 @@
       // The answer to our hello (a server that does not know it, or not the zone): the visitor
       // did nothing, so nothing to show. Messages always carry an id, so their errors name it.
       if (hellos && m.reply_to == null) { hellos--; return; }
+      news = '';
       var mine = sent.get(m.reply_to);
       if (mine) { sent.delete(m.reply_to); setSt(mine, 'err'); }
       note(ERRORS[m.code] || 'That message could not be sent.', true);
