@@ -415,7 +415,7 @@
 
     function welcome(m) {
       var resumed = m.resumed === true && m.session === st.session;
-      var had = st.hist.length > 0;
+      var had = !!st.session && st.hist.length > 0; // only messages queued before any session: nothing expired
       st.session = str(m.session);
       welcomed = everUp = true;
       attempt = 0;
