@@ -61,12 +61,14 @@ async function stopServer(s) {
 
 // ---- the browser -------------------------------------------------------------------------
 // A page with the demo site, its WebSocket frames as an awaitable list, dialogs and errors.
-async function openDemo(contextOptions = { viewport: { width: 1280, height: 800 } }) {
+// setup(context), if given, runs before the page opens (to route its WebSocket, say).
+async function openDemo(contextOptions = { viewport: { width: 1280, height: 800 } }, setup = null) {
   const context = await browser.newContext(contextOptions);
+  if (setup) await setup(context);
   const page = await context.newPage();
   page.setDefaultTimeout(WAIT);
-  const chat = { context, page, frames: [], sent: [], sockets: [], seen: 0, events: new EventEmitter(),
-    dialogs: [], errors: [] };
+  const chat = { context, page, frames: [], sent: [], sockets: [], seen: 0, sentSeen: 0,
+    events: new EventEmitter(), dialogs: [], errors: [] };
   page.on('dialog', (d) => { chat.dialogs.push(d.message()); d.dismiss().catch(() => {}); });
   page.on('pageerror', (e) => chat.errors.push(String(e)));
   page.on('websocket', (ws) => {
@@ -76,24 +78,30 @@ async function openDemo(contextOptions = { viewport: { width: 1280, height: 800 
       try { chat.frames.push(JSON.parse(f.payload)); } catch { return; }
       chat.events.emit('frame');
     });
-    ws.on('framesent', (f) => { try { chat.sent.push(JSON.parse(f.payload)); } catch { /* none */ } });
+    ws.on('framesent', (f) => {
+      try { chat.sent.push(JSON.parse(f.payload)); } catch { return; }
+      chat.events.emit('sent');
+    });
   });
   await page.goto(server.origin + '/');
   return chat;
 }
 
-// The next received frame (after the ones already consumed) that matches `pred`.
-async function nextFrame(chat, pred, what) {
+// The next frame in chat[list] (after the ones already consumed, chat[cursor]) that matches `pred`.
+async function nextIn(chat, list, cursor, event, pred, what) {
   const deadline = Date.now() + WAIT;
-  for (let i = chat.seen; ; i++) {
-    while (i >= chat.frames.length) {
+  for (let i = chat[cursor]; ; i++) {
+    while (i >= chat[list].length) {
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no ${what} frame; got ${JSON.stringify(chat.frames.slice(chat.seen))}`);
-      await once(chat.events, 'frame', { signal: AbortSignal.timeout(left) }).catch(() => {});
+      if (left <= 0) throw new Error(`no ${what} frame; got ${JSON.stringify(chat[list].slice(chat[cursor]))}`);
+      await once(chat.events, event, { signal: AbortSignal.timeout(left) }).catch(() => {});
     }
-    if (pred(chat.frames[i])) { chat.seen = i + 1; return chat.frames[i]; }
+    if (pred(chat[list][i])) { chat[cursor] = i + 1; return chat[list][i]; }
   }
 }
+// The next frame received from the server, or sent by the widget, that matches `pred`.
+const nextFrame = (chat, pred, what) => nextIn(chat, 'frames', 'seen', 'frame', pred, what);
+const nextSent = (chat, pred, what) => nextIn(chat, 'sent', 'sentSeen', 'sent', pred, what);
 const isReply = (f) => f.type === 'reply';
 
 const ui = (chat) => ({
@@ -124,6 +132,46 @@ async function ask(chat, text) {
   const reply = await nextFrame(chat, isReply, `reply to "${text}"`);
   await w.bots.nth(before).waitFor();
   return reply;
+}
+
+// Fills the booking form from "Book a free consultation": picks the first time slot offered,
+// answers yes. Calls onReply(reply) on every reply of the form; stops at the field `until`
+// (returning the reply that asks it) or at the confirmation (returning that reply).
+const slotsOf = (reply) => reply.suggestions.filter((s) => /\d/.test(s)); // slot labels hold a time
+async function book(chat, { until, onReply } = {}) {
+  const w = ui(chat);
+  const email = `grace.${Date.now()}.${randomBytes(3).toString('hex')}@example.com`;
+  let reply = await ask(chat, 'Book a free consultation');
+  const transcript = [];
+  for (let step = 0; step < 14; step++) {
+    if (onReply) await onReply(reply);
+    if (reply.booking) return reply;
+    const field = reply.form?.field;
+    transcript.push(`${field}: ${reply.text}`);
+    assert.ok(field, `the booking form is open (step ${step}):\n${transcript.join('\n')}`);
+    if (field === until) return reply;
+    if (field === 'slot') {
+      const slot = slotsOf(reply)[0];
+      assert.ok(slot, `slots are offered as suggestions: ${JSON.stringify(reply.suggestions)}`);
+      const before = await w.bots.count();
+      await chat.page.getByRole('group', { name: 'Suggested replies' })
+        .getByRole('button', { name: slot, exact: true }).click();
+      reply = await nextFrame(chat, isReply, 'reply to the slot');
+      await w.bots.nth(before).waitFor();
+      continue;
+    }
+    const answer = {
+      name: 'Grace Hopper',
+      email,
+      company: 'skip',
+      project: /is that right|correct\?/i.test(reply.text) ? 'yes' : 'A live streaming API for sports scores',
+      consent: 'yes',
+      confirm: 'yes',
+    }[field];
+    assert.ok(answer, `a field the test knows: ${field}`);
+    reply = await ask(chat, answer);
+  }
+  assert.fail(`the booking did not finish:\n${transcript.join('\n')}`);
 }
 
 async function shadowEval(page, fn, arg) {
@@ -427,5 +475,216 @@ test('phone: at 390x844 the panel fills the viewport', async () => {
   assert.ok(input.y + input.height <= 844, 'the input is on screen');
   assert.ok(input.y > 844 - 120, 'the input sits at the bottom');
   await screenshot(chat, 'widget-phone.png');
+  await chat.context.close();
+});
+
+test('time zone: after every welcome the widget says hello with the browser\'s zone and language', async () => {
+  const chat = await openDemo({ viewport: { width: 1280, height: 800 }, timezoneId: 'America/New_York',
+    locale: 'en-US' });
+  const w = ui(chat);
+  // Open and send in one task, before the socket is up: the message waits in the queue.
+  await chat.page.evaluate(() => {
+    const root = document.querySelector('advisor-chat').shadowRoot;
+    root.querySelector('.launcher').click();
+    root.querySelector('textarea').value = 'which is better for streaming?';
+    root.querySelector('form').requestSubmit();
+  });
+  await nextFrame(chat, (f) => f.type === 'welcome', 'welcome');
+  const hello = await nextSent(chat, (f) => f.type === 'hello', 'hello');
+  assert.deepEqual(hello, { type: 'hello', time_zone: 'America/New_York', locale: 'en-US' });
+  const message = await nextSent(chat, (f) => f.type === 'message', 'queued message');
+  assert.deepEqual(chat.sent.map((f) => f.type), ['hello', 'message'], 'the hello goes first');
+  const reply = await nextFrame(chat, isReply, 'reply to the queued message');
+  assert.equal(reply.reply_to, message.id);
+  await w.bots.nth(1).waitFor();
+  // Between the welcome and the reply: the server's answer to the hello, shown nowhere.
+  const between = chat.frames.slice(chat.frames.findIndex((f) => f.type === 'welcome') + 1, chat.seen - 1);
+  assert.equal(between.length, 1, `one answer to the hello: ${JSON.stringify(between)}`);
+  assert.match(between[0].type, /^(hello|error)$/);
+  assert.deepEqual(await chat.page.locator('.note').allInnerTexts(), [], 'no warning for the hello');
+
+  // A resumed session (after a reload) gets the hello again.
+  await chat.page.reload();
+  const welcome = await nextFrame(chat, (f) => f.type === 'welcome', 'welcome after reload');
+  assert.equal(welcome.resumed, true);
+  assert.deepEqual(await nextSent(chat, (f) => f.type === 'hello', 'hello after reload'), hello);
+  assert.deepEqual(chat.errors, []);
+  await chat.context.close();
+});
+
+test('time zone: an error that answers the hello (a zone the server does not know) is not shown', async () => {
+  const answers = [];
+  const events = new EventEmitter();
+  // Between the page and the server: the hello gets a zone no server knows; the rest passes as is.
+  const chat = await openDemo(undefined, (context) => context.routeWebSocket(/\/ws/, (ws) => {
+    const upstream = ws.connectToServer();
+    ws.onMessage((m) => {
+      const f = JSON.parse(m);
+      upstream.send(JSON.stringify(f.type === 'hello' ? { ...f, time_zone: 'Mars/Olympus' } : f));
+    });
+    upstream.onMessage((m) => { answers.push(JSON.parse(m)); events.emit('frame'); ws.send(m); });
+  }));
+  const w = ui(chat);
+  await w.launcher.click();
+  await w.bots.first().waitFor();
+  const text = 'which is better for streaming?';
+  await w.input.fill(text);
+  await w.input.press('Enter');
+  const watch = { frames: answers, seen: 0, events };
+  const error = await nextFrame(watch, (f) => f.type === 'error', 'error answering the hello');
+  assert.equal(error.code, 'bad_message');
+  assert.equal(error.reply_to, null);
+  const reply = await nextFrame(watch, isReply, 'reply');
+  await w.bots.nth(1).waitFor();
+  assert.ok(reply.text.length > 0);
+  assert.deepEqual(await chat.page.locator('.note').allInnerTexts(), [], 'no warning bubble');
+  assert.equal(await w.mine.first().locator('.meta').isVisible(), false, 'the message is not marked "Not sent"');
+  assert.deepEqual(chat.errors, []);
+  await chat.context.close();
+});
+
+test('time zone: a visitor in New York is offered slots in New York time, as buttons only', async () => {
+  const chat = await openDemo({ viewport: { width: 1280, height: 800 }, timezoneId: 'America/New_York',
+    locale: 'en-US' });
+  await openWidget(chat);
+  await nextSent(chat, (f) => f.type === 'hello', 'hello');
+  const reply = await book(chat, { until: 'slot' });
+  const slots = slotsOf(reply);
+  assert.ok(slots.length > 0, `slots are offered: ${JSON.stringify(reply.suggestions)}`);
+  assert.ok(slots.some((s) => /New York/.test(s)), `the slots name New York: ${JSON.stringify(slots)}`);
+  for (const s of slots) assert.ok(!reply.text.includes(s), `"${s}" is a button, not a line of the text: ${reply.text}`);
+  assert.equal(await chat.page.locator('.note').count(), 0, 'no warning');
+  await chat.context.close();
+});
+
+test('booking: the input\'s placeholder follows the field asked', async () => {
+  const chat = await openDemo();
+  const w = ui(chat);
+  await openWidget(chat);
+  const DEFAULT = 'Ask about Node.js or Python…';
+  const HINTS = {
+    name: 'Your name',
+    email: 'you@example.com',
+    company: 'Your company, or "skip"',
+    project: 'A few words about your project',
+    slot: 'Pick a time above, or type one (e.g. Tuesday 10am)',
+    consent: 'Yes or no',
+    confirm: 'Yes to book, or what to change',
+  };
+  const placeholder = () => w.input.getAttribute('placeholder');
+  assert.equal(await placeholder(), DEFAULT);
+
+  // Cancelled: the default comes back.
+  assert.equal((await ask(chat, 'Book a free consultation')).form?.field, 'name');
+  assert.equal(await placeholder(), HINTS.name);
+  assert.equal((await ask(chat, 'cancel')).form, null);
+  assert.equal(await placeholder(), DEFAULT);
+
+  const seen = [];
+  const done = await book(chat, {
+    onReply: async (reply) => {
+      if (reply.booking) return;
+      seen.push(reply.form.field);
+      assert.equal(await placeholder(), HINTS[reply.form.field], `the placeholder for ${reply.form.field}`);
+    },
+  });
+  assert.deepEqual([...new Set(seen)], Object.keys(HINTS), 'every field was asked, in order');
+  assert.ok(done.booking?.reference);
+  assert.equal(await placeholder(), DEFAULT, 'booked: the default again');
+  await chat.context.close();
+});
+
+test('screen readers: a status region announces typing and the booking\'s progress', async () => {
+  const chat = await openDemo();
+  const w = ui(chat);
+  await openWidget(chat);
+  const live = chat.page.locator('.live');
+  assert.equal(await live.getAttribute('role'), 'status');
+  assert.equal(await live.getAttribute('aria-live'), 'polite');
+  const box = await live.boundingBox();
+  assert.ok(box.width <= 1 && box.height <= 1, 'visually hidden');
+  assert.equal(await chat.page.locator('.typing').getAttribute('aria-hidden'), 'true', 'the dots stay hidden');
+  // Every text the region takes, in order (a reply may come faster than a poll).
+  await shadowEval(chat.page, (root) => {
+    const region = root.querySelector('.live');
+    window.said = [];
+    new MutationObserver(() => window.said.push(region.textContent))
+      .observe(region, { childList: true, characterData: true, subtree: true });
+  });
+  const said = () => chat.page.evaluate(() => window.said);
+
+  await ask(chat, 'which is better for streaming?');
+  assert.deepEqual(await said(), ['Advisor is typing…', ''], 'typing, then cleared by the reply');
+
+  const done = await book(chat);
+  const ref = done.booking?.reference;
+  assert.ok(ref, 'booked');
+  const texts = (await said()).slice(2);
+  const sent = chat.sent.filter((f) => f.type === 'message').length - 1;
+  // Each message: "typing" while it is out, then the news its reply brings (or nothing).
+  assert.equal(texts.length, 2 * sent, JSON.stringify(texts));
+  texts.forEach((t, i) => {
+    if (i % 2 === 0) assert.equal(t, 'Advisor is typing…');
+    else assert.notEqual(t, 'Advisor is typing…');
+  });
+  assert.deepEqual(texts.filter((t, i) => i % 2 && t), [
+    'Booking, step 1 of 7: your name',
+    'Booking, step 2 of 7: email',
+    'Booking, step 3 of 7: company',
+    'Booking, step 4 of 7: project',
+    'Booking, step 5 of 7: time slot',
+    'Booking, step 6 of 7: consent',
+    'Booking, step 7 of 7: confirm',
+    `Booking confirmed, reference ${ref}`,
+  ]);
+  assert.equal(await live.textContent(), `Booking confirmed, reference ${ref}`);
+  // The visual progress line is still there for those who see it.
+  assert.equal(await chat.page.locator('.prog').isVisible(), false, 'booked: the progress line is gone');
+  await chat.context.close();
+});
+
+test('booked: no chip or button offers "Book a free consultation"', async () => {
+  const chat = await openDemo();
+  const w = ui(chat);
+  await openWidget(chat);
+  const done = await book(chat);
+  assert.ok(done.booking?.reference, 'booked');
+  await w.chips.first().waitFor();
+  const shown = await w.chips.allInnerTexts();
+  assert.deepEqual(shown, done.suggestions.filter((s) => !/^book\b/i.test(s)), 'the reply\'s other suggestions');
+  assert.equal(await chat.page.getByRole('button', { name: /book a free consultation/i }).count(), 0,
+    'no such button in the page or the widget');
+  assert.equal(await chat.page.getByRole('link', { name: /book a free consultation/i }).count(), 0);
+  await chat.context.close();
+});
+
+test('phone: at 390x844 the time slots are buttons that fit the screen', async () => {
+  const chat = await openDemo({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true,
+    hasTouch: true });
+  const w = ui(chat);
+  await openWidget(chat);
+  const reply = await book(chat, { until: 'slot' });
+  const slots = slotsOf(reply);
+  assert.ok(slots.length >= 2, `slots are offered: ${JSON.stringify(reply.suggestions)}`);
+  await w.chips.first().waitFor();
+  assert.deepEqual(await w.chips.allInnerTexts(), reply.suggestions);
+  const boxes = [];
+  for (const b of await w.chips.all()) boxes.push(await b.boundingBox());
+  for (const [i, b] of boxes.entries()) {
+    assert.ok(b.x >= 0 && b.x + b.width <= 390, `button ${i} (${reply.suggestions[i]}) fits: ${JSON.stringify(b)}`);
+    assert.ok(b.height >= 44, `button ${i} is a comfortable target: ${b.height}px`);
+  }
+  assert.equal(boxes[0].y, boxes[1].y, 'two slots side by side');
+  assert.ok(boxes[1].x > boxes[0].x + boxes[0].width, 'in two columns');
+  const overflow = await shadowEval(chat.page, (root) => ({
+    page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    chips: root.querySelector('.chips').scrollWidth - root.querySelector('.chips').clientWidth,
+    log: root.querySelector('.log').scrollWidth - root.querySelector('.log').clientWidth,
+  }));
+  assert.deepEqual(overflow, { page: 0, chips: 0, log: 0 }, 'no horizontal scroll');
+  const input = await w.input.boundingBox();
+  assert.ok(input.y + input.height <= 844, 'the input is still on screen');
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await chat.page.screenshot({ path: path.join(ARTIFACTS, 'widget-phone-slots.png') });
   await chat.context.close();
 });
