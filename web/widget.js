@@ -312,6 +312,7 @@
       st.form = f && f.name === 'booking' && typeof f.field === 'string' ? { name: 'booking', field: f.field } : null;
       prog.hidden = !st.form;
       input.placeholder = st.form && HINTS.hasOwnProperty(st.form.field) ? HINTS[st.form.field] : HINT;
+      grow(); // a long hint gets a second line rather than being cut
       if (!st.form) return;
       var step = STEPS.indexOf(st.form.field);
       if (tell && st.form.field !== was) {
@@ -497,6 +498,7 @@
       panel.hidden = false;
       launcher.setAttribute('aria-expanded', 'true');
       fit();
+      grow();
       scroll();
       if (!ws && !timer) connect();
       if (focus) input.focus();
@@ -529,9 +531,10 @@
       if (send(input.value)) { input.value = ''; grow(); }
       input.focus();
     });
+    // Fits the input to its text, or to its placeholder while empty (0 while the panel is hidden).
     function grow() {
       input.style.height = '';
-      input.style.height = Math.min(input.scrollHeight + 2, 120) + 'px';
+      if (input.scrollHeight) input.style.height = Math.min(input.scrollHeight + 2, 120) + 'px';
     }
     input.addEventListener('input', grow);
     input.addEventListener('keydown', function (e) {

@@ -684,6 +684,9 @@ test('phone: at 390x844 the time slots are buttons that fit the screen', async (
   assert.deepEqual(overflow, { page: 0, chips: 0, log: 0 }, 'no horizontal scroll');
   const input = await w.input.boundingBox();
   assert.ok(input.y + input.height <= 844, 'the input is still on screen');
+  assert.equal(await w.input.inputValue(), '');
+  const hint = await w.input.evaluate((t) => [t.placeholder, t.scrollHeight, t.clientHeight]);
+  assert.ok(hint[1] <= hint[2], `the whole hint "${hint[0]}" shows: ${hint[1]} > ${hint[2]}`);
   mkdirSync(ARTIFACTS, { recursive: true });
   await chat.page.screenshot({ path: path.join(ARTIFACTS, 'widget-phone-slots.png') });
   await chat.context.close();
