@@ -4,6 +4,7 @@
 #include <array>
 
 namespace advisor::dialogue {
+
 using intents::check_company;
 using intents::check_email;
 using intents::check_name;
@@ -13,9 +14,6 @@ using intents::field_edit;
 using intents::find_email;
 using intents::is_cancel;
 using intents::is_skip;
-using intents::parse_time_request;
-using intents::part_name;
-using intents::part_window;
 using intents::plain_words;
 using intents::read_yes_no;
 using intents::time_request;
@@ -23,10 +21,8 @@ using intents::yes_no;
 
 namespace {
 
-using std::chrono::minutes;
-
-constexpr std::size_t offers_shown = 4;
 constexpr double form_confidence = 1.0;  // the form took the message as an answer to its question
+constexpr std::string_view book_again = "Book a free consultation";
 
 // Intents the normal answers handle when they arrive in the middle of the form.
 constexpr std::array<std::string_view, 9> answered_elsewhere{
@@ -38,6 +34,10 @@ constexpr std::array<std::string_view, 5> social{"greeting", "thanks", "goodbye"
 
 constexpr std::array<std::string_view, 6> change_words{"change", "edit", "modify",
                                                        "update", "fix",  "correct"};
+// Replies to "did you mean ...?" that keep the address as typed.
+constexpr std::array<std::string_view, 8> keep_words{"keep it",     "its right",     "its correct",
+                                                     "it is right", "it is correct", "thats right",
+                                                     "as typed",    "keep"};
 
 struct phrase {
   std::string_view key;
@@ -68,6 +68,14 @@ constexpr std::array<phrase, 3> recommendation_phrases{{
     {"node", "Node.js"},
     {"python", "Python"},
     {"hybrid", "Node.js with Python services"},
+}};
+
+constexpr std::array<phrase, 5> field_names{{
+    {"name", "your name"},
+    {"email", "your email address"},
+    {"company", "your company"},
+    {"project", "what the project is about"},
+    {"slot", "the time"},
 }};
 
 template <std::size_t n>
@@ -114,25 +122,60 @@ std::string join_list(const std::vector<std::string>& items) {
 }
 
 std::vector<std::string> general_suggestions() {
-  return {"Which is better for streaming?", "Node or Python for ML?", "Book a free consultation"};
+  return {"Which is better for streaming?", "Node or Python for ML?", std::string{book_again}};
 }
 
 // The part of the free-text check that decides whether a message goes to the normal answers.
-bool answered_outside(const intents::understanding& understood, bool free_text) {
+// Where any words are a valid answer (a name, a company: "What We Do Matters GmbH"), only a
+// question mark or a social phrase takes a message out of the form.
+bool answered_outside(const intents::understanding& understood, std::string_view text,
+                      bool free_text) {
   if (!among(answered_elsewhere, understood.intent)) return false;
   if (!free_text) return true;
-  // Where any words are a valid answer, only a question or a social phrase is taken out.
-  return understood.question || among(social, understood.intent);
-}
-
-minutes time_of_day(date::local_seconds t) {
-  return std::chrono::duration_cast<minutes>(t - date::floor<date::days>(t));
+  return text.find('?') != std::string_view::npos || among(social, understood.intent);
 }
 
 }  // namespace
 
 booking_flow::booking_flow(const availability& hours, const date::time_zone* zone)
-    : schedule_{hours, zone} {}
+    : schedule_{hours, zone}, choice_{schedule_} {}
+
+// ---------------------------------------------------------------- zones
+
+const date::time_zone* booking_flow::visitor_zone(const conversation& state) const {
+  if (state.visitor.time_zone.empty()) return nullptr;
+  try {
+    return date::locate_zone(state.visitor.time_zone);
+  } catch (const std::runtime_error&) {
+    return nullptr;  // a restored session from a machine with another tz database
+  }
+}
+
+const date::time_zone& booking_flow::shown_zone(const conversation& state) const {
+  const auto* visitor = visitor_zone(state);
+  return visitor != nullptr ? *visitor : schedule_.zone();
+}
+
+std::string booking_flow::label(const conversation& state, time_point start,
+                                const turn_context& context) const {
+  return schedule_.label(start, context.now, visitor_zone(state));
+}
+
+// Read in the zone the message names, else the one the visitor sees; "today" is theirs.
+time_request booking_flow::read_time(const conversation& state, std::string_view text,
+                                     std::size_t offered, const turn_context& context) const {
+  const auto order = intents::date_order_of(state.visitor.locale);
+  const auto today_in = [&](const date::time_zone& zone) {
+    return date::floor<date::days>(zone.to_local(context.now));
+  };
+  const date::time_zone& shown = shown_zone(state);
+  auto request = intents::parse_time_request(text, today_in(shown), offered, order);
+  if (request.zone && *request.zone != shown.name()) {
+    request = intents::parse_time_request(text, today_in(*date::locate_zone(*request.zone)),
+                                          offered, order);
+  }
+  return request;
+}
 
 // ---------------------------------------------------------------- questions and replies
 
@@ -142,7 +185,7 @@ std::string booking_flow::proposal(const conversation& state) const {
     if (auto text = lookup(need_phrases, topic)) needs.emplace_back(*text);
   }
   if (needs.empty()) return {};
-  std::string out = "a backend with " + join_list(needs);
+  std::string out = join_list(needs);
   if (state.last_recommendation) {
     if (auto tech = lookup(recommendation_phrases, *state.last_recommendation)) {
       out += " (suggested: " + std::string{*tech} + ")";
@@ -151,37 +194,54 @@ std::string booking_flow::proposal(const conversation& state) const {
   return out;
 }
 
-booking_flow::question booking_flow::slot_question(booking_form& form, const turn_context& context,
-                                                   std::string intro,
+// "Here are 4 free 30-minute slots, on Tue 8 Dec and Wed 9 Dec." The slots themselves are the
+// suggestions: one button each, not listed twice.
+std::string booking_flow::offers_text(const conversation& state,
+                                      const std::vector<time_point>& offers, std::string_view where,
+                                      const turn_context& context) const {
+  const date::time_zone& zone = shown_zone(state);
+  std::vector<std::string> days;
+  for (const time_point t : offers) {
+    auto day = schedule_.day_label(date::floor<date::days>(zone.to_local(t)), context.now);
+    if (std::find(days.begin(), days.end(), day) == days.end()) days.push_back(std::move(day));
+  }
+  const std::string length = std::to_string(schedule_.hours().slot_length.count());
+  std::string out = offers.size() == 1 ? "There is one free " + length + "-minute slot"
+                                       : "Here are " + std::to_string(offers.size()) + " free " +
+                                             length + "-minute slots";
+  out += where.empty() ? ", on " + join_list(days) : " " + std::string{where};
+  if (visitor_zone(state) != nullptr) out += ", shown in " + place_name(zone) + " time";
+  return out + ". Pick one below, or type a day and time, like \"tomorrow at 10\".";
+}
+
+booking_flow::question booking_flow::slot_question(conversation& state, const turn_context& context,
+                                                   std::string_view lead, std::string_view where,
                                                    std::vector<time_point> offers) const {
+  booking_form& form = *state.form;
   form.offered = std::move(offers);
   question q;
   if (form.offered.empty()) {
-    q.text = "There are no free slots in the next " +
-             std::to_string(schedule_.hours().horizon_days) +
-             " days, sorry; say \"cancel\" to stop here.";
+    q.text = join_sentences(lead, "There are no free slots in the next " +
+                                      std::to_string(schedule_.hours().horizon_days) +
+                                      " days, sorry; say \"cancel\" to stop here.");
     q.suggestions = {"Cancel"};
     return q;
   }
-  q.text = std::move(intro);
-  for (const time_point start : form.offered) {
-    const auto label = schedule_.label(start, context.now);
-    q.text += "\n- " + label;
-    q.suggestions.push_back(label);
-  }
-  q.text += "\nWhich one suits you? You can also type a day and time, like \"tomorrow at 10\".";
+  q.text = join_sentences(lead, offers_text(state, form.offered, where, context));
+  for (const time_point start : form.offered) q.suggestions.push_back(label(state, start, context));
   q.suggestions.emplace_back("Cancel");
   return q;
 }
 
-std::string booking_flow::summary(const booking_form& form, const turn_context& context) const {
+std::string booking_flow::summary(const conversation& state, const turn_context& context) const {
+  const booking_form& form = *state.form;
   std::string out = "Here is your booking:";
   out += "\n- Name: " + form.name.value_or("");
   out += "\n- Email: " + form.email.value_or("");
   out += "\n- Company: " + (form.company && !form.company->empty() ? *form.company : "none");
   out += "\n- Project: " + form.project.value_or("");
   if (form.slot) {
-    out += "\n- Time: " + schedule_.label(*form.slot, context.now) + ", " +
+    out += "\n- Time: " + label(state, *form.slot, context) + ", " +
            std::to_string(schedule_.hours().slot_length.count()) + " minutes";
   }
   out += "\n- Contact about this request: agreed";
@@ -189,13 +249,18 @@ std::string booking_flow::summary(const booking_form& form, const turn_context& 
   return out;
 }
 
-booking_flow::question booking_flow::prompt(booking_form& form, const turn_context& context,
+booking_flow::question booking_flow::prompt(conversation& state, const turn_context& context,
                                             bool fresh_offers) const {
-  const std::string length = std::to_string(schedule_.hours().slot_length.count());
+  booking_form& form = *state.form;
   switch (form.asking) {
     case booking_field::name:
       return {"What's your name?", {"Cancel"}};
     case booking_field::email:
+      if (form.email_suggested) {
+        return {"Did you mean " + *form.email_suggested + "?",
+                {"Yes, " + *form.email_suggested,
+                 "No, " + form.email_typed.value_or("") + " is right", "Cancel"}};
+      }
       return {"What email address should we use to reach you?", {"Cancel"}};
     case booking_field::company:
       return {"Which company are you with? Say \"skip\" if you'd rather not say.",
@@ -215,18 +280,17 @@ booking_flow::question booking_flow::prompt(booking_form& form, const turn_conte
             form.offered.begin(), form.offered.end(), std::back_inserter(offers),
             [&](time_point t) { return schedule_.check(t, context) == slot_problem::none; });
       }
-      if (offers.empty()) offers = schedule_.next_free(context, offers_shown);
-      return slot_question(
-          form, context,
-          "When would suit you? These are free " + length + "-minute slots:", std::move(offers));
+      if (offers.empty()) offers = schedule_.next_free(context, slot_choice::offers_shown);
+      const std::string_view lead = offers.empty() ? "" : "When would suit you?";
+      return slot_question(state, context, lead, "", std::move(offers));
     }
     case booking_field::consent:
       return {
           "Do you agree that we contact you by email about this consultation request? We use "
           "your details for nothing else.",
-          {"Yes, I agree", "No", "Cancel"}};
+          {"Yes, I agree", "No", "How does the call happen?"}};
     case booking_field::confirm:
-      return {summary(form, context), {"Yes, book it", "Change the time", "Cancel"}};
+      return {summary(state, context), {"Yes, book it", "Change the time", "Cancel"}};
   }
   return {};
 }
@@ -245,7 +309,7 @@ reply booking_flow::form_reply(const conversation& state, const turn_context& co
     if (form.email) status.filled["email"] = *form.email;
     if (form.company) status.filled["company"] = *form.company;
     if (form.project) status.filled["project"] = *form.project;
-    if (form.slot) status.filled["slot"] = schedule_.label(*form.slot, context.now);
+    if (form.slot) status.filled["slot"] = label(state, *form.slot, context);
     if (form.consent) status.filled["consent"] = "yes";
     out.form = std::move(status);
   }
@@ -254,7 +318,7 @@ reply booking_flow::form_reply(const conversation& state, const turn_context& co
 
 reply booking_flow::ask(conversation& state, const turn_context& context, std::string_view lead,
                         bool fresh_offers) const {
-  const question q = prompt(*state.form, context, fresh_offers);
+  const question q = prompt(state, context, fresh_offers);
   return form_reply(state, context, join_sentences(lead, q.text), q.suggestions);
 }
 
@@ -277,6 +341,25 @@ reply booking_flow::cancel(conversation& state) const {
   return out;
 }
 
+// "No" to being contacted: nothing can be booked, so the form ends here, with a way back.
+reply booking_flow::decline(conversation& state) const {
+  state.form.reset();
+  reply out;
+  out.text =
+      "That's fine: without your consent we can't book a consultation, so I've stopped here and "
+      "nothing you typed in the form was saved. If you change your mind, just say \"book a "
+      "consultation\". Anything else about Node.js or Python?";
+  out.intent = "cancel";
+  out.confidence = form_confidence;
+  out.suggestions = general_suggestions();
+  return out;
+}
+
+// "Zoom or Teams?": how the consultation happens, then the form's question again.
+reply booking_flow::meeting(conversation& state, const turn_context& context) const {
+  return ask(state, context, schedule_.hours().meeting_details, false);
+}
+
 // ---------------------------------------------------------------- opening
 
 reply booking_flow::offer(conversation& state, const intents::understanding& understood) const {
@@ -287,38 +370,114 @@ reply booking_flow::offer(conversation& state, const intents::understanding& und
   out.text =
       "Our first consultation is free: " + std::to_string(schedule_.hours().slot_length.count()) +
       " minutes with one of our engineers about your project, where the cost of the work "
-      "itself can be discussed too. Shall I book one for you?";
+      "itself can be discussed too.";
+  if (understood.has_cue(intents::cue::meeting)) {
+    out.text += " " + schedule_.hours().meeting_details;
+  }
+  out.text += " Shall I book one for you?";
   out.suggestions = {"Yes, book one", "Which is better for streaming?", "Node or Python for ML?"};
   return out;
 }
 
-reply booking_flow::open(conversation& state, std::string_view text,
-                         const turn_context& context) const {
+reply booking_flow::open(conversation& state, const intents::understanding& understood,
+                         std::string_view text, const turn_context& context) const {
   state.booking_offered = false;
   state.form = booking_form{};
   booking_form& form = *state.form;
   if (auto proposed = proposal(state); !proposed.empty()) form.project_proposal = proposed;
 
-  std::string lead = "I'd be glad to book you a free " +
-                     std::to_string(schedule_.hours().slot_length.count()) +
-                     "-minute consultation with our team. I'll ask a few quick questions; say "
-                     "\"cancel\" at any time.";
-  // What the opening message already says is kept, when it is valid; the rest is asked.
-  if (const auto email = find_email(text)) {
-    if (auto c = check_email(*email); c.ok()) form.email = c.value;
+  const std::string lead = "I'd be glad to book you a free " +
+                           std::to_string(schedule_.hours().slot_length.count()) +
+                           "-minute consultation with our team. I'll ask a few quick questions; "
+                           "say \"cancel\" at any time.";
+  // Everything the opening message already says is kept; the rest is asked.
+  auto fields = grammar_.fields(text);
+  const auto has = [&](booking_field f) {
+    return std::any_of(fields.begin(), fields.end(),
+                       [&](const field_edit& e) { return e.field == f; });
+  };
+  if (!has(booking_field::name) && understood.found.person_name) {
+    fields.push_back({booking_field::name, *understood.found.person_name});
   }
-  if (const auto edit = grammar_.match(text);
-      edit && edit->field == booking_field::name && edit->value) {
-    if (auto c = check_name(*edit->value); c.ok()) form.name = c.value;
-  }
-  const auto request = parse_time_request(text, schedule_.local_day(context.now), 0);
-  if ((request.day || request.time) && !request.pick) {
-    if (const auto result = resolve(form, request, context); result.chosen) {
-      form.slot = result.chosen;
-      lead += " I've noted " + schedule_.label(*form.slot, context.now) + " for the call.";
+  if (!has(booking_field::slot)) {
+    const auto request = read_time(state, text, 0, context);
+    if ((request.day || request.time || request.either) && !request.pick) {
+      fields.push_back({booking_field::slot, std::string{text}});
     }
   }
-  form.asking = form.first_missing();
+  if (fields.empty()) {
+    form.asking = form.first_missing();
+    return ask(state, context, lead);
+  }
+  return apply_fields(state, fields, context, lead);
+}
+
+// ---------------------------------------------------------------- several fields at once
+
+reply booking_flow::apply_fields(conversation& state, const std::vector<field_edit>& fields,
+                                 const turn_context& context, std::string lead) const {
+  booking_form& form = *state.form;
+  std::vector<std::string> taken;
+  std::optional<slot_result> slot_offer;
+  for (const auto& edit : fields) {
+    const std::string& value = edit.value.value_or("");
+    const auto name = std::string{field_name(edit.field)};
+    if (edit.field == booking_field::name) {
+      if (auto c = check_name(value); c.ok()) form.name = c.value;
+    } else if (edit.field == booking_field::email) {
+      if (auto c = check_email(value); c.ok()) {
+        if (auto better = intents::suggest_email(c.value)) {
+          form.email_typed = c.value;
+          form.email_suggested = *better;
+          continue;
+        }
+        form.email = c.value;
+      }
+    } else if (edit.field == booking_field::company) {
+      if (auto c = check_company(value); c.ok()) form.company = c.value;
+    } else if (edit.field == booking_field::project) {
+      if (auto c = check_project(value); c.ok()) form.project = c.value;
+    } else if (edit.field == booking_field::slot) {
+      const auto request = read_time(state, value, 0, context);
+      if (request.zone) state.visitor.time_zone = *request.zone;
+      auto result = choice_.resolve(request, {}, shown_zone(state), visitor_zone(state), context);
+      if (result.chosen) {
+        form.slot = result.chosen;
+        form.slot_zone = shown_zone(state).name();
+      } else {
+        slot_offer = std::move(result);
+        continue;
+      }
+    }
+    const bool kept = (edit.field == booking_field::name && form.name) ||
+                      (edit.field == booking_field::email && form.email) ||
+                      (edit.field == booking_field::company && form.company) ||
+                      (edit.field == booking_field::project && form.project) ||
+                      (edit.field == booking_field::slot && form.slot);
+    if (kept) taken.emplace_back(*lookup(field_names, name));
+  }
+  if (!taken.empty()) {
+    lead = join_sentences(
+        lead, "I've noted " + join_list(taken) +
+                  (form.slot ? " (" + label(state, *form.slot, context) + ")" : std::string{}) +
+                  ".");
+  }
+  if (form.email_suggested) {
+    form.asking = booking_field::email;
+  } else if (slot_offer && !form.slot) {
+    form.asking = booking_field::slot;
+    const auto& r = *slot_offer;
+    if (!r.choices.empty()) {
+      auto suggestions = r.choices;
+      suggestions.emplace_back("Cancel");
+      return form_reply(state, context, join_sentences(lead, r.problem), suggestions);
+    }
+    const question q =
+        slot_question(state, context, join_sentences(lead, r.problem), r.where, r.offers);
+    return form_reply(state, context, q.text, q.suggestions);
+  } else {
+    form.asking = form.first_missing();
+  }
   return ask(state, context, lead);
 }
 
@@ -332,9 +491,10 @@ std::optional<reply> booking_flow::step(conversation& state,
   const yes_no said = read_yes_no(plain);
   const booking_field asking = form.asking;
   const bool has_proposal = asking == booking_field::project && form.project_proposal;
-  // A long message starting with "yes" at the proposal is a description of its own.
-  const bool short_answer = std::count(plain.begin(), plain.end(), ' ') < 4;
 
+  if (asking == booking_field::email && form.email_suggested) {
+    if (auto handled = answer_suggested_email(state, text, said, context)) return handled;
+  }
   // "no" answers the consent, the summary, the proposal and the slot offers; "no" or "none"
   // at the company is a skip. Elsewhere a cancel is a cancel.
   const bool field_no =
@@ -347,24 +507,60 @@ std::optional<reply> booking_flow::step(conversation& state,
         understood.intent == "cancel" && said != yes_no::no && asking != booking_field::project;
     if (is_cancel(plain) || understood_cancel) return cancel(state);
   }
+  // "Zoom or Teams?", "how does the call happen?": answered at any step.
+  if (understood.has_cue(intents::cue::meeting) &&
+      (text.find('?') != std::string_view::npos || asking == booking_field::consent ||
+       asking == booking_field::confirm)) {
+    return meeting(state, context);
+  }
+  if (auto corrected = correction(state, understood, text, context)) return corrected;
+  return field_answer(state, understood, text, context);
+}
 
-  // Corrections at any step: "actually my email is ...", "change the time".
+// Whatever changes a field other than by answering the question asked: several fields at
+// once, "actually my email is ...", an email given early, a new time or zone.
+std::optional<reply> booking_flow::correction(conversation& state,
+                                              const intents::understanding& understood,
+                                              std::string_view text,
+                                              const turn_context& context) const {
+  booking_form& form = *state.form;
+  const booking_field asking = form.asking;
+  if (const auto fields = grammar_.fields(text); fields.size() >= 2) {
+    return apply_fields(state, fields, context, "Thanks.");
+  }
   if (const auto edit = grammar_.match(text)) return apply_edit(state, *edit, context);
   if (asking != booking_field::email && asking != booking_field::project && !understood.question) {
     if (const auto email = find_email(text)) {
       return apply_edit(state, {booking_field::email, *email}, context);
     }
   }
-  const auto today = schedule_.local_day(context.now);
-  if (asking != booking_field::slot && grammar_.proposes_instead(text)) {
+  if (asking == booking_field::slot) return std::nullopt;
+  // A new time or zone: at the summary and the consent any time is one ("I meant 10am New
+  // York time"); elsewhere only with "instead", "how about", "I meant".
+  const bool late = asking == booking_field::consent || asking == booking_field::confirm;
+  if (late || grammar_.proposes_instead(text)) {
     // Numbers are no positions here: the offers are not on screen.
-    const auto request = parse_time_request(text, today, 0);
-    if (!request.empty() && !request.pick && !request.pick_last) {
+    const auto request = read_time(state, text, 0, context);
+    const bool names_time = request.day || request.time || request.either || request.earliest;
+    if (names_time && !request.pick && !request.pick_last)
       return answer_slot(state, request, context);
-    }
+    if (request.zone && !names_time) return rezone(state, *request.zone, context);
   }
+  return std::nullopt;
+}
 
-  switch (asking) {
+std::optional<reply> booking_flow::field_answer(conversation& state,
+                                                const intents::understanding& understood,
+                                                std::string_view text,
+                                                const turn_context& context) const {
+  booking_form& form = *state.form;
+  const std::string plain = plain_words(text);
+  const yes_no said = read_yes_no(plain);
+  const bool has_proposal = form.asking == booking_field::project && form.project_proposal;
+  // A long message starting with "yes" at the proposal is a description of its own.
+  const bool short_answer = std::count(plain.begin(), plain.end(), ' ') < 4;
+
+  switch (form.asking) {
     case booking_field::name:
       if (said == yes_no::no) {
         return ask(state, context,
@@ -374,7 +570,7 @@ std::optional<reply> booking_flow::step(conversation& state,
       if (understood.found.person_name) {
         return answer_name(state, *understood.found.person_name, context);
       }
-      if (answered_outside(understood, true)) return not_for_form(state, understood, context);
+      if (answered_outside(understood, text, true)) return not_for_form(state, understood, context);
       return answer_name(state, text, context);
 
     case booking_field::email:
@@ -384,17 +580,17 @@ std::optional<reply> booking_flow::step(conversation& state,
                    "I need an email address to book the consultation; say \"cancel\" if you'd "
                    "rather stop.");
       }
-      if (answered_outside(understood, false)) {
+      if (answered_outside(understood, text, false)) {
         return not_for_form(state, understood, context);
       }
       return answer_email(state, text, context);
 
     case booking_field::company:
-      if (skip) {
+      if (is_skip(plain)) {
         form.company = std::string{};
         return advance(state, booking_field::company, context, "No problem.");
       }
-      if (answered_outside(understood, true)) return not_for_form(state, understood, context);
+      if (answered_outside(understood, text, true)) return not_for_form(state, understood, context);
       return answer_company(state, text, context);
 
     case booking_field::project:
@@ -406,11 +602,22 @@ std::optional<reply> booking_flow::step(conversation& state,
         form.project_proposal.reset();
         return ask(state, context, "Okay.");
       }
-      if (answered_outside(understood, true)) return not_for_form(state, understood, context);
+      if (answered_outside(understood, text, true)) return not_for_form(state, understood, context);
       return answer_project(state, text, context);
 
     case booking_field::slot: {
-      const auto request = parse_time_request(text, today, form.offered.size());
+      // An offered slot's own label (a button) is that slot, whatever its words say.
+      for (std::size_t i = 0; i < form.offered.size(); ++i) {
+        if (label(state, form.offered[i], context) == text) {
+          time_request request;
+          request.pick = i + 1;
+          return answer_slot(state, request, context);
+        }
+      }
+      const auto request = read_time(state, text, form.offered.size(), context);
+      if (request.zone && !request.day && !request.time && !request.either) {
+        return rezone(state, *request.zone, context);
+      }
       if (!request.empty()) return answer_slot(state, request, context);
       if (said == yes_no::no) {
         return form_reply(state, context,
@@ -419,7 +626,7 @@ std::optional<reply> booking_flow::step(conversation& state,
                           {"Cancel"});
       }
       if (said == yes_no::yes) return ask(state, context, "Please pick one of these.", false);
-      if (answered_outside(understood, false)) {
+      if (answered_outside(understood, text, false)) {
         return not_for_form(state, understood, context);
       }
       return ask(state, context, "Sorry, I couldn't find a day or time in that.", false);
@@ -430,14 +637,8 @@ std::optional<reply> booking_flow::step(conversation& state,
         form.consent = true;
         return advance(state, booking_field::consent, context, "Thank you.");
       }
-      if (said == yes_no::no) {
-        form.consent = false;
-        return form_reply(state, context,
-                          "I understand. We can only book a consultation if we may contact you "
-                          "about it. Say yes to agree, or \"cancel\" to stop here.",
-                          {"Yes, I agree", "Cancel"});
-      }
-      if (answered_outside(understood, false)) {
+      if (said == yes_no::no) return decline(state);
+      if (answered_outside(understood, text, false)) {
         return not_for_form(state, understood, context);
       }
       return ask(state, context, "Sorry, I need a clear yes or no.");
@@ -459,7 +660,8 @@ std::optional<reply> booking_flow::step(conversation& state,
                                        schedule_.zone().name(),
                                        state.last_recommendation,
                                        state.needs,
-                                       state.transcript};
+                                       state.transcript,
+                                       shown_zone(state).name()};
         return out;
       }
       // "no", or "change" without saying what: ask what.
@@ -469,7 +671,7 @@ std::optional<reply> booking_flow::step(conversation& state,
                           "time?",
                           {"Change the time", "Change my email", "Cancel"});
       }
-      if (answered_outside(understood, false)) {
+      if (answered_outside(understood, text, false)) {
         return not_for_form(state, understood, context);
       }
       return ask(state, context, "Sorry, I didn't get that.");
@@ -493,7 +695,7 @@ std::optional<reply> booking_flow::not_for_form(conversation& state,
 }
 
 void booking_flow::resume(conversation& state, reply& answered, const turn_context& context) const {
-  const question q = prompt(*state.form, context, false);
+  const question q = prompt(state, context, false);
   const reply form_part = form_reply(state, context, q.text, q.suggestions);
   answered.text += "\n\nNow, back to your booking. " + q.text;
   answered.form = form_part.form;
@@ -524,10 +726,48 @@ reply booking_flow::answer_email(conversation& state, std::string_view text,
     form.asking = booking_field::email;
     return ask(state, context, c.problem);
   }
+  if (auto better = intents::suggest_email(c.value)) {
+    // Asked, not fixed silently: the visitor may really use that domain.
+    form.email_typed = c.value;
+    form.email_suggested = *better;
+    form.asking = booking_field::email;
+    return ask(state, context, "");
+  }
   form.email = c.value;
   const bool asked = form.asking == booking_field::email;
   return advance(state, booking_field::email, context,
                  asked ? "Thanks." : "Thanks, I've updated your email address.");
+}
+
+// The reply to "Did you mean x?": yes takes the suggestion, no (or the same address again)
+// keeps the typed one, another address is checked anew; anything else is not about it.
+std::optional<reply> booking_flow::answer_suggested_email(conversation& state,
+                                                          std::string_view text, yes_no said,
+                                                          const turn_context& context) const {
+  booking_form& form = *state.form;
+  const std::string typed = form.email_typed.value_or("");
+  const std::string suggested = *form.email_suggested;
+  const auto given = find_email(text);
+  const std::string plain = plain_words(text);
+  std::optional<std::string> take;
+  if (given && *given == suggested) {
+    take = suggested;
+  } else if (given && *given == typed) {
+    take = typed;
+  } else if (given) {
+    form.email_typed.reset();
+    form.email_suggested.reset();
+    return answer_email(state, *given, context);
+  } else if (said == yes_no::yes) {
+    take = suggested;
+  } else if (said == yes_no::no || among(keep_words, plain)) {
+    take = typed;
+  }
+  if (!take) return std::nullopt;
+  form.email_typed.reset();
+  form.email_suggested.reset();
+  form.email = *take;
+  return advance(state, booking_field::email, context, "Thanks, I'll use " + *take + ".");
 }
 
 reply booking_flow::answer_company(conversation& state, std::string_view text,
@@ -567,22 +807,51 @@ reply booking_flow::answer_project(conversation& state, std::string_view text,
 reply booking_flow::answer_slot(conversation& state, const time_request& request,
                                 const turn_context& context) const {
   booking_form& form = *state.form;
-  const slot_result result = resolve(form, request, context);
+  // A zone named with a time is the visitor's from now on: they think in it.
+  if (request.zone) state.visitor.time_zone = *request.zone;
+  const slot_result result =
+      choice_.resolve(request, form.offered, shown_zone(state), visitor_zone(state), context);
   if (result.chosen) {
     const bool had_slot = form.slot.has_value();
     form.slot = result.chosen;
+    form.slot_zone = shown_zone(state).name();
     form.offered.clear();
-    const auto label = schedule_.label(*result.chosen, context.now);
-    if (form.asking == booking_field::slot) {
-      return advance(state, booking_field::slot, context, label + " it is.");
-    }
-    return advance(state, booking_field::slot, context,
-                   had_slot ? "Okay, I've changed the time to " + label + "."
-                            : "Okay, I've noted " + label + " for the call.");
+    const auto chosen = label(state, *result.chosen, context);
+    const std::string ack = form.asking == booking_field::slot
+                                ? chosen + " it is."
+                                : (had_slot ? "Okay, I've changed the time to " + chosen + "."
+                                            : "Okay, I've noted " + chosen + " for the call.");
+    return advance(state, booking_field::slot, context, join_sentences(result.note, ack));
   }
   form.asking = booking_field::slot;
-  const question q = slot_question(form, context, result.intro, result.offers);
-  return form_reply(state, context, join_sentences(result.problem, q.text), q.suggestions);
+  if (!result.choices.empty()) {
+    auto suggestions = result.choices;
+    suggestions.emplace_back("Cancel");
+    return form_reply(state, context, result.problem, suggestions);
+  }
+  const question q = slot_question(state, context, join_sentences(result.note, result.problem),
+                                   result.where, result.offers);
+  return form_reply(state, context, q.text, q.suggestions);
+}
+
+// "I meant New York time": the same wall-clock time read in another zone, which becomes the
+// one the visitor sees.
+reply booking_flow::rezone(conversation& state, const std::string& zone,
+                           const turn_context& context) const {
+  booking_form& form = *state.form;
+  const date::time_zone& before = shown_zone(state);
+  state.visitor.time_zone = zone;
+  const date::time_zone& after = shown_zone(state);
+  const std::string noted = "Okay, I'll use " + place_name(after) + " time.";
+  if (!form.slot) return ask(state, context, noted, form.asking != booking_field::slot);
+  const date::time_zone* typed_in =
+      form.slot_zone.empty() ? &before : date::locate_zone(form.slot_zone);
+  const auto wall = typed_in->to_local(*form.slot);
+  time_request request;
+  request.day = date::floor<date::days>(wall);
+  request.time = std::chrono::duration_cast<std::chrono::minutes>(wall - *request.day);
+  form.slot.reset();
+  return answer_slot(state, request, context);
 }
 
 reply booking_flow::apply_edit(conversation& state, const field_edit& edit,
@@ -605,7 +874,7 @@ reply booking_flow::apply_edit(conversation& state, const field_edit& edit,
     case booking_field::project:
       return answer_project(state, value, context);
     case booking_field::slot: {
-      const auto request = parse_time_request(value, schedule_.local_day(context.now), 0);
+      const auto request = read_time(state, value, 0, context);
       if (request.empty() || request.pick || request.pick_last) {
         form.asking = booking_field::slot;
         return ask(state, context, "Sorry, I couldn't find a day or time in that.");
@@ -620,209 +889,19 @@ reply booking_flow::apply_edit(conversation& state, const field_edit& edit,
   return ask(state, context, "");
 }
 
-// ---------------------------------------------------------------- slots
-
-std::string booking_flow::describe(slot_problem problem, date::local_seconds local,
-                                   time_point start, const turn_context& context) const {
-  const availability& hours = schedule_.hours();
-  const auto day = date::floor<date::days>(local);
-  switch (problem) {
-    case slot_problem::none:
-      return {};
-    case slot_problem::in_past:
-      return "That time has already passed.";
-    case slot_problem::too_soon: {
-      const auto notice = hours.min_notice.count();
-      return "That's too soon: we need at least " + std::to_string(notice) +
-             (notice == 1 ? " hour's" : " hours'") + " notice.";
-    }
-    case slot_problem::too_far:
-      return "That's too far ahead: we book up to " + std::to_string(hours.horizon_days) +
-             " days in advance.";
-    case slot_problem::not_a_workday:
-      return "We don't hold consultations on " +
-             std::string{weekday_name(date::weekday{day}.iso_encoding())} + "s; we're available " +
-             schedule_.weekdays_text() + ".";
-    case slot_problem::outside_hours:
-      return clock_text(time_of_day(local)) + " is outside our hours: consultations run from " +
-             schedule_.hours_text() + " (" + schedule_.zone().name() + ").";
-    case slot_problem::off_grid:
-      return "Consultations start every " + std::to_string(hours.slot_length.count()) +
-             " minutes from " + clock_text(hours.opens) + ", so " + clock_text(time_of_day(local)) +
-             " isn't one of them.";
-    case slot_problem::clock_gap:
-      return clock_text(time_of_day(local)) + " doesn't exist on " +
-             schedule_.day_label(day, context.now) + " in " + schedule_.zone().name() +
-             ": the clocks go forward that night.";
-    case slot_problem::taken:
-      return "Sorry, " + schedule_.label(start, context.now) + " is already taken.";
-  }
-  return {};
-}
-
-booking_flow::slot_result booking_flow::resolve(const booking_form& form,
-                                                const time_request& request,
-                                                const turn_context& context) const {
-  slot_result r;
-  r.intro = "The nearest free slots are:";
-  if (request.bad_date) {
-    r.problem = "There is no such date.";
-    r.intro = "These are the next free slots:";
-    r.offers = schedule_.next_free(context, offers_shown);
-    return r;
-  }
-  if (request.pick || request.pick_last) {
-    const std::size_t count = form.offered.size();
-    const std::size_t index = request.pick_last ? count : *request.pick;
-    if (index < 1 || index > count) {
-      r.problem = count == 0 ? "I haven't offered any slots yet."
-                             : "I offered only " + std::to_string(count) + " slots.";
-      r.intro = "These are the next free slots:";
-      r.offers = schedule_.next_free(context, offers_shown);
-      return r;
-    }
-    const time_point start = form.offered[index - 1];
-    const slot_problem problem = schedule_.check(start, context);
-    if (problem == slot_problem::none) {
-      r.chosen = start;
-      return r;
-    }
-    r.problem = describe(problem, schedule_.to_local(start), start, context);
-    r.offers = schedule_.nearest_free(context, start, offers_shown);
-    return r;
-  }
-  if (request.earliest) {
-    const auto first = schedule_.next_free(context, 1);
-    if (!first.empty()) r.chosen = first.front();
-    return r;
-  }
-  if (request.day && request.time && request.days == 1) {
-    const date::local_seconds local = *request.day + *request.time;
-    const slot_check check = schedule_.check_local(local, context);
-    if (check.problem == slot_problem::none) {
-      r.chosen = check.start;
-      return r;
-    }
-    r.problem = describe(check.problem, local, check.start, context);
-    r.offers = schedule_.nearest_free(context, check.start, offers_shown);
-    return r;
-  }
-  return window(request, context);
-}
-
-// A time without a day, a day or days without a time, a part of the day: the slots inside.
-booking_flow::slot_result booking_flow::window(const time_request& request,
-                                               const turn_context& context) const {
-  const availability& hours = schedule_.hours();
-  const date::time_zone& zone = schedule_.zone();
-  const auto today = schedule_.local_day(context.now);
-  const auto horizon_day = schedule_.local_day(context.now + date::days{hours.horizon_days});
-  const auto first_day = request.day.value_or(today);
-  const auto end_day =
-      request.day ? *request.day + date::days{request.days} : horizon_day + date::days{1};
-  minutes from = hours.opens;
-  minutes to = hours.closes;
-  if (request.part) {
-    const auto [part_from, part_to] = part_window(*request.part);
-    from = std::max(from, part_from);
-    to = std::min(to, part_to);
-  }
-
-  // "on Tue 1 Dec in the afternoon", "between Mon 7 Dec and Sun 13 Dec"
-  std::string where;
-  if (request.day && request.days == 1) {
-    where = "on " + schedule_.day_label(first_day, context.now);
-  } else if (request.day) {
-    where = "between " + schedule_.day_label(first_day, context.now) + " and " +
-            schedule_.day_label(end_day - date::days{1}, context.now);
-  }
-  if (request.part)
-    where = join_sentences(where, "in the " + std::string{part_name(*request.part)});
-
-  slot_result r;
-  r.intro = "The nearest free slots are:";
-  const auto nearest_to = [&](minutes tod) {
-    const auto target = zone.to_sys(date::local_seconds{first_day + tod}, date::choose::earliest);
-    return schedule_.nearest_free(context, std::max(target, context.now), offers_shown);
-  };
-
-  if (request.time) {
-    const date::local_seconds local = first_day + *request.time;
-    const minutes tod = *request.time;
-    if (tod < hours.opens || tod + hours.slot_length > hours.closes) {
-      r.problem = describe(slot_problem::outside_hours, local, {}, context);
-      r.offers = nearest_to(tod);
-      return r;
-    }
-    if ((tod - hours.opens) % hours.slot_length != minutes{0}) {
-      r.problem = describe(slot_problem::off_grid, local, {}, context);
-      r.offers = nearest_to(tod);
-      return r;
-    }
-  }
-
-  const auto inside = [&](time_point t) {
-    const auto local = schedule_.to_local(t);
-    const auto day = date::floor<date::days>(local);
-    const minutes tod = time_of_day(local);
-    if (day < first_day || day >= end_day) return false;
-    if (request.time) return tod == *request.time;
-    return tod >= from && tod + hours.slot_length <= to;
-  };
-  const auto free = schedule_.next_free(context, offers_shown, inside);
-  // A day with a time or a part of it names a slot; a day alone or a part alone asks for offers.
-  const bool choose = request.time || (request.part && request.day && request.days == 1);
-  if (!free.empty()) {
-    if (choose) {
-      r.chosen = free.front();
-    } else {
-      r.intro = where.empty() ? "Free slots:" : "Free slots " + where + ":";
-      r.offers = free;
-    }
-    return r;
-  }
-
-  // Nothing free there: say why, then offer the nearest.
-  const minutes target_tod = request.time.value_or(from < to ? from : hours.opens);
-  r.offers = nearest_to(target_tod);
-  if (request.day && end_day <= today) {
-    r.problem = "That day has already passed.";
-  } else if (request.day && first_day > horizon_day) {
-    r.problem = describe(slot_problem::too_far, {}, {}, context);
-  } else if (request.day && request.days == 1 && !schedule_.is_workday(first_day)) {
-    r.problem = describe(slot_problem::not_a_workday, first_day + minutes{0}, {}, context);
-  } else if (from >= to) {
-    r.problem = "We don't hold consultations in the " + std::string{part_name(*request.part)} +
-                ": they run from " + schedule_.hours_text() + " (" + zone.name() + ").";
-  } else {
-    const auto bookable = schedule_.bookable(context.now);
-    const bool any = std::any_of(bookable.begin(), bookable.end(), inside);
-    if (!any && first_day <= schedule_.local_day(context.now + hours.min_notice)) {
-      r.problem = describe(slot_problem::too_soon, {}, {}, context);
-    } else if (!any) {
-      r.problem = describe(slot_problem::too_far, {}, {}, context);
-    } else if (request.time) {
-      r.problem = "There's no free slot at " + clock_text(*request.time) +
-                  (where.empty() ? " in the next " + std::to_string(hours.horizon_days) + " days"
-                                 : " " + where) +
-                  ".";
-    } else {
-      r.problem = "There's no free slot " + where + ".";
-    }
-  }
-  return r;
-}
-
 // ---------------------------------------------------------------- after storing
 
 reply booking_flow::complete(conversation& state, const booking_outcome& outcome,
                              const turn_context& context) const {
+  // After a booking the suggestions are questions, not another booking.
+  const std::vector<std::string> after_booking{"Which is better for streaming?",
+                                               "Node or Python for ML?"};
   if (!state.form || !state.form->slot) {
     // Only reached if the shell calls without a confirmed form; say what is known.
     reply out;
     out.intent = "book_consultation";
     out.confidence = form_confidence;
-    out.suggestions = general_suggestions();
+    out.suggestions = after_booking;
     if (outcome.result == booking_outcome::kind::stored) {
       out.text = "Your consultation is booked. Your reference is " + outcome.reference + ".";
       out.booking = booking_status{outcome.reference, "confirmed"};
@@ -833,32 +912,32 @@ reply booking_flow::complete(conversation& state, const booking_outcome& outcome
   }
   booking_form& form = *state.form;
   const time_point slot = *form.slot;
-  const auto label = schedule_.label(slot, context.now);
+  const auto booked = label(state, slot, context);
   switch (outcome.result) {
     case booking_outcome::kind::stored: {
       state.form.reset();
+      state.booked = true;
       reply out;
       out.intent = "book_consultation";
       out.confidence = form_confidence;
-      out.text = "Done! Your free consultation is booked for " + label + ". Your reference is " +
+      out.text = "Done! Your free consultation is booked for " + booked + ". Your reference is " +
                  outcome.reference +
                  ". We'll be in touch by email. Anything else about Node.js or Python?";
       out.booking = booking_status{outcome.reference, "confirmed"};
-      out.suggestions = general_suggestions();
+      out.suggestions = after_booking;
       return out;
     }
     case booking_outcome::kind::slot_taken: {
       form.slot.reset();
       form.asking = booking_field::slot;
-      auto offers = schedule_.nearest_free(context, slot, offers_shown + 1);
+      auto offers = schedule_.nearest_free(context, slot, slot_choice::offers_shown + 1);
       // The calendar may not show the lost slot yet; it is not offered again either way.
       offers.erase(std::remove(offers.begin(), offers.end(), slot), offers.end());
-      if (offers.size() > offers_shown) offers.resize(offers_shown);
-      const question q =
-          slot_question(form, context, "The nearest free slots are:", std::move(offers));
-      return form_reply(state, context,
-                        "Sorry, " + label + " was booked by someone else a moment ago. " + q.text,
-                        q.suggestions);
+      if (offers.size() > slot_choice::offers_shown) offers.resize(slot_choice::offers_shown);
+      const question q = slot_question(
+          state, context, "Sorry, " + booked + " was booked by someone else a moment ago.", "",
+          std::move(offers));
+      return form_reply(state, context, q.text, q.suggestions);
     }
     case booking_outcome::kind::failed:
       form.asking = booking_field::confirm;

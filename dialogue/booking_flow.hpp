@@ -1,8 +1,10 @@
 #pragma once
-// The booking form as a state machine over `conversation::form`: opens it, takes one answer
-// (or correction, or cancel) per turn, asks the next field, shows the summary, hands the
-// confirmed booking to the shell and turns the storage outcome into the visitor's reply.
-// Pure: time comes from turn_context, taken slots from its calendar.
+// The booking form as a state machine over `conversation::form`: opens it (keeping every field
+// the opening message gives), takes answers, several fields at once, corrections and "did you
+// mean" replies, asks for what is missing, shows the summary, hands the confirmed booking to the
+// shell and turns the storage outcome into the visitor's reply. Times are shown in the
+// visitor's zone beside the consultancy's. Pure: time comes from turn_context, taken slots from
+// its calendar.
 
 #include <optional>
 #include <string>
@@ -11,6 +13,7 @@
 
 #include "dialogue/booking_slots.hpp"
 #include "dialogue/engine.hpp"
+#include "dialogue/slot_choice.hpp"
 #include "intents/form_reading.hpp"
 #include "intents/time_reading.hpp"
 
@@ -21,10 +24,13 @@ class booking_flow {
   // `zone` is the tz database's entry for hours.time_zone.
   booking_flow(const availability& hours, const date::time_zone* zone);
 
-  // A price question outside the form: the consultation is free; shall I book one?
+  // A price or meeting question outside the form: the consultation is free (and how it
+  // happens); shall I book one?
   reply offer(conversation& state, const intents::understanding& understood) const;
-  // Opens the form, keeping an email, a "my name is" or a time given in the same message.
-  reply open(conversation& state, std::string_view text, const turn_context& context) const;
+  // Opens the form, keeping every field the same message gives (name, email, company,
+  // project, time), and asks only for what is missing.
+  reply open(conversation& state, const intents::understanding& understood, std::string_view text,
+             const turn_context& context) const;
   // A message while the form is open: the form's reply, or nullopt when the message is not
   // for the form (a question in between): the caller answers it, then calls resume().
   std::optional<reply> step(conversation& state, const intents::understanding& understood,
@@ -41,18 +47,21 @@ class booking_flow {
     std::string text;
     std::vector<std::string> suggestions;
   };
-  // What a typed time came to: a slot, or why not and what to offer instead.
-  struct slot_result {
-    std::optional<time_point> chosen;
-    std::string problem;  // empty when there is none (offers of a day asked for)
-    std::string intro;    // the line before the offers
-    std::vector<time_point> offers;
-  };
 
-  question prompt(booking_form& form, const turn_context& context, bool fresh_offers) const;
-  question slot_question(booking_form& form, const turn_context& context, std::string intro,
-                         std::vector<time_point> offers) const;
-  std::string summary(const booking_form& form, const turn_context& context) const;
+  // The visitor's zone when known and valid, else null (times are then the consultancy's).
+  const date::time_zone* visitor_zone(const conversation& state) const;
+  const date::time_zone& shown_zone(const conversation& state) const;
+  std::string label(const conversation& state, time_point start, const turn_context& context) const;
+  intents::time_request read_time(const conversation& state, std::string_view text,
+                                  std::size_t offered, const turn_context& context) const;
+
+  question prompt(conversation& state, const turn_context& context, bool fresh_offers) const;
+  question slot_question(conversation& state, const turn_context& context, std::string_view lead,
+                         std::string_view where, std::vector<time_point> offers) const;
+  std::string offers_text(const conversation& state, const std::vector<time_point>& offers,
+                          std::string_view where, const turn_context& context) const;
+  std::string summary(const conversation& state, const turn_context& context) const;
+  std::string proposal(const conversation& state) const;
 
   reply form_reply(const conversation& state, const turn_context& context, std::string text,
                    std::vector<std::string> suggestions) const;
@@ -61,7 +70,20 @@ class booking_flow {
   reply advance(conversation& state, booking_field filled, const turn_context& context,
                 std::string_view ack) const;
   reply cancel(conversation& state) const;
+  reply decline(conversation& state) const;
+  reply meeting(conversation& state, const turn_context& context) const;
 
+  std::optional<reply> correction(conversation& state, const intents::understanding& understood,
+                                  std::string_view text, const turn_context& context) const;
+  std::optional<reply> field_answer(conversation& state, const intents::understanding& understood,
+                                    std::string_view text, const turn_context& context) const;
+  // Several fields in one message: each good value is kept, the rest asked.
+  reply apply_fields(conversation& state, const std::vector<intents::field_edit>& fields,
+                     const turn_context& context, std::string lead) const;
+  std::optional<reply> answer_suggested_email(conversation& state, std::string_view text,
+                                              intents::yes_no said,
+                                              const turn_context& context) const;
+  reply rezone(conversation& state, const std::string& zone, const turn_context& context) const;
   reply apply_edit(conversation& state, const intents::field_edit& edit,
                    const turn_context& context) const;
   reply answer_name(conversation& state, std::string_view candidate,
@@ -76,14 +98,8 @@ class booking_flow {
   std::optional<reply> not_for_form(conversation& state, const intents::understanding& understood,
                                     const turn_context& context) const;
 
-  slot_result resolve(const booking_form& form, const intents::time_request& request,
-                      const turn_context& context) const;
-  slot_result window(const intents::time_request& request, const turn_context& context) const;
-  std::string describe(slot_problem problem, date::local_seconds local, time_point start,
-                       const turn_context& context) const;
-  std::string proposal(const conversation& state) const;
-
   slot_schedule schedule_;
+  slot_choice choice_;
   intents::edit_grammar grammar_;
 };
 

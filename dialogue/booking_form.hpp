@@ -31,8 +31,15 @@ struct booking_form {
   std::optional<std::string> project_proposal;
   std::optional<time_point> slot;
   bool consent = false;  // only an explicit yes sets it
+  // The zone the visitor typed or saw the slot in, so "I meant New York time" can re-read the
+  // same wall-clock time in another zone.
+  std::string slot_zone;
   // The slots offered last, in the order shown, so "the first one" means what the visitor saw.
   std::vector<time_point> offered;
+  // A typed email that looks like a typo of a common domain, and the address suggested for
+  // it: the next answer accepts one or the other.
+  std::optional<std::string> email_typed;
+  std::optional<std::string> email_suggested;
 
   // The first field still empty, or `confirm` when all are given.
   booking_field first_missing() const;

@@ -148,6 +148,27 @@ std::string slot_schedule::label(time_point start, time_point now) const {
          " (" + zone_->name() + ")";
 }
 
+std::string slot_schedule::label(time_point start, time_point now,
+                                 const date::time_zone* visitor) const {
+  if (visitor == nullptr || visitor->name() == zone_->name()) return label(start, now);
+  const auto theirs = visitor->to_local(start);
+  const auto ours = to_local(start);
+  std::string out = day_label(date::floor<date::days>(theirs), now) + ", " +
+                    clock_text(time_of_day(theirs)) + " " + place_name(*visitor) + " time (";
+  if (date::floor<date::days>(ours) != date::floor<date::days>(theirs)) {
+    out += day_label(date::floor<date::days>(ours), now) + ", ";
+  }
+  return out + clock_text(time_of_day(ours)) + " " + place_name(*zone_) + " time)";
+}
+
+std::string place_name(const date::time_zone& zone) {
+  const std::string name{zone.name()};
+  if (name.starts_with("Etc/")) return name.substr(4);
+  std::string city = name.substr(name.rfind('/') + 1);
+  std::replace(city.begin(), city.end(), '_', ' ');
+  return city;
+}
+
 std::string slot_schedule::weekdays_text() const {
   auto days = hours_.weekdays;
   std::sort(days.begin(), days.end());

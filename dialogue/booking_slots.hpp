@@ -63,6 +63,9 @@ class slot_schedule {
 
   // "Tue 1 Dec, 10:00 (Europe/Berlin)"; the year is added when it is not the current one.
   std::string label(time_point start, time_point now) const;
+  // In the visitor's zone with ours beside it when they differ:
+  // "Tue 1 Dec, 04:00 New York time (10:00 Berlin time)".
+  std::string label(time_point start, time_point now, const date::time_zone* visitor) const;
   // "Tue 1 Dec" (with the year when not the current one).
   std::string day_label(date::local_days day, time_point now) const;
   // "Monday to Friday", "Monday, Wednesday and Friday".
@@ -83,5 +86,7 @@ class slot_schedule {
 std::string_view weekday_name(unsigned iso);
 // "14:05"
 std::string clock_text(std::chrono::minutes time_of_day);
+// How people name a zone: "New York" for America/New_York, "UTC" for Etc/UTC.
+std::string place_name(const date::time_zone& zone);
 
 }  // namespace advisor::dialogue

@@ -36,6 +36,9 @@ json save_form(const booking_form& form) {
       {"slot", form.slot ? instant(*form.slot) : json(nullptr)},
       {"consent", form.consent},
       {"offered", offered},
+      {"slot_zone", form.slot_zone},
+      {"email_typed", optional_string(form.email_typed)},
+      {"email_suggested", optional_string(form.email_suggested)},
   };
 }
 
@@ -118,7 +121,9 @@ std::optional<booking_form> restore_form(const json& obj) {
                   read(obj, "company", form.company) && read(obj, "project", form.project) &&
                   read(obj, "project_proposal", form.project_proposal) &&
                   read(obj, "slot", form.slot) && read(obj, "consent", form.consent) &&
-                  read(obj, "offered", form.offered);
+                  read(obj, "offered", form.offered) && read(obj, "slot_zone", form.slot_zone) &&
+                  read(obj, "email_typed", form.email_typed) &&
+                  read(obj, "email_suggested", form.email_suggested);
   if (!ok) return std::nullopt;
   return form;
 }
@@ -139,8 +144,10 @@ std::string save_conversation(const conversation& state) {
       {"turns", state.turns},
       {"needs", state.needs},
       {"booking_offered", state.booking_offered},
+      {"booked", state.booked},
       {"form", state.form ? save_form(*state.form) : json(nullptr)},
       {"transcript", transcript},
+      {"visitor", {{"time_zone", state.visitor.time_zone}, {"locale", state.visitor.locale}}},
   };
   // Replace rather than throw on bytes that are not UTF-8: a save must not fail a turn.
   return out.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -159,12 +166,20 @@ std::optional<conversation> restore_conversation(std::string_view text) {
                   read(in, "last_recommendation", state.last_recommendation) &&
                   read(in, "last_intent", state.last_intent) && read(in, "turns", state.turns) &&
                   read(in, "needs", state.needs) &&
-                  read(in, "booking_offered", state.booking_offered);
+                  read(in, "booking_offered", state.booking_offered) &&
+                  read(in, "booked", state.booked);
   if (!ok) return std::nullopt;
 
   if (in.contains("form") && !in.at("form").is_null()) {
     state.form = restore_form(in.at("form"));
     if (!state.form) return std::nullopt;
+  }
+  if (in.contains("visitor")) {
+    const json& visitor = in.at("visitor");
+    if (!visitor.is_object() || !read(visitor, "time_zone", state.visitor.time_zone) ||
+        !read(visitor, "locale", state.visitor.locale)) {
+      return std::nullopt;
+    }
   }
   if (in.contains("transcript")) {
     const json& lines = in.at("transcript");

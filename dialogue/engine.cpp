@@ -20,6 +20,7 @@ namespace {
 
 constexpr std::size_t max_needs = 12;
 constexpr std::size_t max_line = 2000;  // the protocol's limit on a message
+constexpr std::string_view book_suggestion = "Book a free consultation";
 
 const intents::text_file* find_file(const std::vector<intents::text_file>& files,
                                     std::string_view name) {
@@ -141,7 +142,7 @@ reply engine::respond(conversation& state, std::string_view text,
     if (understood.intent == "book_consultation" && understood.has_cue(intents::cue::price)) {
       out = booking_->offer(state, understood);
     } else {
-      out = booking_->open(state, text, context);
+      out = booking_->open(state, understood, text, context);
       out.confidence = understood.intent == "book_consultation" ? understood.confidence : 1.0;
       // A lead that asks something technical too gets the short answer first.
       if (const auto technical = technical_side(*knowledge_, understood)) {
@@ -154,10 +155,29 @@ reply engine::respond(conversation& state, std::string_view text,
     remember_needs(state, understood);
     out = answer(*knowledge_, understood, state);
   }
+  if (state.booked && !out.form) {
+    // Booked already: the quick replies are questions, not another booking.
+    std::erase_if(out.suggestions, [](const std::string& s) { return s == book_suggestion; });
+  }
   ++state.turns;
   // The reply carrying to_store is never shown; complete_booking's reply is.
   if (!out.to_store) remember_line(state, "bot", out.text);
   return out;
+}
+
+std::optional<std::string> engine::place_visitor(conversation& state,
+                                                 const std::optional<std::string>& time_zone,
+                                                 const std::optional<std::string>& locale) const {
+  if (time_zone) {
+    try {
+      (void)load_zone(*time_zone);
+    } catch (const std::runtime_error&) {
+      return "unknown time zone \"" + *time_zone + "\"";
+    }
+    state.visitor.time_zone = *time_zone;
+  }
+  if (locale) state.visitor.locale = *locale;
+  return std::nullopt;
 }
 
 reply engine::complete_booking(conversation& state, const booking_outcome& outcome,

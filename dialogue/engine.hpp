@@ -48,6 +48,11 @@ struct availability {
   std::chrono::minutes slot_length{30};
   std::chrono::hours min_notice{12};
   int horizon_days = 30;  // how far ahead slots are offered
+  // How the consultation happens, told to a visitor who asks ("zoom or teams?").
+  std::string meeting_details =
+      "It's a video call: the link comes by email with the confirmation, and it works in the "
+      "browser, nothing to install. If you'd rather have a phone call, just say so in the "
+      "project description.";
 };
 
 // Which slots are already booked: the I/O shell answers from storage.
@@ -82,6 +87,7 @@ struct booking_request {
   std::optional<std::string> recommendation;  // what was recommended in the conversation
   std::vector<std::string> topics;            // needs discussed
   std::vector<transcript_line> transcript;    // the conversation that led to the booking
+  std::string visitor_time_zone;              // the zone the visitor saw the slot in
 };
 
 struct booking_outcome {
@@ -106,6 +112,14 @@ struct welcome {
   std::vector<std::string> suggestions;
 };
 
+// Where the visitor is, as their browser says (protocol `hello`): slots are shown and typed
+// times read in `time_zone` (IANA); `locale` (BCP 47, "en-US") settles the order of "3/12".
+// Empty when unknown.
+struct visitor_place {
+  std::string time_zone;
+  std::string locale;
+};
+
 // Per-session memory. A plain value: the server stores it, the engine updates it; it
 // survives restarts through save_conversation / restore_conversation.
 struct conversation {
@@ -118,6 +132,8 @@ struct conversation {
   bool booking_offered = false;      // the last reply asked "shall I book one?"
   std::optional<booking_form> form;  // set while the booking form is open
   std::vector<transcript_line> transcript;  // the last lines, both speakers, oldest first
+  visitor_place visitor;
+  bool booked = false;  // a booking was confirmed: no more offers to book
 
   static constexpr std::size_t transcript_lines = 40;
 };
@@ -157,6 +173,11 @@ class engine {
   // confirmation with `booking`; slot_taken: back to the slot step; failed: "yes" retries).
   reply complete_booking(conversation& state, const booking_outcome& outcome,
                          const turn_context& context = {}) const;
+  // Takes the visitor's zone and locale (each only when given); a zone the tz database does
+  // not know changes nothing and returns why.
+  std::optional<std::string> place_visitor(conversation& state,
+                                           const std::optional<std::string>& time_zone,
+                                           const std::optional<std::string>& locale) const;
 
  private:
   intents::understander_ptr understander_;

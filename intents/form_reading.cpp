@@ -8,6 +8,8 @@
 
 #include <re2/re2.h>
 
+#include "intents/text.hpp"
+
 namespace advisor::intents {
 namespace {
 
@@ -462,6 +464,39 @@ std::unique_ptr<re2::RE2> compile(const std::string& pattern) {
   return re;
 }
 
+std::unique_ptr<re2::RE2> compile_cased(const std::string& pattern) {
+  re2::RE2::Options options;
+  options.set_log_errors(false);
+  auto re = std::make_unique<re2::RE2>(pattern, options);
+  if (!re->ok()) throw std::logic_error{"edit_grammar: " + re->error()};
+  return re;
+}
+
+// A message cut where one field's words end and the next one's may start: commas,
+// semicolons, sentence ends, line breaks and " and ". An email's dots are not sentence ends.
+std::vector<std::string_view> clauses_of(std::string_view text) {
+  std::vector<std::string_view> out;
+  std::size_t start = 0;
+  const auto cut = [&](std::size_t end, std::size_t skip) {
+    const auto clause = trim(text.substr(start, end - start), " \t\r\n,;.!?-");
+    if (!clause.empty()) out.push_back(clause);
+    start = end + skip;
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const bool sentence_end = (c == '.' || c == '!' || c == '?') &&
+                              (i + 1 == text.size() || text[i + 1] == ' ' || text[i + 1] == '\n');
+    if (c == ',' || c == ';' || c == '\n' || sentence_end) {
+      cut(i, 1);
+    } else if (c == ' ' && (text.substr(i, 5) == " and " || text.substr(i, 5) == " And ")) {
+      cut(i, 5);
+      i += 3;
+    }
+  }
+  cut(text.size(), 0);
+  return out;
+}
+
 std::string join(std::initializer_list<std::string_view> parts) {
   std::string out;
   for (const auto p : parts) out += p;
@@ -494,8 +529,16 @@ edit_grammar::edit_grammar()
            R"((?:time|slot|day|date)s?(?:\s+please)?)", tail}))},
       instead_{compile(join(
           {"(?:", lead,
-           R"((?:make it|move it|can we do|could we do|can we make it|how about|what about|let'?s do|let'?s say|rather)\b.*)",
-           R"(|.*\binstead\b.*))"}))} {}
+           R"((?:make it|move it|can we do|could we do|can we make it|how about|what about|let'?s do|let'?s say|rather|i meant|i mean|meant)\b.*)",
+           R"(|.*\binstead\b.*))"}))},
+      // Names are written with capitals ("I'm Sarah Kim"): that tells them from "I'm looking".
+      introduction_{compile_cased(
+          R"((?i:(?:hi|hello|hey|good (?:morning|afternoon|evening))[\s,!.]*)?(?i:i'?m|i am|i’m|this is|my name is|my name's|name's)\s+(\p{Lu}[\p{L}'’-]*(?:\s+\p{Lu}[\p{L}'’-]*){0,3})(?:\s+(?i:from|at|with|of)\s+(\p{Lu}.*?))?[\s.!]*)")},
+      works_at_{compile_cased(
+          R"((?i:i|we)\s*(?i:work|am|'m|’m|are|'re|’re)\s+(?i:at|for|with|from)\s+(\p{Lu}.*?)[\s.!]*)")},
+      call_about_{compile(
+          R"(.*?\b(?:a call|a quick call|a chat|a consultation|a meeting|to talk|to chat|some help|help)\s+(?:about|regarding|on|with)\s+(.{3,}?)[\s.!]*)")} {
+}
 
 edit_grammar::~edit_grammar() = default;
 
@@ -517,6 +560,72 @@ std::optional<field_edit> edit_grammar::match(std::string_view raw) const {
   }
   if (re2::RE2::FullMatch(text, *other_slot_)) return field_edit{booking_field::slot, std::nullopt};
   return std::nullopt;
+}
+
+std::vector<field_edit> edit_grammar::fields(std::string_view text) const {
+  std::vector<field_edit> out;
+  const auto add = [&](booking_field field, std::string_view value) {
+    const auto known =
+        std::any_of(out.begin(), out.end(), [&](const field_edit& e) { return e.field == field; });
+    if (!known && !trim(value).empty()) out.push_back({field, std::string{trim(value)}});
+  };
+  for (const auto clause : clauses_of(text)) {
+    std::string first;
+    std::string second;
+    if (const auto email = find_email(clause)) {
+      add(booking_field::email, *email);
+    } else if (re2::RE2::FullMatch(clause, *introduction_, &first, &second)) {
+      add(booking_field::name, first);
+      if (!second.empty()) add(booking_field::company, second);
+    } else if (re2::RE2::FullMatch(clause, *works_at_, &first)) {
+      add(booking_field::company, first);
+    } else if (auto edit = match(clause); edit && edit->value) {
+      add(edit->field, *edit->value);
+    } else if (re2::RE2::FullMatch(clause, *call_about_, &first)) {
+      add(booking_field::project, first);
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> suggest_email(std::string_view email) {
+  // The domains most visitors use; a near miss of one of them is almost always a typo.
+  static constexpr std::array<std::string_view, 20> common{
+      "gmail.com",   "googlemail.com", "yahoo.com", "hotmail.com", "outlook.com",
+      "live.com",    "icloud.com",     "me.com",    "aol.com",     "msn.com",
+      "proton.me",   "protonmail.com", "gmx.de",    "gmx.net",     "web.de",
+      "yahoo.co.uk", "hotmail.co.uk",  "mail.com",  "yandex.com",  "zoho.com"};
+  const auto at = email.rfind('@');
+  if (at == std::string_view::npos) return std::nullopt;
+  std::string domain{email.substr(at + 1)};
+  std::transform(domain.begin(), domain.end(), domain.begin(), [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  });
+  if (std::find(common.begin(), common.end(), domain) != common.end()) return std::nullopt;
+  // A different country's domain ("yahoo.fr") is no typo; "con" or "cmo" for "com" is.
+  static constexpr std::array<std::string_view, 9> com_slips{"con", "cm",  "om",  "comm", "cmo",
+                                                             "vom", "xom", "ocm", "co"};
+  const auto top = [](std::string_view d) { return d.substr(d.rfind('.') + 1); };
+  const auto same_top = [&](std::string_view candidate) {
+    const auto mine = top(domain);
+    return mine == top(candidate) ||
+           (top(candidate) == "com" &&
+            std::find(com_slips.begin(), com_slips.end(), mine) != com_slips.end());
+  };
+  std::string_view best;
+  int best_distance = 3;
+  for (const auto candidate : common) {
+    if (!same_top(candidate)) continue;
+    // One slip in a short domain, two in a longer one.
+    const int limit = candidate.size() >= 9 ? 2 : 1;
+    const int d = text::edit_distance(domain, candidate, limit);
+    if (d <= limit && d < best_distance) {
+      best = candidate;
+      best_distance = d;
+    }
+  }
+  if (best.empty()) return std::nullopt;
+  return std::string{email.substr(0, at + 1)} + std::string{best};
 }
 
 bool edit_grammar::proposes_instead(std::string_view text) const {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace re2 {
 class RE2;
@@ -42,6 +43,10 @@ checked check_project(std::string_view text);
 // The first word holding an '@', without surrounding punctuation.
 std::optional<std::string> find_email(std::string_view text);
 
+// A likely typo of a common mail domain ("joe@gmial.com" -> "joe@gmail.com"), for a
+// "did you mean" the visitor can accept or overrule; nullopt when the domain looks right.
+std::optional<std::string> suggest_email(std::string_view email);
+
 std::size_t count_characters(std::string_view utf8);
 
 // A correction or change typed while the form is open.
@@ -59,6 +64,10 @@ class edit_grammar {
   edit_grammar& operator=(const edit_grammar&) = delete;
 
   std::optional<field_edit> match(std::string_view text) const;
+  // Every field a message gives, in any order, each once (the first wins): "I'm Sarah Kim from
+  // Northwind, sarah@northwind.io, we'd like a call about our API on friday at 10". The slot's
+  // value is the words that name the time; values are unchecked.
+  std::vector<field_edit> fields(std::string_view text) const;
   // "how about ...", "make it ...", "... instead": a new time offered outside the slot step.
   bool proposes_instead(std::string_view text) const;
 
@@ -70,6 +79,9 @@ class edit_grammar {
   std::unique_ptr<re2::RE2> go_;
   std::unique_ptr<re2::RE2> other_slot_;
   std::unique_ptr<re2::RE2> instead_;
+  std::unique_ptr<re2::RE2> introduction_;
+  std::unique_ptr<re2::RE2> works_at_;
+  std::unique_ptr<re2::RE2> call_about_;
 };
 
 }  // namespace advisor::intents

@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <map>
 #include <string>
 #include <vector>
+
+#include <date/tz.h>
 
 namespace advisor::intents {
 namespace {
@@ -47,6 +50,114 @@ constexpr std::array<named_number, 18> weekdays{{
 
 constexpr std::array<named_number, 5> ordinals{
     {{"first", 1}, {"second", 2}, {"third", 3}, {"fourth", 4}, {"fifth", 5}}};
+
+struct zone_word {
+  std::string_view words;
+  std::string_view zone;
+};
+
+// Abbreviations people put after a time ("10am EST"). Each names the zone people mean by it,
+// daylight saving included: "EST" in July still means New York.
+constexpr std::array<zone_word, 22> zone_abbreviations{{
+    {"est", "America/New_York"},
+    {"edt", "America/New_York"},
+    {"et", "America/New_York"},
+    {"cst", "America/Chicago"},
+    {"cdt", "America/Chicago"},
+    {"ct", "America/Chicago"},
+    {"mst", "America/Denver"},
+    {"mdt", "America/Denver"},
+    {"pst", "America/Los_Angeles"},
+    {"pdt", "America/Los_Angeles"},
+    {"pt", "America/Los_Angeles"},
+    {"gmt", "Etc/UTC"},
+    {"utc", "Etc/UTC"},
+    {"bst", "Europe/London"},
+    {"cet", "Europe/Berlin"},
+    {"cest", "Europe/Berlin"},
+    {"eet", "Europe/Helsinki"},
+    {"eest", "Europe/Helsinki"},
+    {"ist", "Asia/Kolkata"},
+    {"jst", "Asia/Tokyo"},
+    {"aest", "Australia/Sydney"},
+    {"sgt", "Asia/Singapore"},
+}};
+
+// Regions and countries said before "time" ("UK time", "eastern time"); cities come from the
+// tz database itself.
+constexpr std::array<zone_word, 28> zone_places{{
+    {"eastern", "America/New_York"},
+    {"us eastern", "America/New_York"},
+    {"east coast", "America/New_York"},
+    {"central", "America/Chicago"},
+    {"us central", "America/Chicago"},
+    {"mountain", "America/Denver"},
+    {"pacific", "America/Los_Angeles"},
+    {"us pacific", "America/Los_Angeles"},
+    {"west coast", "America/Los_Angeles"},
+    {"uk", "Europe/London"},
+    {"british", "Europe/London"},
+    {"england", "Europe/London"},
+    {"german", "Europe/Berlin"},
+    {"germany", "Europe/Berlin"},
+    {"central european", "Europe/Berlin"},
+    {"french", "Europe/Paris"},
+    {"france", "Europe/Paris"},
+    {"spain", "Europe/Madrid"},
+    {"italy", "Europe/Rome"},
+    {"dutch", "Europe/Amsterdam"},
+    {"poland", "Europe/Warsaw"},
+    {"irish", "Europe/Dublin"},
+    {"ireland", "Europe/Dublin"},
+    {"india", "Asia/Kolkata"},
+    {"indian", "Asia/Kolkata"},
+    {"japan", "Asia/Tokyo"},
+    {"nyc", "America/New_York"},
+    {"sf", "America/Los_Angeles"},
+}};
+
+// Every city of the tz database by its lower-case name ("new york" -> "America/New_York"),
+// built once: the database is loaded once per process.
+const std::map<std::string, std::string>& city_zones() {
+  static const std::map<std::string, std::string> index = [] {
+    std::map<std::string, std::string> out;
+    for (const auto& zone : date::get_tzdb().zones) {
+      const std::string name{zone.name()};
+      const auto slash = name.rfind('/');
+      if (slash == std::string::npos || name.starts_with("Etc/")) continue;
+      std::string city = name.substr(slash + 1);
+      for (char& c : city) {
+        c = c == '_' ? ' ' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+      out.emplace(std::move(city), name);
+    }
+    return out;
+  }();
+  return index;
+}
+
+std::optional<std::string> zone_in(std::string_view words, const auto& table) {
+  const auto it = std::find_if(table.begin(), table.end(),
+                               [&](const zone_word& z) { return z.words == words; });
+  if (it == table.end()) return std::nullopt;
+  return std::string{it->zone};
+}
+
+struct month_part {
+  std::string_view word;
+  unsigned first;  // first day of the month's part
+  unsigned last;   // last day (31: to the month's end)
+};
+
+// "mid February", "early March", "end of January".
+constexpr std::array<month_part, 6> month_parts{{
+    {"early", 1, 10},
+    {"beginning", 1, 10},
+    {"start", 1, 10},
+    {"mid", 11, 20},
+    {"late", 21, 31},
+    {"end", 21, 31},
+}};
 
 constexpr std::array<std::string_view, 5> tomorrow_words{"tomorrow", "tmrw", "tomorow", "tommorow",
                                                          "tmr"};
@@ -140,9 +251,11 @@ std::vector<std::string> tokenize(std::string_view text) {
     if (is_alpha(s[i])) {
       while (j < s.size() && is_alpha(s[j])) ++j;
     } else if (is_digit(s[i])) {
-      // Digits, joined by ':' or '-' when a digit follows ("14:30", "2026-12-03").
-      while (j < s.size() && (is_digit(s[j]) || ((s[j] == ':' || s[j] == '-') && j + 1 < s.size() &&
-                                                 is_digit(s[j + 1])))) {
+      // Digits, joined by ':', '-', '/' or '.' when a digit follows ("14:30", "2026-12-03",
+      // "3/12", "4.12.2026").
+      const auto joiner = [](char c) { return c == ':' || c == '-' || c == '/' || c == '.'; };
+      while (j < s.size() &&
+             (is_digit(s[j]) || (joiner(s[j]) && j + 1 < s.size() && is_digit(s[j + 1])))) {
         ++j;
       }
     } else {
@@ -172,8 +285,9 @@ std::optional<minutes> with_meridiem(unsigned hour, unsigned minute, std::string
 
 class reader {
  public:
-  reader(std::vector<std::string> tokens, date::local_days today, std::size_t offered)
-      : t_{std::move(tokens)}, today_{today}, offered_{offered} {}
+  reader(std::vector<std::string> tokens, date::local_days today, std::size_t offered,
+         date_order order)
+      : t_{std::move(tokens)}, today_{today}, offered_{offered}, order_{order} {}
 
   time_request read() {
     for (i_ = 0; i_ < t_.size(); ++i_) step();
@@ -214,10 +328,119 @@ class reader {
     }
   }
 
+  // The next date on or after today with this day of the month ("the 4th").
+  void set_day_of_month(unsigned day) {
+    auto ym = date::year_month_day{today_}.year() / date::year_month_day{today_}.month();
+    for (int k = 0; k < 12; ++k, ym += date::months{1}) {
+      const auto ymd = ym / date::day{day};
+      if (ymd.ok() && date::local_days{ymd} >= today_) {
+        r_.day = date::local_days{ymd};
+        r_.days = 1;
+        return;
+      }
+    }
+    r_.bad_date = true;
+  }
+
+  // "mid February": the part's days of the next such month (this month counts until it ends).
+  void set_month_part(unsigned month, unsigned first, unsigned last) {
+    const auto ymd_today = date::year_month_day{today_};
+    auto year = ymd_today.year();
+    if (date::month{month} < ymd_today.month()) ++year;
+    const auto ym = year / date::month{month};
+    const unsigned month_end = static_cast<unsigned>((ym / date::last).day());
+    const auto from = date::local_days{ym / date::day{first}};
+    const auto to = date::local_days{ym / date::day{std::min(last, month_end)}};
+    r_.day = std::max(from, today_);
+    r_.days = static_cast<int>((to - *r_.day).count()) + 1;
+    if (r_.days < 1) r_.day.reset();
+  }
+
+  // "3/12", "12/3/2027", "4.12.", "4.12.2026"; "14.30" is a time.
+  bool numeric_date(std::string_view w) {
+    const bool dotted = w.find('.') != std::string_view::npos;
+    const auto parts = digit_parts(w, dotted ? '.' : '/');
+    if (parts.size() < 2 || parts.size() > 3) return false;
+    std::optional<unsigned> year;
+    if (parts.size() == 3) year = parts[2] < 100 ? 2000 + parts[2] : parts[2];
+    unsigned a = parts[0];
+    unsigned b = parts[1];
+    if (dotted && parts.size() == 2 && b > 12 && a <= 23 && b <= 59) {
+      r_.time = hours{a} + minutes{b};  // "14.30"
+      return true;
+    }
+    const auto put = [&](unsigned month, unsigned day) {
+      if (year) {
+        set_date(*year, month, day);
+      } else {
+        set_day_month(month, day);
+      }
+    };
+    date_order order = dotted ? date_order::day_first : order_;
+    if (a > 12 || a == b) order = date_order::day_first;
+    if (b > 12) order = date_order::month_first;
+    if (order == date_order::day_first) {
+      put(b, a);
+    } else if (order == date_order::month_first) {
+      put(a, b);
+    } else {
+      put(b, a);
+      const auto day_first = r_.day;
+      put(a, b);
+      const auto month_first = r_.day;
+      r_.day.reset();
+      r_.bad_date = false;
+      if (day_first && month_first)
+        r_.either = {*day_first, *month_first};
+      else
+        r_.day = day_first ? day_first : month_first;
+      if (!r_.day && !r_.either) r_.bad_date = true;
+    }
+    return true;
+  }
+
+  // A zone abbreviation right after a time ("10am EST", "14:00 CET").
+  bool zone_after_time(std::string_view w) {
+    const std::string_view before = prev();
+    const bool after_time = before == "am" || before == "pm" || before == "oclock" ||
+                            digit_parts(before, ':').size() == 2 || all_digits(before);
+    if (!after_time) return false;
+    if (auto zone = zone_in(w, zone_abbreviations)) {
+      r_.zone = std::move(zone);
+      return true;
+    }
+    return false;
+  }
+
+  // "<place> time": up to three words before "time" naming a region, country or city.
+  bool place_time() {
+    for (std::size_t n = std::min<std::size_t>(3, i_); n >= 1; --n) {
+      std::string words;
+      for (std::size_t k = i_ - n; k < i_; ++k) {
+        if (!words.empty()) words += ' ';
+        words += t_[k];
+      }
+      if (auto zone = zone_named(words)) {
+        r_.zone = std::move(zone);
+        return true;
+      }
+    }
+    return false;
+  }
+
   void step() {
     const std::string_view w = t_[i_];
     if (const auto ymd = digit_parts(w, '-'); ymd.size() == 3 && w.size() >= 8) {
       set_date(ymd[0], ymd[1], ymd[2]);
+    } else if (w.find_first_of("/.") != std::string_view::npos && numeric_date(w)) {
+      return;
+    } else if (zone_after_time(w)) {
+      return;
+    } else if (w == "time" && prev() != "any" && place_time()) {
+      return;
+    } else if (const auto alone = month_of(w);
+               alone && !all_digits(at(i_ + 1)) && month_alone(*alone)) {
+      return;
     } else if (const auto clock = digit_parts(w, ':'); clock.size() == 2) {
       std::string_view meridiem;
       if (at(i_ + 1) == "am" || at(i_ + 1) == "pm") meridiem = t_[++i_];
@@ -289,15 +512,50 @@ class reader {
       r_.day = today_ + date::days{n};
     } else if (among(time_cues, prev()) && n <= 23) {
       r_.time = business_hour(n);
-    } else if (suffixed || among(pick_cues, prev())) {
+    } else if (among(pick_cues, prev())) {
       i_ = next - 1;
       r_.pick = n;
+    } else if (suffixed) {
+      // "the 2nd one" or "the 4th at 11": settled in finish(), once the rest is read.
+      i_ = next - 1;
+      nth_ = n;
     } else {
       loose_.push_back(n);
     }
   }
 
+  // A month without a day: "mid February", "early March", "in January", "end of May".
+  bool month_alone(unsigned month) {
+    std::string_view before = prev();
+    if (before == "of" && i_ >= 2) before = at(i_ - 2);  // "end of May"
+    for (const auto& part : month_parts) {
+      if (part.word == before) {
+        set_month_part(month, part.first, part.last);
+        return true;
+      }
+    }
+    if (before == "in" && t_[i_].size() > 3) {
+      set_month_part(month, 1, 31);
+      return true;
+    }
+    return false;
+  }
+
+  // "the 2nd" is a position among offered slots unless a time goes with it or no such slot
+  // was offered: then a day of the month ("the 4th at 11").
+  void settle_nth() {
+    if (!nth_) return;
+    const unsigned n = *nth_;
+    const bool date_like = r_.time || r_.part || n > offered_;
+    if (date_like && !r_.day && n >= 1 && n <= 31) {
+      set_day_of_month(n);
+    } else if (!date_like) {
+      r_.pick = n;
+    }
+  }
+
   void finish() {
+    settle_nth();
     if (weekday_ && !r_.day) {
       const auto iso = date::weekday{today_}.iso_encoding();
       auto ahead = (*weekday_ + 7 - iso) % 7;
@@ -326,6 +584,8 @@ class reader {
   std::vector<std::string> t_;
   date::local_days today_;
   std::size_t offered_;
+  date_order order_;
+  std::optional<unsigned> nth_;
   std::size_t i_ = 0;
   time_request r_;
   std::optional<unsigned> weekday_;
@@ -359,9 +619,31 @@ std::string_view part_name(day_part part) {
   return "day";
 }
 
-time_request parse_time_request(std::string_view text, date::local_days today,
-                                std::size_t offered) {
-  return reader{tokenize(text), today, offered}.read();
+time_request parse_time_request(std::string_view text, date::local_days today, std::size_t offered,
+                                date_order order) {
+  return reader{tokenize(text), today, offered, order}.read();
+}
+
+date_order date_order_of(std::string_view locale) {
+  std::string tag{locale};
+  std::transform(tag.begin(), tag.end(), tag.begin(), [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  });
+  if (tag.empty() || tag == "en") return date_order::unknown;
+  // Month first: the United States and its territories; east Asia writes year/month/day.
+  for (const std::string_view prefix :
+       {"en-us", "en-as", "en-gu", "en-um", "en-vi", "en-ph", "es-us", "zh", "ja", "ko"}) {
+    if (tag.starts_with(prefix)) return date_order::month_first;
+  }
+  return date_order::day_first;
+}
+
+std::optional<std::string> zone_named(std::string_view words) {
+  if (auto zone = zone_in(words, zone_places)) return zone;
+  if (auto zone = zone_in(words, zone_abbreviations)) return zone;
+  const auto& cities = city_zones();
+  if (const auto it = cities.find(std::string{words}); it != cities.end()) return it->second;
+  return std::nullopt;
 }
 
 }  // namespace advisor::intents

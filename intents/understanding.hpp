@@ -88,9 +88,10 @@ inline constexpr std::string_view joke = "joke";
 inline constexpr std::string_view career = "career";    // jobs, salaries, learning paths
 inline constexpr std::string_view trouble = "trouble";  // an error, a crash, something broken
 inline constexpr std::string_view howto = "howto";      // how to do something in one framework
+inline constexpr std::string_view meeting = "meeting";  // how the consultation call happens
 inline constexpr std::string_view required[] = {
-    asks,       background,  price,     adding, replacing, refers_back, strengths,
-    weaknesses, how_are_you, about_bot, joke,   career,    trouble,     howto};
+    asks,        background, price, adding, replacing, refers_back, strengths, weaknesses,
+    how_are_you, about_bot,  joke,  career, trouble,   howto,       meeting};
 }  // namespace cue
 
 class understander;  // defined by the implementation (see understander.hpp)

@@ -166,7 +166,28 @@ void chat_service::handle_frame(const std::shared_ptr<chat_session>& session,
     sessions_.reset(session);
     return send(welcome(*session, false));
   }
+  if (const auto* hello = std::get_if<protocol::hello_frame>(&client)) {
+    protocol::place taken;
+    if (auto bad = place_visitor(session, hello->where, taken)) return send(error(*bad));
+    return send(protocol::hello_json(taken));
+  }
   send(protocol::pong_json());
+}
+
+std::optional<protocol::frame_error> chat_service::place_visitor(
+    const std::shared_ptr<chat_session>& session, const protocol::place& where,
+    protocol::place& taken) {
+  if (!where.time_zone && !where.locale) return std::nullopt;
+  const auto engine = engine_.load();
+  std::optional<std::string> problem;
+  session->with_conversation([&](dialogue::conversation& state) {
+    problem = engine->place_visitor(state, where.time_zone, where.locale);
+    if (!state.visitor.time_zone.empty()) taken.time_zone = state.visitor.time_zone;
+    if (!state.visitor.locale.empty()) taken.locale = state.visitor.locale;
+  });
+  if (problem) return protocol::frame_error{protocol::error_code::bad_message, *problem, {}};
+  sessions_.mark_dirty(session);
+  return std::nullopt;
 }
 
 std::string chat_service::rate_limited(std::string_view frame) {
@@ -185,6 +206,10 @@ void chat_service::handle_http(std::string_view body, std::function<void(http_an
   if (auto* bad = std::get_if<protocol::frame_error>(&parsed)) return done({400, error(*bad)});
   auto& request = std::get<protocol::chat_request>(parsed);
   auto lookup = sessions_.open(request.session ? &*request.session : nullptr);
+  protocol::place taken;
+  if (auto bad = place_visitor(lookup.session, request.where, taken)) {
+    return done({400, error(*bad)});
+  }
   answer(lookup.session, request.message, true, [done = std::move(done)](answered a) {
     done({a.ok ? 200U : 500U, std::move(a.frame)});
   });

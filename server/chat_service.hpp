@@ -66,6 +66,11 @@ class chat_service {
                       const protocol::message_frame& message, bool with_session,
                       dialogue::booking_request request, std::function<void(answered)> done);
   std::string error(const protocol::frame_error& error);
+  // `hello` (or the same fields of POST /api/chat): sets what is given and fills `taken`
+  // with what the conversation now uses; a zone the tz database does not know is an error.
+  std::optional<protocol::frame_error> place_visitor(const std::shared_ptr<chat_session>& session,
+                                                     const protocol::place& where,
+                                                     protocol::place& taken);
   void save_now(const std::shared_ptr<chat_session>& session);  // on the storage thread only
 
   std::atomic<dialogue::engine_ptr> engine_;

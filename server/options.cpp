@@ -133,6 +133,11 @@ void add_server_options(CLI::App& app, config& c) {
       ->capture_default_str();
   app.add_option("--organizer", c.organizer, "who the visitor meets, named in the calendar file")
       ->capture_default_str();
+  app.add_option("--meeting-details", c.hours.meeting_details,
+                 "how the consultation happens, told to visitors who ask (video link, phone, ...)")
+      ->check([](const std::string& v) {
+        return v.empty() || v.size() > 1000 ? std::string{"1 to 1000 characters"} : std::string{};
+      });
 
   app.add_option("--webhook-url", c.webhook.url, "POST each booking here (http or https)");
   app.add_option("--webhook-secret", c.webhook.secret,

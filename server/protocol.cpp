@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace advisor::server::protocol {
 namespace {
 
@@ -59,6 +61,42 @@ std::variant<message_frame, frame_error> read_message(const json& object,
         reply_to);
   }
   return message_frame{std::string{text}, std::move(reply_to)};
+}
+
+constexpr std::size_t max_zone_chars = 64;    // the longest IANA name is about 32
+constexpr std::size_t max_locale_chars = 35;  // BCP 47's recommended buffer size
+
+bool zone_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' ||
+         c == '_' || c == '-' || c == '+';
+}
+
+bool locale_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+}
+
+// An optional string field of `object` made of `allowed` characters, at most `max` long.
+std::variant<std::optional<std::string>, frame_error> read_token(const json& object,
+                                                                 const char* key, std::size_t max,
+                                                                 bool (*allowed)(char)) {
+  if (!object.contains(key) || object.at(key).is_null()) return std::optional<std::string>{};
+  const auto& value = object.at(key);
+  const std::string name = std::string{"\""} + key + "\"";
+  if (!value.is_string()) return make_error(error_code::bad_message, name + " must be a string");
+  const auto& text = value.get_ref<const std::string&>();
+  if (text.empty() || text.size() > max || !std::all_of(text.begin(), text.end(), allowed)) {
+    return make_error(error_code::bad_message, name + " is not a valid name");
+  }
+  return std::optional<std::string>{text};
+}
+
+std::variant<place, frame_error> read_place(const json& object) {
+  auto zone = read_token(object, "time_zone", max_zone_chars, zone_char);
+  if (auto* error = std::get_if<frame_error>(&zone)) return std::move(*error);
+  auto locale = read_token(object, "locale", max_locale_chars, locale_char);
+  if (auto* error = std::get_if<frame_error>(&locale)) return std::move(*error);
+  return place{std::get<std::optional<std::string>>(std::move(zone)),
+               std::get<std::optional<std::string>>(std::move(locale))};
 }
 
 std::variant<json, frame_error> parse_object(std::string_view text) {
@@ -132,8 +170,13 @@ std::variant<client_frame, frame_error> parse_client_frame(std::string_view fram
   }
   if (type == "reset") return client_frame{reset_frame{}};
   if (type == "ping") return client_frame{ping_frame{}};
-  return make_error(error_code::bad_message, "unknown \"type\"; expected message, reset or ping",
-                    reply_to);
+  if (type == "hello") {
+    auto where = read_place(object);
+    if (auto* error = std::get_if<frame_error>(&where)) return std::move(*error);
+    return client_frame{hello_frame{std::get<place>(std::move(where))}};
+  }
+  return make_error(error_code::bad_message,
+                    "unknown \"type\"; expected message, hello, reset or ping", reply_to);
 }
 
 std::variant<chat_request, frame_error> parse_chat_request(std::string_view body,
@@ -151,7 +194,10 @@ std::variant<chat_request, frame_error> parse_chat_request(std::string_view body
   }
   auto message = read_message(object, rules);
   if (auto* error = std::get_if<frame_error>(&message)) return std::move(*error);
-  return chat_request{std::move(session), std::get<message_frame>(std::move(message))};
+  auto where = read_place(object);
+  if (auto* error = std::get_if<frame_error>(&where)) return std::move(*error);
+  return chat_request{std::move(session), std::get<message_frame>(std::move(message)),
+                      std::get<place>(std::move(where))};
 }
 
 std::string welcome_json(const dialogue::welcome& welcome, std::string_view session, bool resumed) {
@@ -202,6 +248,13 @@ std::string error_json(const frame_error& error) {
 
 std::string pong_json() {
   return R"({"type":"pong"})";
+}
+
+std::string hello_json(const place& taken) {
+  return ordered{{"type", "hello"},
+                 {"time_zone", optional_string(taken.time_zone)},
+                 {"locale", optional_string(taken.locale)}}
+      .dump();
 }
 
 }  // namespace advisor::server::protocol

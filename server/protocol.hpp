@@ -20,7 +20,15 @@ struct message_frame {
 };
 struct reset_frame {};
 struct ping_frame {};
-using client_frame = std::variant<message_frame, reset_frame, ping_frame>;
+// Where the visitor is: the browser's IANA zone and language tag. Either may be missing.
+struct place {
+  std::optional<std::string> time_zone;  // "America/New_York"
+  std::optional<std::string> locale;     // "en-US"
+};
+struct hello_frame {
+  place where;
+};
+using client_frame = std::variant<message_frame, reset_frame, ping_frame, hello_frame>;
 
 struct frame_error {
   error_code code;
@@ -37,10 +45,12 @@ struct frame_rules {
 std::variant<client_frame, frame_error> parse_client_frame(std::string_view frame,
                                                            const frame_rules& rules);
 
-// POST /api/chat: {"session"?: string, "text": string, "id"?: string}.
+// POST /api/chat: {"session"?: string, "text": string, "id"?: string, "time_zone"?: string,
+// "locale"?: string}.
 struct chat_request {
   std::optional<std::string> session;
   message_frame message;
+  place where;
 };
 std::variant<chat_request, frame_error> parse_chat_request(std::string_view body,
                                                            const frame_rules& rules);
@@ -50,6 +60,8 @@ std::string reply_json(const dialogue::reply& reply, const std::optional<std::st
                        const std::optional<std::string>& session = std::nullopt);
 std::string error_json(const frame_error& error);
 std::string pong_json();
+// The answer to `hello`: the zone and locale the conversation now uses (null when unknown).
+std::string hello_json(const place& taken);
 
 // Characters as a person counts them: Unicode code points of valid UTF-8.
 std::size_t utf8_length(std::string_view text);

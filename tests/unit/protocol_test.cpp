@@ -112,7 +112,7 @@ TEST_CASE("bad_message: JSON that breaks the message rules", "[protocol]") {
   SECTION("unknown type, not echoed back") {
     const auto error = error_of(R"({"type":"<script>"})");
     CHECK(error.code == error_code::bad_message);
-    CHECK(error.message == "unknown \"type\"; expected message, reset or ping");
+    CHECK(error.message == "unknown \"type\"; expected message, hello, reset or ping");
   }
   SECTION("message without text keeps the id for reply_to") {
     const auto error = error_of(R"({"type":"message","id":"a"})");
