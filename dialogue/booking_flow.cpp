@@ -70,12 +70,11 @@ constexpr std::array<phrase, 3> recommendation_phrases{{
     {"hybrid", "Node.js with Python services"},
 }};
 
-constexpr std::array<phrase, 5> field_names{{
+constexpr std::array<phrase, 4> field_names{{
     {"name", "your name"},
     {"email", "your email address"},
     {"company", "your company"},
     {"project", "what the project is about"},
-    {"slot", "the time"},
 }};
 
 template <std::size_t n>
@@ -452,16 +451,15 @@ reply booking_flow::apply_fields(conversation& state, const std::vector<field_ed
     const bool kept = (edit.field == booking_field::name && form.name) ||
                       (edit.field == booking_field::email && form.email) ||
                       (edit.field == booking_field::company && form.company) ||
-                      (edit.field == booking_field::project && form.project) ||
-                      (edit.field == booking_field::slot && form.slot);
+                      (edit.field == booking_field::project && form.project);
     if (kept) taken.emplace_back(*lookup(field_names, name));
   }
-  if (!taken.empty()) {
-    lead = join_sentences(
-        lead, "I've noted " + join_list(taken) +
-                  (form.slot ? " (" + label(state, *form.slot, context) + ")" : std::string{}) +
-                  ".");
+  // "I've noted your name and your email address, and Fri 4 Dec, 10:00 (...) for the call."
+  std::string noted = join_list(taken);
+  if (form.slot) {
+    noted += (noted.empty() ? "" : ", and ") + label(state, *form.slot, context) + " for the call";
   }
+  if (!noted.empty()) lead = join_sentences(lead, "I've noted " + noted + ".");
   if (form.email_suggested) {
     form.asking = booking_field::email;
   } else if (slot_offer && !form.slot) {
@@ -809,12 +807,18 @@ reply booking_flow::answer_slot(conversation& state, const time_request& request
   booking_form& form = *state.form;
   // A zone named with a time is the visitor's from now on: they think in it.
   if (request.zone) state.visitor.time_zone = *request.zone;
+  const date::time_zone& zone = shown_zone(state);
+  time_request settled = request;
+  if (settled.time && !settled.day && !settled.either && form.slot) {
+    // "Make it 11 instead", "I meant 10am New York time": the same day as the slot chosen.
+    settled.day = date::floor<date::days>(zone.to_local(*form.slot));
+  }
   const slot_result result =
-      choice_.resolve(request, form.offered, shown_zone(state), visitor_zone(state), context);
+      choice_.resolve(settled, form.offered, zone, visitor_zone(state), context);
   if (result.chosen) {
     const bool had_slot = form.slot.has_value();
     form.slot = result.chosen;
-    form.slot_zone = shown_zone(state).name();
+    form.slot_zone = zone.name();
     form.offered.clear();
     const auto chosen = label(state, *result.chosen, context);
     const std::string ack = form.asking == booking_field::slot

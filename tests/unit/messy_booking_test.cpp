@@ -1,0 +1,262 @@
+// Booking as visitors really do it: their own zones and ways of writing dates, everything said
+// at once, corrections, "no", questions at the last steps, typos. One test per kind of mess.
+
+#include <catch2/catch.hpp>
+
+#include "tests/unit/booking_chat.hpp"
+
+namespace {
+
+using namespace advisor::test;
+using Catch::Matchers::Contains;
+using Catch::Matchers::EndsWith;
+using Catch::Matchers::StartsWith;
+
+}  // namespace
+
+TEST_CASE("times typed with a zone are booked in that zone, and shown in both", "[messy]") {
+  SECTION("10am EST") {
+    chat c;
+    fill_until(c, booking_field::slot);
+    const reply r = c.say("Tuesday 10am EST");
+    REQUIRE(c.state.form->slot.has_value());
+    CHECK(*c.state.form->slot == utc(2026, 12, 1, 15));
+    CHECK_THAT(r.text, StartsWith("Tue 1 Dec, 10:00 New York time (16:00 Berlin time) it is."));
+  }
+  SECTION("3pm UK time") {
+    chat c;
+    fill_until(c, booking_field::slot);
+    c.say("tomorrow 3pm UK time");
+    REQUIRE(c.state.form->slot.has_value());
+    CHECK(*c.state.form->slot == utc(2026, 12, 1, 15));
+  }
+  SECTION("I meant 10am New York time, at the summary") {
+    chat c;
+    fill_until(c, booking_field::slot);
+    c.say("wednesday at 10");
+    c.say("yes");
+    REQUIRE(c.field() == "confirm");
+    REQUIRE(*c.state.form->slot == utc(2026, 12, 2, 9));
+    const reply r = c.say("I meant 10am New York time");
+    CHECK(*c.state.form->slot == utc(2026, 12, 2, 15));
+    CHECK_THAT(r.text, StartsWith("Okay, I've changed the time to Wed 2 Dec, 10:00 New York time "
+                                  "(16:00 Berlin time)."));
+    CHECK(r.form->field == "confirm");
+    CHECK_THAT(r.text, Contains("- Time: Wed 2 Dec, 10:00 New York time (16:00 Berlin time)"));
+  }
+  SECTION("a zone alone re-reads the chosen wall-clock time in it") {
+    chat c;
+    fill_until(c, booking_field::slot);
+    c.say("wednesday at 9");
+    c.say("yes");
+    REQUIRE(*c.state.form->slot == utc(2026, 12, 2, 8));
+    const reply r = c.say("sorry, I meant Chicago time");
+    REQUIRE(c.state.form->slot.has_value());
+    CHECK(*c.state.form->slot == utc(2026, 12, 2, 15));
+    CHECK_THAT(r.text, Contains("Wed 2 Dec, 09:00 Chicago time (16:00 Berlin time)"));
+  }
+  SECTION("a time outside our hours in the visitor's zone says both") {
+    chat c;
+    fill_until(c, booking_field::slot);
+    const reply r = c.say("tuesday 2pm pst");
+    CHECK_FALSE(c.state.form->slot.has_value());
+    CHECK_THAT(r.text, StartsWith("14:00 Los Angeles time is 23:00 in Berlin, outside our hours"));
+  }
+}
+
+TEST_CASE("the visitor's zone from the browser: slots in it, ours beside", "[messy]") {
+  chat c;
+  REQUIRE_FALSE(
+      c.engine->place_visitor(c.state, std::string{"America/New_York"}, std::string{"en-US"}));
+  fill_until(c, booking_field::project);
+  const reply r = c.say("A chat app for clinics");
+  REQUIRE(r.form->field == "slot");
+  CHECK(r.suggestions.front() == "Tue 1 Dec, 03:00 New York time (09:00 Berlin time)");
+  CHECK_THAT(r.text, Contains("shown in New York time"));
+  SECTION("a typed time is theirs") {
+    const reply chosen = c.say("tuesday at 4am");
+    CHECK(*c.state.form->slot == utc(2026, 12, 1, 9));
+  }
+  SECTION("an unknown zone changes nothing") {
+    CHECK(c.engine->place_visitor(c.state, std::string{"Mars/Olympus"}, std::nullopt));
+    CHECK(c.state.visitor.time_zone == "America/New_York");
+  }
+}
+
+TEST_CASE("dates as people write them are read, or asked about", "[messy]") {
+  SECTION("3/12 at 2 with no locale: which order?") {
+    chat c{berlin_engine(), utc(2026, 11, 30, 8)};
+    fill_until(c, booking_field::slot);
+    const reply r = c.say("3/12 at 2");
+    // 12 March is beyond the 30-day horizon: the one bookable reading is taken, and said.
+    REQUIRE(c.state.form->slot.has_value());
+    CHECK(*c.state.form->slot == utc(2026, 12, 3, 13));
+    CHECK_THAT(r.text, StartsWith("I read that date as Thu 3 Dec. Thu 3 Dec, 14:00"));
+  }
+  SECTION("both readings bookable: asked, with each as a button") {
+    availability long_horizon;
+    long_horizon.horizon_days = 200;
+    chat c{make_engine(long_horizon)};
+    fill_until(c, booking_field::slot);
+    const reply r = c.say("3/12 at 2");
+    CHECK_FALSE(c.state.form->slot.has_value());
+    CHECK(r.text == "Do you mean Thu 3 Dec at 14:00 or Fri 12 Mar 2027 at 14:00?");
+    CHECK(has_suggestion(r, "Fri 12 Mar 2027 at 14:00"));
+    c.say("Fri 12 Mar 2027 at 14:00");
+    REQUIRE(c.state.form->slot.has_value());
+    CHECK(*c.state.form->slot == utc(2027, 3, 12, 13));
+  }
+  SECTION("a US locale settles it") {
+    availability long_horizon;
+    long_horizon.horizon_days = 200;
+    chat c{make_engine(long_horizon)};
+    c.state.visitor.locale = "en-US";
+    fill_until(c, booking_field::slot);
+    c.say("3/12 at 2");
+    REQUIRE(c.state.form->slot.has_value());
+    CHECK(*c.state.form->slot == utc(2027, 3, 12, 13));
+  }
+  SECTION("4.12. 11:00") {
+    chat c;
+    fill_until(c, booking_field::slot);
+    c.say("4.12. 11:00");
+    REQUIRE(c.state.form->slot.has_value());
+    CHECK(*c.state.form->slot == utc(2026, 12, 4, 10));
+  }
+  SECTION("the 4th at 11 is the 4th, not today") {
+    chat c;
+    fill_until(c, booking_field::slot);
+    c.say("the 4th at 11");
+    REQUIRE(c.state.form->slot.has_value());
+    CHECK(*c.state.form->slot == utc(2026, 12, 4, 10));
+  }
+  SECTION("mid December offers slots in it") {
+    chat c;
+    fill_until(c, booking_field::slot);
+    const reply r = c.say("mid December please");
+    CHECK_FALSE(c.state.form->slot.has_value());
+    CHECK_THAT(r.text,
+               StartsWith("Here are 4 free 30-minute slots between Fri 11 Dec and Sun 20 Dec."));
+    CHECK_THAT(r.suggestions.front(), StartsWith("Fri 11 Dec, 09:00"));
+  }
+  SECTION("next tuesday afternoon offers that afternoon, books nothing") {
+    chat c;
+    fill_until(c, booking_field::slot);
+    const reply r = c.say("next tuesday afternoon");
+    CHECK_FALSE(c.state.form->slot.has_value());
+    CHECK_THAT(r.text,
+               StartsWith("Here are 4 free 30-minute slots on Tue 1 Dec in the afternoon."));
+    CHECK(r.suggestions.front() == "Tue 1 Dec, 12:00 (Europe/Berlin)");
+    c.say(r.suggestions[1]);
+    REQUIRE(c.state.form->slot.has_value());
+    CHECK(*c.state.form->slot == utc(2026, 12, 1, 11, 30));
+  }
+}
+
+TEST_CASE("several fields in one message are all kept", "[messy]") {
+  SECTION("name and email at the name step") {
+    chat c;
+    c.say("Book a free consultation");
+    const reply r = c.say("my name is Joe Park and my email is joe@park.dev");
+    CHECK(c.state.form->name == "Joe Park");
+    CHECK(c.state.form->email == "joe@park.dev");
+    CHECK(r.form->field == "company");
+    CHECK_THAT(r.text, StartsWith("Thanks. I've noted your name and your email address."));
+  }
+  SECTION("everything in the first message") {
+    chat c;
+    const reply r = c.say(
+        "Hi, I'm Sarah Kim from Northwind Labs, sarah@northwind.io. We'd like a call about "
+        "moving our API to Python, friday at 10 would be great.");
+    CHECK(r.intent == "book_consultation");
+    REQUIRE(c.state.form.has_value());
+    CHECK(c.state.form->name == "Sarah Kim");
+    CHECK(c.state.form->company == "Northwind Labs");
+    CHECK(c.state.form->email == "sarah@northwind.io");
+    CHECK(c.state.form->project == "moving our API to Python");
+    REQUIRE(c.state.form->slot.has_value());
+    CHECK(*c.state.form->slot == utc(2026, 12, 4, 9));
+    CHECK(r.form->field == "consent");
+    CHECK_THAT(r.text, Contains("I've noted your name, your company, your email address and "
+                                "what the project is about, and Fri 4 Dec, 10:00 (Europe/Berlin) "
+                                "for the call."));
+  }
+}
+
+TEST_CASE("a company is whatever the visitor says when asked for it", "[messy]") {
+  chat c;
+  fill_until(c, booking_field::company);
+  reply r = c.say("What We Do Matters GmbH");
+  CHECK(c.state.form->company == "What We Do Matters GmbH");
+  CHECK(r.form->field == "project");
+  r = c.say("An internal tool for our sales team");
+  CHECK(c.state.form->project == "An internal tool for our sales team");
+  CHECK(r.form->field == "slot");
+  SECTION("a real question still gets its answer") {
+    chat q;
+    fill_until(q, booking_field::company);
+    const reply answered = q.say("What is the GIL?");
+    CHECK_FALSE(q.state.form->company.has_value());
+    CHECK_THAT(answered.text, Contains("Now, back to your booking."));
+  }
+}
+
+TEST_CASE("questions at the consent and the summary are answered", "[messy]") {
+  chat c;
+  fill_until(c, booking_field::consent);
+  reply r = c.say("zoom or teams?");
+  CHECK_THAT(r.text, StartsWith("It's a video call"));
+  CHECK_THAT(r.text, EndsWith("We use your details for nothing else."));
+  CHECK(r.form->field == "consent");
+  r = c.say("yes");
+  CHECK(r.form->field == "confirm");
+  r = c.say("how does the call happen?");
+  CHECK_THAT(r.text, StartsWith("It's a video call"));
+  CHECK(r.form->field == "confirm");
+  SECTION("the text is the consultancy's own") {
+    availability hours;
+    hours.meeting_details = "We meet on Google Meet; the link comes with the confirmation.";
+    chat own{make_engine(hours)};
+    fill_until(own, booking_field::consent);
+    CHECK_THAT(own.say("is it on zoom?").text, StartsWith("We meet on Google Meet;"));
+  }
+}
+
+TEST_CASE("a likely email typo gets a 'did you mean' the visitor can accept or overrule",
+          "[messy]") {
+  chat c;
+  fill_until(c, booking_field::email);
+  reply r = c.say("joe@gmial.com");
+  CHECK(r.text == "Did you mean joe@gmail.com?");
+  CHECK(r.form->field == "email");
+  CHECK(has_suggestion(r, "Yes, joe@gmail.com"));
+  CHECK(has_suggestion(r, "No, joe@gmial.com is right"));
+  SECTION("accepted") {
+    r = c.say("Yes, joe@gmail.com");
+    CHECK(c.state.form->email == "joe@gmail.com");
+    CHECK(r.form->field == "company");
+  }
+  SECTION("overruled") {
+    r = c.say("No, joe@gmial.com is right");
+    CHECK(c.state.form->email == "joe@gmial.com");
+    CHECK(r.form->field == "company");
+  }
+  SECTION("another address is checked anew") {
+    r = c.say("joe@work.example");
+    CHECK(c.state.form->email == "joe@work.example");
+  }
+}
+
+TEST_CASE("after a booking there is no offer to book again", "[messy]") {
+  chat c;
+  fill_until(c, booking_field::consent);
+  c.say("yes");
+  const reply confirm = c.say("yes, book it");
+  REQUIRE(confirm.to_store.has_value());
+  const reply done =
+      c.engine->complete_booking(c.state, {booking_outcome::kind::stored, "ADV-TEST1"}, c.context);
+  CHECK(done.booking.has_value());
+  CHECK_FALSE(has_suggestion(done, "Book a free consultation"));
+  const reply next = c.say("Which is better for streaming?");
+  CHECK_FALSE(has_suggestion(next, "Book a free consultation"));
+}
