@@ -1,6 +1,6 @@
 #pragma once
-// The .ics file offered with a confirmation (RFC 5545). It names the slot and the
-// reference only: whoever holds the link learns nothing about the visitor.
+// The .ics file offered with a confirmation (RFC 5545). It names the slot (in the visitor's
+// zone and the consultancy's) and the reference only: no name, email or project.
 
 #include <string>
 

@@ -16,7 +16,7 @@ namespace {
 using json = nlohmann::ordered_json;
 
 // Each entry moves the schema one version up; user_version records how far a file is.
-constexpr std::array<const char*, 1> migrations{
+constexpr std::array<const char*, 2> migrations{
     R"sql(
 CREATE TABLE bookings (
   reference      TEXT PRIMARY KEY,
@@ -47,6 +47,10 @@ CREATE TABLE sessions (
   state     TEXT NOT NULL,
   last_used INTEGER NOT NULL
 );
+)sql",
+    // The zone the visitor saw the slot in ('' before it was recorded, or when unknown).
+    R"sql(
+ALTER TABLE bookings ADD COLUMN visitor_time_zone TEXT NOT NULL DEFAULT '';
 )sql"};
 
 std::int64_t to_unix(time_point t) {
@@ -107,6 +111,7 @@ lead lead_from_row(SQLite::Statement& q) {
   l.topics = strings_from(q.getColumn(10).getString());
   l.transcript = transcript_from(q.getColumn(11).getString());
   l.delivered = q.getColumn(12).getInt() != 0;
+  l.visitor_time_zone = q.getColumn(13).getString();
   return l;
 }
 
@@ -114,7 +119,7 @@ constexpr const char* lead_columns =
     "SELECT b.reference, b.created_at, b.slot_start, b.slot_minutes, b.time_zone, b.name, "
     "b.email, b.company, b.project, b.recommendation, b.topics, b.transcript, "
     "NOT EXISTS (SELECT 1 FROM outbox o WHERE o.reference = b.reference AND o.delivered_at IS "
-    "NULL) FROM bookings b";
+    "NULL), b.visitor_time_zone FROM bookings b";
 
 }  // namespace
 
@@ -194,14 +199,15 @@ book_result lead_store::book(const dialogue::booking_request& request, time_poin
   l.recommendation = request.recommendation;
   l.topics = request.topics;
   l.transcript = request.transcript;
+  l.visitor_time_zone = request.visitor_time_zone;
 
   try {
     SQLite::Transaction tx{*db_, SQLite::TransactionBehavior::IMMEDIATE};
     SQLite::Statement insert{*db_,
                              "INSERT INTO bookings (reference, created_at, slot_start, "
                              "slot_minutes, time_zone, name, email, company, project, "
-                             "recommendation, topics, transcript) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
+                             "recommendation, topics, transcript, visitor_time_zone) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
     insert.bind(1, l.reference);
     insert.bind(2, to_unix(now));
     insert.bind(3, slot);
@@ -218,6 +224,7 @@ book_result lead_store::book(const dialogue::booking_request& request, time_poin
     }
     insert.bind(11, json(l.topics).dump());
     insert.bind(12, transcript_json(l.transcript).dump());
+    insert.bind(13, l.visitor_time_zone);
     insert.exec();
 
     SQLite::Statement outbox{*db_,
@@ -376,7 +383,9 @@ std::string lead_json(const lead& l) {
            {"slot",
             {{"start", iso8601(l.slot_start)},
              {"end", iso8601(l.slot_start + l.slot_length)},
-             {"time_zone", l.time_zone}}},
+             {"time_zone", l.time_zone},
+             {"visitor_time_zone",
+              l.visitor_time_zone.empty() ? json(nullptr) : json(l.visitor_time_zone)}}},
            {"name", l.name},
            {"email", l.email},
            {"company", l.company},
@@ -416,7 +425,7 @@ std::string csv_field(std::string value) {
 std::string leads_csv(const std::vector<lead>& leads) {
   std::ostringstream out;
   out << "reference,created_at,slot_start,slot_end,time_zone,name,email,company,project,"
-         "recommendation,topics,delivered\r\n";
+         "recommendation,topics,delivered,visitor_time_zone\r\n";
   for (const auto& l : leads) {
     std::string topics;
     for (const auto& t : l.topics) topics += (topics.empty() ? "" : " ") + t;
@@ -425,7 +434,8 @@ std::string leads_csv(const std::vector<lead>& leads) {
         << csv_field(iso8601(l.slot_start + l.slot_length)) << ',' << csv_field(l.time_zone) << ','
         << csv_field(l.name) << ',' << csv_field(l.email) << ',' << csv_field(l.company) << ','
         << csv_field(l.project) << ',' << csv_field(l.recommendation.value_or("")) << ','
-        << csv_field(topics) << ',' << (l.delivered ? "true" : "false") << "\r\n";
+        << csv_field(topics) << ',' << (l.delivered ? "true" : "false") << ','
+        << csv_field(l.visitor_time_zone) << "\r\n";
   }
   return out.str();
 }

@@ -40,7 +40,8 @@ struct lead {
   std::optional<std::string> recommendation;
   std::vector<std::string> topics;
   std::vector<dialogue::transcript_line> transcript;
-  bool delivered = false;  // the webhook received it
+  bool delivered = false;         // the webhook received it
+  std::string visitor_time_zone;  // the zone the visitor saw the slot in; may be empty
 };
 
 struct outbox_item {

@@ -177,7 +177,6 @@ void chat_service::handle_frame(const std::shared_ptr<chat_session>& session,
 std::optional<protocol::frame_error> chat_service::place_visitor(
     const std::shared_ptr<chat_session>& session, const protocol::place& where,
     protocol::place& taken) {
-  if (!where.time_zone && !where.locale) return std::nullopt;
   const auto engine = engine_.load();
   std::optional<std::string> problem;
   session->with_conversation([&](dialogue::conversation& state) {
@@ -186,7 +185,7 @@ std::optional<protocol::frame_error> chat_service::place_visitor(
     if (!state.visitor.locale.empty()) taken.locale = state.visitor.locale;
   });
   if (problem) return protocol::frame_error{protocol::error_code::bad_message, *problem, {}};
-  sessions_.mark_dirty(session);
+  if (where.time_zone || where.locale) sessions_.mark_dirty(session);
   return std::nullopt;
 }
 

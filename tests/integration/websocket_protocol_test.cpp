@@ -152,6 +152,52 @@ TEST_CASE("ping is answered by pong", "[protocol]") {
   check_still_serving(client, "after-ping");
 }
 
+TEST_CASE("hello sets the visitor's zone: booking slots are shown in it", "[protocol][booking]") {
+  server_process server;
+  ws_client client{server.port()};
+  const std::string session = read_welcome(client);
+  client.send_json({{"type", "hello"}, {"time_zone", "America/New_York"}, {"locale", "en-US"}});
+  CHECK(client.read_json() ==
+        json{{"type", "hello"}, {"time_zone", "America/New_York"}, {"locale", "en-US"}});
+
+  SECTION("the slots carry both zones") {
+    client.send_json(message("I'd like to book a consultation", "2"));
+    json r = client.read_json();
+    REQUIRE(r.at("form").is_object());
+    for (const std::string text : {"Ada Park", "ada@park.dev", "skip", "A chat backend"}) {
+      client.send_json(message(text, "x"));
+      r = client.read_json();
+    }
+    REQUIRE(r.at("form").at("field") == "slot");
+    const auto first = r.at("suggestions").at(0).get<std::string>();
+    CHECK(first.find(" New York time (") != std::string::npos);
+    CHECK(first.find(" Berlin time)") != std::string::npos);
+    CHECK(r.at("text").get<std::string>().find("\n- ") == std::string::npos);
+  }
+  SECTION("it survives a reconnect with the session") {
+    ws_options options;
+    options.target = "/ws?session=" + session;
+    client.close();
+    ws_client again{server.port(), options};
+    const json resumed = again.read_json();
+    CHECK(resumed.value("resumed", false) == true);
+    again.send_json({{"type", "hello"}});
+    CHECK(again.read_json() ==
+          json{{"type", "hello"}, {"time_zone", "America/New_York"}, {"locale", "en-US"}});
+  }
+  SECTION("an unknown zone is a bad_message and changes nothing") {
+    client.send_json({{"type", "hello"}, {"time_zone", "Mars/Olympus"}});
+    const json error = client.read_json();
+    CHECK(error.at("type") == "error");
+    CHECK(error.at("code") == "bad_message");
+    client.send_json({{"type", "hello"}, {"time_zone", "<script>"}});
+    CHECK(client.read_json().at("code") == "bad_message");
+    client.send_json({{"type", "hello"}});
+    CHECK(client.read_json().at("time_zone") == "America/New_York");
+    check_still_serving(client, "after-hello");
+  }
+}
+
 TEST_CASE("a frame the server cannot take gets an error and changes nothing", "[protocol]") {
   server_process server;
   ws_client client{server.port()};

@@ -53,6 +53,7 @@ dialogue::booking_request request(std::string name, dialogue::time_point start =
   r.recommendation = "hybrid";
   r.topics = {"chat", "ml"};
   r.transcript = {{"visitor", "node or python?"}, {"bot", "Both, together."}};
+  r.visitor_time_zone = "America/New_York";
   return r;
 }
 
@@ -77,6 +78,7 @@ TEST_CASE("lead store: bookings", "[handoff]") {
     CHECK(leads[0].slot_start == slot);
     CHECK(leads[0].slot_length == 30min);
     CHECK(leads[0].time_zone == "Europe/Berlin");
+    CHECK(leads[0].visitor_time_zone == "America/New_York");
     CHECK(leads[0].recommendation == std::optional<std::string>{"hybrid"});
     CHECK(leads[0].topics == std::vector<std::string>{"chat", "ml"});
     REQUIRE(leads[0].transcript.size() == 2);
@@ -239,5 +241,12 @@ TEST_CASE("exports", "[handoff]") {
     CHECK(ics.find("UID:ADV-0123456789@advisor\r\n") != std::string::npos);
     CHECK(ics.find("SUMMARY:Free consultation with Acme\\, Inc.\r\n") != std::string::npos);
     CHECK(ics.find("example.com") == std::string::npos);
+  }
+  SECTION("and the start as the visitor saw it beside ours") {
+    auto theirs = l;
+    theirs.visitor_time_zone = "America/New_York";
+    const auto ics = handoff::consultation_ics(theirs, now, "Acme");
+    CHECK(ics.find("DESCRIPTION:Booking reference ADV-0123456789\\nThu 03 Dec 2026\\, 08:00 "
+                   "America/New_York (14:00 Europe/Berlin)\r\n") != std::string::npos);
   }
 }
