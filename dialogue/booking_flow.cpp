@@ -213,6 +213,23 @@ std::string booking_flow::offers_text(const conversation& state,
   return out + ". Pick one below, or type a day and time, like \"tomorrow at 10\".";
 }
 
+// The first free slots, during the visitor's waking hours when they are elsewhere (midnight in
+// Los Angeles is 09:00 in Berlin); any free slots when none fall there.
+std::vector<time_point> booking_flow::first_offers(const conversation& state,
+                                                   const turn_context& context) const {
+  if (const auto* visitor = visitor_zone(state)) {
+    const auto awake = [visitor](time_point t) {
+      const auto local = visitor->to_local(t);
+      const auto hour =
+          std::chrono::duration_cast<std::chrono::hours>(local - date::floor<date::days>(local));
+      return hour >= std::chrono::hours{7} && hour < std::chrono::hours{21};
+    };
+    auto offers = schedule_.next_free(context, slot_choice::offers_shown, awake);
+    if (!offers.empty()) return offers;
+  }
+  return schedule_.next_free(context, slot_choice::offers_shown);
+}
+
 booking_flow::question booking_flow::slot_question(conversation& state, const turn_context& context,
                                                    std::string_view lead, std::string_view where,
                                                    std::vector<time_point> offers) const {
@@ -279,7 +296,7 @@ booking_flow::question booking_flow::prompt(conversation& state, const turn_cont
             form.offered.begin(), form.offered.end(), std::back_inserter(offers),
             [&](time_point t) { return schedule_.check(t, context) == slot_problem::none; });
       }
-      if (offers.empty()) offers = schedule_.next_free(context, slot_choice::offers_shown);
+      if (offers.empty()) offers = first_offers(state, context);
       const std::string_view lead = offers.empty() ? "" : "When would suit you?";
       return slot_question(state, context, lead, "", std::move(offers));
     }
@@ -494,10 +511,10 @@ std::optional<reply> booking_flow::step(conversation& state,
     if (auto handled = answer_suggested_email(state, text, said, context)) return handled;
   }
   // "no" answers the consent, the summary, the proposal and the slot offers; "no" or "none"
-  // at the company is a skip. Elsewhere a cancel is a cancel.
-  const bool field_no =
-      said == yes_no::no && (asking == booking_field::consent || asking == booking_field::confirm ||
-                             asking == booking_field::slot || has_proposal);
+  // at the company is a skip. Elsewhere, and "no thanks" anywhere, a cancel is a cancel.
+  const bool field_no = said == yes_no::no && !is_cancel(plain) &&
+                        (asking == booking_field::consent || asking == booking_field::confirm ||
+                         asking == booking_field::slot || has_proposal);
   const bool skip = asking == booking_field::company && is_skip(plain);
   if (!field_no && !skip) {
     // A project description may well contain "stop" or "cancel"; there only the plain command.

@@ -56,6 +56,8 @@ class booking_flow {
                                   std::size_t offered, const turn_context& context) const;
 
   question prompt(conversation& state, const turn_context& context, bool fresh_offers) const;
+  std::vector<time_point> first_offers(const conversation& state,
+                                       const turn_context& context) const;
   question slot_question(conversation& state, const turn_context& context, std::string_view lead,
                          std::string_view where, std::vector<time_point> offers) const;
   std::string offers_text(const conversation& state, const std::vector<time_point>& offers,

@@ -50,9 +50,9 @@ struct availability {
   int horizon_days = 30;  // how far ahead slots are offered
   // How the consultation happens, told to a visitor who asks ("zoom or teams?").
   std::string meeting_details =
-      "It's a video call: the link comes by email with the confirmation, and it works in the "
-      "browser, nothing to install. If you'd rather have a phone call, just say so in the "
-      "project description.";
+      "You'll talk with one of our engineers over a video call: the link comes by email with the "
+      "confirmation, and it works in the browser, nothing to install. If you'd rather have a "
+      "phone call, just say so in the project description.";
 };
 
 // Which slots are already booked: the I/O shell answers from storage.

@@ -236,7 +236,19 @@ std::string slot_choice::why_none(const intents::time_request& request, const da
            ". Consultations run from " + schedule_.hours_text() + " " +
            place_name(schedule_.zone()) + " time.";
   }
-  return "There's no free slot " + where + ".";
+  std::string out = "There's no free slot " + where;
+  if (!ours(zone)) {
+    // Say when we are open in the visitor's own time: 09:00 to 17:00 Berlin is 19:00 to 03:00
+    // in Sydney.
+    const auto opens = zone.to_local(schedule_.zone().to_sys(
+        date::local_seconds{first_day + hours.opens}, date::choose::earliest));
+    const auto closes = zone.to_local(schedule_.zone().to_sys(
+        date::local_seconds{first_day + hours.closes}, date::choose::earliest));
+    out += ": consultations run from " + schedule_.hours_text() + " " +
+           place_name(schedule_.zone()) + " time, which is " + clock_text(time_of_day(opens)) +
+           " to " + clock_text(time_of_day(closes)) + " " + place_name(zone) + " time";
+  }
+  return out + ".";
 }
 
 std::string slot_choice::outside_hours(const date::time_zone& zone, date::local_seconds local,

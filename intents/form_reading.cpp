@@ -540,7 +540,7 @@ edit_grammar::edit_grammar()
       works_at_{compile_cased(
           R"((?i:i|we)\s*(?i:work|am|'m|’m|are|'re|’re)\s+(?i:at|for|with|from)\s+(\p{Lu}.*?)[\s.!]*)")},
       call_about_{compile(
-          R"(.*?\b(?:a call|a quick call|a chat|a consultation|a meeting|to talk|to chat|some help|help)\s+(?:about|regarding|on|with)\s+(.{3,}?))"
+          R"(.*?\b(?:a call|a quick call|a chat|a consultation|a meeting|to talk|to chat|some help|help)\s+(?:about|regarding|concerning)\s+(.{3,}?))"
           // The time said after the project is not part of it: "... on friday at 10".
           R"((?:\s+(?:on|this|next)\s+(?:mon|tue|wed|thu|fri|sat|sun)\w*.*|\s+(?:tomorrow|today)\b.*|\s+at\s+\d.*)?[\s.!]*)")} {
 }

@@ -444,7 +444,12 @@ class reader {
     } else if (const auto clock = digit_parts(w, ':'); clock.size() == 2) {
       std::string_view meridiem;
       if (at(i_ + 1) == "am" || at(i_ + 1) == "pm") meridiem = t_[++i_];
-      if (auto time = with_meridiem(clock[0], clock[1], meridiem)) r_.time = time;
+      if (auto time = with_meridiem(clock[0], clock[1], meridiem)) {
+        // "3:30" is in the afternoon like "at 3"; "03:30" is written as a 24-hour time.
+        const bool afternoon =
+            meridiem.empty() && w.front() != '0' && clock[0] >= 1 && clock[0] <= 7;
+        r_.time = afternoon ? *time + hours{12} : *time;
+      }
     } else if (all_digits(w)) {
       number(to_number(w));
     } else if (const auto month = month_of(w); month && all_digits(at(i_ + 1))) {

@@ -71,7 +71,8 @@ TEST_CASE("the visitor's zone from the browser: slots in it, ours beside", "[mes
   fill_until(c, booking_field::project);
   const reply r = c.say("A chat app for clinics");
   REQUIRE(r.form->field == "slot");
-  CHECK(r.suggestions.front() == "Tue 1 Dec, 03:00 New York time (09:00 Berlin time)");
+  // Offers fall in the visitor's waking hours: 03:00 in New York would be our first slot.
+  CHECK(r.suggestions.front() == "Tue 1 Dec, 07:00 New York time (13:00 Berlin time)");
   CHECK_THAT(r.text, Contains("shown in New York time"));
   SECTION("a typed time is theirs") {
     const reply chosen = c.say("tuesday at 4am");
@@ -205,13 +206,13 @@ TEST_CASE("questions at the consent and the summary are answered", "[messy]") {
   chat c;
   fill_until(c, booking_field::consent);
   reply r = c.say("zoom or teams?");
-  CHECK_THAT(r.text, StartsWith("It's a video call"));
+  CHECK_THAT(r.text, StartsWith("You'll talk with one of our engineers over a video call"));
   CHECK_THAT(r.text, EndsWith("We use your details for nothing else."));
   CHECK(r.form->field == "consent");
   r = c.say("yes");
   CHECK(r.form->field == "confirm");
   r = c.say("how does the call happen?");
-  CHECK_THAT(r.text, StartsWith("It's a video call"));
+  CHECK_THAT(r.text, StartsWith("You'll talk with one of our engineers over a video call"));
   CHECK(r.form->field == "confirm");
   SECTION("the text is the consultancy's own") {
     availability hours;
