@@ -540,7 +540,7 @@ std::optional<reply> booking_flow::correction(conversation& state,
                                               const turn_context& context) const {
   booking_form& form = *state.form;
   const booking_field asking = form.asking;
-  if (const auto fields = grammar_.fields(text); fields.size() >= 2) {
+  if (const auto fields = grammar_.fields(text, asking); fields.size() >= 2) {
     return apply_fields(state, fields, context, "Thanks.");
   }
   if (const auto edit = grammar_.match(text)) return apply_edit(state, *edit, context);
@@ -577,7 +577,7 @@ std::optional<reply> booking_flow::field_answer(conversation& state,
 
   switch (form.asking) {
     case booking_field::name:
-      if (said == yes_no::no) {
+      if (said != yes_no::neither) {
         return ask(state, context,
                    "I need your name to book the consultation; say \"cancel\" if you'd rather "
                    "stop.");

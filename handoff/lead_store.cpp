@@ -143,10 +143,11 @@ std::variant<std::unique_ptr<lead_store>, std::string> lead_store::open(
     if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
     auto db = std::make_unique<SQLite::Database>(file.string(),
                                                  SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    // First: another process (`advisor leads`, a second instance starting) may hold the file.
+    db->setBusyTimeout(5000);
     db->exec("PRAGMA journal_mode=WAL");
     db->exec("PRAGMA synchronous=FULL");  // a confirmed booking survives power loss
     db->exec("PRAGMA foreign_keys=ON");
-    db->setBusyTimeout(5000);  // `advisor leads` may read while the server writes
     auto store = std::unique_ptr<lead_store>{new lead_store{std::move(db)}};
     store->migrate();
     store->refresh_taken();
@@ -157,17 +158,19 @@ std::variant<std::unique_ptr<lead_store>, std::string> lead_store::open(
 }
 
 void lead_store::migrate() {
+  // One writer at a time, and the version read inside the lock: two processes starting on one
+  // file must not both run a step.
+  SQLite::Transaction tx{*db_, SQLite::TransactionBehavior::IMMEDIATE};
   const auto version = db_->execAndGet("PRAGMA user_version").getInt();
   if (version > static_cast<int>(migrations.size())) {
     throw std::runtime_error("the database is from a newer version of advisor (schema " +
                              std::to_string(version) + ")");
   }
   for (auto v = static_cast<std::size_t>(version); v < migrations.size(); ++v) {
-    SQLite::Transaction tx{*db_};
     db_->exec(migrations[v]);
     db_->exec("PRAGMA user_version = " + std::to_string(v + 1));
-    tx.commit();
   }
+  tx.commit();
 }
 
 void lead_store::refresh_taken() const {

@@ -484,7 +484,11 @@ std::vector<std::string_view> clauses_of(std::string_view text) {
   };
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    const bool sentence_end = (c == '.' || c == '!' || c == '?') &&
+    // An initial ("Grace B. Hopper") ends no sentence.
+    const bool initial = c == '.' && i >= 1 &&
+                         std::isupper(static_cast<unsigned char>(text[i - 1])) &&
+                         (i == 1 || text[i - 2] == ' ');
+    const bool sentence_end = (c == '.' || c == '!' || c == '?') && !initial &&
                               (i + 1 == text.size() || text[i + 1] == ' ' || text[i + 1] == '\n');
     if (c == ',' || c == ';' || c == '\n' || sentence_end) {
       cut(i, 1);
@@ -567,19 +571,52 @@ std::optional<field_edit> edit_grammar::match(std::string_view raw) const {
   return std::nullopt;
 }
 
-std::vector<field_edit> edit_grammar::fields(std::string_view text) const {
+namespace {
+
+// What is left of a clause once its email address is taken out: "I'm Marco from Rossi" of
+// "I'm Marco from Rossi (marco@rossi.it)"; nothing of "my email is marco@rossi.it".
+std::string without_email(std::string_view clause, std::string_view email) {
+  static constexpr std::array<std::string_view, 16> label_words{
+      "my", "email", "e",   "mail",    "address", "is", "at",  "reach",
+      "me", "you",   "can", "contact", "its",     "it", "via", "on"};
+  std::string rest{clause};
+  if (const auto at = rest.find(email); at != std::string::npos) rest.erase(at, email.size());
+  for (const std::string_view empty : {"()", "<>", "[]"}) {
+    if (const auto at = rest.find(empty); at != std::string::npos) rest.erase(at, empty.size());
+  }
+  const std::string plain = plain_words(rest);
+  const auto words = words_of(plain);
+  const bool only_labels = std::all_of(words.begin(), words.end(),
+                                       [](std::string_view w) { return among(label_words, w); });
+  return only_labels ? std::string{} : std::string{trim(rest, " \t\r\n,;:.-")};
+}
+
+}  // namespace
+
+std::vector<field_edit> edit_grammar::fields(std::string_view text,
+                                             std::optional<booking_field> asked) const {
   std::vector<field_edit> out;
-  const auto add = [&](booking_field field, std::string_view value) {
-    const auto known =
-        std::any_of(out.begin(), out.end(), [&](const field_edit& e) { return e.field == field; });
-    if (!known && !trim(value).empty()) out.push_back({field, std::string{trim(value)}});
+  const auto known = [&](booking_field field) {
+    return std::any_of(out.begin(), out.end(),
+                       [&](const field_edit& e) { return e.field == field; });
   };
-  for (const auto clause : clauses_of(text)) {
+  const auto add = [&](booking_field field, std::string_view value) {
+    if (!known(field) && !trim(value).empty()) out.push_back({field, std::string{trim(value)}});
+  };
+  std::vector<std::string> unread;
+  for (const auto whole : clauses_of(text)) {
+    std::string clause{whole};
+    // What surrounds an email counts only where a pattern reads it ("I'm Marco from Rossi"):
+    // "my name is" of "my name is ada@example.com" answers nothing.
+    const auto email = find_email(clause);
+    if (email) {
+      add(booking_field::email, *email);
+      clause = without_email(clause, *email);
+      if (clause.empty()) continue;
+    }
     std::string first;
     std::string second;
-    if (const auto email = find_email(clause)) {
-      add(booking_field::email, *email);
-    } else if (re2::RE2::FullMatch(clause, *introduction_, &first, &second)) {
+    if (re2::RE2::FullMatch(clause, *introduction_, &first, &second)) {
       add(booking_field::name, first);
       if (!second.empty()) add(booking_field::company, second);
     } else if (re2::RE2::FullMatch(clause, *works_at_, &first)) {
@@ -588,7 +625,16 @@ std::vector<field_edit> edit_grammar::fields(std::string_view text) const {
       add(edit->field, *edit->value);
     } else if (re2::RE2::FullMatch(clause, *call_about_, &first)) {
       add(booking_field::project, first);
+    } else if (!email) {
+      unread.push_back(std::move(clause));
     }
+  }
+  // "Wei Ling Tan, weiling@example.com" when asked for the name: beside an email, the one
+  // clause no pattern read is the answer to the question asked.
+  const bool free_text = asked == booking_field::name || asked == booking_field::company ||
+                         asked == booking_field::project;
+  if (free_text && unread.size() == 1 && known(booking_field::email) && !known(*asked)) {
+    add(*asked, unread.front());
   }
   return out;
 }

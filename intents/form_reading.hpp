@@ -66,8 +66,11 @@ class edit_grammar {
   std::optional<field_edit> match(std::string_view text) const;
   // Every field a message gives, in any order, each once (the first wins): "I'm Sarah Kim from
   // Northwind, sarah@northwind.io, we'd like a call about our API on friday at 10". The slot's
-  // value is the words that name the time; values are unchecked.
-  std::vector<field_edit> fields(std::string_view text) const;
+  // value is the words that name the time; values are unchecked. With `asked`, the field the
+  // form asks now (name, company or project), one clause no pattern reads beside an email is
+  // its answer ("Wei Ling Tan, weiling@example.com").
+  std::vector<field_edit> fields(std::string_view text,
+                                 std::optional<booking_field> asked = std::nullopt) const;
   // "how about ...", "make it ...", "... instead": a new time offered outside the slot step.
   bool proposes_instead(std::string_view text) const;
 

@@ -49,34 +49,6 @@ constexpr chr::milliseconds delivery_deadline = 20s;
 // How long "no further request" is awaited: well over one capped retry interval.
 constexpr chr::milliseconds quiet_window = 1200ms;
 
-// ---- a temporary folder per test -----------------------------------------------------
-
-class temp_dir {
- public:
-  temp_dir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "advisor-booking-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw std::runtime_error("mkdtemp failed for " + pattern);
-    }
-    path_ = pattern;
-  }
-  ~temp_dir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  temp_dir(temp_dir&&) = delete;
-  temp_dir& operator=(temp_dir&&) = delete;
-
-  [[nodiscard]] std::string db() const { return (path_ / "advisor.db").string(); }
-  [[nodiscard]] std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
-
 // ---- slots ----------------------------------------------------------------------------
 
 std::string two_digits(unsigned value) {

@@ -1,5 +1,7 @@
 #include "tests/integration/server_process.hpp"
 
+#include <algorithm>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -129,6 +131,12 @@ server_process::server_process(flag_list flags, env_list env,
       {"--knowledge-dir", source + "/knowledge/data"},
   };
   std::vector<std::string> argv{advisor_binary()};
+  const bool has_db = std::any_of(flags.begin(), flags.end(),
+                                  [](const auto& flag) { return flag.first == "--db"; });
+  if (!has_db) {
+    own_db_ = std::make_unique<temp_dir>();
+    flags.emplace_back("--db", own_db_->db());
+  }
   for (const auto& [name, value] : defaults) {
     bool overridden = false;
     for (const auto& flag : flags) {

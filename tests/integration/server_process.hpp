@@ -6,11 +6,16 @@
 
 #include <sys/types.h>
 
+#include <stdlib.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <filesystem>
+#include <memory>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -36,6 +41,32 @@ struct exit_status {
 using flag_list = std::vector<std::pair<std::string, std::string>>;
 // Environment variables set (or overridden) for the child, on top of the test's own.
 using env_list = std::vector<std::pair<std::string, std::string>>;
+
+// A folder of its own for one test (or one server), removed with everything in it.
+class temp_dir {
+ public:
+  temp_dir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "advisor-test-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      throw std::runtime_error("mkdtemp failed for " + pattern);
+    }
+    path_ = pattern;
+  }
+  ~temp_dir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  temp_dir(const temp_dir&) = delete;
+  temp_dir& operator=(const temp_dir&) = delete;
+  temp_dir(temp_dir&&) = delete;
+  temp_dir& operator=(temp_dir&&) = delete;
+
+  [[nodiscard]] std::string db() const { return (path_ / "advisor.db").string(); }
+  [[nodiscard]] std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
 
 class server_process {
  public:
@@ -91,6 +122,9 @@ class server_process {
   std::string listening_line_;
   std::string command_line_;
   std::size_t failures_at_start_ = 0;
+  // Without --db the server gets a database of its own: tests running side by side never
+  // share (or lock) one file.
+  std::unique_ptr<temp_dir> own_db_;
 };
 
 // What a finished command printed and how it ended.

@@ -184,6 +184,27 @@ TEST_CASE("several fields in one message are all kept", "[messy]") {
   }
 }
 
+TEST_CASE("an answer with an email beside it: both are kept", "[messy]") {
+  chat c;
+  c.say("Book a free consultation");
+  const reply r = c.say("Wei Ling Tan, weiling@gmail.co");
+  CHECK(c.state.form->name == "Wei Ling Tan");
+  CHECK(r.text == "Thanks. I've noted your name. Did you mean weiling@gmail.com?");
+  c.say("yes");
+  CHECK(c.state.form->email == "weiling@gmail.com");
+  CHECK(c.field() == "company");
+  SECTION("an introduction with the address in brackets") {
+    chat first;
+    first.say("Can we talk? I'm Marco from Studio Rossi (marco@studiorossi.com), we need help "
+              "choosing between Django and Express. Ideally the 15th around 11.");
+    REQUIRE(first.state.form.has_value());
+    CHECK(first.state.form->name == "Marco");
+    CHECK(first.state.form->company == "Studio Rossi");
+    CHECK(first.state.form->email == "marco@studiorossi.com");
+    CHECK(first.state.form->slot == utc(2026, 12, 15, 10));
+  }
+}
+
 TEST_CASE("a company is whatever the visitor says when asked for it", "[messy]") {
   chat c;
   fill_until(c, booking_field::company);
