@@ -31,7 +31,6 @@
   var FIELDS = ['name', 'email', 'company', 'project', 'slot', 'consent'];
   var LABELS = { name: 'your name', email: 'email', company: 'company', project: 'project',
     slot: 'time slot', consent: 'consent', confirm: 'confirm' };
-  var STEPS = FIELDS.concat('confirm'); // what a screen reader hears: "step 2 of 7"
   var HINT = 'Ask about Node.js or Python\u2026';
   var HINTS = { name: 'Your name', email: 'you@example.com', company: 'Your company, or "skip"',
     project: 'A few words about your project', slot: 'Pick a time above, or type one (e.g. Tuesday 10am)',
@@ -314,14 +313,11 @@
       input.placeholder = st.form && HINTS.hasOwnProperty(st.form.field) ? HINTS[st.form.field] : HINT;
       grow(); // a long hint gets a second line rather than being cut
       if (!st.form) return;
-      var step = STEPS.indexOf(st.form.field);
-      if (tell && st.form.field !== was) {
-        news = step >= 0 ? 'Booking, step ' + (step + 1) + ' of ' + STEPS.length + ': ' + LABELS[st.form.field]
-          : 'Booking: ' + st.form.field;
-      }
       var i = FIELDS.indexOf(st.form.field);
       progText.textContent = i >= 0 ? 'Booking: ' + (i + 1) + ' of ' + FIELDS.length + ' \u2014 ' + LABELS[st.form.field]
         : st.form.field === 'confirm' ? 'Booking: check the details and confirm' : 'Booking';
+      // Screen readers hear the same words the progress line shows.
+      if (tell && st.form.field !== was) news = progText.textContent;
       progBar.style.width = (i >= 0 ? i : FIELDS.length) / FIELDS.length * 100 + '%';
     }
 

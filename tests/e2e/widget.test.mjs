@@ -628,13 +628,13 @@ test('screen readers: a status region announces typing and the booking\'s progre
     else assert.notEqual(t, 'Advisor is typing…');
   });
   assert.deepEqual(texts.filter((t, i) => i % 2 && t), [
-    'Booking, step 1 of 7: your name',
-    'Booking, step 2 of 7: email',
-    'Booking, step 3 of 7: company',
-    'Booking, step 4 of 7: project',
-    'Booking, step 5 of 7: time slot',
-    'Booking, step 6 of 7: consent',
-    'Booking, step 7 of 7: confirm',
+    'Booking: 1 of 6 \u2014 your name',
+    'Booking: 2 of 6 \u2014 email',
+    'Booking: 3 of 6 \u2014 company',
+    'Booking: 4 of 6 \u2014 project',
+    'Booking: 5 of 6 \u2014 time slot',
+    'Booking: 6 of 6 \u2014 consent',
+    'Booking: check the details and confirm',
     `Booking confirmed, reference ${ref}`,
   ]);
   assert.equal(await live.textContent(), `Booking confirmed, reference ${ref}`);
