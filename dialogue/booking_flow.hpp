@@ -86,6 +86,8 @@ class booking_flow {
                                               intents::yes_no said,
                                               const turn_context& context) const;
   reply rezone(conversation& state, const std::string& zone, const turn_context& context) const;
+  std::optional<reply> ask_again(conversation& state, booking_field field,
+                                 const intents::checked& c, const turn_context& context) const;
   reply apply_edit(conversation& state, const intents::field_edit& edit,
                    const turn_context& context) const;
   reply answer_name(conversation& state, std::string_view candidate,
