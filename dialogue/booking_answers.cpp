@@ -30,6 +30,17 @@ constexpr std::array<std::string_view, 8> keep_words{"keep it",     "its right",
                                                      "it is right", "it is correct", "thats right",
                                                      "as typed",    "keep"};
 
+// The day every offer is on, in `zone`; nullopt when there are none or they span days.
+std::optional<date::local_days> offers_day(const std::vector<time_point>& offers,
+                                           const date::time_zone& zone) {
+  if (offers.empty()) return std::nullopt;
+  const auto day = date::floor<date::days>(zone.to_local(offers.front()));
+  const bool one_day = std::all_of(offers.begin(), offers.end(), [&](time_point t) {
+    return date::floor<date::days>(zone.to_local(t)) == day;
+  });
+  return one_day ? std::optional{day} : std::nullopt;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------- answers and corrections
@@ -138,9 +149,14 @@ reply booking_flow::answer_slot(conversation& state, const time_request& request
   if (request.zone) state.visitor.time_zone = *request.zone;
   const date::time_zone& zone = shown_zone(state);
   time_request settled = request;
-  if (settled.time && !settled.day && !settled.either && form.slot) {
-    // "Make it 11 instead", "I meant 10am New York time": the same day as the slot chosen.
-    settled.day = date::floor<date::days>(zone.to_local(*form.slot));
+  if (settled.time && !settled.day && !settled.either) {
+    // "Make it 11 instead", "I meant 10am New York time": the day of the slot chosen, or the
+    // one day the offers on screen are on.
+    if (form.slot) {
+      settled.day = date::floor<date::days>(zone.to_local(*form.slot));
+    } else if (const auto day = offers_day(form.offered, zone)) {
+      settled.day = *day;
+    }
   }
   const slot_result result =
       choice_.resolve(settled, form.offered, zone, visitor_zone(state), context);
@@ -194,7 +210,8 @@ reply booking_flow::apply_edit(conversation& state, const field_edit& edit,
     form.asking = edit.field;
     if (edit.field == booking_field::project) form.project_proposal.reset();
     return ask(state, context,
-               edit.field == booking_field::slot ? "Sure, let's find another time." : "Sure.");
+               edit.field == booking_field::slot ? "Sure, let's find another time." : "Sure.",
+               edit.field == booking_field::slot);
   }
   const std::string& value = *edit.value;
   switch (edit.field) {

@@ -213,6 +213,13 @@ reply booking_flow::apply_fields(conversation& state, const std::vector<field_ed
   if (!noted.empty()) lead = join_sentences(lead, "I've noted " + noted + ".");
   if (form.email_suggested) {
     form.asking = booking_field::email;
+  } else if (slot_offer && !form.slot && form.first_missing() != booking_field::slot) {
+    // "A call next week, I'm ...": the details first; the week's offers wait for the slot step.
+    form.offered = slot_offer->offers;
+    form.asking = form.first_missing();
+    if (!slot_offer->problem.empty()) {
+      lead = join_sentences(lead, slot_offer->problem + " We'll pick a time in a moment.");
+    }
   } else if (slot_offer && !form.slot) {
     form.asking = booking_field::slot;
     const auto& r = *slot_offer;

@@ -68,7 +68,7 @@ class booking_flow {
   reply form_reply(const conversation& state, const turn_context& context, std::string text,
                    std::vector<std::string> suggestions) const;
   reply ask(conversation& state, const turn_context& context, std::string_view lead,
-            bool fresh_offers = true) const;
+            bool fresh_offers = false) const;
   reply advance(conversation& state, booking_field filled, const turn_context& context,
                 std::string_view ack) const;
   reply cancel(conversation& state) const;

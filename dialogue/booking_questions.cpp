@@ -227,6 +227,7 @@ reply booking_flow::cancel(conversation& state) const {
 // "No" to being contacted: nothing can be booked, so the form ends here, with a way back.
 reply booking_flow::decline(conversation& state) const {
   state.form.reset();
+  state.booking_offered = true;  // "ok, yes" right after opens a fresh form
   reply out;
   out.text =
       "That's fine: without your consent we can't book a consultation, so I've stopped here and "

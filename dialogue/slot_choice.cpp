@@ -138,6 +138,7 @@ slot_result slot_choice::window(const intents::time_request& request, const date
     from = std::max(from, part_from);
     to = std::min(to, part_to);
   }
+  if (request.after) from = std::max(from, *request.after);
 
   // "on Tue 1 Dec in the afternoon", "between Mon 7 Dec and Sun 13 Dec"
   std::string where;
@@ -151,6 +152,8 @@ slot_result slot_choice::window(const intents::time_request& request, const date
     where += (where.empty() ? "" : " ") + std::string{"in the "} +
              std::string{intents::part_name(*request.part)};
   }
+  if (request.after)
+    where += std::string{where.empty() ? "" : " "} + "from " + clock_text(*request.after);
 
   slot_result r;
   const auto nearest_to = [&](minutes tod) {
@@ -182,7 +185,17 @@ slot_result slot_choice::window(const intents::time_request& request, const date
     if (request.time) return tod == *request.time;
     return tod >= from && tod + hours.slot_length <= to;
   };
-  const auto free = schedule_.next_free(context, offers_shown, inside);
+  auto free = schedule_.next_free(context, offers_shown, inside);
+  if (!ours(zone) && !request.time && !request.part && !request.after) {
+    // Far away, a day's first slots may fall in the visitor's night: their waking hours first.
+    const auto awake = [&](time_point t) {
+      const minutes tod = time_of_day(zone.to_local(t));
+      return inside(t) && tod >= std::chrono::hours{7} && tod < std::chrono::hours{21};
+    };
+    if (auto waking = schedule_.next_free(context, offers_shown, awake); !waking.empty()) {
+      free = std::move(waking);
+    }
+  }
   // A time names a slot; a day or a part of one asks which of its free slots suits.
   if (!free.empty()) {
     if (request.time) {

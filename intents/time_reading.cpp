@@ -48,6 +48,19 @@ constexpr std::array<named_number, 18> weekdays{{
     {"sunday", 7},
 }};
 
+constexpr std::array<named_number, 12> hour_words{{{"one", 1},
+                                                   {"two", 2},
+                                                   {"three", 3},
+                                                   {"four", 4},
+                                                   {"five", 5},
+                                                   {"six", 6},
+                                                   {"seven", 7},
+                                                   {"eight", 8},
+                                                   {"nine", 9},
+                                                   {"ten", 10},
+                                                   {"eleven", 11},
+                                                   {"twelve", 12}}};
+
 constexpr std::array<named_number, 5> ordinals{
     {{"first", 1}, {"second", 2}, {"third", 3}, {"fourth", 4}, {"fifth", 5}}};
 
@@ -399,6 +412,40 @@ class reader {
     return true;
   }
 
+  // An hour as a word or digits: "ten", "10".
+  std::optional<unsigned> hour_at(std::size_t k) const {
+    if (all_digits(at(k)) && at(k).size() <= 2) return to_number(at(k));
+    return lookup(hour_words, at(k));
+  }
+
+  // "half past ten", "quarter past 2", "quarter to three", "at ten", each with an optional
+  // am/pm after it.
+  bool clock_words(std::string_view w) {
+    std::optional<unsigned> hour;
+    int minute = 0;
+    std::size_t last = i_;
+    if ((w == "half" || w == "quarter") &&
+        (at(i_ + 1) == "past" || at(i_ + 1) == "after" || at(i_ + 1) == "to")) {
+      hour = hour_at(i_ + 2);
+      if (!hour) return false;
+      minute = w == "half" ? 30 : 15;
+      if (at(i_ + 1) == "to") minute = -15;
+      last = i_ + 2;
+    } else if (among(time_cues, prev()) && lookup(hour_words, w)) {
+      hour = lookup(hour_words, w);
+    } else {
+      return false;
+    }
+    std::string_view meridiem;
+    if (at(last + 1) == "am" || at(last + 1) == "pm") meridiem = at(++last);
+    auto time = meridiem.empty() ? std::optional<minutes>{business_hour(*hour)}
+                                 : with_meridiem(*hour, 0, meridiem);
+    if (!time) return false;
+    r_.time = *time + minutes{minute};
+    i_ = last;
+    return true;
+  }
+
   // A zone abbreviation right after a time ("10am EST", "14:00 CET").
   bool zone_after_time(std::string_view w) {
     const std::string_view before = prev();
@@ -407,6 +454,11 @@ class reader {
     if (!after_time) return false;
     if (auto zone = zone_in(w, zone_abbreviations)) {
       r_.zone = std::move(zone);
+      return true;
+    }
+    // "10:30 Eastern", "2pm Pacific": a region right after a time.
+    if (w == "eastern" || w == "pacific" || w == "central" || w == "mountain") {
+      r_.zone = zone_in(w, zone_places);
       return true;
     }
     return false;
@@ -435,6 +487,8 @@ class reader {
     } else if (w.find_first_of("/.") != std::string_view::npos && numeric_date(w)) {
       return;
     } else if (zone_after_time(w)) {
+      return;
+    } else if (clock_words(w)) {
       return;
     } else if (w == "time" && prev() != "any" && place_time()) {
       return;
@@ -561,6 +615,15 @@ class reader {
 
   void finish() {
     settle_nth();
+    // "any time after 3pm on Wednesday" names a window, not the earliest slot.
+    if (r_.earliest && (r_.day || r_.time || r_.part || weekday_)) r_.earliest = false;
+    // "after 3pm": from that time on.
+    for (std::size_t k = 0; k + 1 < t_.size() && r_.time; ++k) {
+      if ((t_[k] == "after" || t_[k] == "from") && hour_at(k + 1)) {
+        r_.after = r_.time;
+        r_.time.reset();
+      }
+    }
     if (weekday_ && !r_.day) {
       const auto iso = date::weekday{today_}.iso_encoding();
       auto ahead = (*weekday_ + 7 - iso) % 7;

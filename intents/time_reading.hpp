@@ -38,17 +38,18 @@ struct time_request {
   int days = 1;                              // with `day`: how many days ("next week": 7)
   std::optional<std::chrono::minutes> time;  // a time of day
   std::optional<day_part> part;
-  std::optional<std::size_t> pick;  // 1-based position among the slots offered last
-  bool pick_last = false;           // "the last one"
-  bool earliest = false;            // "asap", "the earliest"
-  bool bad_date = false;            // a date that does not exist ("31 Feb")
-  std::optional<std::string> zone;  // the IANA zone the time was given in, when named
+  std::optional<std::chrono::minutes> after;  // "after 3pm": slots from then on
+  std::optional<std::size_t> pick;            // 1-based position among the slots offered last
+  bool pick_last = false;                     // "the last one"
+  bool earliest = false;                      // "asap", "the earliest"
+  bool bad_date = false;                      // a date that does not exist ("31 Feb")
+  std::optional<std::string> zone;            // the IANA zone the time was given in, when named
   // "3/12" when the order is unknown: {day first, month first}, both real dates.
   std::optional<std::pair<date::local_days, date::local_days>> either;
 
   bool empty() const {
-    return !day && !time && !part && !pick && !pick_last && !earliest && !bad_date && !zone &&
-           !either;
+    return !day && !time && !part && !after && !pick && !pick_last && !earliest && !bad_date &&
+           !zone && !either;
   }
 };
 

@@ -111,6 +111,23 @@ TEST_CASE("dates as people write them", "[intents][time]") {
     CHECK(date_order_of("") == date_order::unknown);
     CHECK(date_order_of("en") == date_order::unknown);
   }
+  SECTION("clock words") {
+    CHECK(read("Thursday at half past ten").time == hrs{10} + mins{30});
+    CHECK(read("quarter past 2").time == hrs{14} + mins{15});
+    CHECK(read("quarter to three pm").time == hrs{14} + mins{45});
+    CHECK(read("at ten").time == hrs{10});
+    CHECK(read("10:30 Eastern").zone == "America/New_York");
+    CHECK(read("the 10th at 3:30").time == hrs{15} + mins{30});
+    CHECK(read("at 03:30").time == hrs{3} + mins{30});
+  }
+  SECTION("a window is no pick of the earliest slot") {
+    const auto r = read("any time after 3pm on Wednesday");
+    CHECK_FALSE(r.earliest);
+    CHECK(r.after == hrs{15});
+    CHECK_FALSE(r.time.has_value());
+    CHECK(r.day == local_date(2026, 12, 9));
+    CHECK(read("any time").earliest);
+  }
   SECTION("parts of the day stay parts: the form offers what is free in them") {
     const auto r = read("next tuesday afternoon");
     CHECK(r.day == local_date(2026, 12, 8));

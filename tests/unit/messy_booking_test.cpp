@@ -195,8 +195,9 @@ TEST_CASE("an answer with an email beside it: both are kept", "[messy]") {
   CHECK(c.field() == "company");
   SECTION("an introduction with the address in brackets") {
     chat first;
-    first.say("Can we talk? I'm Marco from Studio Rossi (marco@studiorossi.com), we need help "
-              "choosing between Django and Express. Ideally the 15th around 11.");
+    first.say(
+        "Can we talk? I'm Marco from Studio Rossi (marco@studiorossi.com), we need help "
+        "choosing between Django and Express. Ideally the 15th around 11.");
     REQUIRE(first.state.form.has_value());
     CHECK(first.state.form->name == "Marco");
     CHECK(first.state.form->company == "Studio Rossi");
@@ -281,4 +282,58 @@ TEST_CASE("after a booking there is no offer to book again", "[messy]") {
   CHECK_FALSE(has_suggestion(done, "Book a free consultation"));
   const reply next = c.say("Which is better for streaming?");
   CHECK_FALSE(has_suggestion(next, "Book a free consultation"));
+}
+
+TEST_CASE("windows and offers on screen are read as the visitor meant them", "[messy]") {
+  SECTION("any time after 3pm on Wednesday offers that afternoon from 15:00") {
+    chat c;
+    fill_until(c, booking_field::slot);
+    const reply r = c.say("any time after 3pm on Wednesday");
+    CHECK_FALSE(c.state.form->slot.has_value());
+    CHECK_THAT(r.text, StartsWith("Here are 4 free 30-minute slots on Wed 2 Dec from 15:00."));
+    CHECK(r.suggestions.front() == "Wed 2 Dec, 15:00 (Europe/Berlin)");
+  }
+  SECTION("a time without a day means the day the offers are on") {
+    chat c;
+    fill_until(c, booking_field::slot);
+    c.say("thursday");
+    REQUIRE_FALSE(c.state.form->slot.has_value());
+    c.say("11:30 then");
+    REQUIRE(c.state.form->slot.has_value());
+    CHECK(*c.state.form->slot == utc(2026, 12, 3, 10, 30));
+  }
+  SECTION("a day far away starts in the visitor's waking hours") {
+    chat c;
+    c.state.visitor.time_zone = "America/Los_Angeles";
+    fill_until(c, booking_field::slot);
+    const reply r = c.say("thursday");
+    CHECK(r.suggestions.front() == "Thu 3 Dec, 07:00 Los Angeles time (16:00 Berlin time)");
+  }
+  SECTION("a time in the first message waits while details are missing") {
+    chat c;
+    reply r = c.say("Can we get on a call next week? Email me: ravi@gamestudio.dev");
+    CHECK(r.form->field == "name");
+    r = c.say("Ravi");
+    CHECK(c.state.form->name == "Ravi");
+    CHECK(r.form->field == "company");
+  }
+}
+
+TEST_CASE("after declining consent, yes opens a fresh form", "[messy]") {
+  chat c;
+  fill_until(c, booking_field::consent);
+  c.say("no");
+  REQUIRE_FALSE(c.state.form.has_value());
+  const reply r = c.say("ok I changed my mind, yes");
+  REQUIRE(r.form.has_value());
+  CHECK(r.form->field == "name");
+  CHECK(r.form->filled.empty());
+}
+
+TEST_CASE("what happens on the call is answered at the form's last steps", "[messy]") {
+  chat c;
+  fill_until(c, booking_field::consent);
+  CHECK_THAT(c.say("what happens on the call?").text, StartsWith("You'll talk with one of our"));
+  CHECK_THAT(c.say("who will I talk to?").text, StartsWith("You'll talk with one of our"));
+  CHECK(c.field() == "consent");
 }
