@@ -292,15 +292,23 @@ std::optional<reply> booking_flow::correction(conversation& state,
   }
   if (asking == booking_field::slot) return std::nullopt;
   // A new time or zone: at the summary and the consent any time is one ("I meant 10am New
-  // York time"); elsewhere only with "instead", "how about", "I meant".
+  // York time"); elsewhere only with "instead", "how about", "I meant", or as a message of a
+  // few words that is all time ("6:30pm" typed at the project question).
   const bool late = asking == booking_field::consent || asking == booking_field::confirm;
-  if (late || grammar_.proposes_instead(text)) {
+  const std::string plain = plain_words(text);
+  const bool few_words = std::count(plain.begin(), plain.end(), ' ') < 3;
+  const bool proposed = late || grammar_.proposes_instead(text);
+  if (proposed || few_words) {
     // Numbers are no positions here: the offers are not on screen.
     const auto request = read_time(state, text, 0, context);
-    const bool names_time = request.day || request.time || request.either || request.earliest;
+    // A few words with a clock time are a time; with only a day they may be a name
+    // ("Monday.com").
+    const bool names_time = proposed
+                                ? request.day || request.time || request.either || request.earliest
+                                : request.time.has_value();
     if (names_time && !request.pick && !request.pick_last)
       return answer_slot(state, request, context);
-    if (request.zone && !names_time) return rezone(state, *request.zone, context);
+    if (proposed && request.zone && !names_time) return rezone(state, *request.zone, context);
   }
   return std::nullopt;
 }
@@ -357,6 +365,9 @@ std::optional<reply> booking_flow::field_answer(conversation& state,
       if (has_proposal && said == yes_no::no) {
         form.project_proposal.reset();
         return ask(state, context, "Okay.");
+      }
+      if (!has_proposal && said != yes_no::neither && short_answer) {
+        return ask(state, context, "Tell me in a few words, so our engineer can prepare.");
       }
       if (answered_outside(understood, text, true)) return not_for_form(state, understood, context);
       return answer_project(state, text, context);

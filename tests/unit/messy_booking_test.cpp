@@ -337,3 +337,26 @@ TEST_CASE("what happens on the call is answered at the form's last steps", "[mes
   CHECK_THAT(c.say("who will I talk to?").text, StartsWith("You'll talk with one of our"));
   CHECK(c.field() == "consent");
 }
+
+TEST_CASE("a time typed at another question is the time, given early", "[messy]") {
+  chat c;
+  fill_until(c, booking_field::project);
+  reply r = c.say("yes");
+  CHECK(r.form->field == "project");
+  CHECK_THAT(r.text, StartsWith("Tell me in a few words"));
+  r = c.say("tuesday 3pm");
+  CHECK_FALSE(c.state.form->project.has_value());
+  REQUIRE(c.state.form->slot.has_value());
+  CHECK(*c.state.form->slot == utc(2026, 12, 1, 14));
+  CHECK(r.form->field == "project");
+  r = c.say("A chat backend");
+  CHECK(c.state.form->project == "A chat backend");
+  CHECK(r.form->field == "consent");
+  SECTION("a day alone may be a name") {
+    chat company;
+    fill_until(company, booking_field::company);
+    company.say("Monday.com");
+    CHECK(company.state.form->company == "Monday.com");
+    CHECK_FALSE(company.state.form->slot.has_value());
+  }
+}
