@@ -77,6 +77,8 @@ slot_check slot_schedule::check_local(date::local_seconds start,
   const auto day = date::floor<date::days>(start);
   if (out.start < context.now) {
     out.problem = slot_problem::in_past;
+  } else if (out.start > context.now + date::days{hours_.horizon_days}) {
+    out.problem = slot_problem::too_far;  // said first: a weekday far away is beside the point
   } else if (!is_workday(day)) {
     out.problem = slot_problem::not_a_workday;
   } else if (tod < hours_.opens || tod + hours_.slot_length > hours_.closes) {

@@ -323,12 +323,16 @@ class reader {
     r_.days = 1;
   }
 
-  // A day and month without a year: the next such date from today on.
+  // A day and month without a year: the next such date from today on, except a date of the
+  // last few months, which is one that has passed ("4.12." said on 5 December), not one a
+  // year ahead.
   void set_day_month(unsigned month, unsigned day) {
     const auto this_year =
         static_cast<unsigned>(static_cast<int>(date::year_month_day{today_}.year()));
     set_date(this_year, month, day);
-    if (r_.day && *r_.day < today_) set_date(this_year + 1, month, day);
+    if (r_.day && *r_.day < today_ && today_ - *r_.day > date::days{90}) {
+      set_date(this_year + 1, month, day);
+    }
   }
 
   // After a day and month: an optional year ("3 Dec 2026", "Dec 3, 2026").

@@ -360,3 +360,14 @@ TEST_CASE("a time typed at another question is the time, given early", "[messy]"
     CHECK_FALSE(company.state.form->slot.has_value());
   }
 }
+
+TEST_CASE("a date just gone is said to be gone, not read as next year", "[messy]") {
+  // Saturday 5 December 2026, 12:00 in Berlin.
+  chat c{berlin_engine(), utc(2026, 12, 5, 11)};
+  fill_until(c, booking_field::slot);
+  reply r = c.say("4.12. 11:00");
+  CHECK_FALSE(c.state.form->slot.has_value());
+  CHECK_THAT(r.text, StartsWith("That time has already passed."));
+  r = c.say("4.12.2027 at 11");
+  CHECK_THAT(r.text, StartsWith("That's too far ahead"));
+}
