@@ -111,8 +111,13 @@ slot_result slot_choice::either(const intents::time_request& request, const date
   const auto a = reading(schedule_, day_first, request, context);
   const auto b = reading(schedule_, month_first, request, context);
   if (!bookable(day_first)) {
-    r.problem = "That could be " + a + " or " + b + ", and we book only up to " +
-                std::to_string(schedule_.hours().horizon_days) + " days ahead.";
+    const auto why = [&](date::local_days d, const std::string& text) {
+      return text + (d < today ? " has passed"
+                               : " is more than " + std::to_string(schedule_.hours().horizon_days) +
+                                     " days ahead");
+    };
+    r.problem = "That could be " + a + " or " + b + ", but " + why(day_first, a) + " and " +
+                why(month_first, b) + ".";
     r.offers = schedule_.next_free(context, offers_shown);
     return r;
   }
