@@ -33,6 +33,10 @@ constexpr std::array<std::string_view, 9> answered_elsewhere{
 // Of those, the ones taken as such even where any text is a valid answer (a name, a company).
 constexpr std::array<std::string_view, 5> social{"greeting", "thanks", "goodbye", "help",
                                                  "smalltalk"};
+// A request to book that says so is one too: the "Book a free consultation" button is nobody's
+// name (but "Monday.com", read as a booking for its day, is a company).
+constexpr std::array<std::string_view, 5> booking_words{"book", "booking", "consultation",
+                                                        "schedule", "appointment"};
 
 constexpr std::array<std::string_view, 6> change_words{"change", "edit", "modify",
                                                        "update", "fix",  "correct"};
@@ -65,7 +69,12 @@ bool answered_outside(const intents::understanding& understood, std::string_view
                       bool free_text) {
   if (!among(answered_elsewhere, understood.intent)) return false;
   if (!free_text) return true;
-  return text.find('?') != std::string_view::npos || among(social, understood.intent);
+  if (text.find('?') != std::string_view::npos || among(social, understood.intent)) return true;
+  if (understood.intent != "book_consultation") return false;
+  const std::string plain = plain_words(text);
+  return std::any_of(booking_words.begin(), booking_words.end(), [&](std::string_view w) {
+    return (" " + plain + " ").find(" " + std::string{w} + " ") != std::string::npos;
+  });
 }
 
 }  // namespace

@@ -139,7 +139,10 @@ reply engine::respond(conversation& state, std::string_view text,
              (offered && read_yes_no(plain_words(text)) == yes_no::yes)) {
     remember_needs(state, understood);
     // A price question gets the price first (free) and an offer; anything else opens the form.
-    if (understood.intent == "book_consultation" && understood.has_cue(intents::cue::price)) {
+    // So does a question about how the call happens ("is it on zoom?").
+    const bool about_it = understood.has_cue(intents::cue::price) ||
+                          (understood.has_cue(intents::cue::meeting) && understood.question);
+    if (understood.intent == "book_consultation" && about_it) {
       out = booking_->offer(state, understood);
     } else {
       out = booking_->open(state, understood, text, context);

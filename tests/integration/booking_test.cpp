@@ -1383,3 +1383,17 @@ TEST_CASE("advisor leads delete removes a booking and frees its slot", "[booking
   CHECK(leads.at(0).value("reference", "") == second);
   CHECK(leads.at(0).value("slot", json::object()).value("start", "") == in.slot->iso());
 }
+
+TEST_CASE("the meeting details given on the command line answer how the call happens",
+          "[booking]") {
+  const temp_dir dir;
+  const std::string details = "We meet on Jitsi; the room link comes with the confirmation.";
+  server_process server{booking_flags(dir, {{"--meeting-details", details}}), admin_env};
+  http_chat chat{server.port()};
+  json reply = chat.say("is the consultation on zoom?");
+  CHECK(reply.value("text", "").find(details) != std::string::npos);
+  chat.say("Book a free consultation");
+  reply = chat.say("how does the call happen?");
+  CHECK(reply.value("text", "").rfind(details, 0) == 0);
+  CHECK(reply.at("form").value("field", "") == "name");
+}

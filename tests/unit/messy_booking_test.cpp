@@ -371,3 +371,13 @@ TEST_CASE("a date just gone is said to be gone, not read as next year", "[messy]
   r = c.say("4.12.2027 at 11");
   CHECK_THAT(r.text, StartsWith("That's too far ahead"));
 }
+
+TEST_CASE("the booking button pressed again is no name", "[messy]") {
+  chat c;
+  c.say("is the consultation on zoom?");
+  REQUIRE_FALSE(c.state.form.has_value());  // an answer and an offer, no form yet
+  c.say("Book a free consultation");
+  const reply r = c.say("Book a free consultation");
+  CHECK_FALSE(c.state.form->name.has_value());
+  CHECK_THAT(r.text, StartsWith("We're already booking your consultation."));
+}
