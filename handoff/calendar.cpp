@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <stdexcept>
+#include <vector>
 
 namespace advisor::handoff {
 namespace {
@@ -50,19 +51,54 @@ std::string start_text(const lead& booking) {
          date::format(" (%H:%M ", *ours) + booking.time_zone + ")";
 }
 
+// RFC 5545 3.1: a content line longer than 75 octets goes on in lines that start with a
+// space; a UTF-8 character is never cut.
+std::string folded(const std::string& line) {
+  constexpr std::size_t max_octets = 75;
+  std::string out;
+  std::size_t width = 0;
+  for (std::size_t i = 0; i < line.size();) {
+    std::size_t length = 1;
+    while (i + length < line.size() &&
+           (static_cast<unsigned char>(line[i + length]) & 0xC0U) == 0x80U) {
+      ++length;
+    }
+    if (width + length > max_octets) {
+      out += "\r\n ";
+      width = 1;
+    }
+    out.append(line, i, length);
+    width += length;
+    i += length;
+  }
+  return out + "\r\n";
+}
+
 }  // namespace
 
 std::string consultation_ics(const lead& booking, time_point now,
                              const std::string& organizer_name) {
-  const std::string crlf = "\r\n";
-  return "BEGIN:VCALENDAR" + crlf + "VERSION:2.0" + crlf + "PRODID:-//Advisor//Consultation//EN" +
-         crlf + "CALSCALE:GREGORIAN" + crlf + "METHOD:PUBLISH" + crlf + "BEGIN:VEVENT" + crlf +
-         "UID:" + booking.reference + "@advisor" + crlf + "DTSTAMP:" + utc_stamp(now) + crlf +
-         "DTSTART:" + utc_stamp(booking.slot_start) + crlf +
-         "DTEND:" + utc_stamp(booking.slot_start + booking.slot_length) + crlf +
-         "SUMMARY:" + ics_text("Free consultation with " + organizer_name) + crlf + "DESCRIPTION:" +
-         ics_text("Booking reference " + booking.reference + "\n" + start_text(booking)) + crlf +
-         "STATUS:CONFIRMED" + crlf + "END:VEVENT" + crlf + "END:VCALENDAR" + crlf;
+  const std::vector<std::string> lines{
+      "BEGIN:VCALENDAR",
+      "VERSION:2.0",
+      "PRODID:-//Advisor//Consultation//EN",
+      "CALSCALE:GREGORIAN",
+      "METHOD:PUBLISH",
+      "BEGIN:VEVENT",
+      "UID:" + booking.reference + "@advisor",
+      "DTSTAMP:" + utc_stamp(now),
+      "DTSTART:" + utc_stamp(booking.slot_start),
+      "DTEND:" + utc_stamp(booking.slot_start + booking.slot_length),
+      "SUMMARY:" + ics_text("Free consultation with " + organizer_name),
+      "DESCRIPTION:" +
+          ics_text("Booking reference " + booking.reference + "\n" + start_text(booking)),
+      "STATUS:CONFIRMED",
+      "END:VEVENT",
+      "END:VCALENDAR",
+  };
+  std::string out;
+  for (const auto& line : lines) out += folded(line);
+  return out;
 }
 
 }  // namespace advisor::handoff

@@ -246,7 +246,17 @@ TEST_CASE("exports", "[handoff]") {
     auto theirs = l;
     theirs.visitor_time_zone = "America/New_York";
     const auto ics = handoff::consultation_ics(theirs, now, "Acme");
-    CHECK(ics.find("DESCRIPTION:Booking reference ADV-0123456789\\nThu 03 Dec 2026\\, 08:00 "
-                   "America/New_York (14:00 Europe/Berlin)\r\n") != std::string::npos);
+    // Folded at 75 octets, as RFC 5545 requires; unfolded it says both.
+    std::string unfolded = ics;
+    for (auto at = unfolded.find("\r\n "); at != std::string::npos; at = unfolded.find("\r\n ")) {
+      unfolded.erase(at, 3);
+    }
+    CHECK(unfolded.find("DESCRIPTION:Booking reference ADV-0123456789\\nThu 03 Dec 2026\\, 08:00 "
+                        "America/New_York (14:00 Europe/Berlin)\r\n") != std::string::npos);
+    std::size_t start = 0;
+    for (auto end = ics.find("\r\n"); end != std::string::npos; end = ics.find("\r\n", start)) {
+      CHECK(end - start <= 75);
+      start = end + 2;
+    }
   }
 }
