@@ -322,137 +322,164 @@ std::optional<reply> booking_flow::correction(conversation& state,
   return std::nullopt;
 }
 
+// One handler per field asked: what an answer to that question means.
 std::optional<reply> booking_flow::field_answer(conversation& state,
                                                 const intents::understanding& understood,
                                                 std::string_view text,
                                                 const turn_context& context) const {
-  booking_form& form = *state.form;
-  const std::string plain = plain_words(text);
-  const yes_no said = read_yes_no(plain);
-  const bool has_proposal = form.asking == booking_field::project && form.project_proposal;
-  // A long message starting with "yes" at the proposal is a description of its own.
-  const bool short_answer = std::count(plain.begin(), plain.end(), ' ') < 4;
+  using handler = std::optional<reply> (booking_flow::*)(conversation&, const said_text&,
+                                                         const turn_context&) const;
+  static constexpr std::array<handler, 7> handlers{
+      &booking_flow::at_name,    &booking_flow::at_email, &booking_flow::at_company,
+      &booking_flow::at_project, &booking_flow::at_slot,  &booking_flow::at_consent,
+      &booking_flow::at_confirm};
+  // In the order of booking_field, which is the order the form asks in.
+  static_assert(static_cast<std::size_t>(booking_field::confirm) + 1 == handlers.size());
+  said_text m{text, plain_words(text), yes_no::neither, understood};
+  m.said = read_yes_no(m.plain);
+  return (this->*handlers[static_cast<std::size_t>(state.form->asking)])(state, m, context);
+}
 
-  switch (form.asking) {
-    case booking_field::name:
-      if (said != yes_no::neither) {
-        return ask(state, context,
-                   "I need your name to book the consultation; say \"cancel\" if you'd rather "
-                   "stop.");
-      }
-      if (understood.found.person_name) {
-        return answer_name(state, *understood.found.person_name, context);
-      }
-      if (answered_outside(understood, text, true)) return not_for_form(state, understood, context);
-      return answer_name(state, text, context);
-
-    case booking_field::email:
-      if (find_email(text)) return answer_email(state, text, context);
-      if (said == yes_no::no) {
-        return ask(state, context,
-                   "I need an email address to book the consultation; say \"cancel\" if you'd "
-                   "rather stop.");
-      }
-      if (answered_outside(understood, text, false)) {
-        return not_for_form(state, understood, context);
-      }
-      return answer_email(state, text, context);
-
-    case booking_field::company:
-      if (is_skip(plain)) {
-        form.company = std::string{};
-        return advance(state, booking_field::company, context, "No problem.");
-      }
-      if (answered_outside(understood, text, true)) return not_for_form(state, understood, context);
-      return answer_company(state, text, context);
-
-    case booking_field::project:
-      if (has_proposal && said == yes_no::yes && short_answer) {
-        form.project = *form.project_proposal;
-        return advance(state, booking_field::project, context, "Great.");
-      }
-      if (has_proposal && said == yes_no::no) {
-        form.project_proposal.reset();
-        return ask(state, context, "Okay.");
-      }
-      if (!has_proposal && said != yes_no::neither && short_answer) {
-        return ask(state, context, "Tell me in a few words, so our engineer can prepare.");
-      }
-      if (answered_outside(understood, text, true)) return not_for_form(state, understood, context);
-      return answer_project(state, text, context);
-
-    case booking_field::slot: {
-      // An offered slot's own label (a button) is that slot, whatever its words say.
-      for (std::size_t i = 0; i < form.offered.size(); ++i) {
-        if (label(state, form.offered[i], context) == text) {
-          time_request request;
-          request.pick = i + 1;
-          return answer_slot(state, request, context);
-        }
-      }
-      const auto request = read_time(state, text, form.offered.size(), context);
-      if (request.zone && !request.day && !request.time && !request.either) {
-        return rezone(state, *request.zone, context);
-      }
-      if (!request.empty()) return answer_slot(state, request, context);
-      if (said == yes_no::no) {
-        return form_reply(state, context,
-                          "Okay. Type a day and time that suits you, like \"next Tuesday "
-                          "afternoon\", or say \"cancel\".",
-                          {"Cancel"});
-      }
-      if (said == yes_no::yes) return ask(state, context, "Please pick one of these.", false);
-      if (answered_outside(understood, text, false)) {
-        return not_for_form(state, understood, context);
-      }
-      return ask(state, context, "Sorry, I couldn't find a day or time in that.", false);
-    }
-
-    case booking_field::consent:
-      if (said == yes_no::yes) {
-        form.consent = true;
-        return advance(state, booking_field::consent, context, "Thank you.");
-      }
-      if (said == yes_no::no) return decline(state);
-      if (answered_outside(understood, text, false)) {
-        return not_for_form(state, understood, context);
-      }
-      return ask(state, context, "Sorry, I need a clear yes or no.");
-
-    case booking_field::confirm:
-      if (said == yes_no::yes && form.first_missing() != booking_field::confirm) {
-        // Only a restored or edited form can get here incomplete: ask what is missing.
-        form.asking = form.first_missing();
-        return ask(state, context, "");
-      }
-      if (said == yes_no::yes) {
-        reply out = form_reply(state, context, "One moment while I book it.", {});
-        out.to_store = booking_request{*form.name,
-                                       *form.email,
-                                       form.company.value_or(""),
-                                       *form.project,
-                                       *form.slot,
-                                       schedule_.hours().slot_length,
-                                       schedule_.zone().name(),
-                                       state.last_recommendation,
-                                       state.needs,
-                                       state.transcript,
-                                       shown_zone(state).name()};
-        return out;
-      }
-      // "no", or "change" without saying what: ask what.
-      if (said == yes_no::no || mentions_change(plain)) {
-        return form_reply(state, context,
-                          "What would you like to change: the name, email, company, project or "
-                          "time?",
-                          {"Change the time", "Change my email", "Cancel"});
-      }
-      if (answered_outside(understood, text, false)) {
-        return not_for_form(state, understood, context);
-      }
-      return ask(state, context, "Sorry, I didn't get that.");
+std::optional<reply> booking_flow::at_name(conversation& state, const said_text& m,
+                                           const turn_context& context) const {
+  if (m.said != yes_no::neither) {
+    return ask(state, context,
+               "I need your name to book the consultation; say \"cancel\" if you'd rather "
+               "stop.");
   }
-  return std::nullopt;
+  if (m.understood.found.person_name) {
+    return answer_name(state, *m.understood.found.person_name, context);
+  }
+  if (answered_outside(m.understood, m.text, true))
+    return not_for_form(state, m.understood, context);
+  return answer_name(state, m.text, context);
+}
+
+std::optional<reply> booking_flow::at_email(conversation& state, const said_text& m,
+                                            const turn_context& context) const {
+  if (find_email(m.text)) return answer_email(state, m.text, context);
+  if (m.said == yes_no::no) {
+    return ask(state, context,
+               "I need an email address to book the consultation; say \"cancel\" if you'd "
+               "rather stop.");
+  }
+  if (answered_outside(m.understood, m.text, false)) {
+    return not_for_form(state, m.understood, context);
+  }
+  return answer_email(state, m.text, context);
+}
+
+std::optional<reply> booking_flow::at_company(conversation& state, const said_text& m,
+                                              const turn_context& context) const {
+  booking_form& form = *state.form;
+  if (is_skip(m.plain)) {
+    form.company = std::string{};
+    return advance(state, booking_field::company, context, "No problem.");
+  }
+  if (answered_outside(m.understood, m.text, true))
+    return not_for_form(state, m.understood, context);
+  return answer_company(state, m.text, context);
+}
+
+std::optional<reply> booking_flow::at_project(conversation& state, const said_text& m,
+                                              const turn_context& context) const {
+  booking_form& form = *state.form;
+  const bool has_proposal = form.project_proposal.has_value();
+  // A long message starting with "yes" at the proposal is a description of its own.
+  const bool short_answer = std::count(m.plain.begin(), m.plain.end(), ' ') < 4;
+  if (has_proposal && m.said == yes_no::yes && short_answer) {
+    form.project = *form.project_proposal;
+    return advance(state, booking_field::project, context, "Great.");
+  }
+  if (has_proposal && m.said == yes_no::no) {
+    form.project_proposal.reset();
+    return ask(state, context, "Okay.");
+  }
+  if (!has_proposal && m.said != yes_no::neither && short_answer) {
+    return ask(state, context, "Tell me in a few words, so our engineer can prepare.");
+  }
+  if (answered_outside(m.understood, m.text, true))
+    return not_for_form(state, m.understood, context);
+  return answer_project(state, m.text, context);
+}
+
+std::optional<reply> booking_flow::at_slot(conversation& state, const said_text& m,
+                                           const turn_context& context) const {
+  booking_form& form = *state.form;
+  // An offered slot's own label (a button) is that slot, whatever its words say.
+  for (std::size_t i = 0; i < form.offered.size(); ++i) {
+    if (label(state, form.offered[i], context) == m.text) {
+      time_request request;
+      request.pick = i + 1;
+      return answer_slot(state, request, context);
+    }
+  }
+  const auto request = read_time(state, m.text, form.offered.size(), context);
+  if (request.zone && !request.day && !request.time && !request.either) {
+    return rezone(state, *request.zone, context);
+  }
+  if (!request.empty()) return answer_slot(state, request, context);
+  if (m.said == yes_no::no) {
+    return form_reply(state, context,
+                      "Okay. Type a day and time that suits you, like \"next Tuesday "
+                      "afternoon\", or say \"cancel\".",
+                      {"Cancel"});
+  }
+  if (m.said == yes_no::yes) return ask(state, context, "Please pick one of these.", false);
+  if (answered_outside(m.understood, m.text, false)) {
+    return not_for_form(state, m.understood, context);
+  }
+  return ask(state, context, "Sorry, I couldn't find a day or time in that.", false);
+}
+
+std::optional<reply> booking_flow::at_consent(conversation& state, const said_text& m,
+                                              const turn_context& context) const {
+  booking_form& form = *state.form;
+  if (m.said == yes_no::yes) {
+    form.consent = true;
+    return advance(state, booking_field::consent, context, "Thank you.");
+  }
+  if (m.said == yes_no::no) return decline(state);
+  if (answered_outside(m.understood, m.text, false)) {
+    return not_for_form(state, m.understood, context);
+  }
+  return ask(state, context, "Sorry, I need a clear yes or no.");
+}
+
+std::optional<reply> booking_flow::at_confirm(conversation& state, const said_text& m,
+                                              const turn_context& context) const {
+  booking_form& form = *state.form;
+  if (m.said == yes_no::yes && form.first_missing() != booking_field::confirm) {
+    // Only a restored or edited form can get here incomplete: ask what is missing.
+    form.asking = form.first_missing();
+    return ask(state, context, "");
+  }
+  if (m.said == yes_no::yes) {
+    reply out = form_reply(state, context, "One moment while I book it.", {});
+    out.to_store = booking_request{*form.name,
+                                   *form.email,
+                                   form.company.value_or(""),
+                                   *form.project,
+                                   *form.slot,
+                                   schedule_.hours().slot_length,
+                                   schedule_.zone().name(),
+                                   state.last_recommendation,
+                                   state.needs,
+                                   state.transcript,
+                                   shown_zone(state).name()};
+    return out;
+  }
+  // "no", or "change" without saying what: ask what.
+  if (m.said == yes_no::no || mentions_change(m.plain)) {
+    return form_reply(state, context,
+                      "What would you like to change: the name, email, company, project or "
+                      "time?",
+                      {"Change the time", "Change my email", "Cancel"});
+  }
+  if (answered_outside(m.understood, m.text, false)) {
+    return not_for_form(state, m.understood, context);
+  }
+  return ask(state, context, "Sorry, I didn't get that.");
 }
 
 std::optional<reply> booking_flow::not_for_form(conversation& state,

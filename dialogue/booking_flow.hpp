@@ -79,6 +79,27 @@ class booking_flow {
                                   std::string_view text, const turn_context& context) const;
   std::optional<reply> field_answer(conversation& state, const intents::understanding& understood,
                                     std::string_view text, const turn_context& context) const;
+  // A message as the field handlers read it.
+  struct said_text {
+    std::string_view text;
+    std::string plain;  // intents::plain_words(text)
+    intents::yes_no said;
+    const intents::understanding& understood;
+  };
+  std::optional<reply> at_name(conversation& state, const said_text& m,
+                               const turn_context& context) const;
+  std::optional<reply> at_email(conversation& state, const said_text& m,
+                                const turn_context& context) const;
+  std::optional<reply> at_company(conversation& state, const said_text& m,
+                                  const turn_context& context) const;
+  std::optional<reply> at_project(conversation& state, const said_text& m,
+                                  const turn_context& context) const;
+  std::optional<reply> at_slot(conversation& state, const said_text& m,
+                               const turn_context& context) const;
+  std::optional<reply> at_consent(conversation& state, const said_text& m,
+                                  const turn_context& context) const;
+  std::optional<reply> at_confirm(conversation& state, const said_text& m,
+                                  const turn_context& context) const;
   // Several fields in one message: each good value is kept, the rest asked.
   reply apply_fields(conversation& state, const std::vector<intents::field_edit>& fields,
                      const turn_context& context, std::string lead) const;
