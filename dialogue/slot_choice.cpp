@@ -24,6 +24,24 @@ std::string reading(const slot_schedule& schedule, date::local_days day,
   return out;
 }
 
+// "on Tue 1 Dec in the afternoon", "between Mon 7 Dec and Sun 13 Dec", "from 15:00".
+std::string where_text(const slot_schedule& schedule, const intents::time_request& request,
+                       date::local_days first_day, date::local_days end_day,
+                       const turn_context& context) {
+  std::vector<std::string> parts;
+  if (request.day && request.days == 1) {
+    parts.push_back("on " + schedule.day_label(first_day, context.now));
+  } else if (request.day) {
+    parts.push_back("between " + schedule.day_label(first_day, context.now) + " and " +
+                    schedule.day_label(end_day - date::days{1}, context.now));
+  }
+  if (request.part) parts.push_back("in the " + std::string{intents::part_name(*request.part)});
+  if (request.after) parts.push_back("from " + clock_text(*request.after));
+  std::string out;
+  for (const auto& part : parts) out += (out.empty() ? "" : " ") + part;
+  return out;
+}
+
 }  // namespace
 
 slot_result slot_choice::resolve(const intents::time_request& request,
@@ -145,20 +163,7 @@ slot_result slot_choice::window(const intents::time_request& request, const date
   }
   if (request.after) from = std::max(from, *request.after);
 
-  // "on Tue 1 Dec in the afternoon", "between Mon 7 Dec and Sun 13 Dec"
-  std::string where;
-  if (request.day && request.days == 1) {
-    where = "on " + schedule_.day_label(first_day, context.now);
-  } else if (request.day) {
-    where = "between " + schedule_.day_label(first_day, context.now) + " and " +
-            schedule_.day_label(end_day - date::days{1}, context.now);
-  }
-  if (request.part) {
-    where += (where.empty() ? "" : " ") + std::string{"in the "} +
-             std::string{intents::part_name(*request.part)};
-  }
-  if (request.after)
-    where += std::string{where.empty() ? "" : " "} + "from " + clock_text(*request.after);
+  const std::string where = where_text(schedule_, request, first_day, end_day, context);
 
   slot_result r;
   const auto nearest_to = [&](minutes tod) {
@@ -168,16 +173,10 @@ slot_result slot_choice::window(const intents::time_request& request, const date
 
   if (request.time && ours(zone)) {
     // A time of day the grid never has, whatever the day: say so before searching.
-    const date::local_seconds local = first_day + *request.time;
-    const minutes tod = *request.time;
-    if (tod < hours.opens || tod + hours.slot_length > hours.closes) {
-      r.problem = describe(slot_problem::outside_hours, local, {}, context);
-      r.offers = nearest_to(tod);
-      return r;
-    }
-    if ((tod - hours.opens) % hours.slot_length != minutes{0}) {
-      r.problem = describe(slot_problem::off_grid, local, {}, context);
-      r.offers = nearest_to(tod);
+    const slot_problem problem = grid_problem(*request.time);
+    if (problem != slot_problem::none) {
+      r.problem = describe(problem, first_day + *request.time, {}, context);
+      r.offers = nearest_to(*request.time);
       return r;
     }
   }
@@ -221,6 +220,15 @@ slot_result slot_choice::window(const intents::time_request& request, const date
     r.problem = why_none(request, zone, first_day, end_day, where, context);
   }
   return r;
+}
+
+slot_problem slot_choice::grid_problem(minutes time_of_day) const {
+  const availability& hours = schedule_.hours();
+  if (time_of_day < hours.opens || time_of_day + hours.slot_length > hours.closes) {
+    return slot_problem::outside_hours;
+  }
+  if ((time_of_day - hours.opens) % hours.slot_length != minutes{0}) return slot_problem::off_grid;
+  return slot_problem::none;
 }
 
 std::string slot_choice::why_none(const intents::time_request& request, const date::time_zone& zone,

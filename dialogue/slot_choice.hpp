@@ -46,6 +46,8 @@ class slot_choice {
                      const date::time_zone* visitor, const turn_context& context) const;
   slot_result window(const intents::time_request& request, const date::time_zone& zone,
                      const turn_context& context) const;
+  // Outside the hours or off the grid, whatever the day: a time of day no day has.
+  slot_problem grid_problem(std::chrono::minutes time_of_day) const;
   std::string why_none(const intents::time_request& request, const date::time_zone& zone,
                        date::local_days first_day, date::local_days end_day,
                        const std::string& where, const turn_context& context) const;
