@@ -98,7 +98,7 @@ constexpr std::array<zone_word, 22> zone_abbreviations{{
 
 // Regions and countries said before "time" ("UK time", "eastern time"); cities come from the
 // tz database itself.
-constexpr std::array<zone_word, 28> zone_places{{
+constexpr std::array<zone_word, 53> zone_places{{
     {"eastern", "America/New_York"},
     {"us eastern", "America/New_York"},
     {"east coast", "America/New_York"},
@@ -127,6 +127,32 @@ constexpr std::array<zone_word, 28> zone_places{{
     {"japan", "Asia/Tokyo"},
     {"nyc", "America/New_York"},
     {"sf", "America/Los_Angeles"},
+    // Big cities that are not zone names in the tz database.
+    {"san francisco", "America/Los_Angeles"},
+    {"seattle", "America/Los_Angeles"},
+    {"silicon valley", "America/Los_Angeles"},
+    {"boston", "America/New_York"},
+    {"washington", "America/New_York"},
+    {"dc", "America/New_York"},
+    {"miami", "America/New_York"},
+    {"atlanta", "America/New_York"},
+    {"philadelphia", "America/New_York"},
+    {"austin", "America/Chicago"},
+    {"dallas", "America/Chicago"},
+    {"houston", "America/Chicago"},
+    {"munich", "Europe/Berlin"},
+    {"frankfurt", "Europe/Berlin"},
+    {"hamburg", "Europe/Berlin"},
+    {"barcelona", "Europe/Madrid"},
+    {"milan", "Europe/Rome"},
+    {"manchester", "Europe/London"},
+    {"edinburgh", "Europe/London"},
+    {"mumbai", "Asia/Kolkata"},
+    {"bangalore", "Asia/Kolkata"},
+    {"bengaluru", "Asia/Kolkata"},
+    {"delhi", "Asia/Kolkata"},
+    {"beijing", "Asia/Shanghai"},
+    {"montreal", "America/Toronto"},
 }};
 
 // Every city of the tz database by its lower-case name ("new york" -> "America/New_York"),

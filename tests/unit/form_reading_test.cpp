@@ -46,6 +46,9 @@ TEST_CASE("a time typed with a zone or a city keeps the zone", "[intents][time]"
   CHECK(read("14:00 CET").zone == "Europe/Berlin");
   CHECK(read("11 am eastern time").zone == "America/New_York");
   CHECK(read("at 4 sao paulo time").zone == "America/Sao_Paulo");
+  CHECK(read("11am Boston time").zone == "America/New_York");
+  CHECK(read("6pm Bangalore time").zone == "Asia/Kolkata");
+  CHECK(read("9 am san francisco time").zone == "America/Los_Angeles");
   SECTION("only where it is a zone") {
     CHECK_FALSE(read("any time on friday").zone.has_value());
     CHECK_FALSE(read("what time works").zone.has_value());
