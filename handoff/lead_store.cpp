@@ -1,13 +1,13 @@
 #include "handoff/lead_store.hpp"
 
+#include "handoff/lead_export.hpp"
+
 #include <SQLiteCpp/SQLiteCpp.h>
-#include <date/date.h>
 #include <openssl/rand.h>
 #include <sqlite3.h>
 #include <nlohmann/json.hpp>
 
 #include <array>
-#include <sstream>
 #include <stdexcept>
 
 namespace advisor::handoff {
@@ -63,12 +63,6 @@ std::int64_t to_unix_ms(instant t) {
   return t.time_since_epoch().count();
 }
 
-json transcript_json(const std::vector<dialogue::transcript_line>& lines) {
-  auto out = json::array();
-  for (const auto& l : lines) out.push_back({{"speaker", l.speaker}, {"text", l.text}});
-  return out;
-}
-
 std::vector<dialogue::transcript_line> transcript_from(const std::string& text) {
   std::vector<dialogue::transcript_line> out;
   const auto parsed = nlohmann::json::parse(text, nullptr, false);
@@ -90,10 +84,6 @@ std::vector<std::string> strings_from(const std::string& text) {
     if (item.is_string()) out.push_back(item.get<std::string>());
   }
   return out;
-}
-
-std::string iso8601(time_point t) {
-  return date::format("%FT%TZ", t);
 }
 
 lead lead_from_row(SQLite::Statement& q) {
@@ -226,7 +216,7 @@ book_result lead_store::book(const dialogue::booking_request& request, time_poin
       insert.bind(10);
     }
     insert.bind(11, json(l.topics).dump());
-    insert.bind(12, transcript_json(l.transcript).dump());
+    insert.bind(12, transcript_json(l.transcript));
     insert.bind(13, l.visitor_time_zone);
     insert.exec();
 
@@ -377,70 +367,6 @@ void lead_store::forget_sessions(time_point used_before) {
   SQLite::Statement q{*db_, "DELETE FROM sessions WHERE last_used < ?"};
   q.bind(1, to_unix(used_before));
   q.exec();
-}
-
-std::string lead_json(const lead& l) {
-  json out{{"reference", l.reference},
-           {"status", "confirmed"},
-           {"created_at", iso8601(l.created_at)},
-           {"slot",
-            {{"start", iso8601(l.slot_start)},
-             {"end", iso8601(l.slot_start + l.slot_length)},
-             {"time_zone", l.time_zone},
-             {"visitor_time_zone",
-              l.visitor_time_zone.empty() ? json(nullptr) : json(l.visitor_time_zone)}}},
-           {"name", l.name},
-           {"email", l.email},
-           {"company", l.company},
-           {"project", l.project},
-           {"recommendation", l.recommendation ? json(*l.recommendation) : json(nullptr)},
-           {"topics", l.topics},
-           {"transcript", transcript_json(l.transcript)}};
-  return out.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-std::string leads_json(const std::vector<lead>& leads) {
-  auto array = json::array();
-  for (const auto& l : leads) {
-    auto item = json::parse(lead_json(l));
-    item["delivered"] = l.delivered;
-    array.push_back(std::move(item));
-  }
-  return json{{"leads", std::move(array)}}.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-namespace {
-// RFC 4180 quoting; a leading = + - @ is prefixed with ' so spreadsheets do not run it.
-std::string csv_field(std::string value) {
-  if (!value.empty() &&
-      std::string_view{"=+-@\t\r"}.find(value.front()) != std::string_view::npos) {
-    value.insert(value.begin(), '\'');
-  }
-  std::string out = "\"";
-  for (const char c : value) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-}  // namespace
-
-std::string leads_csv(const std::vector<lead>& leads) {
-  std::ostringstream out;
-  out << "reference,created_at,slot_start,slot_end,time_zone,name,email,company,project,"
-         "recommendation,topics,delivered,visitor_time_zone\r\n";
-  for (const auto& l : leads) {
-    std::string topics;
-    for (const auto& t : l.topics) topics += (topics.empty() ? "" : " ") + t;
-    out << csv_field(l.reference) << ',' << csv_field(iso8601(l.created_at)) << ','
-        << csv_field(iso8601(l.slot_start)) << ','
-        << csv_field(iso8601(l.slot_start + l.slot_length)) << ',' << csv_field(l.time_zone) << ','
-        << csv_field(l.name) << ',' << csv_field(l.email) << ',' << csv_field(l.company) << ','
-        << csv_field(l.project) << ',' << csv_field(l.recommendation.value_or("")) << ','
-        << csv_field(topics) << ',' << (l.delivered ? "true" : "false") << ','
-        << csv_field(l.visitor_time_zone) << "\r\n";
-  }
-  return out.str();
 }
 
 }  // namespace advisor::handoff

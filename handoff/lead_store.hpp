@@ -101,11 +101,6 @@ class lead_store : public dialogue::slot_calendar {
   mutable std::int64_t data_version_ = -1;
 };
 
-// The webhook body for a booking: everything the consultancy needs to follow up.
-std::string lead_json(const lead& l);
-std::string leads_json(const std::vector<lead>& leads);
-std::string leads_csv(const std::vector<lead>& leads);
-
 // "ADV-" and 10 characters of Crockford base32 from the OS's CSPRNG (50 bits).
 std::string new_reference();
 

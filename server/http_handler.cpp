@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "handoff/calendar.hpp"
+#include "handoff/lead_export.hpp"
 #include "handoff/lead_store.hpp"
 
 #include <algorithm>

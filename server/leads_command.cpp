@@ -4,6 +4,7 @@
 
 #include <ostream>
 
+#include "handoff/lead_export.hpp"
 #include "handoff/lead_store.hpp"
 
 namespace advisor::server {

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "handoff/calendar.hpp"
+#include "handoff/lead_export.hpp"
 #include "handoff/lead_store.hpp"
 #include "handoff/webhook.hpp"
 
