@@ -43,7 +43,7 @@ void chat_service::replace_engine(dialogue::engine_ptr engine) {
 }
 
 std::string chat_service::welcome(const chat_session& session, bool resumed) const {
-  return protocol::welcome_json(engine_.load()->greet(), session.token(), resumed);
+  return protocol::welcome_json(engine_.load()->greet(), session.token(), resumed, rules_);
 }
 
 std::string chat_service::error(const protocol::frame_error& error) {

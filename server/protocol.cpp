@@ -200,12 +200,14 @@ std::variant<chat_request, frame_error> parse_chat_request(std::string_view body
                       std::get<place>(std::move(where))};
 }
 
-std::string welcome_json(const dialogue::welcome& welcome, std::string_view session, bool resumed) {
+std::string welcome_json(const dialogue::welcome& welcome, std::string_view session, bool resumed,
+                         const frame_rules& rules) {
   return ordered{{"type", "welcome"},
                  {"session", session},
                  {"resumed", resumed},
                  {"text", welcome.text},
-                 {"suggestions", welcome.suggestions}}
+                 {"suggestions", welcome.suggestions},
+                 {"limits", {{"text_chars", rules.max_text_chars}}}}
       .dump();
 }
 

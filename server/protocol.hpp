@@ -55,7 +55,9 @@ struct chat_request {
 std::variant<chat_request, frame_error> parse_chat_request(std::string_view body,
                                                            const frame_rules& rules);
 
-std::string welcome_json(const dialogue::welcome& welcome, std::string_view session, bool resumed);
+// The welcome carries the limits a client should apply before sending (`limits.text_chars`).
+std::string welcome_json(const dialogue::welcome& welcome, std::string_view session, bool resumed,
+                         const frame_rules& rules = {});
 std::string reply_json(const dialogue::reply& reply, const std::optional<std::string>& reply_to,
                        const std::optional<std::string>& session = std::nullopt);
 std::string error_json(const frame_error& error);

@@ -38,10 +38,9 @@
   var TYPING = 'Advisor is typing\u2026';
   var ERRORS = {
     rate_limited: 'You are sending messages faster than I can answer. Wait a moment, then try again.',
-    too_long: 'That message is too long: 2000 characters at most.',
     internal: 'Something went wrong on our side. Please try again.'
   };
-  var MAX = 2000;
+  var MAX = 2000; // until the welcome says otherwise (limits.text_chars)
   var current = null;
 
   var CSS = ':host{all:initial!important}' +
@@ -410,7 +409,14 @@
       raw(h);
     }
 
+    function tooLong() { return 'That message is too long: ' + MAX + ' characters at most.'; }
+
     function welcome(m) {
+      var limit = m.limits && m.limits.text_chars;
+      if (typeof limit === 'number' && limit > 0 && limit % 1 === 0) {
+        MAX = limit;
+        input.setAttribute('maxlength', String(MAX));
+      }
       var resumed = m.resumed === true && m.session === st.session;
       var had = !!st.session && st.hist.length > 0; // only messages queued before any session: nothing expired
       st.session = str(m.session);
@@ -459,14 +465,14 @@
       news = '';
       var mine = sent.get(m.reply_to);
       if (mine) { sent.delete(m.reply_to); setSt(mine, 'err'); }
-      note(ERRORS[m.code] || 'That message could not be sent.', true);
+      note(m.code === 'too_long' ? tooLong() : ERRORS[m.code] || 'That message could not be sent.', true);
       paintTyping();
     }
 
     function send(text) {
       text = String(text == null ? '' : text).trim();
       if (!text) return false;
-      if (Array.from(text).length > MAX) { note(ERRORS.too_long, true); return false; }
+      if (Array.from(text).length > MAX) { note(tooLong(), true); return false; }
       var m = { k: 'me', text: text, id: 'w' + Date.now().toString(36) + '-' + (++seq), st: 'q' };
       add(m);
       queue.push(m);

@@ -543,6 +543,30 @@ test('time zone: an error that answers the hello (a zone the server does not kno
   await chat.context.close();
 });
 
+test('the message limit comes from the welcome: a longer message is refused before it is sent', async () => {
+  // Between the page and the server: the welcome says 40 characters; everything else passes.
+  const sentUp = [];
+  const chat = await openDemo(undefined, (context) => context.routeWebSocket(/\/ws/, (ws) => {
+    const upstream = ws.connectToServer();
+    ws.onMessage((m) => { sentUp.push(JSON.parse(m)); upstream.send(m); });
+    upstream.onMessage((m) => {
+      const f = JSON.parse(m);
+      ws.send(JSON.stringify(f.type === 'welcome' ? { ...f, limits: { text_chars: 40 } } : f));
+    });
+  }));
+  const w = ui(chat);
+  await w.launcher.click();
+  await w.bots.first().waitFor();
+  assert.equal(await w.input.getAttribute('maxlength'), '40');
+  // Typed past the limit by a script (maxlength stops a person): refused with the limit named.
+  await w.input.evaluate((el) => { el.value = 'x'.repeat(41); el.dispatchEvent(new Event('input')); });
+  await w.input.press('Enter');
+  await chat.page.locator('.note').first().waitFor();
+  assert.match(await chat.page.locator('.note').first().innerText(), /40 characters at most/);
+  assert.equal(sentUp.filter((f) => f.type === 'message').length, 0, 'nothing was sent');
+  await chat.context.close();
+});
+
 test('time zone: a visitor in New York is offered slots in New York time, as buttons only', async () => {
   const chat = await openDemo({ viewport: { width: 1280, height: 800 }, timezoneId: 'America/New_York',
     locale: 'en-US' });

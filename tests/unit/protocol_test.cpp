@@ -182,12 +182,16 @@ TEST_CASE("POST /api/chat bodies", "[protocol]") {
 
 TEST_CASE("server frames", "[protocol]") {
   SECTION("welcome") {
-    const auto out = json::parse(welcome_json({"Hi!", {"a", "b"}}, "tok", true));
+    frame_rules shorter;
+    shorter.max_text_chars = 500;
+    const auto out = json::parse(welcome_json({"Hi!", {"a", "b"}}, "tok", true, shorter));
     CHECK(out.at("type") == "welcome");
     CHECK(out.at("session") == "tok");
     CHECK(out.at("resumed") == true);
     CHECK(out.at("text") == "Hi!");
     CHECK(out.at("suggestions") == json::array({"a", "b"}));
+    // The client learns the limit here instead of knowing it by heart.
+    CHECK(out.at("limits").at("text_chars") == 500);
   }
   SECTION("reply with every field") {
     advisor::dialogue::reply r;
