@@ -552,10 +552,7 @@ class reader {
       const bool after = prev() == "after" && i_ >= 2 && at(i_ - 2) == "day";
       r_.day = today_ + date::days{after ? 2 : 1};
     } else if (w == "week" && (prev() == "next" || prev() == "this")) {
-      const auto iso = date::weekday{today_}.iso_encoding();
-      const auto monday = today_ - date::days{iso - 1};
-      r_.day = prev() == "next" ? monday + date::days{7} : today_;
-      r_.days = prev() == "next" ? 7 : static_cast<int>(8 - iso);
+      week();
     } else if (w == "morning") {
       r_.part = day_part::morning;
     } else if (w == "afternoon") {
@@ -611,6 +608,25 @@ class reader {
     } else {
       loose_.push_back(n);
     }
+  }
+
+  // "next week", "this week"; "early next week" is Monday to Wednesday, "late" or "end of next
+  // week" Thursday to Sunday.
+  void week() {
+    const auto iso = date::weekday{today_}.iso_encoding();
+    const auto monday = today_ - date::days{iso - 1};
+    const bool next = prev() == "next";
+    const auto first = next ? monday + date::days{7} : monday;
+    std::string_view part = i_ >= 2 ? at(i_ - 2) : std::string_view{};
+    if (part == "of" && i_ >= 3) part = at(i_ - 3);  // "end of next week"
+    auto from = first;
+    auto to = first + date::days{7};
+    if (part == "early" || part == "beginning" || part == "start") to = first + date::days{3};
+    if (part == "late" || part == "later" || part == "end") from = first + date::days{3};
+    from = std::max(from, today_);
+    r_.day = from;
+    r_.days = static_cast<int>((to - from).count());
+    if (r_.days < 1) r_.day.reset();
   }
 
   // A month without a day: "mid February", "early March", "in January", "end of May".

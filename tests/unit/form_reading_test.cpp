@@ -88,6 +88,17 @@ TEST_CASE("dates as people write them", "[intents][time]") {
     CHECK(r.days == 31);
     CHECK(read("may I ask something").empty());  // "may" is no month here
   }
+  SECTION("parts of a week") {
+    CHECK(read("next week").day == local_date(2026, 12, 7));
+    CHECK(read("next week").days == 7);
+    CHECK(read("early next week").day == local_date(2026, 12, 7));
+    CHECK(read("early next week").days == 3);
+    CHECK(read("end of next week").day == local_date(2026, 12, 10));
+    CHECK(read("end of next week").days == 4);
+    CHECK(read("later this week").day == local_date(2026, 12, 3));
+    CHECK(read("this week").day == wednesday);
+    CHECK(read("this week").days == 5);
+  }
   SECTION("numeric dates: dots are day first") {
     const auto r = read("4.12. 11:00");
     CHECK(r.day == local_date(2026, 12, 4));
