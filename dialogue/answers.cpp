@@ -12,7 +12,7 @@ namespace {
 
 using knowledge::knowledge_base;
 
-constexpr std::string_view book = "Book a free consultation";
+constexpr std::string_view book = book_suggestion;
 constexpr std::string_view why_text = "Why?";
 constexpr std::string_view which_text = "So which one?";
 constexpr std::string_view help_text = "What can you do?";
@@ -644,6 +644,12 @@ std::optional<technical_part> technical_side(const knowledge::knowledge_base& kn
 
 std::vector<std::string> default_suggestions() {
   return {"Which is better for streaming?", "Node or Python for ML?", std::string{book}};
+}
+
+std::vector<std::string> suggestions_after_booking() {
+  auto out = default_suggestions();
+  std::erase(out, std::string{book_suggestion});
+  return out;
 }
 
 std::span<const quick_reply> quick_replies() {

@@ -36,6 +36,10 @@ std::optional<technical_part> technical_side(const knowledge::knowledge_base& kn
 
 // Quick replies shown when nothing more specific applies.
 std::vector<std::string> default_suggestions();
+// The quick reply that opens the booking form; not offered once a booking is made.
+inline constexpr std::string_view book_suggestion = "Book a free consultation";
+// default_suggestions() without the booking one.
+std::vector<std::string> suggestions_after_booking();
 
 // Every quick reply answer() can offer, with the intent (and follow-up cue) it must be
 // understood as when the visitor sends it back; tests hold the understander to this.

@@ -193,8 +193,8 @@ reply booking_flow::rezone(conversation& state, const std::string& zone,
   const date::time_zone& after = shown_zone(state);
   const std::string noted = "Okay, I'll use " + place_name(after) + " time.";
   if (!form.slot) return ask(state, context, noted, form.asking != booking_field::slot);
-  const date::time_zone* typed_in =
-      form.slot_zone.empty() ? &before : date::locate_zone(form.slot_zone);
+  const date::time_zone* saved = find_zone(form.slot_zone);
+  const date::time_zone* typed_in = saved != nullptr ? saved : &before;
   const auto wall = typed_in->to_local(*form.slot);
   time_request request;
   request.day = date::floor<date::days>(wall);
@@ -241,17 +241,15 @@ reply booking_flow::apply_edit(conversation& state, const field_edit& edit,
 
 // ---------------------------------------------------------------- after storing
 
+// After a booking the quick replies are questions, not another booking.
 reply booking_flow::complete(conversation& state, const booking_outcome& outcome,
                              const turn_context& context) const {
-  // After a booking the suggestions are questions, not another booking.
-  const std::vector<std::string> after_booking{"Which is better for streaming?",
-                                               "Node or Python for ML?"};
   if (!state.form || !state.form->slot) {
     // Only reached if the shell calls without a confirmed form; say what is known.
     reply out;
     out.intent = "book_consultation";
     out.confidence = form_confidence;
-    out.suggestions = after_booking;
+    out.suggestions = suggestions_after_booking();
     if (outcome.result == booking_outcome::kind::stored) {
       out.text = "Your consultation is booked. Your reference is " + outcome.reference + ".";
       out.booking = booking_status{outcome.reference, "confirmed"};
@@ -274,7 +272,7 @@ reply booking_flow::complete(conversation& state, const booking_outcome& outcome
                  outcome.reference +
                  ". We'll be in touch by email. Anything else about Node.js or Python?";
       out.booking = booking_status{outcome.reference, "confirmed"};
-      out.suggestions = after_booking;
+      out.suggestions = suggestions_after_booking();
       return out;
     }
     case booking_outcome::kind::slot_taken: {

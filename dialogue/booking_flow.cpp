@@ -85,12 +85,7 @@ booking_flow::booking_flow(const availability& hours, const date::time_zone* zon
 // ---------------------------------------------------------------- zones
 
 const date::time_zone* booking_flow::visitor_zone(const conversation& state) const {
-  if (state.visitor.time_zone.empty()) return nullptr;
-  try {
-    return date::locate_zone(state.visitor.time_zone);
-  } catch (const std::runtime_error&) {
-    return nullptr;  // a restored session from a machine with another tz database
-  }
+  return find_zone(state.visitor.time_zone);
 }
 
 const date::time_zone& booking_flow::shown_zone(const conversation& state) const {
@@ -112,9 +107,9 @@ time_request booking_flow::read_time(const conversation& state, std::string_view
   };
   const date::time_zone& shown = shown_zone(state);
   auto request = intents::parse_time_request(text, today_in(shown), offered, order);
-  if (request.zone && *request.zone != shown.name()) {
-    request = intents::parse_time_request(text, today_in(*date::locate_zone(*request.zone)),
-                                          offered, order);
+  if (const auto* named = request.zone ? find_zone(*request.zone) : nullptr;
+      named != nullptr && named != &shown) {
+    request = intents::parse_time_request(text, today_in(*named), offered, order);
   }
   return request;
 }

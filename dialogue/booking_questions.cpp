@@ -220,7 +220,7 @@ reply booking_flow::cancel(conversation& state) const {
   out.text = "Okay, I've cancelled the booking; nothing was saved. Anything else I can help with?";
   out.intent = "cancel";
   out.confidence = form_confidence;
-  out.suggestions = general_suggestions();
+  out.suggestions = default_suggestions();
   return out;
 }
 
@@ -235,7 +235,7 @@ reply booking_flow::decline(conversation& state) const {
       "consultation\". Anything else about Node.js or Python?";
   out.intent = "cancel";
   out.confidence = form_confidence;
-  out.suggestions = general_suggestions();
+  out.suggestions = default_suggestions();
   return out;
 }
 

@@ -163,6 +163,15 @@ std::string slot_schedule::label(time_point start, time_point now,
   return out + clock_text(time_of_day(ours)) + " " + place_name(*zone_) + " time)";
 }
 
+const date::time_zone* find_zone(std::string_view name) {
+  if (name.empty()) return nullptr;
+  try {
+    return date::locate_zone(name);
+  } catch (const std::runtime_error&) {
+    return nullptr;
+  }
+}
+
 std::string place_name(const date::time_zone& zone) {
   const std::string name{zone.name()};
   if (name.starts_with("Etc/")) return name.substr(4);

@@ -86,6 +86,9 @@ class slot_schedule {
 std::string_view weekday_name(unsigned iso);
 // "14:05"
 std::string clock_text(std::chrono::minutes time_of_day);
+// The tz database's zone of that name, or null: names come from saved sessions and tables that
+// another machine's database may lack.
+const date::time_zone* find_zone(std::string_view name);
 // How people name a zone: "New York" for America/New_York, "UTC" for Etc/UTC.
 std::string place_name(const date::time_zone& zone);
 

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dialogue/answers.hpp"
 #include "dialogue/compose.hpp"
 
 namespace advisor::dialogue::booking_wording {
@@ -39,10 +40,6 @@ inline std::string join_sentences(std::string_view first, std::string_view secon
   if (first.empty()) return std::string{second};
   if (second.empty()) return std::string{first};
   return std::string{first} + " " + std::string{second};
-}
-
-inline std::vector<std::string> general_suggestions() {
-  return {"Which is better for streaming?", "Node or Python for ML?", "Book a free consultation"};
 }
 
 }  // namespace advisor::dialogue::booking_wording

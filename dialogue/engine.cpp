@@ -20,7 +20,6 @@ namespace {
 
 constexpr std::size_t max_needs = 12;
 constexpr std::size_t max_line = 2000;  // the protocol's limit on a message
-constexpr std::string_view book_suggestion = "Book a free consultation";
 
 const intents::text_file* find_file(const std::vector<intents::text_file>& files,
                                     std::string_view name) {
@@ -61,6 +60,15 @@ void remember_needs(conversation& state, const intents::understanding& understoo
 }
 
 }  // namespace
+
+std::optional<std::string> check_visitor_zone(const std::string& name) {
+  try {
+    (void)load_zone(name);
+  } catch (const std::runtime_error&) {
+    return "unknown time zone \"" + name + "\"";
+  }
+  return std::nullopt;
+}
 
 std::optional<std::string> check_availability(const availability& hours) {
   using std::chrono::minutes;
@@ -160,7 +168,7 @@ reply engine::respond(conversation& state, std::string_view text,
   }
   if (state.booked && !out.form) {
     // Booked already: the quick replies are questions, not another booking.
-    std::erase_if(out.suggestions, [](const std::string& s) { return s == book_suggestion; });
+    std::erase(out.suggestions, std::string{book_suggestion});
   }
   ++state.turns;
   // The reply carrying to_store is never shown; complete_booking's reply is.
@@ -172,11 +180,7 @@ std::optional<std::string> engine::place_visitor(conversation& state,
                                                  const std::optional<std::string>& time_zone,
                                                  const std::optional<std::string>& locale) const {
   if (time_zone) {
-    try {
-      (void)load_zone(*time_zone);
-    } catch (const std::runtime_error&) {
-      return "unknown time zone \"" + *time_zone + "\"";
-    }
+    if (auto problem = check_visitor_zone(*time_zone)) return problem;
     state.visitor.time_zone = *time_zone;
   }
   if (locale) state.visitor.locale = *locale;

@@ -185,6 +185,9 @@ class engine {
   std::shared_ptr<const booking_flow> booking_;
 };
 
+// Why `name` is no time zone the visitor can have ("unknown time zone ..."), or nullopt.
+std::optional<std::string> check_visitor_zone(const std::string& name);
+
 // Why `hours` cannot be used, or nullopt when it can (a known zone, weekdays 1..7, a slot
 // fitting between opening and closing, a positive horizon).
 std::optional<std::string> check_availability(const availability& hours);

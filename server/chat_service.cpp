@@ -204,6 +204,12 @@ void chat_service::handle_http(std::string_view body, std::function<void(http_an
   auto parsed = protocol::parse_chat_request(body, rules_);
   if (auto* bad = std::get_if<protocol::frame_error>(&parsed)) return done({400, error(*bad)});
   auto& request = std::get<protocol::chat_request>(parsed);
+  // A bad zone is refused before a session is opened for it: bad input changes nothing.
+  if (request.where.time_zone) {
+    if (auto problem = dialogue::check_visitor_zone(*request.where.time_zone)) {
+      return done({400, error({protocol::error_code::bad_message, *problem, request.message.id})});
+    }
+  }
   auto lookup = sessions_.open(request.session ? &*request.session : nullptr);
   protocol::place taken;
   if (auto bad = place_visitor(lookup.session, request.where, taken)) {

@@ -129,13 +129,15 @@ int serve(config& settings, spdlog::logger& log) {
     reload_signal.async_wait([&](boost::system::error_code wait_ec, int) {
       if (wait_ec) return;  // cancelled at shutdown
       auto reloaded = load_engine(dirs, settings.hours);
+      // The log line comes last: whoever reads it (an operator, a test) finds the counter
+      // and the engine already changed.
       if (auto* error = std::get_if<std::string>(&reloaded)) {
-        log.error("reload refused, keeping the loaded knowledge: {}", *error);
         counters.engine_reload(false);
+        log.error("reload refused, keeping the loaded knowledge: {}", *error);
       } else {
         chat.replace_engine(std::get<advisor::dialogue::engine_ptr>(std::move(reloaded)));
-        log.info("reloaded intents and knowledge");
         counters.engine_reload(true);
+        log.info("reloaded intents and knowledge");
       }
       wait_for_reload();
     });

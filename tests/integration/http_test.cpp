@@ -225,6 +225,21 @@ TEST_CASE("POST /api/chat answers like a WebSocket reply", "[http][session]") {
     CHECK(is_session_token(reply.value("session", json{})));
   }
 
+  SECTION("a time zone no database knows is a 400 that opens no session") {
+    const http_response bad = post(R"({"text":"hello","id":"z1","time_zone":"Mars/Olympus"})");
+    INFO(bad.body);
+    CHECK(bad.status == 400);
+    const json error = parse(bad.body);
+    CHECK(error.value("code", "") == "bad_message");
+    CHECK(error.value("reply_to", "") == "z1");
+    CHECK_FALSE(error.contains("session"));
+    const http_response metrics = http_request(server.port(), "GET", "/metrics");
+    CHECK(metrics.body.find("\nadvisor_sessions 0\n") != std::string::npos);
+    // A known zone is taken and the message answered.
+    const http_response good = post(R"({"text":"hello","time_zone":"Asia/Tokyo","locale":"ja"})");
+    CHECK(good.status == 200);
+  }
+
   SECTION("without an id the reply has no reply_to") {
     const json reply = parse(post(R"({"text":"thanks"})").body);
     REQUIRE(reply.is_object());
