@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Splits the gathered real messages once, at random, into a tuning and a held-back part.
 
-Reads gathered/*.jsonl (as the gatherers wrote them), checks every line, drops repeated texts
-(case-insensitively, the first kept, also when one holds another whole), and writes tune.jsonl and heldout.jsonl. The split is
-random within each label (intent, and the verdict for compare) with a fixed seed, so every
-label is in both parts and the held-back part is HELD_BACK of the whole. Run it once; after
-that, nothing is fitted to heldout.jsonl (see ../README.md).
+Reads each batch's folder (gathered/*.jsonl, then gathered2/*.jsonl, as the gatherers wrote
+them), checks every line, drops repeated texts (case-insensitively, the first kept, also when one
+holds another whole, across batches too), and writes tune.jsonl and heldout.jsonl. Each batch is
+split on its own, at random within each label (intent, and the verdict for compare) with the
+batch's fixed seed, so a later batch never moves a message of an earlier one between the parts,
+every label is in both parts and the held-back part is HELD_BACK of each batch. Run it once per
+batch; after that, nothing is fitted to heldout.jsonl (see ../README.md).
 """
 import json
 import pathlib
@@ -13,7 +15,8 @@ import random
 import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
-SEED = 20261205
+# (folder, seed): a batch gathered later gets its own seed and is split on its own.
+BATCHES = (("gathered", 20261205), ("gathered2", 20261206))
 HELD_BACK = 0.30
 INTENTS = {"compare", "explain", "book_consultation", "out_of_scope", "greeting", "thanks",
            "goodbye", "help", "smalltalk", "cancel", "fallback"}
@@ -43,13 +46,13 @@ def near_duplicate(key, kept):
     return any(len(k) >= 40 and (k in key or key in k) for k in kept)
 
 
-def gathered():
-    seen, items = set(), []
-    for path in sorted((HERE / "gathered").glob("*.jsonl")):
+def gathered(folder, seen):
+    items = []
+    for path in sorted((HERE / folder).glob("*.jsonl")):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue
-            item = check(json.loads(line), f"{path.name}:{number}")
+            item = check(json.loads(line), f"{folder}/{path.name}:{number}")
             key = " ".join(item["text"].lower().split())
             if key not in seen and not near_duplicate(key, seen):
                 seen.add(key)
@@ -57,12 +60,11 @@ def gathered():
     return items
 
 
-def main():
-    items = gathered()
+def split(items, seed):
     by_label = {}
     for item in items:
         by_label.setdefault((item["intent"], item["recommendation"] or ""), []).append(item)
-    rng = random.Random(SEED)
+    rng = random.Random(seed)
     tune, heldout = [], []
     for label in sorted(by_label):
         group = by_label[label]
@@ -72,11 +74,22 @@ def main():
         tune += group[cut:]
     rng.shuffle(tune)
     rng.shuffle(heldout)
+    return tune, heldout
+
+
+def main():
+    seen, tune, heldout, total = set(), [], [], 0
+    for folder, seed in BATCHES:
+        items = gathered(folder, seen)
+        total += len(items)
+        part_tune, part_heldout = split(items, seed)
+        tune += part_tune
+        heldout += part_heldout
     for name, part in (("tune.jsonl", tune), ("heldout.jsonl", heldout)):
         with open(HERE / name, "w", encoding="utf-8") as out:
             for item in part:
                 out.write(json.dumps(item, ensure_ascii=False) + "\n")
-    print(f"{len(items)} messages: {len(tune)} tuning, {len(heldout)} held back")
+    print(f"{total} messages: {len(tune)} tuning, {len(heldout)} held back")
 
 
 if __name__ == "__main__":
