@@ -102,7 +102,9 @@ std::variant<engine_ptr, std::string> build_engine(const engine_inputs& inputs) 
   if (intents_json == nullptr) return std::string{"intents.json: missing"};
   if (lexicon == nullptr) return std::string{"lexicon.txt: missing"};
   if (auto problem = check_availability(inputs.hours)) return *problem;
-  auto compiled = intents::compile_understander(*intents_json, *lexicon);
+  // weights.json is optional: without it the hand-set scores alone choose the intent.
+  const auto* weights = find_file(inputs.intent_files, "weights.json");
+  auto compiled = intents::compile_understander(*intents_json, *lexicon, weights);
   if (auto* error = std::get_if<intents::load_error>(&compiled)) return error->what();
   auto understander = std::get<intents::understander_ptr>(std::move(compiled));
   // The guide is tagged with the understander's lexicon, so it compiles after it.

@@ -103,7 +103,13 @@ understander::understander(understander_parts parts)
       subject_(std::move(parts.subject)),
       cue_topics_(std::move(parts.cue_topics)),
       choice_cancels_(std::move(parts.choice_cancels)),
-      choice_cues_(std::move(parts.choice_cues)) {
+      choice_cues_(std::move(parts.choice_cues)),
+      learned_(std::move(parts.weighting)) {
+  for (const auto& p : patterns_) {
+    if (!p.cue.empty() &&
+        std::find(cue_names_.begin(), cue_names_.end(), p.cue) == cue_names_.end())
+      cue_names_.push_back(p.cue);
+  }
   const auto fb = std::find(intent_names_.begin(), intent_names_.end(), "fallback");
   fallback_ = static_cast<std::size_t>(fb - intent_names_.begin());
   for (std::size_t i = 0; i < lex_.canonical.size(); ++i) {
@@ -414,67 +420,154 @@ void understander::settle_cues(understanding& u) const {
   }
 }
 
-void understander::apply_evidence(const understanding& u, const analysis& focus,
-                                  std::vector<double>& score) const {
+// Which slot conditions hold for the message, in slot_conditions' order.
+std::array<bool, slot_conditions.size()> understander::conditions(const understanding& u,
+                                                                  const analysis& focus) const {
   const slots& s = u.found;
   const bool any_slot =
       !s.technologies.empty() || !s.topics.empty() || !s.other_technologies.empty();
   const auto features = static_cast<std::size_t>(std::count_if(
       s.topics.begin(), s.topics.end(), [&](const auto& t) { return lex_.features.contains(t); }));
   const bool node_python = guide_pair(s);
-  const bool outside_pair = !node_python && !s.compared.empty();
+  std::array<bool, slot_conditions.size()> held{};
+  const auto set = [&](evidence_kind kind, bool value) {
+    for (std::size_t i = 0; i < slot_conditions.size(); ++i) {
+      if (slot_conditions[i].first == kind) held[i] = value;
+    }
+  };
+  set(evidence_kind::topic, !s.topics.empty());
+  set(evidence_kind::technology, !s.technologies.empty());
+  set(evidence_kind::two_technologies, s.technologies.size() >= 2);
+  set(evidence_kind::other_technology, !s.other_technologies.empty());
+  // Another technology beside a need ("a React team that needs ML") is context.
+  set(evidence_kind::only_other_technology,
+      !s.other_technologies.empty() && focus.technologies.empty() && s.topics.empty());
+  set(evidence_kind::question, u.question);
+  set(evidence_kind::email, s.email.has_value());
+  set(evidence_kind::person_name, s.person_name.has_value());
+  set(evidence_kind::date, s.date_text.has_value());
+  set(evidence_kind::no_slots, !any_slot);
+  set(evidence_kind::feature_topic, features > 0);
+  set(evidence_kind::only_feature_topics, features > 0 && features == s.topics.size());
+  set(evidence_kind::guide_pair, node_python);
+  set(evidence_kind::outside_pair, !node_python && !s.compared.empty());
+  return held;
+}
+
+std::array<bool, slot_conditions.size()> understander::apply_evidence(
+    const understanding& u, const analysis& focus, std::vector<double>& score) const {
+  const auto held = conditions(u, focus);
   for (const evidence_rule& r : evidence_) {
     bool holds = false;
-    switch (r.when) {
-      case evidence_kind::topic:
-        holds = !s.topics.empty();
-        break;
-      case evidence_kind::technology:
-        holds = !s.technologies.empty();
-        break;
-      case evidence_kind::two_technologies:
-        holds = s.technologies.size() >= 2;
-        break;
-      case evidence_kind::other_technology:
-        holds = !s.other_technologies.empty();
-        break;
-      case evidence_kind::only_other_technology:
-        // Another technology beside a need ("a React team that needs ML") is context.
-        holds = !s.other_technologies.empty() && focus.technologies.empty() && s.topics.empty();
-        break;
-      case evidence_kind::question:
-        holds = u.question;
-        break;
-      case evidence_kind::email:
-        holds = s.email.has_value();
-        break;
-      case evidence_kind::person_name:
-        holds = s.person_name.has_value();
-        break;
-      case evidence_kind::date:
-        holds = s.date_text.has_value();
-        break;
-      case evidence_kind::no_slots:
-        holds = !any_slot;
-        break;
-      case evidence_kind::feature_topic:
-        holds = features > 0;
-        break;
-      case evidence_kind::only_feature_topics:
-        holds = features > 0 && features == s.topics.size();
-        break;
-      case evidence_kind::guide_pair:
-        holds = node_python;
-        break;
-      case evidence_kind::outside_pair:
-        holds = outside_pair;
-        break;
-      case evidence_kind::cue:
-        holds = u.has_cue(r.cue);
-        break;
+    if (r.when == evidence_kind::cue) {
+      holds = u.has_cue(r.cue);
+    } else {
+      for (std::size_t i = 0; i < slot_conditions.size(); ++i) {
+        if (slot_conditions[i].first == r.when) holds = held[i];
+      }
     }
     if (holds) score[r.intent] += r.add;
   }
+  return held;
+}
+
+std::vector<std::string> feature_names(const std::vector<std::string>& intent_names,
+                                       const std::vector<std::string>& cue_names) {
+  std::vector<std::string> names;
+  for (const auto& intent : intent_names) {
+    if (intent == "fallback") continue;
+    names.push_back("match:" + intent);
+    names.push_back("score:" + intent);
+    names.push_back("rule:" + intent);
+  }
+  for (const auto& [kind, name] : slot_conditions) names.push_back("when:" + std::string{name});
+  for (const auto& cue : cue_names) names.push_back("cue:" + cue);
+  for (const char* shape : {"words", "sentences", "asking_share", "compared", "others"})
+    names.push_back(std::string{"shape:"} + shape);
+  return names;
+}
+
+std::vector<std::string> cue_names(const std::vector<pattern_info>& patterns) {
+  std::vector<std::string> names;
+  for (const auto& p : patterns) {
+    if (!p.cue.empty()) add_unique(names, p.cue);
+  }
+  return names;
+}
+
+std::vector<std::string> understander::feature_names() const {
+  return intents::feature_names(intent_names_, cue_names_);
+}
+
+std::vector<double> understander::feature_values(const weighed& w) const {
+  std::vector<double> x;
+  x.reserve(3 * intent_names_.size() + slot_conditions.size() + cue_names_.size() + 5);
+  for (std::size_t i = 0; i < intent_names_.size(); ++i) {
+    if (i == fallback_) continue;
+    x.push_back(w.matched[i]);
+    x.push_back(std::clamp(w.score[i], -2.0, 3.0));
+    x.push_back(w.best == i ? 1.0 : 0.0);
+  }
+  for (const bool held : w.held) x.push_back(held ? 1.0 : 0.0);
+  for (const auto& cue : cue_names_) x.push_back(w.result.has_cue(cue) ? 1.0 : 0.0);
+  const auto count = [](std::size_t n) { return std::log1p(static_cast<double>(n)); };
+  x.push_back(count(w.result.words) / 4.0);
+  x.push_back(count(w.sentences - 1));
+  x.push_back(w.sentences == 0 ? 0.0
+                               : static_cast<double>(w.asking) / static_cast<double>(w.sentences));
+  x.push_back(w.result.found.compared.empty() ? 0.0 : 1.0);
+  x.push_back(count(w.result.found.other_technologies.size()));
+  return x;
+}
+
+std::vector<double> understander::features(std::string_view text) const {
+  weighed w = weigh(text);
+  choose_by_rules(w);
+  return feature_values(w);
+}
+
+// A softmax over the learned weights: the most likely intent, and its probability as the
+// confidence (fitted on labelled messages, so it is calibrated by construction).
+void understander::choose_by_weights(weighed& w) const {
+  const auto x = feature_values(w);
+  std::vector<double> z = learned_->bias;
+  for (std::size_t i = 0; i < z.size(); ++i) {
+    const auto& weights = learned_->weights[i];
+    for (std::size_t j = 0; j < x.size(); ++j) z[i] += weights[j] * x[j];
+  }
+  // Each word counts once, however often it is repeated.
+  std::unordered_set<std::string_view> seen;
+  for (const auto& word : w.words) {
+    const auto it = learned_->words.find(word);
+    if (it == learned_->words.end() || !seen.insert(word).second) continue;
+    for (std::size_t i = 0; i < z.size(); ++i) z[i] += it->second[i];
+  }
+  double top = -1e300;
+  for (std::size_t i = 0; i < z.size(); ++i) {
+    z[i] /= learned_->temperature;
+    if (i != fallback_) top = std::max(top, z[i]);
+  }
+  double total = 0.0;
+  for (std::size_t i = 0; i < z.size(); ++i) {
+    if (i != fallback_) total += std::exp(z[i] - top);
+  }
+  std::size_t best = w.best;
+  double best_p = 0.0;
+  double second_p = 0.0;
+  for (std::size_t i = 0; i < z.size(); ++i) {
+    if (i == fallback_) continue;
+    const double p = std::exp(z[i] - top) / total;
+    if (p > best_p) {
+      second_p = best_p;
+      best_p = p;
+      best = i;
+    } else if (p > second_p) {
+      second_p = p;
+    }
+  }
+  w.best = best;
+  w.result.confidence = best_p;
+  w.result.margin = best_p - second_p;
 }
 
 double understander::confidence_of(const understanding& u) const {
@@ -492,14 +585,17 @@ double understander::confidence_of(const understanding& u) const {
   return confidence;
 }
 
-understanding understander::understand(std::string_view text) const {
-  understanding result;
+// Reads every sentence: the asking ones decide the intent; background ("we use X today")
+// gives no needs. Fills the slots, the cues and each intent's score.
+understander::weighed understander::weigh(std::string_view text) const {
+  weighed w;
+  understanding& result = w.result;
   const std::string folded = text::fold(text);
   std::vector<reading> sentences;
   for (const auto piece : text::sentences(folded)) sentences.push_back(read(piece));
   if (sentences.empty()) sentences.push_back(read(folded));
+  w.sentences = sentences.size();
 
-  // The sentences that ask decide the intent; background ("we use X today") gives no needs.
   const bool any_asks =
       std::any_of(sentences.begin(), sentences.end(), [](const reading& r) { return r.asks; });
   const bool any_need = std::any_of(sentences.begin(), sentences.end(),
@@ -515,11 +611,12 @@ understanding understander::understand(std::string_view text) const {
       for (const int h : r.hits) {
         const pattern_info& p = patterns_[static_cast<std::size_t>(h)];
         const bool winner = std::any_of(wins_.begin(), wins_.end(),
-                                        [&](const auto& w) { return w.first == p.intent; });
+                                        [&](const auto& win) { return win.first == p.intent; });
         if (p.intent == no_intent || winner) hits.push_back(h);
       }
       continue;
     }
+    ++w.asking;
     merge(focus, r.a, true);
     for (const auto& o : r.a.other_technologies) add_unique(result.found.other_technologies, o);
     for (const auto& pair : pairs(r.a)) result.found.compared.push_back(pair);
@@ -541,6 +638,7 @@ understanding understander::understand(std::string_view text) const {
   const std::string raw = text::fold(text, text::letter_case::keep);
   extract_people_slots(raw, result.found);
 
+  w.matched.assign(intent_names_.size(), 0.0);
   std::vector<double> miss(intent_names_.size(), 1.0);  // product of (1 - weight): noisy-or
   for (const int h : hits) {
     const pattern_info& p = patterns_[static_cast<std::size_t>(h)];
@@ -552,52 +650,71 @@ understanding understander::understand(std::string_view text) const {
     miss[p.intent] *= 1.0 - p.weight;
   }
   settle_cues(result);
-  std::vector<double> score(intent_names_.size());
-  for (std::size_t i = 0; i < score.size(); ++i) score[i] = 1.0 - miss[i];
-  apply_evidence(result, focus, score);
-
-  std::size_t best = fallback_;
-  double best_score = 0.0;
-  double runner_up = 0.0;
-  for (std::size_t i = 0; i < score.size(); ++i) {
-    if (i == fallback_) continue;
-    if (score[i] > best_score) {
-      runner_up = best_score;
-      best_score = score[i];
-      best = i;
-    } else if (score[i] > runner_up) {
-      runner_up = score[i];
-    }
-  }
-  for (const auto& [intent, at_least] : wins_) {
-    if (intent != best && score[intent] >= at_least) {
-      runner_up = best_score;
-      best = intent;
-      best_score = score[intent];
-      break;
-    }
-  }
-  if (best_score < threshold_) {
-    best = fallback_;
-  } else {
-    double cue_weight = 0.0;
-    for (const int h : hits) {
-      const pattern_info& p = patterns_[static_cast<std::size_t>(h)];
-      if (p.intent == best && !p.follow_up.empty() && p.weight > cue_weight) {
-        cue_weight = p.weight;
-        result.follow_up = p.follow_up;
-      }
-    }
-  }
-  result.intent = intent_names_[best];
-  result.score = best_score;
-  result.margin = best_score - runner_up;
+  for (std::size_t i = 0; i < miss.size(); ++i) w.matched[i] = 1.0 - miss[i];
+  w.score = w.matched;
+  w.held = apply_evidence(result, focus, w.score);
+  w.hits = std::move(hits);
   result.words = message.canonical.size();
-  result.confidence = best == fallback_ ? 0.0 : confidence_of(result);
   result.subject = follow_up_subject(subject_, message.canonical);
   result.asked_for = asked_for(subject_, message.canonical);
   result.normalized = std::move(message.normalized);
-  return result;
+  w.words = std::move(message.canonical);
+  return w;
+}
+
+// The hand-set choice: the best score, unless an intent that wins outright reaches its mark.
+void understander::choose_by_rules(weighed& w) const {
+  std::size_t best = fallback_;
+  double best_score = 0.0;
+  double runner_up = 0.0;
+  for (std::size_t i = 0; i < w.score.size(); ++i) {
+    if (i == fallback_) continue;
+    if (w.score[i] > best_score) {
+      runner_up = best_score;
+      best_score = w.score[i];
+      best = i;
+    } else if (w.score[i] > runner_up) {
+      runner_up = w.score[i];
+    }
+  }
+  for (const auto& [intent, at_least] : wins_) {
+    if (intent != best && w.score[intent] >= at_least) {
+      runner_up = best_score;
+      best = intent;
+      best_score = w.score[intent];
+      w.won = true;
+      break;
+    }
+  }
+  w.best = best_score < threshold_ ? fallback_ : best;
+  w.result.score = best_score;
+  w.result.margin = best_score - runner_up;
+}
+
+void understander::take_follow_up(weighed& w) const {
+  double cue_weight = 0.0;
+  for (const int h : w.hits) {
+    const pattern_info& p = patterns_[static_cast<std::size_t>(h)];
+    if (p.intent == w.best && !p.follow_up.empty() && p.weight > cue_weight) {
+      cue_weight = p.weight;
+      w.result.follow_up = p.follow_up;
+    }
+  }
+}
+
+understanding understander::understand(std::string_view text) const {
+  weighed w = weigh(text);
+  choose_by_rules(w);
+  if (learned_ && w.best != fallback_ && !w.won) choose_by_weights(w);
+  if (w.best != fallback_) take_follow_up(w);
+  understanding& result = w.result;
+  result.intent = intent_names_[w.best];
+  if (w.best == fallback_) {
+    result.confidence = 0.0;
+  } else if (!learned_ || w.won) {
+    result.confidence = confidence_of(result);
+  }
+  return std::move(w.result);
 }
 
 }  // namespace advisor::intents

@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <re2/re2.h>
@@ -60,6 +61,24 @@ enum class evidence_kind {
                         // ("go vs rust", "django or fastapi", "laravel or node")
   cue,                  // "cue:NAME": the cue NAME was found (intents.json's "cues")
 };
+
+// The conditions on slots by the name intents.json spells them ("cue" is "cue:NAME" there).
+inline constexpr std::array<std::pair<evidence_kind, std::string_view>, 14> slot_conditions = {{
+    {evidence_kind::topic, "topic"},
+    {evidence_kind::technology, "technology"},
+    {evidence_kind::two_technologies, "two_technologies"},
+    {evidence_kind::other_technology, "other_technology"},
+    {evidence_kind::only_other_technology, "only_other_technology"},
+    {evidence_kind::question, "question"},
+    {evidence_kind::email, "email"},
+    {evidence_kind::person_name, "person_name"},
+    {evidence_kind::date, "date"},
+    {evidence_kind::no_slots, "no_slots"},
+    {evidence_kind::feature_topic, "feature_topic"},
+    {evidence_kind::only_feature_topics, "only_feature_topics"},
+    {evidence_kind::guide_pair, "guide_pair"},
+    {evidence_kind::outside_pair, "outside_pair"},
+}};
 
 struct evidence_rule {
   std::size_t intent = 0;  // index into understander's intent names
@@ -121,7 +140,23 @@ struct understander_parts {
   std::map<std::string, std::vector<std::string>> cue_topics;  // topics a cue brings ("hybrid")
   std::set<std::string> choice_cancels;  // cues that do not hold when a choice is asked
   std::set<std::string> choice_cues;     // cues that ask for a choice ("migrate")
+  // Weights learned from labelled messages (intents/data/weights.json): when present they,
+  // not the hand-set scores alone, choose among the intents (see docs/understanding.md).
+  struct learned {
+    std::vector<double> bias;                  // per intent
+    std::vector<std::vector<double>> weights;  // per intent, per feature (feature_names())
+    // Per word of the normalized text ("w:<word>" in weights.json): per intent.
+    std::unordered_map<std::string, std::vector<double>> words;
+    double temperature = 1.0;  // the confidence is the softmax of the sums divided by this
+  };
+  std::optional<learned> weighting;
 };
+
+// The names of understander::features(), from the intents and the cues intents.json defines.
+std::vector<std::string> feature_names(const std::vector<std::string>& intent_names,
+                                       const std::vector<std::string>& cue_names);
+// Every cue the patterns set, in the order first defined.
+std::vector<std::string> cue_names(const std::vector<pattern_info>& patterns);
 
 class understander {
  public:
@@ -138,6 +173,12 @@ class understander {
 
   // The vocabulary word `word` is corrected to, or `word` itself when none is close enough.
   std::string correct(std::string_view word) const;
+
+  // What the learned weighting reads of a message, by name: each intent's pattern match and
+  // hand-set score, each slot condition, each cue, the rules' choice and the message's shape.
+  // Tools write these for training (tests/eval/real/train.py); the names are weights.json's.
+  std::vector<std::string> feature_names() const;
+  std::vector<double> features(std::string_view text) const;
 
   const lexicon& vocabulary() const { return lex_; }
   const std::vector<std::string>& intent_names() const { return intent_names_; }
@@ -162,8 +203,29 @@ class understander {
   std::vector<std::pair<std::string, std::string>> pairs(const analysis& a) const;
   void listed_choice(const analysis& a,
                      std::vector<std::pair<std::string, std::string>>& out) const;
-  void apply_evidence(const understanding& u, const analysis& focus,
-                      std::vector<double>& score) const;
+  // A message read whole: its understanding so far and what each intent scored.
+  struct weighed {
+    understanding result;
+    std::vector<int> hits;
+    std::vector<std::string> words;                   // the message's normalized words
+    std::vector<double> matched;                      // per intent: the patterns' noisy-or
+    std::vector<double> score;                        // per intent: matched plus evidence
+    std::array<bool, slot_conditions.size()> held{};  // which slot conditions held
+    std::size_t sentences = 0;
+    std::size_t asking = 0;
+    std::size_t best = 0;  // the chosen intent
+    bool won = false;      // chosen because it wins outright ("wins")
+  };
+  weighed weigh(std::string_view text) const;
+  void choose_by_rules(weighed& w) const;
+  void choose_by_weights(weighed& w) const;
+  void take_follow_up(weighed& w) const;
+  std::vector<double> feature_values(const weighed& w) const;
+  std::array<bool, slot_conditions.size()> conditions(const understanding& u,
+                                                      const analysis& focus) const;
+  std::array<bool, slot_conditions.size()> apply_evidence(const understanding& u,
+                                                          const analysis& focus,
+                                                          std::vector<double>& score) const;
   bool guide_pair(const slots& s) const;
   double confidence_of(const understanding& u) const;
   void settle_cues(understanding& u) const;
@@ -186,6 +248,8 @@ class understander {
   std::map<std::string, std::vector<std::string>> cue_topics_;
   std::set<std::string> choice_cancels_;
   std::set<std::string> choice_cues_;
+  std::optional<understander_parts::learned> learned_;
+  std::vector<std::string> cue_names_;  // every cue intents.json defines, in order
   std::size_t fallback_ = 0;
   // Single-token canonical forms -> their kind, for slot extraction after rewriting.
   std::unordered_map<std::string, term_kind> canonical_kind_;

@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 
+#include "intents/learned_weights.hpp"
 #include "intents/understander.hpp"
 #include "intents/understanding.hpp"
 
@@ -27,22 +28,11 @@ constexpr std::array<const char*, 11> protocol_intents = {
     "book_consultation", "cancel", "out_of_scope", "fallback"};
 
 const std::map<std::string, evidence_kind, std::less<>>& evidence_names() {
-  static const std::map<std::string, evidence_kind, std::less<>> names = {
-      {"topic", evidence_kind::topic},
-      {"technology", evidence_kind::technology},
-      {"two_technologies", evidence_kind::two_technologies},
-      {"other_technology", evidence_kind::other_technology},
-      {"only_other_technology", evidence_kind::only_other_technology},
-      {"question", evidence_kind::question},
-      {"email", evidence_kind::email},
-      {"person_name", evidence_kind::person_name},
-      {"date", evidence_kind::date},
-      {"no_slots", evidence_kind::no_slots},
-      {"feature_topic", evidence_kind::feature_topic},
-      {"only_feature_topics", evidence_kind::only_feature_topics},
-      {"guide_pair", evidence_kind::guide_pair},
-      {"outside_pair", evidence_kind::outside_pair},
-  };
+  static const auto names = [] {
+    std::map<std::string, evidence_kind, std::less<>> out;
+    for (const auto& [kind, name] : slot_conditions) out.emplace(name, kind);
+    return out;
+  }();
   return names;
 }
 
@@ -569,7 +559,8 @@ std::variant<understander_parts, load_error> parse_intents(const text_file& file
 }  // namespace
 
 std::variant<understander_ptr, load_error> compile_understander(const text_file& intents_json,
-                                                                const text_file& lexicon_file) {
+                                                                const text_file& lexicon_file,
+                                                                const text_file* weights) {
   auto lex = parse_lexicon(lexicon_file);
   if (auto* e = std::get_if<load_error>(&lex)) return *e;
   auto parts = parse_intents(intents_json);
@@ -586,6 +577,12 @@ std::variant<understander_ptr, load_error> compile_understander(const text_file&
                           "\"cue_topics\": \"" + topic + "\" is not a lexicon topic"};
       }
     }
+  }
+  if (weights != nullptr) {
+    auto learned = parse_weights(*weights, built.intent_names,
+                                 feature_names(built.intent_names, cue_names(built.patterns)));
+    if (auto* e = std::get_if<load_error>(&learned)) return *e;
+    built.weighting = std::get<understander_parts::learned>(std::move(learned));
   }
   return std::make_shared<const understander>(std::move(built));
 }

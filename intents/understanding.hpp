@@ -97,9 +97,11 @@ inline constexpr std::string_view required[] = {
 class understander;  // defined by the implementation (see understander.hpp)
 using understander_ptr = std::shared_ptr<const understander>;
 
-// Compiles the intent patterns and the lexicon. Every error names file and line.
+// Compiles the intent patterns and the lexicon, and the learned weighting when `weights`
+// (weights.json) is given. Every error names file and line.
 std::variant<understander_ptr, load_error> compile_understander(const text_file& intents_json,
-                                                                const text_file& lexicon);
+                                                                const text_file& lexicon,
+                                                                const text_file* weights = nullptr);
 
 // understander::understand(std::string_view text) const -> understanding
 // is the one call the rest of the program makes per message; it is thread-safe.

@@ -604,12 +604,18 @@ struct options {
   bool facts = false;               // print the compiled guide instead of scoring
   bool skip_real = false;           // score only the hand-written set
   bool dialogue = false;            // the probes are one conversation
+  std::string features;             // write training rows here instead of scoring
 };
 
-advisor::intents::understander_ptr load_understander(const options& opt) {
+// With weights.json unless `rules_only` (train.py's features come from the rules alone).
+advisor::intents::understander_ptr load_understander(const options& opt, bool rules_only = false) {
+  const fs::path weights_path = opt.intents_dir / "weights.json";
+  std::optional<advisor::intents::text_file> weights;
+  if (!rules_only && fs::exists(weights_path))
+    weights = advisor::intents::text_file{"weights.json", read_file(weights_path)};
   const auto compiled = advisor::intents::compile_understander(
       {"intents.json", read_file(opt.intents_dir / "intents.json")},
-      {"lexicon.txt", read_file(opt.intents_dir / "lexicon.txt")});
+      {"lexicon.txt", read_file(opt.intents_dir / "lexicon.txt")}, weights ? &*weights : nullptr);
   if (const auto* e = std::get_if<advisor::intents::load_error>(&compiled)) {
     throw load_failure{e->what()};
   }
@@ -629,6 +635,31 @@ json calibration_data(const advisor::intents::understander& u,
                     {"right", o.label_ok()}});
   }
   return rows;
+}
+
+void write_report(const std::string& path, const json& report) {
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  if (!file) throw load_failure{path + ": cannot write the report"};
+  file << report.dump(2) << "\n";
+  if (!file) throw load_failure{path + ": cannot write the report"};
+}
+
+// --features: what train.py fits the learned weighting on: the understander's features of
+// every hand-written utterance and every TUNING message, with its label. Never the held-back part.
+void write_features(const options& opt) {
+  const auto reader = load_understander(opt, true);
+  json rows = json::array();
+  const auto add = [&](const fs::path& path, const char* set) {
+    for (const expectation& e : load_utterances(path)) {
+      rows.push_back({{"set", set},
+                      {"intent", e.intent},
+                      {"x", reader->features(e.text)},
+                      {"normalized", reader->understand(e.text).normalized}});
+    }
+  };
+  add(opt.data / "utterances.jsonl", "hand");
+  add(opt.real / "tune.jsonl", "tune");
+  write_report(opt.features, {{"names", reader->feature_names()}, {"rows", rows}});
 }
 
 // --probe: what the understanding layer took from a text, and what the engine answered.
@@ -823,14 +854,11 @@ bool run_real(const advisor::dialogue::engine_ptr& engine, const options& opt, j
   return tune_ok && heldout_ok;
 }
 
-void write_report(const std::string& path, const json& report) {
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  if (!file) throw load_failure{path + ": cannot write the report"};
-  file << report.dump(2) << "\n";
-  if (!file) throw load_failure{path + ": cannot write the report"};
-}
-
 int run(const options& opt) {
+  if (!opt.features.empty()) {
+    write_features(opt);
+    return 0;
+  }
   if (opt.facts) {
     print_facts(opt);
     return 0;
@@ -888,6 +916,9 @@ int main(int argc, char** argv) {
   app.add_flag("--skip-real", opt.skip_real, "score only the hand-written set");
   app.add_flag("--dialogue", opt.dialogue, "with --probe: the texts are one conversation");
   app.add_option("--probe", opt.probes, "show how a text is understood and answered (repeatable)");
+  app.add_option("--features", opt.features,
+                 "write the understander's features of the hand-written and tuning messages "
+                 "(for train.py) to this file");
   app.add_flag("--facts", opt.facts, "print how the guide was read, sentence by sentence");
   app.add_flag("--show-heldout-errors", opt.show_heldout_errors,
                "also list the held-back part's errors (never while tuning)");
