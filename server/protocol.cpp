@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "intents/visible_text.hpp"
 #include "server/strict_json.hpp"
 
 namespace advisor::server::protocol {
@@ -16,14 +17,6 @@ using ordered = nlohmann::ordered_json;
 frame_error make_error(error_code code, std::string message,
                        std::optional<std::string> reply_to = std::nullopt) {
   return frame_error{code, std::move(message), std::move(reply_to)};
-}
-
-std::string_view trim(std::string_view s) {
-  constexpr std::string_view space = " \t\r\n\f\v";
-  const auto first = s.find_first_not_of(space);
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(space);
-  return s.substr(first, last - first + 1);
 }
 
 // Reads the optional id first so that every later error can point back at the frame.
@@ -54,7 +47,8 @@ std::variant<message_frame, frame_error> read_message(const json& object,
   if (!text_value.is_string()) {
     return make_error(error_code::bad_message, "\"text\" must be a string", reply_to);
   }
-  const auto text = trim(text_value.get_ref<const std::string&>());
+  // Empty is judged by what a reader sees: zero-width and no-break spaces count as nothing.
+  const auto text = intents::trim_invisible(text_value.get_ref<const std::string&>());
   if (text.empty()) return make_error(error_code::bad_message, "\"text\" is empty", reply_to);
   if (utf8_length(text) > rules.max_text_chars) {
     return make_error(

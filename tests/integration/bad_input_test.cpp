@@ -1,5 +1,6 @@
 // Bad input against the real binary (issue 8): frames and POST bodies that are not one
-// plain JSON object. Each gets a clear error and changes nothing.
+// plain JSON object, text that only looks non-empty, and control characters in the
+// booking form. Each gets a clear error and changes nothing.
 
 #include <string>
 #include <vector>
@@ -100,4 +101,84 @@ TEST_CASE("nesting is cut off while parsing, however large the frame limit", "[b
   check_error(error, "bad_message", "");
   CHECK(error.value("message", "").find("deep") != std::string::npos);
   check_still_serving(client, "after");
+}
+
+TEST_CASE("text of only invisible characters or Unicode spaces is empty", "[bad_input]") {
+  server_process server;
+  ws_client client{server.port()};
+  read_welcome(client);
+  const std::vector<std::pair<std::string, std::string>> blanks = {
+      {"zero-width spaces", "\u200B\u200B\u200B"},
+      {"no-break spaces", "\u00A0 \u00A0"},
+      {"a byte order mark", "\uFEFF"},
+      {"an em space and a word joiner", "\u2003\u2060"},
+      {"an ideographic space and a soft hyphen", "\u3000\u00AD"},
+  };
+  for (const auto& [name, text] : blanks) {
+    DYNAMIC_SECTION(name) {
+      client.send_json(message(text, "b1"));
+      check_error(client.read_json(), "bad_message", "b1");
+      check_still_serving(client, "after");
+    }
+  }
+  SECTION("over POST /api/chat too") {
+    const auto response =
+        http_request(server.port(), "POST", "/api/chat", json{{"text", "\u200B\u00A0"}}.dump());
+    CHECK(response.status == 400);
+  }
+}
+
+TEST_CASE("the booking form refuses invisible and control characters with a reason",
+          "[bad_input][booking]") {
+  server_process server;
+  ws_client client{server.port()};
+  read_welcome(client);
+  client.send_json(message("Book a free consultation", "open"));
+  const json opened = client.read_json();
+  REQUIRE(opened.value("form", json{}).is_object());
+  REQUIRE(opened.at("form").value("field", "") == "name");
+
+  // Each answer is refused: the name is asked again with a reason, and nothing is filled.
+  // (A message of only invisible characters never reaches the form: it is a bad_message.)
+  struct refused {
+    std::string name;
+    std::string text;
+    std::string reason;  // a part of the reply's text
+  };
+  const std::vector<refused> answers = {
+      {"zero-width spaces around a full stop", "\u200B.\u200C\u200D", "didn't catch a name"},
+      {"no-break spaces and a BOM around a !", "\u00A0!\uFEFF\u00A0", "didn't catch a name"},
+      {"a NUL", std::string{"Ada\0Lovelace", 12}, "characters that can't be typed"},
+      {"an escape sequence", "Ada\x1B[2J", "characters that can't be typed"},
+      {"a carriage return", "Ada\rMallory", "characters that can't be typed"},
+      {"a line feed", "Ada\nMallory", "characters that can't be typed"},
+      {"a C1 control (CSI)", "Ada\u009B2JMallory", "characters that can't be typed"},
+  };
+  for (const auto& [name, text, reason] : answers) {
+    DYNAMIC_SECTION(name) {
+      client.send_json(message(text, "f1"));
+      const json reply = client.read_json();
+      check_reply(reply, "f1");
+      INFO(reply.dump());
+      REQUIRE(reply.value("form", json{}).is_object());
+      CHECK(reply.at("form").value("field", "") == "name");
+      CHECK(reply.at("form").value("filled", json::object()).value("name", json{}).is_null());
+      CHECK(reply.value("text", "").find(reason) != std::string::npos);
+      // The next good answer is taken as if nothing had happened.
+      client.send_json(message("Ada Lovelace", "f2"));
+      const json next = client.read_json();
+      check_reply(next, "f2");
+      CHECK(next.value("form", json::object()).value("filled", json::object()).value("name", "") ==
+            "Ada Lovelace");
+    }
+  }
+  SECTION("a name of only zero-width characters is a bad_message, and the form waits") {
+    client.send_json(message("\u200B\u200C\u200D", "z1"));
+    check_error(client.read_json(), "bad_message", "z1");
+    client.send_json(message("Ada Lovelace", "z2"));
+    const json next = client.read_json();
+    check_reply(next, "z2");
+    CHECK(next.value("form", json::object()).value("filled", json::object()).value("name", "") ==
+          "Ada Lovelace");
+  }
 }

@@ -206,6 +206,19 @@ TEST_CASE("bad_message: a name twice in one object", "[protocol]") {
   }
 }
 
+TEST_CASE("bad_message: text of only invisible characters is empty", "[protocol]") {
+  for (const auto* text : {"\u200B", "\u00A0\u00A0", "\uFEFF \u2060", "\u3000\u00AD\u200D"}) {
+    CAPTURE(text);
+    const auto error = error_of(json{{"type", "message"}, {"text", text}}.dump());
+    CHECK(error.code == error_code::bad_message);
+    CHECK(error.message == "\"text\" is empty");
+  }
+  SECTION("invisible characters around the text are trimmed") {
+    const auto frame = json{{"type", "message"}, {"text", "\u200B\u00A0hi there\uFEFF"}}.dump();
+    CHECK(std::get<message_frame>(frame_of(frame)).text == "hi there");
+  }
+}
+
 TEST_CASE("too_long: text over 2000 characters", "[protocol]") {
   const auto frame = json{{"type", "message"}, {"text", repeat("a", 2001)}, {"id", "long"}}.dump();
   const auto error = error_of(frame);
