@@ -1,7 +1,5 @@
 #include "server/leads_command.hpp"
 
-#include <date/date.h>
-
 #include <ostream>
 
 #include "handoff/lead_export.hpp"
@@ -43,12 +41,7 @@ int leads_command::run(std::ostream& out, std::ostream& err) const {
     } else if (format_ == "csv") {
       out << handoff::leads_csv(leads);
     } else {
-      out << leads.size() << (leads.size() == 1 ? " booking\n" : " bookings\n");
-      for (const auto& l : leads) {
-        out << l.reference << "  " << date::format("%F %H:%M UTC", l.slot_start) << "  " << l.name
-            << " <" << l.email << ">" << (l.company.empty() ? "" : "  " + l.company)
-            << (l.delivered ? "  delivered" : "  pending delivery") << '\n';
-      }
+      out << handoff::leads_table(leads);
     }
   } catch (const std::exception& e) {
     err << "advisor leads: " << e.what() << '\n';

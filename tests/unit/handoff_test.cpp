@@ -261,3 +261,11 @@ TEST_CASE("exports", "[handoff]") {
     }
   }
 }
+
+TEST_CASE("printable: control characters shown, never sent raw", "[handoff][export]") {
+  CHECK(handoff::printable("Ada Lovelace") == "Ada Lovelace");
+  CHECK(handoff::printable("Zoë \u00e9") == "Zoë \u00e9");
+  CHECK(handoff::printable(std::string{"a\0b", 3}) == R"(a\x00b)");
+  CHECK(handoff::printable("a\x1B[2Jb\r\n\t") == R"(a\x1B[2Jb\r\n\t)");
+  CHECK(handoff::printable("a\u0085b\u2028c\x7F") == R"(a\u0085b\u2028c\x7F)");
+}
