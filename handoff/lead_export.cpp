@@ -51,6 +51,7 @@ std::string leads_json(const std::vector<lead>& leads) {
   for (const auto& l : leads) {
     auto item = json::parse(lead_json(l));
     item["delivered"] = l.delivered;
+    item["dead_letter"] = l.dead_letter;
     array.push_back(std::move(item));
   }
   return json{{"leads", std::move(array)}}.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -85,14 +86,22 @@ std::string printable(std::string_view text) {
   return out;
 }
 
-std::string leads_table(const std::vector<lead>& leads) {
+std::string leads_table(const std::vector<lead>& leads, const std::vector<gone_endpoint>& gone) {
   std::ostringstream out;
+  for (const auto& g : gone) {
+    out << "webhook " << printable(g.url) << " answered " << g.status << " at "
+        << date::format("%F %H:%M UTC", date::floor<std::chrono::minutes>(g.at))
+        << ": deliveries stopped until `advisor leads retry`\n";
+  }
   out << leads.size() << (leads.size() == 1 ? " booking\n" : " bookings\n");
   for (const auto& l : leads) {
     out << l.reference << "  " << date::format("%F %H:%M UTC", l.slot_start) << "  "
         << printable(l.name) << " <" << printable(l.email) << ">"
         << (l.company.empty() ? "" : "  " + printable(l.company))
-        << (l.delivered ? "  delivered" : "  pending delivery") << '\n';
+        << (l.delivered     ? "  delivered"
+            : l.dead_letter ? "  dead letter (advisor leads retry " + l.reference + ")"
+                            : "  pending delivery")
+        << '\n';
   }
   return out.str();
 }

@@ -225,9 +225,12 @@ http::message_generator route(request& req, server_context& ctx, unsigned& statu
   if (path.starts_with("/api/bookings/")) return counted(ics_response(req, ctx, path));
   if (path == "/metrics") {
     if (!is_get(req)) return counted(method_not_allowed(req, "GET, HEAD"));
-    metrics::samples now{ctx.chat.sessions().size(), 0};
+    metrics::samples now;
+    now.sessions = ctx.chat.sessions().size();
     try {
       now.pending_deliveries = ctx.leads.pending_deliveries();
+      now.dead_letters = ctx.leads.dead_letters();
+      now.endpoints_gone = ctx.leads.gone_endpoints().size();
     } catch (const std::exception& e) {
       ctx.log.error("cannot count pending deliveries: {}", e.what());
     }
