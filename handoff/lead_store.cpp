@@ -148,6 +148,7 @@ std::variant<std::unique_ptr<lead_store>, std::string> lead_store::open(
     const std::filesystem::path& file) {
   try {
     if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
+    const bool existed = std::filesystem::exists(file);
     auto db = std::make_unique<SQLite::Database>(file.string(),
                                                  SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     // First: another process (`advisor leads`, a second instance starting) may hold the file.
@@ -156,6 +157,7 @@ std::variant<std::unique_ptr<lead_store>, std::string> lead_store::open(
     db->exec("PRAGMA synchronous=FULL");  // a confirmed booking survives power loss
     db->exec("PRAGMA foreign_keys=ON");
     auto store = std::unique_ptr<lead_store>{new lead_store{std::move(db)}};
+    store->created_ = !existed;
     store->migrate();
     store->refresh_taken();
     return store;

@@ -77,6 +77,8 @@ class lead_store : public dialogue::slot_calendar {
   // Opens (creating folders and file as needed) and migrates; the error says why not.
   static std::variant<std::unique_ptr<lead_store>, std::string> open(
       const std::filesystem::path& file);
+  // Whether open() made a new file (a mistyped --db does that: main says so).
+  [[nodiscard]] bool created() const { return created_; }
   ~lead_store() override;
 
   // The booking and its outbox row in one transaction; returns after COMMIT (durable).
@@ -124,6 +126,7 @@ class lead_store : public dialogue::slot_calendar {
   // connection commits.
   mutable std::set<std::int64_t> taken_;
   mutable std::int64_t data_version_ = -1;
+  bool created_ = false;
 };
 
 // "ADV-" and 10 characters of Crockford base32 from the OS's CSPRNG (50 bits).
