@@ -51,16 +51,67 @@ std::string leads_json(const std::vector<lead>& leads) {
   for (const auto& l : leads) {
     auto item = json::parse(lead_json(l));
     item["delivered"] = l.delivered;
+    item["dead_letter"] = l.dead_letter;
     array.push_back(std::move(item));
   }
   return json{{"leads", std::move(array)}}.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+std::string printable(std::string_view text) {
+  static constexpr char digits[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0U;
+    const auto after = i + 2 < text.size() ? static_cast<unsigned char>(text[i + 2]) : 0U;
+    if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c < 0x20 || c == 0x7F) {
+      out += {'\\', 'x', digits[c >> 4U], digits[c & 0x0FU]};
+    } else if (c == 0xC2 && next >= 0x80 && next <= 0x9F) {  // C1 controls, U+0080..U+009F
+      out += {'\\', 'u', '0', '0', digits[next >> 4U], digits[next & 0x0FU]};
+      ++i;
+    } else if (c == 0xE2 && next == 0x80 && (after == 0xA8 || after == 0xA9)) {  // U+2028/9
+      out += after == 0xA8 ? "\\u2028" : "\\u2029";
+      i += 2;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+std::string leads_table(const std::vector<lead>& leads, const std::vector<gone_endpoint>& gone) {
+  std::ostringstream out;
+  for (const auto& g : gone) {
+    out << "webhook " << printable(g.url) << " answered " << g.status << " at "
+        << date::format("%F %H:%M UTC", date::floor<std::chrono::minutes>(g.at))
+        << ": deliveries stopped until `advisor leads retry`\n";
+  }
+  out << leads.size() << (leads.size() == 1 ? " booking\n" : " bookings\n");
+  for (const auto& l : leads) {
+    out << l.reference << "  " << date::format("%F %H:%M UTC", l.slot_start) << "  "
+        << printable(l.name) << " <" << printable(l.email) << ">"
+        << (l.company.empty() ? "" : "  " + printable(l.company))
+        << (l.delivered     ? "  delivered"
+            : l.dead_letter ? "  dead letter (advisor leads retry " + l.reference + ")"
+                            : "  pending delivery")
+        << '\n';
+  }
+  return out.str();
+}
+
 namespace {
-// RFC 4180 quoting; a leading = + - @ is prefixed with ' so spreadsheets do not run it.
-std::string csv_field(std::string value) {
-  if (!value.empty() &&
-      std::string_view{"=+-@\t\r"}.find(value.front()) != std::string_view::npos) {
+// RFC 4180 quoting of printable() text; a leading = + - @ is prefixed with ' so spreadsheets
+// do not run it.
+std::string csv_field(std::string_view raw) {
+  std::string value = printable(raw);
+  if (!value.empty() && std::string_view{"=+-@"}.find(value.front()) != std::string_view::npos) {
     value.insert(value.begin(), '\'');
   }
   std::string out = "\"";

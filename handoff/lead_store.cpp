@@ -16,7 +16,7 @@ namespace {
 using json = nlohmann::ordered_json;
 
 // Each entry moves the schema one version up; user_version records how far a file is.
-constexpr std::array<const char*, 2> migrations{
+constexpr std::array<const char*, 3> migrations{
     R"sql(
 CREATE TABLE bookings (
   reference      TEXT PRIMARY KEY,
@@ -51,6 +51,17 @@ CREATE TABLE sessions (
     // The zone the visitor saw the slot in ('' before it was recorded, or when unknown).
     R"sql(
 ALTER TABLE bookings ADD COLUMN visitor_time_zone TEXT NOT NULL DEFAULT '';
+)sql",
+    // Dead letters (given up after the maximum age), the age's start (NULL: the booking's
+    // creation; a retry by command restarts it), and receivers that answered 410 Gone.
+    R"sql(
+ALTER TABLE outbox ADD COLUMN dead_at INTEGER;   -- unix milliseconds
+ALTER TABLE outbox ADD COLUMN age_from INTEGER;  -- unix milliseconds
+CREATE TABLE webhook_gone (
+  url    TEXT PRIMARY KEY,
+  at     INTEGER NOT NULL,  -- unix milliseconds
+  status TEXT NOT NULL
+);
 )sql"};
 
 std::int64_t to_unix(time_point t) {
@@ -102,6 +113,7 @@ lead lead_from_row(SQLite::Statement& q) {
   l.transcript = transcript_from(q.getColumn(11).getString());
   l.delivered = q.getColumn(12).getInt() != 0;
   l.visitor_time_zone = q.getColumn(13).getString();
+  l.dead_letter = q.getColumn(14).getInt() != 0;
   return l;
 }
 
@@ -109,7 +121,12 @@ constexpr const char* lead_columns =
     "SELECT b.reference, b.created_at, b.slot_start, b.slot_minutes, b.time_zone, b.name, "
     "b.email, b.company, b.project, b.recommendation, b.topics, b.transcript, "
     "NOT EXISTS (SELECT 1 FROM outbox o WHERE o.reference = b.reference AND o.delivered_at IS "
-    "NULL), b.visitor_time_zone FROM bookings b";
+    "NULL), b.visitor_time_zone, EXISTS (SELECT 1 FROM outbox o WHERE o.reference = "
+    "b.reference AND o.delivered_at IS NULL AND o.dead_at IS NOT NULL) FROM bookings b";
+
+instant from_unix_ms(std::int64_t ms) {
+  return instant{std::chrono::milliseconds{ms}};
+}
 
 }  // namespace
 
@@ -131,6 +148,7 @@ std::variant<std::unique_ptr<lead_store>, std::string> lead_store::open(
     const std::filesystem::path& file) {
   try {
     if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
+    const bool existed = std::filesystem::exists(file);
     auto db = std::make_unique<SQLite::Database>(file.string(),
                                                  SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     // First: another process (`advisor leads`, a second instance starting) may hold the file.
@@ -139,6 +157,7 @@ std::variant<std::unique_ptr<lead_store>, std::string> lead_store::open(
     db->exec("PRAGMA synchronous=FULL");  // a confirmed booking survives power loss
     db->exec("PRAGMA foreign_keys=ON");
     auto store = std::unique_ptr<lead_store>{new lead_store{std::move(db)}};
+    store->created_ = !existed;
     store->migrate();
     store->refresh_taken();
     return store;
@@ -286,30 +305,44 @@ bool lead_store::remove(const std::string& reference) {
 std::vector<outbox_item> lead_store::due(instant now, std::size_t limit) const {
   std::lock_guard lock{mutex_};
   SQLite::Statement q{*db_,
-                      "SELECT id, reference, payload, attempts FROM outbox "
-                      "WHERE delivered_at IS NULL AND next_attempt_at <= ? "
-                      "ORDER BY next_attempt_at, id LIMIT ?"};
+                      "SELECT o.id, o.reference, o.payload, o.attempts, "
+                      "COALESCE(o.age_from, b.created_at * 1000) FROM outbox o "
+                      "JOIN bookings b ON b.reference = o.reference "
+                      "WHERE o.delivered_at IS NULL AND o.dead_at IS NULL "
+                      "AND o.next_attempt_at <= ? ORDER BY o.next_attempt_at, o.id LIMIT ?"};
   q.bind(1, to_unix_ms(now));
   q.bind(2, static_cast<std::int64_t>(limit));
   std::vector<outbox_item> out;
   while (q.executeStep()) {
     out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(),
-                   q.getColumn(2).getString(), q.getColumn(3).getInt()});
+                   q.getColumn(2).getString(), q.getColumn(3).getInt(),
+                   from_unix_ms(q.getColumn(4).getInt64())});
   }
   return out;
 }
 
 std::optional<instant> lead_store::next_due() const {
   std::lock_guard lock{mutex_};
-  SQLite::Statement q{*db_, "SELECT MIN(next_attempt_at) FROM outbox WHERE delivered_at IS NULL"};
+  SQLite::Statement q{*db_,
+                      "SELECT MIN(next_attempt_at) FROM outbox "
+                      "WHERE delivered_at IS NULL AND dead_at IS NULL"};
   if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
-  return instant{std::chrono::milliseconds{q.getColumn(0).getInt64()}};
+  return from_unix_ms(q.getColumn(0).getInt64());
 }
 
 std::size_t lead_store::pending_deliveries() const {
   std::lock_guard lock{mutex_};
   return static_cast<std::size_t>(
-      db_->execAndGet("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL").getInt64());
+      db_->execAndGet("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL")
+          .getInt64());
+}
+
+std::size_t lead_store::dead_letters() const {
+  std::lock_guard lock{mutex_};
+  return static_cast<std::size_t>(
+      db_->execAndGet(
+             "SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL AND dead_at IS NOT NULL")
+          .getInt64());
 }
 
 void lead_store::delivered(std::int64_t id, instant now) {
@@ -331,6 +364,68 @@ void lead_store::retry_later(std::int64_t id, instant when, const std::string& e
   q.bind(2, error);
   q.bind(3, id);
   q.exec();
+}
+
+void lead_store::dead_letter(std::int64_t id, instant now, const std::string& error) {
+  std::lock_guard lock{mutex_};
+  SQLite::Statement q{*db_,
+                      "UPDATE outbox SET dead_at = ?, attempts = attempts + 1, last_error = ? "
+                      "WHERE id = ?"};
+  q.bind(1, to_unix_ms(now));
+  q.bind(2, error);
+  q.bind(3, id);
+  q.exec();
+}
+
+requeued lead_store::retry_deliveries(instant now, const std::optional<std::string>& reference) {
+  std::lock_guard lock{mutex_};
+  SQLite::Transaction tx{*db_, SQLite::TransactionBehavior::IMMEDIATE};
+  SQLite::Statement q{*db_,
+                      "UPDATE outbox SET dead_at = NULL, age_from = ?1, next_attempt_at = ?1, "
+                      "attempts = 0 WHERE delivered_at IS NULL AND dead_at IS NOT NULL "
+                      "AND (?2 IS NULL OR reference = ?2)"};
+  q.bind(1, to_unix_ms(now));
+  if (reference) {
+    q.bind(2, *reference);
+  } else {
+    q.bind(2);
+  }
+  requeued out;
+  out.deliveries = static_cast<std::size_t>(q.exec());
+  if (!reference) out.endpoints = static_cast<std::size_t>(db_->exec("DELETE FROM webhook_gone"));
+  tx.commit();
+  return out;
+}
+
+void lead_store::mark_gone(const std::string& url, instant now, const std::string& status) {
+  std::lock_guard lock{mutex_};
+  SQLite::Statement q{*db_,
+                      "INSERT INTO webhook_gone (url, at, status) VALUES (?, ?, ?) "
+                      "ON CONFLICT(url) DO UPDATE SET at = excluded.at, status = excluded.status"};
+  q.bind(1, url);
+  q.bind(2, to_unix_ms(now));
+  q.bind(3, status);
+  q.exec();
+}
+
+std::optional<gone_endpoint> lead_store::gone(const std::string& url) const {
+  std::lock_guard lock{mutex_};
+  SQLite::Statement q{*db_, "SELECT url, at, status FROM webhook_gone WHERE url = ?"};
+  q.bind(1, url);
+  if (!q.executeStep()) return std::nullopt;
+  return gone_endpoint{q.getColumn(0).getString(), from_unix_ms(q.getColumn(1).getInt64()),
+                       q.getColumn(2).getString()};
+}
+
+std::vector<gone_endpoint> lead_store::gone_endpoints() const {
+  std::lock_guard lock{mutex_};
+  SQLite::Statement q{*db_, "SELECT url, at, status FROM webhook_gone ORDER BY at, url"};
+  std::vector<gone_endpoint> out;
+  while (q.executeStep()) {
+    out.push_back({q.getColumn(0).getString(), from_unix_ms(q.getColumn(1).getInt64()),
+                   q.getColumn(2).getString()});
+  }
+  return out;
 }
 
 void lead_store::save_sessions(const std::vector<std::pair<std::string, std::string>>& token_states,

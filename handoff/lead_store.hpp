@@ -41,6 +41,7 @@ struct lead {
   std::vector<std::string> topics;
   std::vector<dialogue::transcript_line> transcript;
   bool delivered = false;         // the webhook received it
+  bool dead_letter = false;       // given up after the maximum age; `advisor leads retry`
   std::string visitor_time_zone;  // the zone the visitor saw the slot in; may be empty
 };
 
@@ -49,6 +50,21 @@ struct outbox_item {
   std::string reference;  // the idempotency key
   std::string payload;    // the JSON body, fixed when the booking was stored
   int attempts = 0;
+  instant age_from{};  // the delivery's age counts from here (its booking, or the last retry)
+};
+
+// A webhook URL whose receiver answered 410 Gone: nothing is sent to it until an operator
+// runs `advisor leads retry`.
+struct gone_endpoint {
+  std::string url;
+  instant at{};
+  std::string status;  // "410 Gone"
+};
+
+// What `advisor leads retry` put back in the queue.
+struct requeued {
+  std::size_t deliveries = 0;  // dead letters due again
+  std::size_t endpoints = 0;   // gone endpoints forgotten
 };
 
 struct book_result {
@@ -61,6 +77,8 @@ class lead_store : public dialogue::slot_calendar {
   // Opens (creating folders and file as needed) and migrates; the error says why not.
   static std::variant<std::unique_ptr<lead_store>, std::string> open(
       const std::filesystem::path& file);
+  // Whether open() made a new file (a mistyped --db does that: main says so).
+  [[nodiscard]] bool created() const { return created_; }
   ~lead_store() override;
 
   // The booking and its outbox row in one transaction; returns after COMMIT (durable).
@@ -73,12 +91,21 @@ class lead_store : public dialogue::slot_calendar {
   std::optional<lead> find(const std::string& reference) const;
   bool remove(const std::string& reference);  // frees the slot, drops undelivered webhooks
 
-  // Webhook outbox: rows due at `now`, oldest first.
+  // Webhook outbox: rows due at `now`, oldest first; dead letters are never due.
   std::vector<outbox_item> due(instant now, std::size_t limit) const;
   std::optional<instant> next_due() const;  // earliest pending attempt, if any
-  std::size_t pending_deliveries() const;   // outbox rows not yet accepted by the receiver
+  std::size_t pending_deliveries() const;   // outbox rows still being tried
+  std::size_t dead_letters() const;         // outbox rows given up on
   void delivered(std::int64_t id, instant now);
   void retry_later(std::int64_t id, instant when, const std::string& error);
+  void dead_letter(std::int64_t id, instant now, const std::string& error);
+  // Dead letters (all, or the one of `reference`) are due again at `now`, their age counted
+  // anew; without a reference, gone endpoints are forgotten too.
+  requeued retry_deliveries(instant now, const std::optional<std::string>& reference);
+
+  void mark_gone(const std::string& url, instant now, const std::string& status);
+  std::optional<gone_endpoint> gone(const std::string& url) const;
+  std::vector<gone_endpoint> gone_endpoints() const;
 
   // Conversations, so that a half-filled form survives a restart.
   void save_sessions(const std::vector<std::pair<std::string, std::string>>& token_states,
@@ -99,6 +126,7 @@ class lead_store : public dialogue::slot_calendar {
   // connection commits.
   mutable std::set<std::int64_t> taken_;
   mutable std::int64_t data_version_ = -1;
+  bool created_ = false;
 };
 
 // "ADV-" and 10 characters of Crockford base32 from the OS's CSPRNG (50 bits).

@@ -1,5 +1,6 @@
 #include "handoff/webhook.hpp"
 
+#include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <spdlog/logger.h>
 #include <boost/asio/connect.hpp>
@@ -11,8 +12,15 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
 
+#include <date/date.h>
+#include <time.h>
+
 #include <algorithm>
 #include <cmath>
+#include <ctime>
+#include <iomanip>
+#include <locale>
+#include <sstream>
 
 namespace advisor::handoff {
 
@@ -21,6 +29,12 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
+
+struct delivery_attempt {
+  int status = 0;                                   // the receiver's HTTP status; 0 when none came
+  std::string error;                                // empty on a 2xx
+  std::optional<std::chrono::seconds> retry_after;  // from a 429 or 503
+};
 
 struct webhook_sender::target {
   bool tls = false;
@@ -35,7 +49,7 @@ instant now_instant() {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
-using done_fn = std::function<void(std::string error)>;  // empty error: 2xx received
+using done_fn = std::function<void(delivery_attempt)>;
 
 // One POST. Stream is beast::tcp_stream or beast::ssl_stream<beast::tcp_stream>; the chain
 // is Beast's client example: resolve, connect, (TLS handshake), write, read.
@@ -110,13 +124,19 @@ class post_operation : public std::enable_shared_from_this<post_operation<Stream
     if (ec) return fail(ec, "read");
     beast::error_code ignored;
     tcp().socket().shutdown(tcp::socket::shutdown_both, ignored);
-    const auto status = res_.result_int();
-    if (status >= 200 && status < 300) return done_({});
-    done_("HTTP " + std::to_string(status));
+    delivery_attempt result;
+    result.status = static_cast<int>(res_.result_int());
+    if (result.status >= 200 && result.status < 300) return done_(std::move(result));
+    result.error = "HTTP " + std::to_string(result.status);
+    if (result.status == 429 || result.status == 503) {
+      result.retry_after =
+          parse_retry_after(res_[http::field::retry_after], std::chrono::system_clock::now());
+    }
+    done_(std::move(result));
   }
 
   void fail(beast::error_code ec, const char* what) {
-    done_(std::string{what} + ": " + ec.message());
+    done_(delivery_attempt{0, std::string{what} + ": " + ec.message(), std::nullopt});
   }
 
   tcp::resolver resolver_;
@@ -143,6 +163,67 @@ std::string webhook_signature(std::string_view secret, std::string_view body) {
     out.push_back(digits[mac[i] & 0x0FU]);
   }
   return out;
+}
+
+namespace {
+
+std::string base64(const unsigned char* bytes, std::size_t size) {
+  std::string out(4 * ((size + 2) / 3), '\0');
+  const int length =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes, static_cast<int>(size));
+  out.resize(static_cast<std::size_t>(std::max(length, 0)));
+  return out;
+}
+
+// The HMAC key of a secret: Standard Webhooks writes keys as "whsec_" + base64.
+std::string signing_key(std::string_view secret) {
+  constexpr std::string_view prefix = "whsec_";
+  if (!secret.starts_with(prefix)) return std::string{secret};
+  const auto encoded = secret.substr(prefix.size());
+  std::string key(3 * ((encoded.size() + 3) / 4), '\0');
+  const int length = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(key.data()),
+                                     reinterpret_cast<const unsigned char*>(encoded.data()),
+                                     static_cast<int>(encoded.size()));
+  if (length < 0) return std::string{secret};  // not base64 after all: the bytes as given
+  // EVP_DecodeBlock counts the zero bytes that padding stands for.
+  std::size_t padding = 0;
+  for (auto i = encoded.size(); i > 0 && padding < 2 && encoded[i - 1] == '='; --i) ++padding;
+  key.resize(static_cast<std::size_t>(length) -
+             std::min(padding, static_cast<std::size_t>(length)));
+  return key;
+}
+
+}  // namespace
+
+std::string standard_webhook_signature(std::string_view secret, std::string_view id,
+                                       std::int64_t timestamp, std::string_view body) {
+  const std::string key = signing_key(secret);
+  const std::string signed_text =
+      std::string{id} + "." + std::to_string(timestamp) + "." + std::string{body};
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(signed_text.data()), signed_text.size(), mac,
+       &length);
+  return "v1," + base64(mac, length);
+}
+
+std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
+                                                      std::chrono::system_clock::time_point now) {
+  if (value.empty()) return std::nullopt;
+  if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    if (value.size() > 9) return std::chrono::seconds{999'999'999};  // "later than ever"
+    return std::chrono::seconds{std::stoll(std::string{value})};
+  }
+  // An HTTP date (IMF-fixdate), always in GMT.
+  std::istringstream in{std::string{value}};
+  in.imbue(std::locale::classic());
+  std::tm fields{};
+  in >> std::get_time(&fields, "%a, %d %b %Y %H:%M:%S GMT");
+  if (in.fail()) return std::nullopt;
+  const auto when = std::chrono::system_clock::from_time_t(::timegm(&fields));
+  return std::max(std::chrono::seconds{0},
+                  std::chrono::duration_cast<std::chrono::seconds>(when - now));
 }
 
 std::chrono::milliseconds retry_delay(const webhook_config& config, int attempts,
@@ -219,7 +300,34 @@ void webhook_sender::wake() {
   deliver_next();
 }
 
+// Whether the receiver said 410 Gone (in this process or an earlier one); says so in the
+// log once, not at every wake-up.
+bool webhook_sender::endpoint_gone() {
+  std::optional<gone_endpoint> gone;
+  try {
+    gone = store_.gone(config_.url);
+  } catch (const std::exception& e) {
+    log_.error("webhook: cannot read the outbox: {}", e.what());
+  }
+  if (!gone) {
+    if (gone_reported_)
+      log_.info("webhook: {} is taken off the gone list; delivering", config_.url);
+    gone_reported_ = false;
+    return false;
+  }
+  if (!gone_reported_) {
+    log_.error(
+        "webhook: {} answered {} at {}; deliveries to it stay stopped until "
+        "`advisor leads retry` (or another --webhook-url)",
+        gone->url, gone->status,
+        date::format("%F %T UTC", date::floor<std::chrono::seconds>(gone->at)));
+    gone_reported_ = true;
+  }
+  return true;
+}
+
 void webhook_sender::deliver_next() {
+  if (endpoint_gone()) return sleep_until_due();
   std::vector<outbox_item> due;
   try {
     due = store_.due(now_instant(), 1);
@@ -235,14 +343,23 @@ void webhook_sender::deliver_next() {
   req.set(http::field::user_agent, "advisor-webhook/1");
   req.set(http::field::content_type, "application/json");
   req.set("Idempotency-Key", item.reference);
-  if (!config_.secret.empty())
+  // Standard Webhooks: the id stays the same across retries, the timestamp is this attempt's.
+  req.set("webhook-id", item.reference);
+  const auto timestamp = std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  req.set("webhook-timestamp", std::to_string(timestamp));
+  if (!config_.secret.empty()) {
+    req.set("webhook-signature",
+            standard_webhook_signature(config_.secret, item.reference, timestamp, item.payload));
     req.set("X-Advisor-Signature", webhook_signature(config_.secret, item.payload));
+  }
   req.body() = item.payload;
   req.prepare_payload();
 
-  auto done = [this, item](std::string error) {
+  auto done = [this, item](delivery_attempt result) {
     // Completion runs on this worker's thread (its io_context has no other thread).
-    on_result(item, error);
+    on_result(item, result);
   };
   if (target_->tls) {
     std::make_shared<post_operation<beast::ssl_stream<beast::tcp_stream>>>(
@@ -255,22 +372,46 @@ void webhook_sender::deliver_next() {
   }
 }
 
-void webhook_sender::on_result(const outbox_item& item, const std::string& error) {
+void webhook_sender::on_result(const outbox_item& item, const delivery_attempt& result) {
   busy_ = false;
   try {
-    if (error.empty()) {
+    if (result.error.empty()) {
       store_.delivered(item.id, now_instant());
       log_.info("webhook: delivered {}", item.reference);
+    } else if (result.status == 410) {
+      // The receiver says the endpoint is gone for good: retrying would only knock at it.
+      store_.mark_gone(config_.url, now_instant(), "410 Gone");
+      store_.retry_later(item.id, now_instant(), result.error);
     } else {
-      const auto delay = retry_delay(config_, item.attempts, random_);
-      store_.retry_later(item.id, now_instant() + delay, error);
-      log_.warn("webhook: {} not delivered ({}); retry in {} ms", item.reference, error,
-                delay.count());
+      retry_or_give_up(item, result);
     }
   } catch (const std::exception& e) {
     log_.error("webhook: cannot update the outbox: {}", e.what());
   }
   deliver_next();
+}
+
+// A failed delivery is tried again after the backoff, or after the receiver's Retry-After
+// when that is longer; once older than the maximum age it is a dead letter.
+void webhook_sender::retry_or_give_up(const outbox_item& item, const delivery_attempt& result) {
+  const auto now = now_instant();
+  if (now - item.age_from >= config_.max_age) {
+    store_.dead_letter(item.id, now, result.error);
+    log_.error(
+        "webhook: {} is a dead letter: not delivered within {} s ({}); "
+        "`advisor leads retry {}` sends it again",
+        item.reference, config_.max_age.count(), result.error, item.reference);
+    return;
+  }
+  auto delay = retry_delay(config_, item.attempts, random_);
+  if (result.retry_after) {
+    constexpr std::chrono::hours longest{24};
+    delay = std::max(delay, std::chrono::milliseconds{
+                                std::min<std::chrono::seconds>(*result.retry_after, longest)});
+  }
+  store_.retry_later(item.id, now + delay, result.error);
+  log_.warn("webhook: {} not delivered ({}); retry in {} ms", item.reference, result.error,
+            delay.count());
 }
 
 void webhook_sender::sleep_until_due() {
@@ -280,11 +421,11 @@ void webhook_sender::sleep_until_due() {
   } catch (const std::exception& e) {
     log_.error("webhook: cannot read the outbox: {}", e.what());
   }
-  // With nothing pending, sleep until notify(); look again now and then regardless, in case
-  // another process (advisor leads) changed the outbox.
+  // With nothing pending, or the endpoint gone, sleep until notify(); look again now and then
+  // regardless, in case another process (advisor leads retry) changed the outbox.
   const auto now = now_instant();
   auto wait = std::chrono::milliseconds{60'000};
-  if (next)
+  if (next && !gone_reported_)
     wait = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(*next - now),
                       std::chrono::milliseconds{0}, wait);
   timer_.expires_after(wait);

@@ -9,6 +9,7 @@
 #include <re2/re2.h>
 
 #include "intents/text.hpp"
+#include "intents/visible_text.hpp"
 
 namespace advisor::intents {
 namespace {
@@ -35,6 +36,25 @@ std::string_view trim(std::string_view s, std::string_view chars = " \t\r\n") {
   if (first == std::string_view::npos) return {};
   const auto last = s.find_last_not_of(chars);
   return s.substr(first, last - first + 1);
+}
+
+// `s` without invisible characters (zero-width, no-break spaces, BOM, ...) and `chars` at its
+// ends, so that "\u200B." is as empty as "".
+std::string_view trim_visible(std::string_view s, std::string_view chars) {
+  for (;;) {
+    const auto shorter = trim(trim_invisible(s), chars);
+    if (shorter.size() == s.size()) return s;
+    s = shorter;
+  }
+}
+
+// The reason a field's answer is refused when it holds control characters anywhere but in the
+// white space around it: pasted terminal codes, NUL or line breaks would otherwise reach the
+// consultancy's screens and files.
+std::string control_problem(std::string_view what) {
+  return std::string{what} +
+         " has characters that can't be typed (a line break, tab or other control "
+         "character); please type it on one line.";
 }
 
 std::vector<std::string_view> words_of(std::string_view plain) {
@@ -304,13 +324,15 @@ std::size_t count_characters(std::string_view utf8) {
 }
 
 checked check_name(std::string_view text) {
-  std::string_view name = trim(text, " \t\r\n.!,;");
+  std::string_view name = trim_visible(text, " \t\r\n.!,;");
   name = strip_leading_phrase(
       name, {"my full name is", "my name is", "my name's", "the name is", "name is", "i am called",
              "call me", "i am", "i'm", "im", "it's", "it is", "its", "this is", "name"});
-  name = trim(name, " \t\r\n.!,;");
+  name = trim_visible(name, " \t\r\n.!,;");
   checked out{std::string{name}, {}};
-  if (name.empty()) {
+  if (has_control(trim(text))) {
+    out.problem = control_problem("That name");
+  } else if (name.empty()) {
     out.problem = "I didn't catch a name.";
   } else if (count_characters(name) > max_name) {
     out.problem = "That name is longer than 100 characters.";
@@ -345,17 +367,21 @@ checked check_email(std::string_view text) {
   if (auto found = find_email(text)) {
     candidate = *found;
   } else {
-    candidate = std::string{strip_leading_phrase(
-        trim(text, " \t\r\n.!,;"), {"my email address is", "my email is", "my e-mail is",
-                                    "email address", "email", "e-mail", "it's", "it is", "its"})};
+    candidate = std::string{
+        strip_leading_phrase(trim_visible(text, " \t\r\n.!,;"),
+                             {"my email address is", "my email is", "my e-mail is", "email address",
+                              "email", "e-mail", "it's", "it is", "its"})};
   }
+  candidate = std::string{trim_visible(candidate, " \t\r\n")};
   checked out{candidate, {}};
   const std::string_view email = candidate;
   const auto at = email.find('@');
   const std::string_view local = at == std::string_view::npos ? email : email.substr(0, at);
   const std::string_view domain =
       at == std::string_view::npos ? std::string_view{} : email.substr(at + 1);
-  if (email.empty()) {
+  if (has_control(trim(text))) {
+    out.problem = control_problem("That email address");
+  } else if (email.empty()) {
     out.problem = "I didn't catch an email address.";
   } else if (email.size() > max_email) {
     out.problem = "That email address is longer than 254 characters.";
@@ -383,12 +409,14 @@ checked check_email(std::string_view text) {
 }
 
 checked check_company(std::string_view text) {
-  std::string_view company = trim(text, " \t\r\n.!,;");
+  std::string_view company = trim_visible(text, " \t\r\n.!,;");
   company = strip_leading_phrase(company, {"i work at", "i work for", "we are", "we're", "i'm with",
                                            "i am with", "it's", "it is", "its"});
-  company = trim(company, " \t\r\n.!,;");
+  company = trim_visible(company, " \t\r\n.!,;");
   checked out{std::string{company}, {}};
-  if (company.empty()) {
+  if (has_control(trim(text))) {
+    out.problem = control_problem("That company name");
+  } else if (company.empty()) {
     out.problem = "I didn't catch the company's name.";
   } else if (count_characters(company) > max_company) {
     out.problem = "That company name is longer than 200 characters.";
@@ -397,11 +425,14 @@ checked check_company(std::string_view text) {
 }
 
 checked check_project(std::string_view text) {
-  std::string_view project = trim(text);
-  project = trim(strip_leading_phrase(
-      project, {"it's about", "it is about", "its about", "about", "it's", "it is"}));
+  std::string_view project = trim_visible(text, " \t\r\n");
+  project = trim_visible(strip_leading_phrase(project, {"it's about", "it is about", "its about",
+                                                        "about", "it's", "it is"}),
+                         " \t\r\n");
   checked out{std::string{project}, {}};
-  if (count_characters(project) < min_project) {
+  if (has_control(trim(text))) {
+    out.problem = control_problem("That description");
+  } else if (count_characters(project) < min_project) {
     out.problem = "Could you tell me a little more than that?";
   } else if (count_characters(project) > max_project) {
     out.problem = "That description is longer than 1000 characters; a few sentences are enough.";

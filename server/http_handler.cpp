@@ -86,6 +86,14 @@ bool etag_matches(const request& req, const std::string& etag) {
   return header == "*" || header.find(etag) != std::string_view::npos;
 }
 
+// The pages the server serves load their scripts and styles from itself only and run no
+// inline code, so injected markup could run nothing; the widget's styles are a constructed
+// sheet (CSSOM), which the policy allows. 'self' covers the same-origin ws: and wss: URLs.
+constexpr std::string_view page_policy =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'";
+
 http::message_generator serve_file(const request& req, server_context& ctx, std::string_view path,
                                    unsigned& status) {
   status = 405;
@@ -104,9 +112,9 @@ http::message_generator serve_file(const request& req, server_context& ctx, std:
   res.set(http::field::vary, "Accept-Encoding");
   // Pages revalidate every time; the widget may be cached for a few minutes by the sites
   // that embed it, then revalidated by its ETag.
-  res.set(http::field::cache_control, file.content_type.starts_with("text/html")
-                                          ? "no-cache"
-                                          : "public, max-age=300, must-revalidate");
+  const bool page = file.content_type.starts_with("text/html");
+  res.set(http::field::cache_control, page ? "no-cache" : "public, max-age=300, must-revalidate");
+  if (page) res.set("Content-Security-Policy", page_policy);
   if (etag_matches(req, file.etag)) {
     status = 304;
     res.result(http::status::not_modified);
@@ -225,9 +233,12 @@ http::message_generator route(request& req, server_context& ctx, unsigned& statu
   if (path.starts_with("/api/bookings/")) return counted(ics_response(req, ctx, path));
   if (path == "/metrics") {
     if (!is_get(req)) return counted(method_not_allowed(req, "GET, HEAD"));
-    metrics::samples now{ctx.chat.sessions().size(), 0};
+    metrics::samples now;
+    now.sessions = ctx.chat.sessions().size();
     try {
       now.pending_deliveries = ctx.leads.pending_deliveries();
+      now.dead_letters = ctx.leads.dead_letters();
+      now.endpoints_gone = ctx.leads.gone_endpoints().size();
     } catch (const std::exception& e) {
       ctx.log.error("cannot count pending deliveries: {}", e.what());
     }

@@ -1,7 +1,7 @@
 #include "server/leads_command.hpp"
 
-#include <date/date.h>
-
+#include <chrono>
+#include <optional>
 #include <ostream>
 
 #include "handoff/lead_export.hpp"
@@ -19,6 +19,30 @@ leads_command::leads_command(CLI::App& app, config& settings) : settings_{settin
   delete_->add_option("--db", settings_.db, "SQLite file")->capture_default_str();
   delete_->add_option("reference", reference_, "the booking reference, e.g. ADV-7K3M9QXZ0A")
       ->required();
+  retry_ = leads_->add_subcommand(
+      "retry", "send dead letters again (all, or one booking's) and resume 410 endpoints");
+  retry_->add_option("--db", settings_.db, "SQLite file")->capture_default_str();
+  retry_->add_option("reference", retry_reference_, "only this booking's delivery");
+}
+
+// A running server picks the change up within a minute; a restarted one at once.
+int leads_command::retry(handoff::lead_store& store, std::ostream& out, std::ostream& err) const {
+  std::optional<std::string> only;
+  if (!retry_reference_.empty()) only = retry_reference_;
+  const auto now =
+      std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  const auto done = store.retry_deliveries(now, only);
+  if (only && done.deliveries == 0) {
+    err << "advisor leads retry: no dead letter for " << *only << '\n';
+    return 1;
+  }
+  out << "requeued " << done.deliveries << (done.deliveries == 1 ? " delivery" : " deliveries");
+  if (done.endpoints > 0) {
+    out << "; resumed " << done.endpoints
+        << (done.endpoints == 1 ? " endpoint that" : " endpoints that") << " answered 410";
+  }
+  out << '\n';
+  return 0;
 }
 
 int leads_command::run(std::ostream& out, std::ostream& err) const {
@@ -37,18 +61,14 @@ int leads_command::run(std::ostream& out, std::ostream& err) const {
       out << "deleted " << reference_ << '\n';
       return 0;
     }
+    if (retry_->parsed()) return retry(store, out, err);
     const auto leads = store.leads();
     if (format_ == "json") {
       out << handoff::leads_json(leads) << '\n';
     } else if (format_ == "csv") {
       out << handoff::leads_csv(leads);
     } else {
-      out << leads.size() << (leads.size() == 1 ? " booking\n" : " bookings\n");
-      for (const auto& l : leads) {
-        out << l.reference << "  " << date::format("%F %H:%M UTC", l.slot_start) << "  " << l.name
-            << " <" << l.email << ">" << (l.company.empty() ? "" : "  " + l.company)
-            << (l.delivered ? "  delivered" : "  pending delivery") << '\n';
-      }
+      out << handoff::leads_table(leads, store.gone_endpoints());
     }
   } catch (const std::exception& e) {
     err << "advisor leads: " << e.what() << '\n';

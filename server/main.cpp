@@ -13,6 +13,7 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <thread>
 #include <vector>
@@ -36,6 +37,17 @@ using namespace advisor::server;
 
 namespace {
 
+// A mistyped --db silently starting an empty store is the mistake this line catches.
+void log_database(spdlog::logger& log, const std::filesystem::path& file, bool created) {
+  std::error_code ec;
+  const auto path = std::filesystem::absolute(file, ec).string();
+  if (created) {
+    log.warn("database {}: created, new and empty (if bookings were expected, check --db)", path);
+  } else {
+    log.info("database {}: opened the existing file", path);
+  }
+}
+
 int serve(config& settings, spdlog::logger& log) {
   const data_dirs dirs{settings.intents_dir, settings.knowledge_dir};
   auto loaded = load_engine(dirs, settings.hours);
@@ -49,6 +61,7 @@ int serve(config& settings, spdlog::logger& log) {
     return 2;
   }
   auto& leads = *std::get<0>(opened);
+  log_database(log, settings.db, leads.created());
   auto created = advisor::handoff::webhook_sender::create(settings.webhook, leads, log);
   if (auto* error = std::get_if<std::string>(&created)) {
     log.critical("{}", *error);

@@ -56,7 +56,15 @@ std::string metrics::render(const samples& now) const {
       << "\n# HELP advisor_webhook_pending Bookings not yet accepted by the webhook receiver.\n"
          "# TYPE advisor_webhook_pending gauge\n"
          "advisor_webhook_pending "
-      << now.pending_deliveries << '\n';
+      << now.pending_deliveries
+      << "\n# HELP advisor_webhook_dead_letters Deliveries given up after the maximum age.\n"
+         "# TYPE advisor_webhook_dead_letters gauge\n"
+         "advisor_webhook_dead_letters "
+      << now.dead_letters
+      << "\n# HELP advisor_webhook_endpoint_gone Webhook URLs that answered 410 Gone.\n"
+         "# TYPE advisor_webhook_endpoint_gone gauge\n"
+         "advisor_webhook_endpoint_gone "
+      << now.endpoints_gone << '\n';
   out << "# HELP advisor_replies_total Replies sent, by intent.\n"
          "# TYPE advisor_replies_total counter\n";
   for (std::size_t i = 0; i < intents_.size(); ++i) {

@@ -32,7 +32,9 @@ class metrics {
   // Gauges sampled by the caller from the objects that own them.
   struct samples {
     std::size_t sessions = 0;            // conversations in memory
-    std::size_t pending_deliveries = 0;  // bookings the webhook has not delivered yet
+    std::size_t pending_deliveries = 0;  // bookings the webhook is still trying to deliver
+    std::size_t dead_letters = 0;        // deliveries given up after the maximum age
+    std::size_t endpoints_gone = 0;      // webhook URLs that answered 410 Gone
   };
   std::string render(const samples& now) const;
 

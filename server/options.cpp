@@ -141,11 +141,16 @@ void add_server_options(CLI::App& app, config& c) {
 
   app.add_option("--webhook-url", c.webhook.url, "POST each booking here (http or https)");
   app.add_option("--webhook-secret", c.webhook.secret,
-                 "HMAC-SHA256 key for X-Advisor-Signature (or ADVISOR_WEBHOOK_SECRET)");
+                 "HMAC-SHA256 key for webhook-signature (or ADVISOR_WEBHOOK_SECRET)");
   millis("--webhook-retry-base-ms", c.webhook.retry_base,
          "first retry delay (ms), doubled each time");
   millis("--webhook-retry-max-ms", c.webhook.retry_cap, "longest retry delay (ms)");
   seconds("--webhook-timeout", c.webhook.request_timeout, "deadline for one delivery (s)");
+  app.add_option_function<long>(
+         "--webhook-max-age", [&c](long v) { c.webhook.max_age = std::chrono::seconds{v}; },
+         "give a failing delivery up (dead letter) after this long (s)")
+      ->check(CLI::Range(1L, 365L * 86400))
+      ->default_str(std::to_string(c.webhook.max_age.count()));
   app.add_option("--webhook-ca-file", c.webhook.ca_file,
                  "PEM file of extra CA certificates to trust for an https webhook");
 

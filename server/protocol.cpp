@@ -4,6 +4,9 @@
 
 #include <algorithm>
 
+#include "intents/visible_text.hpp"
+#include "server/strict_json.hpp"
+
 namespace advisor::server::protocol {
 namespace {
 
@@ -14,14 +17,6 @@ using ordered = nlohmann::ordered_json;
 frame_error make_error(error_code code, std::string message,
                        std::optional<std::string> reply_to = std::nullopt) {
   return frame_error{code, std::move(message), std::move(reply_to)};
-}
-
-std::string_view trim(std::string_view s) {
-  constexpr std::string_view space = " \t\r\n\f\v";
-  const auto first = s.find_first_not_of(space);
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(space);
-  return s.substr(first, last - first + 1);
 }
 
 // Reads the optional id first so that every later error can point back at the frame.
@@ -52,7 +47,8 @@ std::variant<message_frame, frame_error> read_message(const json& object,
   if (!text_value.is_string()) {
     return make_error(error_code::bad_message, "\"text\" must be a string", reply_to);
   }
-  const auto text = trim(text_value.get_ref<const std::string&>());
+  // Empty is judged by what a reader sees: zero-width and no-break spaces count as nothing.
+  const auto text = intents::trim_invisible(text_value.get_ref<const std::string&>());
   if (text.empty()) return make_error(error_code::bad_message, "\"text\" is empty", reply_to);
   if (utf8_length(text) > rules.max_text_chars) {
     return make_error(
@@ -99,13 +95,40 @@ std::variant<place, frame_error> read_place(const json& object) {
                std::get<std::optional<std::string>>(std::move(locale))};
 }
 
-std::variant<json, frame_error> parse_object(std::string_view text) {
-  auto value = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (value.is_discarded()) return make_error(error_code::bad_json, "the frame is not valid JSON");
+// A repeated name earns bad_message; it still points back at the frame when the id was given
+// once and is valid (the text is known to be JSON within the depth limit by then).
+frame_error duplicate_error(std::string_view text, const json_problem& problem,
+                            const frame_rules& rules) {
+  auto error =
+      make_error(error_code::bad_message, "\"" + problem.name + "\" appears twice in one object");
+  if (problem.top_level && problem.name == "id") return error;
+  const auto lenient = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!lenient.is_object()) return error;
+  if (auto id = read_id(lenient, rules); auto* valid = std::get_if<0>(&id)) {
+    error.reply_to = std::move(*valid);
+  }
+  return error;
+}
+
+// Exactly one JSON object, read strictly (server/strict_json.hpp).
+std::variant<json, frame_error> parse_object(std::string_view text, const frame_rules& rules) {
+  auto parsed = parse_strict_json(text, rules.max_depth);
+  if (auto* problem = std::get_if<json_problem>(&parsed)) {
+    switch (problem->what) {
+      case json_problem::kind::not_json:
+        return make_error(error_code::bad_json, "the frame is not valid JSON");
+      case json_problem::kind::too_deep:
+        return make_error(error_code::bad_message, "the frame nests deeper than " +
+                                                       std::to_string(rules.max_depth) + " levels");
+      case json_problem::kind::duplicate_name:
+        return duplicate_error(text, *problem, rules);
+    }
+  }
+  auto& value = std::get<json>(parsed);
   if (!value.is_object()) {
     return make_error(error_code::bad_message, "the frame must be a JSON object");
   }
-  return value;
+  return std::move(value);
 }
 
 ordered sources_json(const std::vector<dialogue::source>& sources) {
@@ -147,7 +170,7 @@ std::size_t utf8_length(std::string_view text) {
 
 std::variant<client_frame, frame_error> parse_client_frame(std::string_view frame,
                                                            const frame_rules& rules) {
-  auto parsed = parse_object(frame);
+  auto parsed = parse_object(frame, rules);
   if (auto* error = std::get_if<frame_error>(&parsed)) return std::move(*error);
   const auto& object = std::get<json>(parsed);
   // The id first: every later error can then point back at the frame.
@@ -181,7 +204,7 @@ std::variant<client_frame, frame_error> parse_client_frame(std::string_view fram
 
 std::variant<chat_request, frame_error> parse_chat_request(std::string_view body,
                                                            const frame_rules& rules) {
-  auto parsed = parse_object(body);
+  auto parsed = parse_object(body, rules);
   if (auto* error = std::get_if<frame_error>(&parsed)) return std::move(*error);
   const auto& object = std::get<json>(parsed);
 

@@ -39,6 +39,7 @@ struct frame_error {
 struct frame_rules {
   std::size_t max_text_chars = 2000;
   std::size_t max_id_chars = 64;
+  std::size_t max_depth = 32;  // nesting of objects and arrays; a message needs 1
 };
 
 // A WebSocket text frame (or the body of POST /api/chat, with `allow_session`).

@@ -63,6 +63,7 @@
     '.status{display:flex;align-items:center;gap:6px;font-size:12.5px}' +
     '.status::before{content:"";width:8px;height:8px;border-radius:50%;background:#4ade80;box-shadow:0 0 0 2px rgba(255,255,255,.6)}' +
     '.root[data-state=wait] .status::before{background:#fbbf24}' +
+    '.root[data-state=off] .status::before{background:#9ca3af}' +
     '.x{flex:none;width:38px;height:38px;padding:0;border:0;border-radius:8px;background:transparent;display:grid;place-items:center}' +
     '.x:hover{background:rgba(255,255,255,.18)}.x:focus-visible{outline-color:currentColor;outline-offset:-4px}' +
     '.prog{padding:8px 16px 10px;border-bottom:1px solid #e5e7eb;background:#f8fafc;color:#374151;font-size:13px}' +
@@ -321,8 +322,9 @@
     }
 
     function setStatus(state) {
-      root.setAttribute('data-state', state === 'online' ? 'online' : 'wait');
-      status.textContent = state === 'online' ? 'Online' : everUp ? 'Reconnecting\u2026' : 'Connecting\u2026';
+      root.setAttribute('data-state', state === 'online' || state === 'off' ? state : 'wait');
+      status.textContent = state === 'online' ? 'Online' : state === 'off' ? 'Disconnected'
+        : everUp ? 'Reconnecting\u2026' : 'Connecting\u2026';
     }
 
     function paintBadge() {
@@ -343,6 +345,7 @@
       clearTimeout(timer);
       timer = 0;
       if (dead || ws) return;
+      if (root.getAttribute('data-state') === 'off') setStatus('wait');
       var sock;
       try {
         sock = new WebSocket(base.replace(/^http/, 'ws') + '/ws' +
@@ -350,14 +353,16 @@
       } catch (e) { return retry(); }
       ws = sock;
       sock.onmessage = function (ev) { if (ws === sock) frame(ev.data); };
-      sock.onclose = function () { if (ws === sock) dropped(); };
+      sock.onclose = function (ev) { if (ws === sock) dropped(ev.code); };
     }
 
     function raw(obj) { if (ws && ws.readyState === 1) ws.send(JSON.stringify(obj)); }
 
     // Nothing is ever resent on our own: a message the socket took may have been answered
     // by a server that died before the reply got out. The visitor sees it and may resend.
-    function dropped() {
+    // After 1008 (policy: too many messages) reconnecting by itself would only be refused
+    // again: the widget waits until the visitor sends something.
+    function dropped(code) {
       ws = null;
       welcomed = false;
       hellos = 0;
@@ -365,6 +370,12 @@
       sent.forEach(function (m) { setSt(m, 'lost'); });
       sent.clear();
       paintTyping();
+      if (code === 1008) {
+        attempt = 0;
+        setStatus('off');
+        note('The chat was disconnected because too many messages came at once. Send a message to connect again.', true);
+        return;
+      }
       setStatus('wait');
       persist();
       retry();

@@ -28,9 +28,9 @@ const WAIT = 20_000; // deadline for any one expected event
 let dir, db, server, browser;
 
 // ---- the server --------------------------------------------------------------------------
-async function startServer(port = 0) {
+async function startServer(port = 0, extra = []) {
   const child = spawn(BINARY, ['--address', '127.0.0.1', '--port', String(port), '--db', db,
-    '--web-root', path.join(SOURCE, 'web'), '--log-level', 'error'], {
+    '--web-root', path.join(SOURCE, 'web'), '--log-level', 'error', ...extra], {
     env: { ...process.env, ADVISOR_ADMIN_TOKEN: TOKEN },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -62,7 +62,8 @@ async function stopServer(s) {
 // ---- the browser -------------------------------------------------------------------------
 // A page with the demo site, its WebSocket frames as an awaitable list, dialogs and errors.
 // setup(context), if given, runs before the page opens (to route its WebSocket, say).
-async function openDemo(contextOptions = { viewport: { width: 1280, height: 800 } }, setup = null) {
+async function openDemo(contextOptions = { viewport: { width: 1280, height: 800 } }, setup = null,
+  origin = null) {
   const context = await browser.newContext(contextOptions);
   if (setup) await setup(context);
   const page = await context.newPage();
@@ -83,7 +84,13 @@ async function openDemo(contextOptions = { viewport: { width: 1280, height: 800 
       chat.events.emit('sent');
     });
   });
-  await page.goto(server.origin + '/');
+  // Content-Security-Policy violations, reported by the page itself.
+  await page.addInitScript(() => {
+    window.cspViolations = [];
+    document.addEventListener('securitypolicyviolation',
+      (e) => window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  chat.response = await page.goto((origin || server.origin) + '/');
   return chat;
 }
 
@@ -691,4 +698,61 @@ test('phone: at 390x844 the time slots are buttons that fit the screen', async (
   mkdirSync(ARTIFACTS, { recursive: true });
   await chat.page.screenshot({ path: path.join(ARTIFACTS, 'widget-phone-slots.png') });
   await chat.context.close();
+});
+
+test('the demo page is served with a strict Content-Security-Policy, and everything works under it', async () => {
+  const chat = await openDemo();
+  const csp = chat.response.headers()['content-security-policy'] || '';
+  assert.match(csp, /default-src 'none'/);
+  assert.match(csp, /script-src 'self'(;|$)/);
+  assert.match(csp, /style-src 'self'(;|$)/);
+  assert.match(csp, /connect-src 'self'(;|$)/);
+  assert.match(csp, /frame-ancestors 'none'/);
+  assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+  // The page's own script ran: the snippet names this origin, the button opens the chat.
+  assert.match(await chat.page.locator('#snippet').textContent(), new RegExp(`${server.origin}/widget.js`));
+  await chat.page.locator('#ask').click();
+  await ui(chat).panel.waitFor({ state: 'visible' });
+  await nextFrame(chat, (f) => f.type === 'welcome', 'welcome');
+  const reply = await ask(chat, 'Which is better for streaming?');
+  assert.equal(reply.recommendation, 'node');
+  // The page's styles applied (they live in a file now), and the widget's too.
+  assert.equal(await chat.page.evaluate(() => getComputedStyle(document.body).marginTop), '0px');
+  assert.equal(await shadowEval(chat.page, (root) => getComputedStyle(root.querySelector('.launcher')).position), 'fixed');
+  assert.deepEqual(await chat.page.evaluate(() => window.cspViolations), []);
+  assert.deepEqual(chat.errors, []);
+  await chat.context.close();
+});
+
+test('after close 1008 (policy) the widget does not reconnect by itself; sending again does', async () => {
+  // A server with a tiny allowance: the widget's hello and two messages use it up.
+  const strict = await startServer(0, ['--rate-limit', '0.01', '--rate-burst', '3']);
+  try {
+    // A fake clock: the test can run it ahead instead of waiting for a reconnect that must not come.
+    const chat = await openDemo(undefined, (context) => context.clock.install(), strict.origin);
+    const w = ui(chat);
+    await openWidget(chat);
+    await nextSent(chat, (f) => f.type === 'hello', 'hello');
+    const closed = new Promise((resolve) => chat.sockets[0].on('close', resolve));
+    for (const text of ['one', 'two', 'three', 'four']) {
+      await w.input.fill(text);
+      await w.input.press('Enter');
+    }
+    await closed;
+    await chat.page.locator('.status', { hasText: 'Disconnected' }).waitFor();
+    await chat.page.locator('.note', { hasText: 'too many messages' }).waitFor();
+    // A minute of the page's time, far past every automatic retry (the longest waits 30 s).
+    await chat.page.clock.runFor(60_000);
+    await chat.page.evaluate(() => 0); // a round trip: a socket opened by then has been reported
+    assert.equal(chat.sockets.length, 1, 'no reconnect after 1008');
+    // The visitor's next message is a deliberate new start: it connects again.
+    const reopened = once(chat.events, 'socket', { signal: AbortSignal.timeout(WAIT) });
+    await w.input.fill('hello again');
+    await w.input.press('Enter');
+    await reopened;
+    await nextFrame(chat, (f) => f.type === 'welcome', 'welcome after sending again');
+    await chat.context.close();
+  } finally {
+    await stopServer(strict);
+  }
 });

@@ -67,9 +67,10 @@ struct webhook_receiver::impl {
 
   mutable std::mutex mutex;
   mutable std::condition_variable arrived;
-  std::vector<received_request> requests;     // guarded by mutex
-  std::deque<int> statuses;                   // guarded by mutex
-  std::vector<std::string> handshake_errors;  // guarded by mutex
+  std::vector<received_request> requests;                          // guarded by mutex
+  std::deque<int> statuses;                                        // guarded by mutex
+  std::vector<std::string> handshake_errors;                       // guarded by mutex
+  std::vector<std::pair<std::string, std::string>> error_headers;  // guarded by mutex
 
   // Records a request and returns the status to answer it with.
   int record(const http::request<http::string_body>& req) {
@@ -80,6 +81,7 @@ struct webhook_receiver::impl {
       item.headers[lower(std::string{field.name_string()})] = std::string{field.value()};
     }
     item.body = req.body();
+    item.at = std::chrono::steady_clock::now();
     {
       const std::lock_guard lock{mutex};
       item.answered = 200;
@@ -151,6 +153,10 @@ struct webhook_receiver::impl {
       response.version(request.version());
       response.result(static_cast<unsigned>(status));
       response.set(http::field::content_type, "application/json");
+      if (status / 100 != 2) {
+        const std::lock_guard lock{owner.mutex};
+        for (const auto& [name, value] : owner.error_headers) response.set(name, value);
+      }
       response.keep_alive(request.keep_alive());
       response.body() = status / 100 == 2 ? R"({"ok":true})" : R"({"ok":false})";
       response.prepare_payload();
@@ -214,6 +220,11 @@ webhook_receiver::~webhook_receiver() {
 
 std::uint16_t webhook_receiver::port() const {
   return impl_->port;
+}
+
+void webhook_receiver::add_error_header(std::string name, std::string value) {
+  const std::lock_guard lock{impl_->mutex};
+  impl_->error_headers.emplace_back(std::move(name), std::move(value));
 }
 
 std::vector<received_request> webhook_receiver::requests() const {

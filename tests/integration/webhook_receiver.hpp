@@ -20,7 +20,8 @@ struct received_request {
   std::string target;
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
-  int answered = 0;  // the status the receiver answered it with
+  int answered = 0;                          // the status the receiver answered it with
+  std::chrono::steady_clock::time_point at;  // when it arrived
   [[nodiscard]] std::string header(const std::string& lower_name) const;
 };
 
@@ -51,6 +52,8 @@ class webhook_receiver {
   webhook_receiver& operator=(webhook_receiver&&) = delete;
 
   [[nodiscard]] std::uint16_t port() const;
+  // Adds a header (e.g. Retry-After) to every answer that is not a 2xx from now on.
+  void add_error_header(std::string name, std::string value);
   // Every request so far, in arrival order.
   [[nodiscard]] std::vector<received_request> requests() const;
   // Waits until `done` holds for the requests so far (checked at every arrival); returns

@@ -192,3 +192,37 @@ TEST_CASE("a likely typo in a common mail domain gets a suggestion", "[intents][
     CHECK_FALSE(suggest_email("joe@mail.de").has_value());
   }
 }
+
+TEST_CASE("a field of only invisible characters is empty", "[intents][form]") {
+  const std::string zero_width = "\u200B\u200C\u200D\u2060";
+  const std::string no_break = "\u00A0\uFEFF\u202F\u3000";
+  CHECK(check_name(zero_width).problem == "I didn't catch a name.");
+  CHECK(check_name(no_break).problem == "I didn't catch a name.");
+  CHECK(check_name(". \u200B \u00A0.").problem == "I didn't catch a name.");
+  CHECK(check_email(zero_width).problem == "I didn't catch an email address.");
+  CHECK(check_company(no_break).problem == "I didn't catch the company's name.");
+  CHECK_FALSE(check_project(zero_width + "ab").ok());
+
+  SECTION("invisible characters around a value are dropped") {
+    CHECK(check_name("\uFEFFAda Lovelace\u200B").value == "Ada Lovelace");
+    CHECK(check_email("\u00A0ada@example.com\u200B").value == "ada@example.com");
+    CHECK(check_company("\u2003Acme\u2003").value == "Acme");
+  }
+}
+
+TEST_CASE("control characters in a field are refused with a reason", "[intents][form]") {
+  const std::string reason =
+      " has characters that can't be typed (a line break, tab or other control character); "
+      "please type it on one line.";
+  CHECK(check_name(std::string{"Ada\0Lovelace", 12}).problem == "That name" + reason);
+  CHECK(check_name("Ada\x1B[2J").problem == "That name" + reason);
+  CHECK(check_name("Ada\rMallory").problem == "That name" + reason);
+  CHECK(check_name("Ada\u0085").problem == "That name" + reason);
+  CHECK(check_email("ada\x1B@example.com").problem == "That email address" + reason);
+  CHECK(check_company("Acme\nEvil Corp").problem == "That company name" + reason);
+  CHECK(check_project("An API\x07 for our shop").problem == "That description" + reason);
+
+  SECTION("white space around the answer is not a control character") {
+    CHECK(check_name("\tAda Lovelace\r\n").ok());
+  }
+}

@@ -261,3 +261,38 @@ TEST_CASE("exports", "[handoff]") {
     }
   }
 }
+
+TEST_CASE("Standard Webhooks signature", "[handoff][webhook]") {
+  // The example of the Standard Webhooks specification's reference libraries.
+  const std::string secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  const std::string body = R"({"test": 2432232314})";
+  CHECK(handoff::standard_webhook_signature(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330,
+                                            body) ==
+        "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+  SECTION("a plain secret is used as its bytes") {
+    CHECK(handoff::standard_webhook_signature("plain", "id", 1, "{}") !=
+          handoff::standard_webhook_signature("other", "id", 1, "{}"));
+    CHECK(handoff::standard_webhook_signature("plain", "id", 1, "{}").starts_with("v1,"));
+  }
+}
+
+TEST_CASE("Retry-After as seconds or an HTTP date", "[handoff][webhook]") {
+  const auto now = std::chrono::sys_days{std::chrono::year{2026} / 12 / 5} + 12h;
+  CHECK(handoff::parse_retry_after("120", now) == std::chrono::seconds{120});
+  CHECK(handoff::parse_retry_after("0", now) == std::chrono::seconds{0});
+  CHECK(handoff::parse_retry_after("Sat, 05 Dec 2026 12:01:30 GMT", now) ==
+        std::chrono::seconds{90});
+  CHECK(handoff::parse_retry_after("Sat, 05 Dec 2026 11:00:00 GMT", now) ==
+        std::chrono::seconds{0});
+  CHECK_FALSE(handoff::parse_retry_after("", now).has_value());
+  CHECK_FALSE(handoff::parse_retry_after("soon", now).has_value());
+  CHECK_FALSE(handoff::parse_retry_after("-5", now).has_value());
+}
+
+TEST_CASE("printable: control characters shown, never sent raw", "[handoff][export]") {
+  CHECK(handoff::printable("Ada Lovelace") == "Ada Lovelace");
+  CHECK(handoff::printable("Zoë \u00e9") == "Zoë \u00e9");
+  CHECK(handoff::printable(std::string{"a\0b", 3}) == R"(a\x00b)");
+  CHECK(handoff::printable("a\x1B[2Jb\r\n\t") == R"(a\x1B[2Jb\r\n\t)");
+  CHECK(handoff::printable("a\u0085b\u2028c\x7F") == R"(a\u0085b\u2028c\x7F)");
+}

@@ -146,6 +146,79 @@ TEST_CASE("bad_message: JSON that breaks the message rules", "[protocol]") {
   }
 }
 
+TEST_CASE("bad_json: anything after the one JSON value", "[protocol]") {
+  const std::string ping = R"({"type":"ping"})";
+  const std::string nul{"\0", 1};
+  for (const auto& frame :
+       {ping + nul + "GARBAGE", ping + nul, nul + ping, ping + ping, ping + " x", ping + "]"}) {
+    CAPTURE(frame);
+    const auto error = error_of(frame);
+    CHECK(error.code == error_code::bad_json);
+    CHECK(error.message == "the frame is not valid JSON");
+  }
+  SECTION("white space after the value is fine") {
+    CHECK(std::holds_alternative<ping_frame>(frame_of(ping + " \r\n\t")));
+  }
+}
+
+TEST_CASE("bad_message: nesting deeper than the limit, cut off while parsing", "[protocol]") {
+  const auto nested = [](std::size_t depth) {
+    return R"({"type":"ping","x":)" + repeat("[", depth - 1) + repeat("]", depth - 1) + "}";
+  };
+  CHECK(std::holds_alternative<ping_frame>(frame_of(nested(32))));
+  const auto error = error_of(nested(33));
+  CHECK(error.code == error_code::bad_message);
+  CHECK(error.message == "the frame nests deeper than 32 levels");
+  SECTION("an unfinished flood of brackets stops at the limit") {
+    const auto flood = error_of(repeat("[", 1'000'000));
+    CHECK(flood.code == error_code::bad_message);
+    CHECK(flood.message == "the frame nests deeper than 32 levels");
+  }
+}
+
+TEST_CASE("bad_message: a name twice in one object", "[protocol]") {
+  SECTION("at the top, with the id echoed") {
+    const auto error = error_of(R"({"type":"message","text":"a","text":"b","id":"d1"})");
+    CHECK(error.code == error_code::bad_message);
+    CHECK(error.message == "\"text\" appears twice in one object");
+    CHECK(error.reply_to == std::optional<std::string>{"d1"});
+  }
+  SECTION("a repeated id is not echoed") {
+    const auto error = error_of(R"({"type":"ping","id":"a","id":"b"})");
+    CHECK(error.code == error_code::bad_message);
+    CHECK_FALSE(error.reply_to.has_value());
+  }
+  SECTION("deep inside") {
+    const auto error = error_of(R"({"type":"ping","x":[{"k":1},{"k":2,"k":3}]})");
+    CHECK(error.code == error_code::bad_message);
+    CHECK(error.message == "\"k\" appears twice in one object");
+  }
+  SECTION("the same name in two objects is fine") {
+    CHECK(std::holds_alternative<ping_frame>(frame_of(R"({"type":"ping","x":[{"k":1},{"k":2}]})")));
+  }
+  SECTION("bad JSON after a repeated name is bad_json") {
+    CHECK(error_of(R"({"type":"ping","type":"ping")").code == error_code::bad_json);
+  }
+  SECTION("POST /api/chat bodies alike") {
+    auto parsed = parse_chat_request(R"({"text":"hi","text":"ho"})", rules);
+    REQUIRE(std::holds_alternative<frame_error>(parsed));
+    CHECK(std::get<frame_error>(parsed).code == error_code::bad_message);
+  }
+}
+
+TEST_CASE("bad_message: text of only invisible characters is empty", "[protocol]") {
+  for (const auto* text : {"\u200B", "\u00A0\u00A0", "\uFEFF \u2060", "\u3000\u00AD\u200D"}) {
+    CAPTURE(text);
+    const auto error = error_of(json{{"type", "message"}, {"text", text}}.dump());
+    CHECK(error.code == error_code::bad_message);
+    CHECK(error.message == "\"text\" is empty");
+  }
+  SECTION("invisible characters around the text are trimmed") {
+    const auto frame = json{{"type", "message"}, {"text", "\u200B\u00A0hi there\uFEFF"}}.dump();
+    CHECK(std::get<message_frame>(frame_of(frame)).text == "hi there");
+  }
+}
+
 TEST_CASE("too_long: text over 2000 characters", "[protocol]") {
   const auto frame = json{{"type", "message"}, {"text", repeat("a", 2001)}, {"id", "long"}}.dump();
   const auto error = error_of(frame);
