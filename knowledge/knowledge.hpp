@@ -4,6 +4,7 @@
 // lexicon tags guide sentences, so a question's topics and a sentence's topics meet by
 // construction. Immutable after compile_knowledge(); safe to share between threads.
 
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -109,7 +110,21 @@ class knowledge_base {
   const std::vector<std::string>& technologies() const { return technologies_; }
 
  private:
+  // Support of one technology for one need.
+  struct side {
+    double score = 0.0;
+    bool firm = false;                                  // at least one unhedged strength
+    std::vector<std::pair<double, const fact*>> facts;  // (weight, fact) of its strengths
+  };
   const fact* hybrid_fact_for(const std::vector<std::string>& needs) const;
+  std::pair<std::vector<std::string>, bool> needs_of(const std::vector<std::string>& topics,
+                                                     recommendation& out) const;
+  std::map<std::string, side> sides_for(const std::string& need) const;
+  const fact* counterpart_fact(const std::string& need, const std::string& tech) const;
+  std::string winner_of(const std::string& need, std::map<std::string, side>& sides) const;
+  need_outcome outcome_for(const std::string& need) const;
+  void general_sources(const std::vector<std::string>& technologies, std::size_t max_sources,
+                       recommendation& out) const;
 
   std::vector<fact> facts_;
   std::vector<section> sections_;

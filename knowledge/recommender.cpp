@@ -16,13 +16,6 @@ void add_unique(std::vector<const fact*>& list, const fact* f) {
   if (f != nullptr && std::find(list.begin(), list.end(), f) == list.end()) list.push_back(f);
 }
 
-// Support of one technology for one need.
-struct side {
-  double score = 0.0;
-  bool firm = false;                                  // at least one unhedged strength
-  std::vector<std::pair<double, const fact*>> facts;  // (weight, fact) of its strengths
-};
-
 }  // namespace
 
 std::vector<const fact*> knowledge_base::about(std::string_view topic) const {
@@ -62,13 +55,11 @@ const fact* knowledge_base::hybrid_fact_for(const std::vector<std::string>& need
   return first;
 }
 
-recommendation knowledge_base::recommend(const std::vector<std::string>& topics,
-                                         const std::vector<std::string>& technologies,
-                                         std::size_t max_sources) const {
+// The topics asked that the guide speaks to, specific ones before generic ones; the rest
+// are `uncovered`. True in `.second` when any of them is specific.
+std::pair<std::vector<std::string>, bool> knowledge_base::needs_of(
+    const std::vector<std::string>& topics, recommendation& out) const {
   const rules& r = *rules_;
-  recommendation out;
-
-  // Needs: the topics asked that the guide speaks to, specific ones before generic ones.
   std::vector<std::string> needs;
   for (const auto& t : topics) {
     if (r.detail.contains(t)) continue;
@@ -81,114 +72,192 @@ recommendation knowledge_base::recommend(const std::vector<std::string>& topics,
   const bool any_specific = std::any_of(needs.begin(), needs.end(),
                                         [&](const auto& t) { return !r.generic.contains(t); });
   if (any_specific) std::erase_if(needs, [&](const auto& t) { return r.generic.contains(t); });
+  return {std::move(needs), any_specific};
+}
 
-  auto weigh = [&](const std::string& need) {
-    std::map<std::string, side> sides;
-    for (const fact& f : facts_) {
-      if (f.hybrid) continue;  // a both-together sentence argues for neither side alone
-      for (const claim& c : f.claims) {
-        if (!contains(c.topics, need)) continue;
-        const auto focused = std::count_if(c.topics.begin(), c.topics.end(),
-                                           [&](const auto& t) { return !r.detail.contains(t); });
-        double weight = 1.0 / static_cast<double>(std::max<std::ptrdiff_t>(focused, 1));
-        if (c.hedged) weight *= r.hedge_factor;
-        const double sign = c.stance == polarity::strength ? 1.0
-                            : c.stance == polarity::limit  ? -1.0
-                                                           : 0.0;
-        if (sign == 0.0) continue;
-        for (const auto& tech : f.technologies) {
-          side& s = sides[tech];
-          s.score += sign * weight;
-          if (sign > 0) {
-            s.firm = s.firm || !c.hedged;
-            s.facts.emplace_back(weight, &f);
-          }
+// Each technology's support for one need: strengths add, limits take away, a sentence
+// focused on the need weighs more, a hedged one less.
+std::map<std::string, knowledge_base::side> knowledge_base::sides_for(
+    const std::string& need) const {
+  const rules& r = *rules_;
+  std::map<std::string, side> sides;
+  for (const fact& f : facts_) {
+    if (f.hybrid) continue;  // a both-together sentence argues for neither side alone
+    for (const claim& c : f.claims) {
+      if (!contains(c.topics, need)) continue;
+      const auto focused = std::count_if(c.topics.begin(), c.topics.end(),
+                                         [&](const auto& t) { return !r.detail.contains(t); });
+      double weight = 1.0 / static_cast<double>(std::max<std::ptrdiff_t>(focused, 1));
+      if (c.hedged) weight *= r.hedge_factor;
+      const double sign = c.stance == polarity::strength ? 1.0
+                          : c.stance == polarity::limit  ? -1.0
+                                                         : 0.0;
+      if (sign == 0.0) continue;
+      for (const auto& tech : f.technologies) {
+        side& s = sides[tech];
+        s.score += sign * weight;
+        if (sign > 0) {
+          s.firm = s.firm || !c.hedged;
+          s.facts.emplace_back(weight, &f);
         }
       }
     }
-    for (auto& [tech, s] : sides) {
-      std::stable_sort(s.facts.begin(), s.facts.end(),
-                       [](const auto& a, const auto& b) { return a.first > b.first; });
-    }
-    return sides;
-  };
+  }
+  for (auto& [tech, s] : sides) {
+    std::stable_sort(s.facts.begin(), s.facts.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+  }
+  return sides;
+}
 
-  // The best strength of `tech` on the topics that stand opposite `need` (cpu_bound -> io_bound).
-  auto counterpart_fact = [&](const std::string& need, const std::string& tech) -> const fact* {
-    const auto it = r.counterpart.find(need);
-    if (it == r.counterpart.end()) return nullptr;
-    for (const auto& other : it->second) {
-      auto sides = weigh(other);
-      const auto s = sides.find(tech);
-      if (s != sides.end() && !s->second.facts.empty()) return s->second.facts.front().second;
-    }
-    return nullptr;
-  };
+// The best strength of `tech` on the topics that stand opposite `need` (cpu_bound -> io_bound).
+const fact* knowledge_base::counterpart_fact(const std::string& need,
+                                             const std::string& tech) const {
+  const auto it = rules_->counterpart.find(need);
+  if (it == rules_->counterpart.end()) return nullptr;
+  for (const auto& other : it->second) {
+    auto sides = sides_for(other);
+    const auto s = sides.find(tech);
+    if (s != sides.end() && !s->second.facts.empty()) return s->second.facts.front().second;
+  }
+  return nullptr;
+}
 
+// The side that wins `need`: firm (unhedged) support and a clear lead; empty when it depends.
+// A broad need favours a side only when the other side says nothing good about it.
+std::string knowledge_base::winner_of(const std::string& need,
+                                      std::map<std::string, side>& sides) const {
+  const rules& r = *rules_;
   const auto& techs = technologies_;
+  const bool broad = r.generic.contains(need);
+  std::string winner;
+  for (const auto& tech : techs) {
+    const side& s = sides[tech];
+    // A hedged strength decides only when no other side says anything on the need.
+    const bool alone = std::all_of(techs.begin(), techs.end(), [&](const auto& other) {
+      return other == tech || (sides[other].score == 0.0 && sides[other].facts.empty());
+    });
+    if (s.score <= 0.0 || (!s.firm && !(r.hedged_alone_decides && alone && !broad))) continue;
+    bool clear = true;
+    for (const auto& other : techs) {
+      if (other == tech) continue;
+      const side& o = sides[other];
+      if (o.score * r.decisive_ratio > s.score || (broad && !o.facts.empty())) clear = false;
+    }
+    if (clear) winner = tech;
+  }
+  return winner;
+}
+
+// How the guide answers one need, with the sentences behind it.
+need_outcome knowledge_base::outcome_for(const std::string& need) const {
+  auto sides = sides_for(need);
+  need_outcome n;
+  n.topic = need;
+  n.node = sides["node"].score;
+  n.python = sides["python"].score;
+  const std::string winner = winner_of(need, sides);
+  if (!winner.empty()) {
+    n.favours = winner;
+    for (const auto& [w, f] : sides[winner].facts) add_unique(n.facts, f);
+    // A lean, not a firm win: the other side is heard on the counterpart need.
+    if (!sides[winner].firm) {
+      for (const auto& tech : technologies_) {
+        if (tech != winner) add_unique(n.facts, counterpart_fact(need, tech));
+      }
+    }
+    return n;
+  }
+  n.favours = "depends";
+  // Each side's best sentence on this need; a side with nothing here is heard on the
+  // counterpart need (CPU-bound work: Python's edge, then Node's I/O throughput).
+  for (const auto& tech : technologies_) {
+    const side& s = sides[tech];
+    if (!s.facts.empty()) add_unique(n.facts, s.facts.front().second);
+  }
+  for (const auto& tech : technologies_) {
+    if (sides[tech].facts.empty()) add_unique(n.facts, counterpart_fact(need, tech));
+  }
+  for (const auto& tech : technologies_) {
+    for (const auto& [w, f] : sides[tech].facts) add_unique(n.facts, f);
+  }
+  return n;
+}
+
+// A general comparison: each technology's broadest strength, the ones named first; a
+// concluding section's sentence before the one covering the most needs.
+void knowledge_base::general_sources(const std::vector<std::string>& technologies,
+                                     std::size_t max_sources, recommendation& out) const {
+  const rules& r = *rules_;
+  std::vector<std::string> order = technologies;
+  for (const auto& t : technologies_) {
+    if (!contains(order, t)) order.push_back(t);
+  }
+  const auto in_summary = [&](const fact& f) {
+    return std::any_of(r.summary_section.begin(), r.summary_section.end(),
+                       [&](const auto& re) { return re2::RE2::PartialMatch(f.section, *re); });
+  };
+  const auto breadth = [&](const fact& x) {
+    return std::count_if(x.topics.begin(), x.topics.end(),
+                         [&](const auto& t) { return !r.detail.contains(t); });
+  };
+  for (const auto& tech : order) {
+    const fact* broadest = nullptr;
+    for (const fact& f : facts_) {
+      if (f.stance != polarity::strength || f.hybrid || f.both || f.hedged ||
+          f.technologies != std::vector<std::string>{tech}) {
+        continue;
+      }
+      if (broadest == nullptr || (in_summary(f) && !in_summary(*broadest)) ||
+          (in_summary(f) == in_summary(*broadest) && breadth(f) > breadth(*broadest))) {
+        broadest = &f;
+      }
+    }
+    add_unique(out.sources, broadest);
+  }
+  if (out.sources.size() > max_sources) out.sources.resize(max_sources);
+}
+
+namespace {
+
+// The hybrid sentence first, then round-robin over the needs' facts.
+void add_sources(recommendation& out, std::size_t max_sources) {
+  add_unique(out.sources, out.hybrid_fact);
+  for (std::size_t rank = 0; out.sources.size() < max_sources; ++rank) {
+    bool any = false;
+    for (const auto& n : out.needs) {
+      if (rank < n.facts.size()) {
+        any = true;
+        if (out.sources.size() < max_sources) add_unique(out.sources, n.facts[rank]);
+      }
+    }
+    if (!any) break;
+  }
+}
+
+}  // namespace
+
+recommendation knowledge_base::recommend(const std::vector<std::string>& topics,
+                                         const std::vector<std::string>& technologies,
+                                         std::size_t max_sources) const {
+  recommendation out;
+  const auto [needs, any_specific] = needs_of(topics, out);
   bool favours_node = false;
   bool favours_python = false;
   for (const auto& need : needs) {
-    auto sides = weigh(need);
-    need_outcome n;
-    n.topic = need;
-    n.node = sides["node"].score;
-    n.python = sides["python"].score;
-    // The winner needs firm (unhedged) support and a clear lead; otherwise it depends.
-    // A broad need favours a side only when the other side says nothing good about it.
-    const bool broad = r.generic.contains(need);
-    std::string winner;
-    for (const auto& tech : techs) {
-      const side& s = sides[tech];
-      // A hedged strength decides only when no other side says anything on the need.
-      const bool alone = std::all_of(techs.begin(), techs.end(), [&](const auto& other) {
-        return other == tech || (sides[other].score == 0.0 && sides[other].facts.empty());
-      });
-      if (s.score <= 0.0 || (!s.firm && !(r.hedged_alone_decides && alone && !broad))) continue;
-      bool clear = true;
-      for (const auto& other : techs) {
-        if (other == tech) continue;
-        const side& o = sides[other];
-        if (o.score * r.decisive_ratio > s.score || (broad && !o.facts.empty())) clear = false;
-      }
-      if (clear) winner = tech;
-    }
-    if (!winner.empty()) {
-      n.favours = winner;
-      for (const auto& [w, f] : sides[winner].facts) add_unique(n.facts, f);
-      // A lean, not a firm win: the other side is heard on the counterpart need.
-      if (!sides[winner].firm) {
-        for (const auto& tech : techs) {
-          if (tech != winner) add_unique(n.facts, counterpart_fact(need, tech));
-        }
-      }
-      favours_node = favours_node || winner == "node";
-      favours_python = favours_python || winner == "python";
-    } else {
-      n.favours = "depends";
-      // Each side's best sentence on this need; a side with nothing here is heard on the
-      // counterpart need (CPU-bound work: Python's edge, then Node's I/O throughput).
-      for (const auto& tech : techs) {
-        const side& s = sides[tech];
-        if (!s.facts.empty()) add_unique(n.facts, s.facts.front().second);
-      }
-      for (const auto& tech : techs) {
-        if (sides[tech].facts.empty()) add_unique(n.facts, counterpart_fact(need, tech));
-      }
-      for (const auto& tech : techs) {
-        for (const auto& [w, f] : sides[tech].facts) add_unique(n.facts, f);
-      }
-    }
+    need_outcome n = outcome_for(need);
     if (n.facts.empty()) {
       out.uncovered.push_back(need);
       continue;
     }
+    favours_node = favours_node || n.favours == "node";
+    favours_python = favours_python || n.favours == "python";
     out.needs.push_back(std::move(n));
   }
 
   const bool both_named = contains(technologies, "node") && contains(technologies, "python");
-  const bool together_asked = std::any_of(topics.begin(), topics.end(),
-                                          [&](const auto& t) { return r.together.contains(t); });
+  const bool together_asked = std::any_of(
+      topics.begin(), topics.end(), [&](const auto& t) { return rules_->together.contains(t); });
   // "Can I use both?": both side by side, with no need or with each side named.
   if (out.needs.empty() && together_asked && (both_named || technologies.empty())) {
     out.verdict = "hybrid";
@@ -197,40 +266,11 @@ recommendation knowledge_base::recommend(const std::vector<std::string>& topics,
     return out;
   }
   if (out.needs.empty()) {
-    // A general comparison: each technology's broadest strength, the ones named first.
     out.general = true;
     out.verdict = "depends";
-    std::vector<std::string> order = technologies;
-    for (const auto& t : techs) {
-      if (!contains(order, t)) order.push_back(t);
-    }
-    auto in_summary = [&](const fact& f) {
-      return std::any_of(r.summary_section.begin(), r.summary_section.end(),
-                         [&](const auto& re) { return re2::RE2::PartialMatch(f.section, *re); });
-    };
-    for (const auto& tech : order) {
-      const fact* broadest = nullptr;
-      for (const fact& f : facts_) {
-        if (f.stance != polarity::strength || f.hybrid || f.both || f.hedged ||
-            f.technologies != std::vector<std::string>{tech}) {
-          continue;
-        }
-        const auto breadth = [&](const fact& x) {
-          return std::count_if(x.topics.begin(), x.topics.end(),
-                               [&](const auto& t) { return !r.detail.contains(t); });
-        };
-        // A concluding section's sentence first, then the one covering the most needs.
-        if (broadest == nullptr || (in_summary(f) && !in_summary(*broadest)) ||
-            (in_summary(f) == in_summary(*broadest) && breadth(f) > breadth(*broadest))) {
-          broadest = &f;
-        }
-      }
-      add_unique(out.sources, broadest);
-    }
-    if (out.sources.size() > max_sources) out.sources.resize(max_sources);
+    general_sources(technologies, max_sources, out);
     return out;
   }
-
   // Both side by side, asked for: a technology named counts as its side's need too.
   const bool node_side = favours_node || (together_asked && contains(technologies, "node"));
   const bool python_side = favours_python || (together_asked && contains(technologies, "python"));
@@ -247,19 +287,7 @@ recommendation knowledge_base::recommend(const std::vector<std::string>& topics,
   } else {
     out.verdict = "depends";
   }
-
-  // Sources: the hybrid sentence first, then round-robin over the needs' facts.
-  add_unique(out.sources, out.hybrid_fact);
-  for (std::size_t rank = 0; out.sources.size() < max_sources; ++rank) {
-    bool any = false;
-    for (const auto& n : out.needs) {
-      if (rank < n.facts.size()) {
-        any = true;
-        if (out.sources.size() < max_sources) add_unique(out.sources, n.facts[rank]);
-      }
-    }
-    if (!any) break;
-  }
+  add_sources(out, max_sources);
   return out;
 }
 
