@@ -471,8 +471,19 @@ std::array<bool, slot_conditions.size()> understander::apply_evidence(
   return held;
 }
 
+std::vector<std::string> other_kinds(const lexicon& lex) {
+  std::set<std::string> kinds;
+  for (const auto& [name, family] : lex.family) {
+    if (std::find(lex.technologies.begin(), lex.technologies.end(), family) ==
+        lex.technologies.end())
+      kinds.insert(family);
+  }
+  return {kinds.begin(), kinds.end()};
+}
+
 std::vector<std::string> feature_names(const std::vector<std::string>& intent_names,
-                                       const std::vector<std::string>& cue_names) {
+                                       const std::vector<std::string>& cue_names,
+                                       const lexicon& lex) {
   std::vector<std::string> names;
   for (const auto& intent : intent_names) {
     if (intent == "fallback") continue;
@@ -482,6 +493,8 @@ std::vector<std::string> feature_names(const std::vector<std::string>& intent_na
   }
   for (const auto& [kind, name] : slot_conditions) names.push_back("when:" + std::string{name});
   for (const auto& cue : cue_names) names.push_back("cue:" + cue);
+  for (const auto& topic : lex.topics) names.push_back("topic:" + topic);
+  for (const auto& kind : other_kinds(lex)) names.push_back("kind:" + kind);
   for (const char* shape : {"words", "sentences", "asking_share", "compared", "others"})
     names.push_back(std::string{"shape:"} + shape);
   return names;
@@ -496,12 +509,13 @@ std::vector<std::string> cue_names(const std::vector<pattern_info>& patterns) {
 }
 
 std::vector<std::string> understander::feature_names() const {
-  return intents::feature_names(intent_names_, cue_names_);
+  return intents::feature_names(intent_names_, cue_names_, lex_);
 }
 
 std::vector<double> understander::feature_values(const weighed& w) const {
   std::vector<double> x;
-  x.reserve(3 * intent_names_.size() + slot_conditions.size() + cue_names_.size() + 5);
+  x.reserve(3 * intent_names_.size() + slot_conditions.size() + cue_names_.size() +
+            lex_.topics.size() + other_kinds_.size() + 5);
   for (std::size_t i = 0; i < intent_names_.size(); ++i) {
     if (i == fallback_) continue;
     x.push_back(w.matched[i]);
@@ -510,6 +524,17 @@ std::vector<double> understander::feature_values(const weighed& w) const {
   }
   for (const bool held : w.held) x.push_back(held ? 1.0 : 0.0);
   for (const auto& cue : cue_names_) x.push_back(w.result.has_cue(cue) ? 1.0 : 0.0);
+  const auto& found = w.result.found;
+  for (const auto& topic : lex_.topics) {
+    x.push_back(std::find(found.topics.begin(), found.topics.end(), topic) != found.topics.end());
+  }
+  for (const auto& kind : other_kinds_) {
+    x.push_back(std::any_of(found.other_technologies.begin(), found.other_technologies.end(),
+                            [&](const std::string& name) {
+                              const auto f = lex_.family.find(name);
+                              return f != lex_.family.end() && f->second == kind;
+                            }));
+  }
   const auto count = [](std::size_t n) { return std::log1p(static_cast<double>(n)); };
   x.push_back(count(w.result.words) / 4.0);
   x.push_back(count(w.sentences - 1));

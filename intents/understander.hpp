@@ -152,9 +152,13 @@ struct understander_parts {
   std::optional<learned> weighting;
 };
 
-// The names of understander::features(), from the intents and the cues intents.json defines.
+// The names of understander::features(), from the intents and the cues intents.json defines
+// and the topics and kinds of outside technologies the lexicon defines.
 std::vector<std::string> feature_names(const std::vector<std::string>& intent_names,
-                                       const std::vector<std::string>& cue_names);
+                                       const std::vector<std::string>& cue_names,
+                                       const lexicon& lex);
+// The kinds of technologies outside the guide ("database", "language", ...), sorted.
+std::vector<std::string> other_kinds(const lexicon& lex);
 // Every cue the patterns set, in the order first defined.
 std::vector<std::string> cue_names(const std::vector<pattern_info>& patterns);
 
@@ -250,6 +254,7 @@ class understander {
   std::set<std::string> choice_cues_;
   std::optional<understander_parts::learned> learned_;
   std::vector<std::string> cue_names_;  // every cue intents.json defines, in order
+  std::vector<std::string> other_kinds_;
   std::size_t fallback_ = 0;
   // Single-token canonical forms -> their kind, for slot extraction after rewriting.
   std::unordered_map<std::string, term_kind> canonical_kind_;

@@ -579,8 +579,9 @@ std::variant<understander_ptr, load_error> compile_understander(const text_file&
     }
   }
   if (weights != nullptr) {
-    auto learned = parse_weights(*weights, built.intent_names,
-                                 feature_names(built.intent_names, cue_names(built.patterns)));
+    auto learned =
+        parse_weights(*weights, built.intent_names,
+                      feature_names(built.intent_names, cue_names(built.patterns), built.lex));
     if (auto* e = std::get_if<load_error>(&learned)) return *e;
     built.weighting = std::get<understander_parts::learned>(std::move(learned));
   }
