@@ -89,7 +89,9 @@ int serve(config& settings, spdlog::logger& log) {
   const static_files files{settings.web_root};
   connection_registry connections;
   address_rate_limiter http_chat_limit{settings.limit.rate_per_second, settings.limit.rate_burst};
-  server_context ctx{settings, chat, files, counters, connections, leads, http_chat_limit, log};
+  connection_limit websocket_limit{settings.limit.max_connections};
+  server_context ctx{settings,        chat, files,          counters, connections, leads,
+                     http_chat_limit, log,  websocket_limit};
 
   const unsigned threads =
       settings.threads != 0 ? settings.threads : std::max(1U, std::thread::hardware_concurrency());

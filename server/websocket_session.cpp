@@ -11,11 +11,13 @@ namespace {
 constexpr std::size_t retained_read_bytes = 1024;  // kept between messages; more is released
 }  // namespace
 
-websocket_session::websocket_session(beast::tcp_stream&& stream, server_context& ctx)
+websocket_session::websocket_session(beast::tcp_stream&& stream, server_context& ctx,
+                                     connection_limit::slot slot)
     : ws_{drained_tcp_stream{std::move(stream)}},
       ctx_{ctx},
       bucket_{ctx.settings.limit.rate_per_second, ctx.settings.limit.rate_burst,
-              token_bucket::clock::now()} {}
+              token_bucket::clock::now()},
+      slot_{std::move(slot)} {}
 
 websocket_session::~websocket_session() {
   if (registered_) {

@@ -33,7 +33,7 @@ namespace websocket = beast::websocket;
 class websocket_session : public connection,
                           public std::enable_shared_from_this<websocket_session> {
  public:
-  websocket_session(beast::tcp_stream&& stream, server_context& ctx);
+  websocket_session(beast::tcp_stream&& stream, server_context& ctx, connection_limit::slot slot);
   ~websocket_session() override;
 
   void run(request req, std::optional<std::string> session_token);
@@ -74,6 +74,7 @@ class websocket_session : public connection,
   bool close_sent_ = false;  // async_close issued: nothing more is written
   std::optional<websocket::close_code> close_after_writes_;
   bool registered_ = false;
+  connection_limit::slot slot_;  // given back when the session ends
 };
 
 }  // namespace advisor::server

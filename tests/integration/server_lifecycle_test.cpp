@@ -192,3 +192,24 @@ TEST_CASE("an HTTP request that never completes is closed after --http-timeout",
   INFO("error: " << end.error << ", data: " << end.data);
   CHECK(end.closed);
 }
+
+TEST_CASE(
+    "the connection cap: past --max-connections an upgrade gets 503, those admitted are served",
+    "[server]") {
+  server_process server{{{"--max-connections", "2"}}};
+  ws_client first{server.port()};
+  read_welcome(first);
+  ws_client second{server.port()};
+  read_welcome(second);
+
+  const handshake_result refused = try_handshake(server.port(), ws_options{});
+  CHECK_FALSE(refused.upgraded);
+  CHECK(refused.status == 503);
+
+  first.send_json({{"type", "ping"}});
+  CHECK(first.read_json() == json{{"type", "pong"}});
+  second.send_json({{"type", "ping"}});
+  CHECK(second.read_json() == json{{"type", "pong"}});
+  // Plain HTTP is not capped: health checks still answer.
+  CHECK(http_request(server.port(), "GET", "/healthz").status == 200);
+}
