@@ -429,9 +429,22 @@ std::vector<gone_endpoint> lead_store::gone_endpoints() const {
 }
 
 void lead_store::save_sessions(const std::vector<std::pair<std::string, std::string>>& token_states,
-                               time_point now) {
+                               time_point now, bool durable) {
   if (token_states.empty()) return;
   std::lock_guard lock{mutex_};
+  // The connection's setting applies to its next transactions: relaxed for this one only.
+  if (!durable) db_->exec("PRAGMA synchronous=NORMAL");
+  struct restore_full {
+    SQLite::Database& db;
+    bool active;
+    ~restore_full() {
+      try {
+        if (active) db.exec("PRAGMA synchronous=FULL");
+      } catch (const std::exception&) {
+        // Only this connection's conversation saves are affected; bookings have their own.
+      }
+    }
+  } restore{*db_, !durable};
   SQLite::Transaction tx{*db_, SQLite::TransactionBehavior::IMMEDIATE};
   SQLite::Statement q{*db_,
                       "INSERT INTO sessions (token, state, last_used) VALUES (?, ?, ?) "

@@ -107,9 +107,12 @@ class lead_store : public dialogue::slot_calendar {
   std::optional<gone_endpoint> gone(const std::string& url) const;
   std::vector<gone_endpoint> gone_endpoints() const;
 
-  // Conversations, so that a half-filled form survives a restart.
+  // Conversations, so that a half-filled form survives a restart. `durable`: the commit
+  // waits for the disk (synchronous=FULL: a form the visitor was told is kept). Otherwise
+  // this transaction alone runs with synchronous=NORMAL: no fsync; in WAL mode a crash of the
+  // process loses nothing, a power loss what was written since the last sync.
   void save_sessions(const std::vector<std::pair<std::string, std::string>>& token_states,
-                     time_point now);
+                     time_point now, bool durable = true);
   std::optional<std::string> load_session(const std::string& token, time_point not_before) const;
   void forget_sessions(time_point used_before);
 

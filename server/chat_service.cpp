@@ -26,14 +26,12 @@ dialogue::turn_context context_now(const dialogue::slot_calendar& calendar) {
 }  // namespace
 
 chat_service::chat_service(dialogue::engine_ptr engine, session_store& sessions, metrics& counters,
-                           protocol::frame_rules rules, handoff::lead_store& leads,
-                           net::any_io_executor storage, std::function<void()> booked,
-                           spdlog::logger& log)
+                           protocol::frame_rules rules, chat_storage storage,
+                           std::function<void()> booked, spdlog::logger& log)
     : engine_{std::move(engine)},
       sessions_{sessions},
       metrics_{counters},
       rules_{rules},
-      leads_{leads},
       storage_{std::move(storage)},
       booked_{std::move(booked)},
       log_{log} {}
@@ -61,7 +59,7 @@ void chat_service::answer(const std::shared_ptr<chat_session>& session,
   dialogue::reply reply;
   try {
     reply = session->with_conversation([&](dialogue::conversation& state) {
-      return engine->respond(state, message.text, context_now(leads_));
+      return engine->respond(state, message.text, context_now(storage_.leads));
     });
   } catch (const std::exception& e) {
     // The engine is pure and tested; if it still throws, the visitor gets a clear error and
@@ -84,65 +82,72 @@ void chat_service::answer(const std::shared_ptr<chat_session>& session,
 
   // A form in progress is saved before the visitor sees the next question, so a restart
   // right after cannot lose what was typed.
-  net::post(storage_, [this, session, frame = std::move(frame), done = std::move(done)]() mutable {
-    save_now(session);
-    done({true, std::move(frame)});
-  });
+  net::post(storage_.conversations_writer,
+            [this, session, frame = std::move(frame), done = std::move(done)]() mutable {
+              save_now(session);
+              done({true, std::move(frame)});
+            });
 }
 
 void chat_service::finish_booking(const std::shared_ptr<chat_session>& session,
                                   const protocol::message_frame& message, bool with_session,
                                   dialogue::booking_request request,
                                   std::function<void(answered)> done) {
-  net::post(storage_, [this, session, message, with_session, request = std::move(request),
-                       done = std::move(done)]() mutable {
-    const auto ctx = context_now(leads_);
-    dialogue::booking_outcome outcome;
-    try {
-      const auto stored = leads_.book(request, ctx.now);  // returns after COMMIT
-      outcome.result = stored.result == handoff::book_result::kind::stored
-                           ? dialogue::booking_outcome::kind::stored
-                           : dialogue::booking_outcome::kind::slot_taken;
-      outcome.reference = stored.reference;
-    } catch (const std::exception& e) {
-      log_.error("cannot store a booking: {}", e.what());
-      outcome.result = dialogue::booking_outcome::kind::failed;
-    }
-    switch (outcome.result) {
-      case dialogue::booking_outcome::kind::stored:
-        log_.info("booking {} stored", outcome.reference);  // no name or email in logs
-        metrics_.booking(metrics::booking_result::stored);
-        booked_();
-        break;
-      case dialogue::booking_outcome::kind::slot_taken:
-        metrics_.booking(metrics::booking_result::slot_taken);
-        break;
-      case dialogue::booking_outcome::kind::failed:
-        metrics_.booking(metrics::booking_result::failed);
-        break;
-    }
-    const auto engine = engine_.load();
-    dialogue::reply reply;
-    try {
-      reply = session->with_conversation([&](dialogue::conversation& state) {
-        return engine->complete_booking(state, outcome, ctx);
+  net::post(
+      storage_.leads_writer, [this, session, message, with_session, request = std::move(request),
+                              done = std::move(done)]() mutable {
+        const auto ctx = context_now(storage_.leads);
+        dialogue::booking_outcome outcome;
+        try {
+          const auto stored = storage_.leads.book(request, ctx.now);  // returns after COMMIT
+          outcome.result = stored.result == handoff::book_result::kind::stored
+                               ? dialogue::booking_outcome::kind::stored
+                               : dialogue::booking_outcome::kind::slot_taken;
+          outcome.reference = stored.reference;
+        } catch (const std::exception& e) {
+          log_.error("cannot store a booking: {}", e.what());
+          outcome.result = dialogue::booking_outcome::kind::failed;
+        }
+        switch (outcome.result) {
+          case dialogue::booking_outcome::kind::stored:
+            log_.info("booking {} stored", outcome.reference);  // no name or email in logs
+            metrics_.booking(metrics::booking_result::stored);
+            booked_();
+            break;
+          case dialogue::booking_outcome::kind::slot_taken:
+            metrics_.booking(metrics::booking_result::slot_taken);
+            break;
+          case dialogue::booking_outcome::kind::failed:
+            metrics_.booking(metrics::booking_result::failed);
+            break;
+        }
+        const auto engine = engine_.load();
+        dialogue::reply reply;
+        try {
+          reply = session->with_conversation([&](dialogue::conversation& state) {
+            return engine->complete_booking(state, outcome, ctx);
+          });
+        } catch (const std::exception& e) {
+          log_.error("engine failed completing a booking: {}", e.what());
+          return done({false, error({protocol::error_code::internal,
+                                     "the server could not answer this message", message.id})});
+        }
+        metrics_.reply(reply.intent);
+        auto frame = protocol::reply_json(
+            reply, message.id,
+            with_session ? std::optional<std::string>{session->token()} : std::nullopt);
+        // The conversation after the booking is saved durably before the confirmation goes out.
+        net::post(storage_.conversations_writer,
+                  [this, session, frame = std::move(frame), done = std::move(done)]() mutable {
+                    save_now(session);
+                    done({true, std::move(frame)});
+                  });
       });
-    } catch (const std::exception& e) {
-      log_.error("engine failed completing a booking: {}", e.what());
-      return done({false, error({protocol::error_code::internal,
-                                 "the server could not answer this message", message.id})});
-    }
-    metrics_.reply(reply.intent);
-    save_now(session);
-    done({true, protocol::reply_json(
-                    reply, message.id,
-                    with_session ? std::optional<std::string>{session->token()} : std::nullopt)});
-  });
 }
 
 void chat_service::save_now(const std::shared_ptr<chat_session>& session) {
   try {
-    leads_.save_sessions(
+    storage_.conversations.save_sessions(
         {session_store::snapshot(*session)},
         std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
   } catch (const std::exception& e) {

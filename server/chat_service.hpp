@@ -27,13 +27,20 @@ class lead_store;
 
 namespace advisor::server {
 
+// Where the writes go, each store written by one thread: bookings on one connection, and
+// conversations on their own, so that saving small talk never holds up a booking.
+struct chat_storage {
+  handoff::lead_store& leads;
+  boost::asio::any_io_executor leads_writer;
+  handoff::lead_store& conversations;
+  boost::asio::any_io_executor conversations_writer;
+};
+
 class chat_service {
  public:
-  // `storage` runs every write to `leads`, one at a time; `booked` is told of each new
-  // booking (the webhook sender wakes up).
+  // `booked` is told of each new booking (the webhook sender wakes up).
   chat_service(dialogue::engine_ptr engine, session_store& sessions, metrics& counters,
-               protocol::frame_rules rules, handoff::lead_store& leads,
-               boost::asio::any_io_executor storage, std::function<void()> booked,
+               protocol::frame_rules rules, chat_storage storage, std::function<void()> booked,
                spdlog::logger& log);
 
   session_store& sessions() { return sessions_; }
@@ -71,14 +78,14 @@ class chat_service {
   std::optional<protocol::frame_error> place_visitor(const std::shared_ptr<chat_session>& session,
                                                      const protocol::place& where,
                                                      protocol::place& taken);
-  void save_now(const std::shared_ptr<chat_session>& session);  // on the storage thread only
+  // Durable (fsync before it returns); on the conversation writer only.
+  void save_now(const std::shared_ptr<chat_session>& session);
 
   std::atomic<dialogue::engine_ptr> engine_;
   session_store& sessions_;
   metrics& metrics_;
   protocol::frame_rules rules_;
-  handoff::lead_store& leads_;
-  boost::asio::any_io_executor storage_;
+  chat_storage storage_;
   std::function<void()> booked_;
   spdlog::logger& log_;
 };

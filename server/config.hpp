@@ -18,6 +18,7 @@ struct limits {
   std::size_t max_text_chars = 2000;            // protocol: longer text is `too_long`
   std::size_t max_http_body_bytes = 64 * 1024;  // POST bodies beyond this get 413
   std::size_t max_write_queue = 64;             // frames queued per connection before reads pause
+  std::size_t max_connections = 10000;          // WebSockets open at once; more get 503
   std::chrono::seconds handshake_timeout{30};   // WebSocket upgrade must complete within this
   std::chrono::seconds idle_timeout{300};       // silent peers are pinged at half, closed at full
   std::chrono::seconds http_timeout{30};        // one HTTP request must arrive within this

@@ -272,6 +272,14 @@ http::response<http::string_body> chat_response(const request& req, unsigned sta
   return text_response(req, static_cast<http::status>(status), json_type, std::move(body));
 }
 
+http::response<http::string_body> too_many_connections(const request& req) {
+  auto res = json_error(req, http::status::service_unavailable,
+                        "too many connections; try again in a moment");
+  res.set(http::field::retry_after, "1");
+  res.keep_alive(false);
+  return res;
+}
+
 upgrade_decision decide_upgrade(const request& req, const config& settings) {
   upgrade_decision decision;
   auto target = boost::urls::parse_origin_form(req.target());

@@ -64,8 +64,11 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
     auto req = parser_->release();
     auto decision = decide_upgrade(req, ctx_.settings);
     if (decision.refusal) return send(std::move(*decision.refusal));
+    // Refused before the upgrade: past the cap, a connection costs one HTTP answer.
+    auto slot = ctx_.websocket_limit.try_acquire();
+    if (!slot) return send(too_many_connections(req));
     // The socket moves to the WebSocket session; this HTTP session ends here.
-    std::make_shared<websocket_session>(std::move(stream_), ctx_)
+    std::make_shared<websocket_session>(std::move(stream_), ctx_, std::move(slot))
         ->run(std::move(req), std::move(decision.session_token));
     return;
   }

@@ -11,8 +11,21 @@ namespace advisor::server {
 namespace net = boost::asio;
 namespace beast = boost::beast;
 
+namespace {
+constexpr std::chrono::milliseconds retry_after{100};  // out of descriptors: wait this long
+constexpr std::chrono::seconds report_every{10};       // one log line per interval at most
+
+bool out_of_descriptors(const beast::error_code& ec) {
+  return ec == net::error::no_descriptors ||                        // EMFILE: this process's limit
+         ec == boost::system::errc::too_many_files_open_in_system;  // ENFILE
+}
+}  // namespace
+
 listener::listener(net::io_context& ioc, server_context& ctx)
-    : ioc_{ioc}, acceptor_{net::make_strand(ioc)}, ctx_{ctx} {}
+    : ioc_{ioc},
+      acceptor_{net::make_strand(ioc)},
+      ctx_{ctx},
+      retry_timer_{acceptor_.get_executor()} {}
 
 beast::error_code listener::open(const net::ip::tcp::endpoint& endpoint) {
   beast::error_code ec;
@@ -34,6 +47,7 @@ void listener::stop() {
   net::post(acceptor_.get_executor(), [self = shared_from_this()] {
     beast::error_code ec;
     self->acceptor_.close(ec);
+    self->retry_timer_.cancel();
   });
 }
 
@@ -45,12 +59,32 @@ void listener::do_accept() {
 
 void listener::on_accept(beast::error_code ec, net::ip::tcp::socket socket) {
   if (ec == net::error::operation_aborted) return;  // stopped
+  if (out_of_descriptors(ec)) return back_off(ec);
   if (ec) {
     ctx_.log.warn("accept: {}", ec.message());
   } else {
     std::make_shared<http_session>(std::move(socket), ctx_)->run();
   }
   if (acceptor_.is_open()) do_accept();
+}
+
+void listener::back_off(beast::error_code ec) {
+  // The connection stays in the kernel's backlog and accepting again at once fails at once:
+  // retrying in a loop would take the core from the connections already open. Wait instead,
+  // and say so once per interval with how often it happened.
+  ++refused_;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_report_ >= report_every) {
+    ctx_.log.warn("accept: {} ({} times since the last report); retrying every {} ms", ec.message(),
+                  refused_, retry_after.count());
+    refused_ = 0;
+    last_report_ = now;
+  }
+  retry_timer_.expires_after(retry_after);
+  retry_timer_.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
+    if (wait_ec) return;  // stopped
+    if (self->acceptor_.is_open()) self->do_accept();
+  });
 }
 
 }  // namespace advisor::server

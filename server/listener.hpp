@@ -3,8 +3,11 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/error.hpp>
 
+#include <chrono>
+#include <cstddef>
 #include <memory>
 
 #include "server/server_context.hpp"
@@ -25,10 +28,14 @@ class listener : public std::enable_shared_from_this<listener> {
  private:
   void do_accept();
   void on_accept(boost::beast::error_code ec, boost::asio::ip::tcp::socket socket);
+  void back_off(boost::beast::error_code ec);  // out of file descriptors
 
   boost::asio::io_context& ioc_;
   boost::asio::ip::tcp::acceptor acceptor_;
   server_context& ctx_;
+  boost::asio::steady_timer retry_timer_;  // on the acceptor's strand
+  std::size_t refused_ = 0;                // accepts that failed since the last log line
+  std::chrono::steady_clock::time_point last_report_{};
 };
 
 }  // namespace advisor::server

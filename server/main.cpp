@@ -7,11 +7,11 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 
-#include <csignal>
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -23,7 +23,10 @@
 #include "server/chat_service.hpp"
 #include "server/config.hpp"
 #include "server/connection_registry.hpp"
+#include "server/conversation_saver.hpp"
 #include "server/engine_loader.hpp"
+#include "server/engine_reloader.hpp"
+#include "server/graceful_shutdown.hpp"
 #include "server/leads_command.hpp"
 #include "server/listener.hpp"
 #include "server/metrics.hpp"
@@ -48,6 +51,12 @@ void log_database(spdlog::logger& log, const std::filesystem::path& file, bool c
   }
 }
 
+// The conversation writer yields the core to the I/O threads: saving small talk waits
+// while visitors are being answered (a durable form save there still makes progress).
+void lower_priority() {
+  setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
+}
+
 int serve(config& settings, spdlog::logger& log) {
   const data_dirs dirs{settings.intents_dir, settings.knowledge_dir};
   auto loaded = load_engine(dirs, settings.hours);
@@ -62,6 +71,13 @@ int serve(config& settings, spdlog::logger& log) {
   }
   auto& leads = *std::get<0>(opened);
   log_database(log, settings.db, leads.created());
+  // A second connection to the same file, for conversations only.
+  auto opened_again = advisor::handoff::lead_store::open(settings.db);
+  if (auto* error = std::get_if<std::string>(&opened_again)) {
+    log.critical("cannot open the database: {}", *error);
+    return 2;
+  }
+  auto& conversations = *std::get<0>(opened_again);
   auto created = advisor::handoff::webhook_sender::create(settings.webhook, leads, log);
   if (auto* error = std::get_if<std::string>(&created)) {
     log.critical("{}", *error);
@@ -69,22 +85,26 @@ int serve(config& settings, spdlog::logger& log) {
   }
   auto& webhook = *std::get<0>(created);
 
-  // The one writer: bookings and saved conversations are written on this thread, in order.
-  net::thread_pool storage{1};
-  session_store sessions{settings.sessions, &leads};
+  // One writer per store: bookings in order on one thread, conversations on another.
+  net::thread_pool booking_writer{1};
+  net::thread_pool conversation_writer{1};
+  net::post(conversation_writer, lower_priority);
+  session_store sessions{settings.sessions, &conversations};
   metrics counters;
-  chat_service chat{std::get<advisor::dialogue::engine_ptr>(std::move(loaded)),
-                    sessions,
-                    counters,
-                    {settings.limit.max_text_chars, 64},
-                    leads,
-                    storage.get_executor(),
-                    [&webhook] { webhook.notify(); },
-                    log};
+  chat_service chat{
+      std::get<advisor::dialogue::engine_ptr>(std::move(loaded)),
+      sessions,
+      counters,
+      {settings.limit.max_text_chars, 64},
+      {leads, booking_writer.get_executor(), conversations, conversation_writer.get_executor()},
+      [&webhook] { webhook.notify(); },
+      log};
   const static_files files{settings.web_root};
   connection_registry connections;
   address_rate_limiter http_chat_limit{settings.limit.rate_per_second, settings.limit.rate_burst};
-  server_context ctx{settings, chat, files, counters, connections, leads, http_chat_limit, log};
+  connection_limit websocket_limit{settings.limit.max_connections};
+  server_context ctx{settings,        chat, files,          counters, connections, leads,
+                     http_chat_limit, log,  websocket_limit};
 
   const unsigned threads =
       settings.threads != 0 ? settings.threads : std::max(1U, std::thread::hardware_concurrency());
@@ -111,78 +131,35 @@ int serve(config& settings, spdlog::logger& log) {
   server->run();
   webhook.start();
 
-  // Conversations changed since the last flush are saved in one transaction.
-  auto flush = [&] {
-    net::post(storage, [&] {
-      try {
-        leads.save_sessions(
-            sessions.take_dirty(),
-            std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
-        leads.forget_sessions(std::chrono::time_point_cast<std::chrono::seconds>(
-            std::chrono::system_clock::now() - settings.sessions.ttl));
-      } catch (const std::exception& e) {
-        log.error("cannot save conversations: {}", e.what());
-      }
-    });
-  };
-  net::steady_timer flush_timer{ioc};
-  std::function<void()> schedule_flush = [&] {
-    flush_timer.expires_after(settings.session_flush);
-    flush_timer.async_wait([&](boost::system::error_code wait_ec) {
-      if (wait_ec) return;  // cancelled at shutdown
-      flush();
-      schedule_flush();
-    });
-  };
-  schedule_flush();
-
-  // SIGHUP: reload intents and knowledge; a broken file keeps the running set.
-  net::signal_set reload_signal{ioc, SIGHUP};
-  std::function<void()> wait_for_reload = [&] {
-    reload_signal.async_wait([&](boost::system::error_code wait_ec, int) {
-      if (wait_ec) return;  // cancelled at shutdown
-      auto reloaded = load_engine(dirs, settings.hours);
-      // The log line comes last: whoever reads it (an operator, a test) finds the counter
-      // and the engine already changed.
-      if (auto* error = std::get_if<std::string>(&reloaded)) {
-        counters.engine_reload(false);
-        log.error("reload refused, keeping the loaded knowledge: {}", *error);
-      } else {
-        chat.replace_engine(std::get<advisor::dialogue::engine_ptr>(std::move(reloaded)));
-        counters.engine_reload(true);
-        log.info("reloaded intents and knowledge");
-      }
-      wait_for_reload();
-    });
-  };
-  wait_for_reload();
-
-  // SIGINT/SIGTERM: stop accepting, close WebSockets with 1001 after their pending replies,
-  // let HTTP responses finish; give up after --shutdown-timeout.
-  net::signal_set stop_signals{ioc, SIGINT, SIGTERM};
-  net::steady_timer deadline{ioc};
-  stop_signals.async_wait([&](boost::system::error_code wait_ec, int signal) {
-    if (wait_ec) return;
-    log.info("signal {}: shutting down", signal);
-    server->stop();
-    reload_signal.cancel();
-    flush_timer.cancel();
-    deadline.expires_after(settings.shutdown_timeout);
-    deadline.async_wait([&](boost::system::error_code timer_ec) {
-      if (timer_ec) return;  // everything closed in time
-      log.warn("shutdown deadline reached; closing the remaining connections");
-      ioc.stop();
-    });
-    connections.stop_all([&] { net::post(ioc, [&] { deadline.cancel(); }); });
-  });
+  conversation_saver saver{ioc,
+                           conversation_writer.get_executor(),
+                           sessions,
+                           conversations,
+                           settings.session_flush,
+                           settings.sessions.ttl,
+                           log};
+  saver.start();
+  engine_reloader reloader{ioc, dirs, settings.hours, chat, counters, log};
+  reloader.start();
+  graceful_shutdown shutdown{ioc,
+                             server,
+                             connections,
+                             settings.shutdown_timeout,
+                             [&] {
+                               reloader.stop();
+                               saver.stop();
+                             },
+                             log};
+  shutdown.start();
 
   std::vector<std::thread> pool;
   for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
   for (auto& t : pool) t.join();
   webhook.stop();
-  flush();  // the last conversations, after every connection is gone
-  storage.join();
+  saver.save_last();  // the last conversations, after every connection is gone
+  booking_writer.join();
+  conversation_writer.join();
   log.info("stopped");
   return 0;
 }

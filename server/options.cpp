@@ -90,6 +90,10 @@ void add_server_options(CLI::App& app, config& c) {
                  "largest WebSocket message accepted (larger: close 1009)")
       ->check(CLI::Range(256UL, 16UL * 1024 * 1024))
       ->capture_default_str();
+  app.add_option("--max-connections", c.limit.max_connections,
+                 "WebSocket connections open at once; beyond, upgrades get 503")
+      ->check(CLI::Range(1UL, 1000000UL))
+      ->capture_default_str();
   app.add_option("--rate-limit", c.limit.rate_per_second, "messages per second per connection")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();

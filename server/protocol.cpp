@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "intents/visible_text.hpp"
+#include "server/json_writer.hpp"
 #include "server/strict_json.hpp"
 
 namespace advisor::server::protocol {
@@ -131,14 +132,45 @@ std::variant<json, frame_error> parse_object(std::string_view text, const frame_
   return std::move(value);
 }
 
-ordered sources_json(const std::vector<dialogue::source>& sources) {
-  auto array = ordered::array();
-  for (const auto& s : sources) array.push_back({{"section", s.section}, {"text", s.text}});
-  return array;
-}
-
 ordered optional_string(const std::optional<std::string>& value) {
   return value ? ordered(*value) : ordered(nullptr);
+}
+
+void write_form(std::string& out, const std::optional<dialogue::form_status>& form) {
+  if (!form) {
+    out += "null";
+    return;
+  }
+  out += R"({"name":)";
+  json_out::string(out, form->name);
+  out += R"(,"field":)";
+  json_out::string(out, form->field);
+  out += R"(,"filled":)";
+  json_out::string_map(out, form->filled);
+  out.push_back('}');
+}
+
+void write_booking(std::string& out, const std::optional<dialogue::booking_status>& booking) {
+  if (!booking) {
+    out += "null";
+    return;
+  }
+  out += R"({"reference":)";
+  json_out::string(out, booking->reference);
+  out += R"(,"status":)";
+  json_out::string(out, booking->status);
+  // Same-origin link to the slot's calendar file (server/http_handler.cpp).
+  out += R"(,"ics_url":)";
+  json_out::string(out, "/api/bookings/" + booking->reference + ".ics");
+  out.push_back('}');
+}
+
+// Enough for the whole reply in one allocation unless much of it needs escaping.
+std::size_t reply_size_hint(const dialogue::reply& reply) {
+  std::size_t size = 256 + reply.text.size() + reply.intent.size();
+  for (const auto& s : reply.sources) size += 24 + s.section.size() + s.text.size();
+  for (const auto& s : reply.suggestions) size += 3 + s.size();
+  return size;
 }
 
 }  // namespace
@@ -236,31 +268,40 @@ std::string welcome_json(const dialogue::welcome& welcome, std::string_view sess
 
 std::string reply_json(const dialogue::reply& reply, const std::optional<std::string>& reply_to,
                        const std::optional<std::string>& session) {
-  ordered form = nullptr;
-  if (reply.form) {
-    form = {
-        {"name", reply.form->name}, {"field", reply.form->field}, {"filled", reply.form->filled}};
+  // Written directly (json_writer), in the field order of docs/protocol.md.
+  std::string out;
+  out.reserve(reply_size_hint(reply));
+  out += R"({"type":"reply","reply_to":)";
+  json_out::optional_string(out, reply_to);
+  out += R"(,"text":)";
+  json_out::string(out, reply.text);
+  out += R"(,"intent":)";
+  json_out::string(out, reply.intent);
+  out += R"(,"confidence":)";
+  json_out::number(out, reply.confidence);
+  out += R"(,"recommendation":)";
+  json_out::optional_string(out, reply.recommendation);
+  out += R"(,"sources":[)";
+  for (std::size_t i = 0; i < reply.sources.size(); ++i) {
+    if (i != 0) out.push_back(',');
+    out += R"({"section":)";
+    json_out::string(out, reply.sources[i].section);
+    out += R"(,"text":)";
+    json_out::string(out, reply.sources[i].text);
+    out.push_back('}');
   }
-  ordered booking = nullptr;
-  if (reply.booking) {
-    booking = {{"reference", reply.booking->reference},
-               {"status", reply.booking->status},
-               // Same-origin link to the slot's calendar file (server/http_handler.cpp).
-               {"ics_url", "/api/bookings/" + reply.booking->reference + ".ics"}};
+  out += R"(],"suggestions":)";
+  json_out::string_array(out, reply.suggestions);
+  out += R"(,"form":)";
+  write_form(out, reply.form);
+  out += R"(,"booking":)";
+  write_booking(out, reply.booking);
+  if (session) {
+    out += R"(,"session":)";
+    json_out::string(out, *session);
   }
-  ordered out{{"type", "reply"},
-              {"reply_to", optional_string(reply_to)},
-              {"text", reply.text},
-              {"intent", reply.intent},
-              {"confidence", reply.confidence},
-              {"recommendation", optional_string(reply.recommendation)},
-              {"sources", sources_json(reply.sources)},
-              {"suggestions", reply.suggestions},
-              {"form", std::move(form)},
-              {"booking", std::move(booking)}};
-  if (session) out["session"] = *session;
-  // Replacement characters rather than an exception if a data file ever held bad UTF-8.
-  return out.dump(-1, ' ', false, ordered::error_handler_t::replace);
+  out.push_back('}');
+  return out;
 }
 
 std::string error_json(const frame_error& error) {

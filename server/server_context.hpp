@@ -6,6 +6,7 @@
 
 #include "server/chat_service.hpp"
 #include "server/config.hpp"
+#include "server/connection_limit.hpp"
 #include "server/connection_registry.hpp"
 #include "server/metrics.hpp"
 #include "server/rate_limiter.hpp"
@@ -26,6 +27,7 @@ struct server_context {
   handoff::lead_store& leads;
   address_rate_limiter& http_chat_limit;  // POST /api/chat, per client address
   spdlog::logger& log;
+  connection_limit& websocket_limit;  // --max-connections
 };
 
 }  // namespace advisor::server

@@ -74,25 +74,29 @@ void session_store::reset(const std::shared_ptr<chat_session>& session) {
 
 void session_store::mark_dirty(const std::shared_ptr<chat_session>& session) {
   if (persistence_ == nullptr) return;
+  if (!session->mark_dirty()) return;  // already listed: no lock, no allocation
   std::lock_guard lock{mutex_};
-  dirty_.insert_or_assign(session->token(), session);
+  dirty_.push_back(session);
 }
 
 std::pair<std::string, std::string> session_store::snapshot(chat_session& session) {
-  return {session.token(), session.with_conversation([](const dialogue::conversation& c) {
-            return dialogue::save_conversation(c);
-          })};
+  const auto copy = session.with_conversation([](const dialogue::conversation& c) { return c; });
+  return {session.token(), dialogue::save_conversation(copy)};
 }
 
-std::vector<std::pair<std::string, std::string>> session_store::take_dirty() {
-  std::unordered_map<std::string, std::weak_ptr<chat_session>> dirty;
+std::vector<std::shared_ptr<chat_session>> session_store::take_dirty() {
+  std::vector<std::weak_ptr<chat_session>> dirty;
   {
     std::lock_guard lock{mutex_};
     dirty.swap(dirty_);
   }
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& [_, weak] : dirty) {
-    if (auto session = weak.lock()) out.push_back(snapshot(*session));
+  std::vector<std::shared_ptr<chat_session>> out;
+  out.reserve(dirty.size());
+  for (const auto& weak : dirty) {
+    if (auto session = weak.lock()) {
+      session->clear_dirty();  // before its snapshot: a later change is listed again
+      out.push_back(std::move(session));
+    }
   }
   return out;
 }

@@ -52,9 +52,15 @@ class chat_session {
     return fn(conversation_);
   }
 
+  // Set when the session changed, cleared when it is taken for saving: a session is listed
+  // once however many messages it answers between two saves.
+  bool mark_dirty() { return !dirty_.exchange(true, std::memory_order_acq_rel); }
+  void clear_dirty() { dirty_.store(false, std::memory_order_release); }
+
  private:
   const std::string token_;
   std::atomic<clock::rep> last_used_;
+  std::atomic<bool> dirty_{false};
   std::mutex mutex_;
   dialogue::conversation conversation_;
 };
@@ -80,8 +86,11 @@ class session_store {
 
   // The session changed: it is saved at the next flush.
   void mark_dirty(const std::shared_ptr<chat_session>& session);
-  // Token and saved form of every session changed since the last call.
-  std::vector<std::pair<std::string, std::string>> take_dirty();
+  // Every live session changed since the last call, each clear of its mark: a change made
+  // while it is being saved marks it again.
+  std::vector<std::shared_ptr<chat_session>> take_dirty();
+  // Token and saved form. The conversation is copied under its lock and serialised after,
+  // so the connection using it waits for a copy at most.
   static std::pair<std::string, std::string> snapshot(chat_session& session);
 
   std::size_t size() const;
@@ -93,7 +102,7 @@ class session_store {
   handoff::lead_store* persistence_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<chat_session>> sessions_;
-  std::unordered_map<std::string, std::weak_ptr<chat_session>> dirty_;
+  std::vector<std::weak_ptr<chat_session>> dirty_;
   clock::time_point last_sweep_{};
 };
 

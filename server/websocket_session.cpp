@@ -7,11 +7,17 @@ namespace advisor::server {
 
 namespace net = boost::asio;
 
-websocket_session::websocket_session(beast::tcp_stream&& stream, server_context& ctx)
+namespace {
+constexpr std::size_t retained_read_bytes = 1024;  // kept between messages; more is released
+}  // namespace
+
+websocket_session::websocket_session(beast::tcp_stream&& stream, server_context& ctx,
+                                     connection_limit::slot slot)
     : ws_{drained_tcp_stream{std::move(stream)}},
       ctx_{ctx},
       bucket_{ctx.settings.limit.rate_per_second, ctx.settings.limit.rate_burst,
-              token_bucket::clock::now()} {}
+              token_bucket::clock::now()},
+      slot_{std::move(slot)} {}
 
 websocket_session::~websocket_session() {
   if (registered_) {
@@ -37,7 +43,7 @@ void websocket_session::run(request req, std::optional<std::string> session_toke
   auto lookup = ctx_.chat.sessions().open(session_token ? &*session_token : nullptr);
   session_ = std::move(lookup.session);
   // The welcome goes first in the queue; it is written once the handshake is done.
-  queue_.push_back(ctx_.chat.welcome(*session_, lookup.resumed));
+  queue_.push_back({ctx_.chat.welcome(*session_, lookup.resumed), true});
 
   ws_.async_accept(req,
                    beast::bind_front_handler(&websocket_session::on_accept, shared_from_this()));
@@ -57,12 +63,13 @@ void websocket_session::on_accept(beast::error_code ec) {
 }
 
 void websocket_session::do_read() {
-  // One message at a time: the next is read once this one's answer is queued, which keeps
-  // replies in order even when an answer waits for storage.
-  if (reading_ || closing_ || awaiting_) return;
+  if (reading_ || closing_) return;
   // Back-pressure: a client that does not read its replies stops being read.
   if (queue_.size() >= ctx_.settings.limit.max_write_queue) return;
   reading_ = true;
+  buffer_.clear();
+  // Sized to what was sent: a rare large message does not pin its buffer to the connection.
+  if (buffer_.capacity() > retained_read_bytes) buffer_.shrink_to_fit();
   ws_.async_read(buffer_,
                  beast::bind_front_handler(&websocket_session::on_read, shared_from_this()));
 }
@@ -72,14 +79,10 @@ void websocket_session::on_read(beast::error_code ec, std::size_t) {
   // Beast has already sent 1009 (too big) or 1007 (bad UTF-8) where those apply.
   if (ec) return fail(ec, "read");
   if (closing_) return;
+  if (ws_.got_binary()) return close(websocket::close_code::unknown_data);  // 1003: text only
 
-  if (ws_.got_binary()) {
-    buffer_.clear();
-    return close(websocket::close_code::unknown_data);  // 1003: the protocol is text only
-  }
-  const auto frame = beast::buffers_to_string(buffer_.data());
-  buffer_.clear();
-
+  // Read in place: the frame is parsed before the next read reuses the buffer.
+  const std::string_view frame{static_cast<const char*>(buffer_.data().data()), buffer_.size()};
   if (!bucket_.try_take(token_bucket::clock::now())) {
     if (warned_) return close(websocket::close_code::policy_error);  // 1008
     warned_ = true;
@@ -87,55 +90,63 @@ void websocket_session::on_read(beast::error_code ec, std::size_t) {
     return do_read();
   }
   warned_ = false;
-  awaiting_ = true;
-  ctx_.chat.handle_frame(session_, frame, [self = shared_from_this()](std::string answer) {
-    // Called at once or from the storage thread: back onto this connection's strand.
-    net::post(self->ws_.get_executor(),
-              [self, answer = std::move(answer)]() mutable { self->on_answer(std::move(answer)); });
+  const auto slot = reserve();
+  ctx_.chat.handle_frame(session_, frame, [self = shared_from_this(), slot](std::string answer) {
+    // At once, on this strand: runs inline. From the storage thread: posted to the strand.
+    net::dispatch(self->ws_.get_executor(), [self, slot, answer = std::move(answer)]() mutable {
+      self->on_answer(slot, std::move(answer));
+    });
   });
+  do_read();  // the next message, while this answer is written
 }
 
-void websocket_session::on_answer(std::string frame) {
-  awaiting_ = false;
-  send(std::move(frame));
-  if (closing_ && queue_.empty() && close_after_writes_) {
-    const auto code = *close_after_writes_;
-    close_after_writes_.reset();
-    return close(code);
-  }
-  do_read();
+std::uint64_t websocket_session::reserve() {
+  queue_.push_back({});
+  return front_slot_ + queue_.size() - 1;
 }
 
 void websocket_session::send(std::string frame) {
   if (close_sent_) return;
-  queue_.push_back(std::move(frame));
-  if (queue_.size() == 1) do_write();
+  queue_.push_back({std::move(frame), true});
+  do_write();
+}
+
+void websocket_session::on_answer(std::uint64_t slot, std::string frame) {
+  auto& place = queue_[static_cast<std::size_t>(slot - front_slot_)];
+  place.frame = std::move(frame);
+  place.ready = true;
+  do_write();
 }
 
 void websocket_session::do_write() {
-  if (queue_.empty()) return;
+  if (writing_ || close_sent_ || queue_.empty() || !queue_.front().ready) return;
+  writing_ = true;
   ws_.text(true);
-  ws_.async_write(net::buffer(queue_.front()),
+  ws_.async_write(net::buffer(queue_.front().frame),
                   beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
 }
 
 void websocket_session::on_write(beast::error_code ec, std::size_t) {
+  writing_ = false;
   if (ec) return fail(ec, "write");
-  queue_.pop_front();
+  queue_.erase(queue_.begin());  // at most max_write_queue small moves
+  ++front_slot_;
   if (!queue_.empty()) return do_write();
-  if (close_after_writes_ && !awaiting_) {
-    const auto code = *close_after_writes_;
-    close_after_writes_.reset();
-    return close(code);
-  }
+  if (close_after_writes_) return close_when_sent();
   do_read();  // resumes reading if back-pressure had paused it
+}
+
+void websocket_session::close_when_sent() {
+  const auto code = *close_after_writes_;
+  close_after_writes_.reset();
+  close(code);
 }
 
 void websocket_session::close(websocket::close_code code) {
   closing_ = true;
   if (close_sent_) return;
-  if (!queue_.empty() || awaiting_) {
-    // The answer being prepared and the replies already queued go out first; the close
+  if (!queue_.empty()) {
+    // The answers being prepared and the replies already queued go out first; the close
     // follows the last of them.
     close_after_writes_ = code;
     return;

@@ -2,16 +2,22 @@
 // One WebSocket connection: reads frames, answers each through chat_service, writes with
 // at most one write in flight. Everything runs on the connection's strand (the socket's
 // executor); other threads reach it only through net::post.
+//
+// Pipelined: the next message is read while earlier answers are prepared or written. Each
+// message takes a place in `queue_` when it is read, and its answer fills that place, so
+// replies leave in the order the messages came even when one waits for storage; at most
+// `max_write_queue` places are taken before reading pauses.
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 
 #include <chrono>
-#include <deque>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "server/connection_registry.hpp"
 #include "server/drained_stream.hpp"
@@ -27,20 +33,27 @@ namespace websocket = beast::websocket;
 class websocket_session : public connection,
                           public std::enable_shared_from_this<websocket_session> {
  public:
-  websocket_session(beast::tcp_stream&& stream, server_context& ctx);
+  websocket_session(beast::tcp_stream&& stream, server_context& ctx, connection_limit::slot slot);
   ~websocket_session() override;
 
   void run(request req, std::optional<std::string> session_token);
   void stop() override;
 
  private:
+  struct reply_slot {
+    std::string frame;
+    bool ready = false;  // false: the answer is still being prepared
+  };
+
   void on_accept(beast::error_code ec);
   void do_read();
   void on_read(beast::error_code ec, std::size_t bytes);
+  std::uint64_t reserve();  // a place in the queue for the answer to come
   void send(std::string frame);
-  void on_answer(std::string frame);
+  void on_answer(std::uint64_t slot, std::string frame);
   void do_write();
   void on_write(beast::error_code ec, std::size_t bytes);
+  void close_when_sent();
   void close(websocket::close_code code);
   void on_close(beast::error_code ec);
   void fail(beast::error_code ec, const char* what);
@@ -48,16 +61,20 @@ class websocket_session : public connection,
   websocket::stream<drained_tcp_stream> ws_;
   server_context& ctx_;
   beast::flat_buffer buffer_;
-  std::deque<std::string> queue_;  // front is the write in flight
+  // Front is the next to write (or in flight). A vector, not a deque: an idle connection
+  // keeps a few bytes here rather than a deque's 512-byte block.
+  std::vector<reply_slot> queue_;
+  std::uint64_t front_slot_ = 0;  // number of queue_.front()
   std::shared_ptr<chat_session> session_;
   token_bucket bucket_;
   bool warned_ = false;      // a rate_limited error was sent; the next excess closes
   bool reading_ = false;     // a read is in flight
-  bool awaiting_ = false;    // an answer is being prepared (maybe on the storage thread)
-  bool closing_ = false;     // no more reads; close once the answer and the queue are out
+  bool writing_ = false;     // a write is in flight (of queue_.front())
+  bool closing_ = false;     // no more reads; close once the queue is out
   bool close_sent_ = false;  // async_close issued: nothing more is written
   std::optional<websocket::close_code> close_after_writes_;
   bool registered_ = false;
+  connection_limit::slot slot_;  // given back when the session ends
 };
 
 }  // namespace advisor::server

@@ -2,8 +2,11 @@
 // the Origin allow-list (403), server pings and the idle, handshake and HTTP timeouts.
 
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <algorithm>
+#include <cctype>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -191,4 +194,81 @@ TEST_CASE("an HTTP request that never completes is closed after --http-timeout",
   const raw_client::until_closed end = raw.read_until_closed(20s);
   INFO("error: " << end.error << ", data: " << end.data);
   CHECK(end.closed);
+}
+
+TEST_CASE(
+    "the connection cap: past --max-connections an upgrade gets 503, those admitted are served",
+    "[server]") {
+  server_process server{{{"--max-connections", "2"}}};
+  ws_client first{server.port()};
+  read_welcome(first);
+  ws_client second{server.port()};
+  read_welcome(second);
+
+  const handshake_result refused = try_handshake(server.port(), ws_options{});
+  CHECK_FALSE(refused.upgraded);
+  CHECK(refused.status == 503);
+
+  first.send_json({{"type", "ping"}});
+  CHECK(first.read_json() == json{{"type", "pong"}});
+  second.send_json({{"type", "ping"}});
+  CHECK(second.read_json() == json{{"type", "pong"}});
+  // Plain HTTP is not capped: health checks still answer.
+  CHECK(http_request(server.port(), "GET", "/healthz").status == 200);
+}
+
+namespace {
+
+// How often `needle` occurs in `text`, ignoring case.
+std::size_t count_ignoring_case(std::string text, std::string needle) {
+  auto lower = [](std::string& s) {
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  };
+  lower(text);
+  lower(needle);
+  std::size_t count = 0;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+}  // namespace
+
+TEST_CASE("out of file descriptors, the acceptor backs off and the open connections are served",
+          "[server]") {
+  // The server inherits a low open-files limit, which a burst of connections exhausts.
+  rlimit saved{};
+  REQUIRE(::getrlimit(RLIMIT_NOFILE, &saved) == 0);
+  rlimit low = saved;
+  low.rlim_cur = 64;
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &low) == 0);
+  std::optional<server_process> server;
+  try {
+    server.emplace(flag_list{{"--threads", "1"}});
+  } catch (...) {
+    ::setrlimit(RLIMIT_NOFILE, &saved);
+    throw;
+  }
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &saved) == 0);
+
+  ws_client admitted{server->port()};
+  read_welcome(admitted);
+  std::vector<raw_client> idle;  // they connect and say nothing: each holds a descriptor
+  for (int i = 0; i < 100; ++i) idle.emplace_back(server->port());
+  REQUIRE(server->wait_for_output("too many open files", 10s));
+
+  // While the descriptors stay exhausted, the connection already open is answered...
+  for (int i = 0; i < 20; ++i) {
+    admitted.send_json({{"type", "ping"}});
+    REQUIRE(admitted.read_json() == json{{"type", "pong"}});
+  }
+  // ... and the acceptor said so once, instead of retrying (and logging) in a loop.
+  CHECK(count_ignoring_case(server->output(), "too many open files") == 1);
+
+  // Descriptors freed: new visitors get in again.
+  idle.clear();
+  ws_client later{server->port()};
+  read_welcome(later);
 }

@@ -303,3 +303,30 @@ TEST_CASE("50 pipelined messages are replied to once each, in order", "[protocol
   client.send_json({{"type", "ping"}});
   CHECK(client.read_json() == json{{"type", "pong"}});
 }
+
+TEST_CASE("pipelined messages keep their order when one answer waits for storage",
+          "[protocol][booking]") {
+  // The booking request opens the form, whose answer is saved (with an fsync) on the storage
+  // thread before it is sent, while the messages behind it are read and answered at once:
+  // their replies still wait for it.
+  server_process server{{{"--threads", "4"}}};
+  ws_client client{server.port()};
+  read_welcome(client);
+  const std::vector<std::string> texts = {"hello",  "I'd like to book a consultation", "cancel",
+                                          "thanks", "I'd like to book a consultation", "cancel",
+                                          "bye"};
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    client.send_json(message(texts[i], "s" + std::to_string(i)));
+  }
+  bool saw_form = false;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    const json reply = client.read_json();
+    INFO("reply #" << i << ": " << reply.dump());
+    REQUIRE(reply.value("type", "") == "reply");
+    CHECK(reply.value("reply_to", "") == "s" + std::to_string(i));
+    saw_form = saw_form || reply.at("form").is_object();
+  }
+  CHECK(saw_form);  // the storage path was taken
+  client.send_json({{"type", "ping"}});
+  CHECK(client.read_json() == json{{"type", "pong"}});
+}

@@ -181,6 +181,12 @@ TEST_CASE("lead store: conversations", "[handoff][session]") {
     store->save_sessions({{"tok1", "{\"a\":2}"}}, now + 1s);
     CHECK(store->load_session("tok1", now) == std::optional<std::string>{"{\"a\":2}"});
   }
+  SECTION("a save without fsync is read back, by this connection and by another") {
+    store->save_sessions({{"tok1", "{\"a\":3}"}}, now + 1s, /*durable=*/false);
+    CHECK(store->load_session("tok1", now) == std::optional<std::string>{"{\"a\":3}"});
+    auto reopened = open_store(db.file());
+    CHECK(reopened->load_session("tok1", now) == std::optional<std::string>{"{\"a\":3}"});
+  }
   SECTION("too old is not found, and is forgotten") {
     CHECK_FALSE(store->load_session("tok1", now + 1s).has_value());
     store->forget_sessions(now + 1s);

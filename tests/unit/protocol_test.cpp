@@ -307,6 +307,49 @@ TEST_CASE("server frames", "[protocol]") {
     CHECK(out.at("booking").at("reference") == "ADV-1");
     CHECK(out.at("booking").at("status") == "confirmed");
   }
+  SECTION("the reply is written byte for byte as nlohmann writes it") {
+    // The reply is written without a JSON tree; this is the tree it replaced.
+    using ordered = nlohmann::ordered_json;
+    advisor::dialogue::reply r;
+    r.text = "Quotes \" and \\ backslash,\n\ttabs, \x01 control, caf\xc3\xa9, \xe2\x82\xac, \x7f";
+    r.intent = "compare";
+    r.confidence = 0.1 + 0.2;
+    r.recommendation = "node";
+    r.sources = {{"Use Case Fit", "Node.js </script> is \"ideal\"."}, {"B", ""}};
+    r.suggestions = {"Why?", "bad \xff byte"};
+    r.form = advisor::dialogue::form_status{"booking", "email", {{"name", "Ada"}, {"b", "x"}}};
+    r.booking = advisor::dialogue::booking_status{"ADV-1", "confirmed"};
+    auto sources = ordered::array();
+    for (const auto& s : r.sources) sources.push_back({{"section", s.section}, {"text", s.text}});
+    ordered expected{
+        {"type", "reply"},
+        {"reply_to", "m\"1"},
+        {"text", r.text},
+        {"intent", r.intent},
+        {"confidence", r.confidence},
+        {"recommendation", *r.recommendation},
+        {"sources", sources},
+        {"suggestions", r.suggestions},
+        {"form", {{"name", "booking"}, {"field", "email"}, {"filled", r.form->filled}}},
+        {"booking",
+         {{"reference", "ADV-1"},
+          {"status", "confirmed"},
+          {"ics_url", "/api/bookings/ADV-1.ics"}}}};
+    expected["session"] = "tok";
+    CHECK(reply_json(r, std::string{"m\"1"}, std::string{"tok"}) ==
+          expected.dump(-1, ' ', false, ordered::error_handler_t::replace));
+    r.confidence = 1.0;
+    r.form.reset();
+    r.booking.reset();
+    r.recommendation.reset();
+    expected = {{"type", "reply"},    {"reply_to", nullptr},
+                {"text", r.text},     {"intent", r.intent},
+                {"confidence", 1.0},  {"recommendation", nullptr},
+                {"sources", sources}, {"suggestions", r.suggestions},
+                {"form", nullptr},    {"booking", nullptr}};
+    CHECK(reply_json(r, std::nullopt) ==
+          expected.dump(-1, ' ', false, ordered::error_handler_t::replace));
+  }
   SECTION("error") {
     const auto out = json::parse(error_json({error_code::rate_limited, "slow down", std::nullopt}));
     CHECK(out.at("type") == "error");

@@ -3,8 +3,11 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
+#include <random>
 #include <set>
 
+#include "handoff/lead_store.hpp"
 #include "server/rate_limiter.hpp"
 #include "server/session_store.hpp"
 #include "server/static_files.hpp"
@@ -145,4 +148,44 @@ TEST_CASE("static files stay inside the web root", "[server][http]") {
     REQUIRE(std::holds_alternative<unsigned>(resolved));
     CHECK(std::get<unsigned>(resolved) == 404U);
   }
+}
+
+TEST_CASE("session store: changed sessions are listed for saving once", "[server][session]") {
+  std::random_device rd;
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("advisor-dirty-" + std::to_string(rd()) + std::to_string(rd()));
+  auto opened = advisor::handoff::lead_store::open(dir / "advisor.db");
+  REQUIRE(std::holds_alternative<std::unique_ptr<advisor::handoff::lead_store>>(opened));
+  auto& db = *std::get<std::unique_ptr<advisor::handoff::lead_store>>(opened);
+  session_store store{sessions_config{}, &db};
+  const auto t0 = session_store::clock::time_point{} + 1h;
+  auto a = store.open(nullptr, t0).session;
+  auto b = store.open(nullptr, t0).session;
+
+  SECTION("many changes, one entry") {
+    for (int i = 0; i < 5; ++i) store.mark_dirty(a);
+    store.mark_dirty(b);
+    const auto dirty = store.take_dirty();
+    CHECK(dirty.size() == 2);
+    CHECK(store.take_dirty().empty());
+  }
+  SECTION("a change after the take is listed again") {
+    store.mark_dirty(a);
+    CHECK(store.take_dirty().size() == 1);
+    a->with_conversation([](auto& c) { c.turns = 7; });
+    store.mark_dirty(a);
+    const auto again = store.take_dirty();
+    REQUIRE(again.size() == 1);
+    CHECK(again[0] == a);
+  }
+  SECTION("the snapshot is the saved form under the token") {
+    a->with_conversation([](auto& c) { c.turns = 4; });
+    const auto [token, saved] = session_store::snapshot(*a);
+    CHECK(token == a->token());
+    const auto restored = advisor::dialogue::restore_conversation(saved);
+    REQUIRE(restored.has_value());
+    CHECK(restored->turns == 4);
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
 }

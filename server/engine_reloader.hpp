@@ -1,0 +1,40 @@
+#pragma once
+// SIGHUP: rebuild the engine from the data folders and swap it in; a file that does not
+// validate keeps the running engine and is counted and logged as refused.
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include "dialogue/engine.hpp"
+#include "server/engine_loader.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace advisor::server {
+
+class chat_service;
+class metrics;
+
+class engine_reloader {
+ public:
+  engine_reloader(boost::asio::io_context& ioc, data_dirs dirs, dialogue::availability hours,
+                  chat_service& chat, metrics& counters, spdlog::logger& log);
+
+  void start();
+  void stop();  // at shutdown: no more reloads
+
+ private:
+  void wait();
+  void reload();
+
+  boost::asio::signal_set signal_;
+  data_dirs dirs_;
+  dialogue::availability hours_;
+  chat_service& chat_;
+  metrics& counters_;
+  spdlog::logger& log_;
+};
+
+}  // namespace advisor::server
