@@ -377,10 +377,9 @@ std::optional<load_error> parse_reading(json_compiler& c, const json& doc,
   return parse_subject(c, doc, parts.subject);
 }
 
-std::variant<understander_parts, load_error> parse_intents(const text_file& file) {
-  json doc;
+std::variant<json, load_error> read_document(const text_file& file) {
   try {
-    doc = json::parse(file.content);
+    return json::parse(file.content);
   } catch (const json::parse_error& e) {
     // nlohmann's message starts "[json.exception.parse_error.101] parse error at line L, column C:
     // ".
@@ -390,28 +389,31 @@ std::variant<understander_parts, load_error> parse_intents(const text_file& file
     return load_error{file.name, line_of(file.content, e.byte == 0 ? 0 : e.byte - 1),
                       "invalid JSON: " + reason};
   }
-  json_compiler c{file, locator{file.content}, {}, 0};
-  if (!doc.is_object()) return c.error(0, "the top level must be an object");
+}
 
-  understander_parts parts;
+std::optional<load_error> parse_macros(json_compiler& c, const json& doc) {
+  if (!doc.contains("macros")) return std::nullopt;
+  if (!doc.at("macros").is_object()) return c.error(0, "\"macros\" must be an object");
+  for (const auto& [name, value] : doc.at("macros").items()) {
+    if (!value.is_string())
+      return c.error(c.where.find(name), "macro \"" + name + "\" must be a string");
+    c.macros[name] = value.get<std::string>();
+  }
+  // Macros may use each other in any order; check each once all are known.
+  for (const auto& [name, value] : c.macros) {
+    std::string problem;
+    if (!expand(value, c.macros, problem)) return c.error(0, "macro \"" + name + "\": " + problem);
+  }
+  return std::nullopt;
+}
+
+std::optional<load_error> parse_basics(json_compiler& c, const json& doc,
+                                       understander_parts& parts) {
   if (doc.contains("threshold")) {
     if (!doc.at("threshold").is_number()) return c.error(0, "\"threshold\" must be a number");
     parts.threshold = doc.at("threshold").get<double>();
   }
-  if (doc.contains("macros")) {
-    if (!doc.at("macros").is_object()) return c.error(0, "\"macros\" must be an object");
-    for (const auto& [name, value] : doc.at("macros").items()) {
-      if (!value.is_string())
-        return c.error(c.where.find(name), "macro \"" + name + "\" must be a string");
-      c.macros[name] = value.get<std::string>();
-    }
-    // Macros may use each other in any order; check each once all are known.
-    for (const auto& [name, value] : c.macros) {
-      std::string problem;
-      if (!expand(value, c.macros, problem))
-        return c.error(0, "macro \"" + name + "\": " + problem);
-    }
-  }
+  if (auto err = parse_macros(c, doc)) return err;
   if (doc.contains("question_words")) {
     const json& q = doc.at("question_words");
     if (!q.is_array()) return c.error(0, "\"question_words\" must be a list of words");
@@ -420,84 +422,130 @@ std::variant<understander_parts, load_error> parse_intents(const text_file& file
       parts.question_words.push_back(w.get<std::string>());
     }
   }
-  if (!doc.contains("intents") || !doc.at("intents").is_array()) {
-    return c.error(0, "\"intents\" must be a list of intents");
-  }
+  return std::nullopt;
+}
 
+// One entry of an intent's "patterns": a string, or {"re", "weight", "follow_up"}.
+std::optional<load_error> parse_pattern(json_compiler& c, const json& p, const std::string& name,
+                                        int name_line, pattern_info info,
+                                        const re2::RE2::Options& options,
+                                        understander_parts& parts) {
+  ++c.pattern_number;
+  const auto label = [&](const std::string& source) {
+    return "pattern #" + std::to_string(c.pattern_number) + " " + json(source).dump();
+  };
+  std::string source;
+  if (p.is_string()) {
+    source = p.get<std::string>();
+  } else if (p.is_object() && p.contains("re") && p.at("re").is_string()) {
+    source = p.at("re").get<std::string>();
+    if (p.contains("weight")) {
+      if (!p.at("weight").is_number())
+        return c.error(c.where.find(source), label(source) + ": \"weight\" must be a number");
+      info.weight = p.at("weight").get<double>();
+    }
+    if (p.contains("follow_up")) {
+      if (!p.at("follow_up").is_string())
+        return c.error(c.where.find(source), label(source) + ": \"follow_up\" must be a string");
+      info.follow_up = p.at("follow_up").get<std::string>();
+    }
+  } else {
+    return c.error(name_line, "intent \"" + name + "\": pattern #" +
+                                  std::to_string(c.pattern_number) +
+                                  " must be a string or {\"re\": ...}");
+  }
+  const int line = c.where.find(source);
+  if (info.weight <= 0.0 || info.weight >= 1.0)
+    return c.error(line, label(source) + ": weight must be between 0 and 1 (exclusive)");
+  auto checked = c.check_pattern(source, line, options);
+  if (auto* e = std::get_if<load_error>(&checked)) return *e;
+  std::string set_error;
+  if (parts.set->Add(std::get<std::string>(checked), &set_error) < 0)
+    return c.error(line, label(source) + ": " + set_error);
+  parts.patterns.push_back(std::move(info));
+  return std::nullopt;
+}
+
+// One entry of "intents": its name, default weight and patterns.
+std::optional<load_error> parse_intent(json_compiler& c, const json& intent,
+                                       const re2::RE2::Options& options,
+                                       std::map<std::string, std::size_t>& intent_index,
+                                       understander_parts& parts) {
+  const std::size_t number = parts.intent_names.size() + 1;
+  if (!intent.is_object() || !intent.contains("name") || !intent.at("name").is_string())
+    return c.error(0, "intent #" + std::to_string(number) + " needs a \"name\"");
+  const std::string name = intent.at("name").get<std::string>();
+  const int name_line = c.where.find(name);
+  if (!intent_index.emplace(name, parts.intent_names.size()).second)
+    return c.error(name_line, "intent \"" + name + "\" is defined twice");
+  parts.intent_names.push_back(name);
+  double default_weight = 0.8;
+  if (intent.contains("weight")) {
+    if (!intent.at("weight").is_number())
+      return c.error(name_line, "intent \"" + name + "\": \"weight\" must be a number");
+    default_weight = intent.at("weight").get<double>();
+  }
+  if (!intent.contains("patterns")) return std::nullopt;
+  if (!intent.at("patterns").is_array())
+    return c.error(name_line, "intent \"" + name + "\": \"patterns\" must be a list");
+  for (const auto& p : intent.at("patterns")) {
+    const pattern_info info{parts.intent_names.size() - 1, default_weight, {}};
+    if (auto err = parse_pattern(c, p, name, name_line, info, options, parts)) return err;
+  }
+  return std::nullopt;
+}
+
+// "evidence": [{"intent", "when", "add"}, ...].
+std::optional<load_error> parse_evidence(json_compiler& c, const json& doc,
+                                         const std::map<std::string, std::size_t>& intent_index,
+                                         const std::set<std::string>& cue_names,
+                                         understander_parts& parts) {
+  if (!doc.contains("evidence")) return std::nullopt;
+  if (!doc.at("evidence").is_array()) return c.error(0, "\"evidence\" must be a list");
+  int number = 0;
+  for (const auto& e : doc.at("evidence")) {
+    ++number;
+    const std::string label = "evidence #" + std::to_string(number);
+    if (!e.is_object() || !e.contains("intent") || !e.at("intent").is_string() ||
+        !e.contains("when") || !e.at("when").is_string() || !e.contains("add") ||
+        !e.at("add").is_number()) {
+      return c.error(0, label + ": needs \"intent\", \"when\" and \"add\"");
+    }
+    const std::string intent = e.at("intent").get<std::string>();
+    const std::string when = e.at("when").get<std::string>();
+    const auto it = intent_index.find(intent);
+    if (it == intent_index.end()) return c.error(0, label + ": unknown intent \"" + intent + "\"");
+    if (when.starts_with("cue:")) {
+      const std::string cue = when.substr(4);
+      if (!cue_names.contains(cue)) return c.error(0, label + ": unknown cue \"" + cue + "\"");
+      parts.evidence.push_back(
+          evidence_rule{it->second, evidence_kind::cue, e.at("add").get<double>(), cue});
+      continue;
+    }
+    const auto kind = evidence_names().find(when);
+    if (kind == evidence_names().end())
+      return c.error(0, label + ": unknown condition \"" + when + "\"");
+    parts.evidence.push_back(
+        evidence_rule{it->second, kind->second, e.at("add").get<double>(), {}});
+  }
+  return std::nullopt;
+}
+
+// The intents and cues, all in one RE2::Set.
+std::optional<load_error> parse_patterns(json_compiler& c, const json& doc,
+                                         std::map<std::string, std::size_t>& intent_index,
+                                         understander_parts& parts) {
+  if (!doc.contains("intents") || !doc.at("intents").is_array())
+    return c.error(0, "\"intents\" must be a list of intents");
   re2::RE2::Options options;
   options.set_log_errors(false);
   options.set_max_mem(int64_t{64} << 20);  // the set's DFA needs room for a few hundred patterns
   parts.set = std::make_unique<re2::RE2::Set>(options, re2::RE2::UNANCHORED);
-
-  std::map<std::string, std::size_t> intent_index;
   for (const auto& intent : doc.at("intents")) {
-    const std::size_t number = parts.intent_names.size() + 1;
-    if (!intent.is_object() || !intent.contains("name") || !intent.at("name").is_string()) {
-      return c.error(0, "intent #" + std::to_string(number) + " needs a \"name\"");
-    }
-    const std::string name = intent.at("name").get<std::string>();
-    const int name_line = c.where.find(name);
-    if (!intent_index.emplace(name, parts.intent_names.size()).second) {
-      return c.error(name_line, "intent \"" + name + "\" is defined twice");
-    }
-    parts.intent_names.push_back(name);
-    double default_weight = 0.8;
-    if (intent.contains("weight")) {
-      if (!intent.at("weight").is_number())
-        return c.error(name_line, "intent \"" + name + "\": \"weight\" must be a number");
-      default_weight = intent.at("weight").get<double>();
-    }
-    if (!intent.contains("patterns")) continue;
-    if (!intent.at("patterns").is_array()) {
-      return c.error(name_line, "intent \"" + name + "\": \"patterns\" must be a list");
-    }
-    for (const auto& p : intent.at("patterns")) {
-      ++c.pattern_number;
-      pattern_info info{parts.intent_names.size() - 1, default_weight, {}};
-      std::string source;
-      if (p.is_string()) {
-        source = p.get<std::string>();
-      } else if (p.is_object() && p.contains("re") && p.at("re").is_string()) {
-        source = p.at("re").get<std::string>();
-        if (p.contains("weight")) {
-          if (!p.at("weight").is_number()) {
-            return c.error(c.where.find(source), "pattern #" + std::to_string(c.pattern_number) +
-                                                     " " + json(source).dump() +
-                                                     ": \"weight\" must be a number");
-          }
-          info.weight = p.at("weight").get<double>();
-        }
-        if (p.contains("follow_up")) {
-          if (!p.at("follow_up").is_string()) {
-            return c.error(c.where.find(source), "pattern #" + std::to_string(c.pattern_number) +
-                                                     " " + json(source).dump() +
-                                                     ": \"follow_up\" must be a string");
-          }
-          info.follow_up = p.at("follow_up").get<std::string>();
-        }
-      } else {
-        return c.error(name_line, "intent \"" + name + "\": pattern #" +
-                                      std::to_string(c.pattern_number) +
-                                      " must be a string or {\"re\": ...}");
-      }
-      const int line = c.where.find(source);
-      if (info.weight <= 0.0 || info.weight >= 1.0) {
-        return c.error(line, "pattern #" + std::to_string(c.pattern_number) + " " +
-                                 json(source).dump() +
-                                 ": weight must be between 0 and 1 (exclusive)");
-      }
-      auto checked = c.check_pattern(source, line, options);
-      if (auto* e = std::get_if<load_error>(&checked)) return *e;
-      std::string set_error;
-      if (parts.set->Add(std::get<std::string>(checked), &set_error) < 0) {
-        return c.error(line, "pattern #" + std::to_string(c.pattern_number) + " " +
-                                 json(source).dump() + ": " + set_error);
-      }
-      parts.patterns.push_back(std::move(info));
-    }
+    if (auto err = parse_intent(c, intent, options, intent_index, parts)) return err;
   }
   if (doc.contains("cues")) {
-    if (auto err = parse_cues(c, doc.at("cues"), options, parts)) return *err;
+    if (auto err = parse_cues(c, doc.at("cues"), options, parts)) return err;
   }
   for (const char* required : protocol_intents) {
     if (!intent_index.contains(required))
@@ -506,41 +554,25 @@ std::variant<understander_parts, load_error> parse_intents(const text_file& file
   if (parts.patterns.empty()) return c.error(0, "no patterns");
   if (!parts.set->Compile())
     return c.error(0, "the patterns are too large for RE2 to compile together");
+  return std::nullopt;
+}
 
+std::variant<understander_parts, load_error> parse_intents(const text_file& file) {
+  auto read = read_document(file);
+  if (auto* e = std::get_if<load_error>(&read)) return *e;
+  const json& doc = std::get<json>(read);
+  json_compiler c{file, locator{file.content}, {}, 0};
+  if (!doc.is_object()) return c.error(0, "the top level must be an object");
+
+  understander_parts parts;
+  std::map<std::string, std::size_t> intent_index;
+  if (auto err = parse_basics(c, doc, parts)) return *err;
+  if (auto err = parse_patterns(c, doc, intent_index, parts)) return *err;
   std::set<std::string> cue_names;
   for (const auto& p : parts.patterns) {
     if (!p.cue.empty()) cue_names.insert(p.cue);
   }
-  if (doc.contains("evidence")) {
-    if (!doc.at("evidence").is_array()) return c.error(0, "\"evidence\" must be a list");
-    int number = 0;
-    for (const auto& e : doc.at("evidence")) {
-      ++number;
-      const std::string label = "evidence #" + std::to_string(number);
-      if (!e.is_object() || !e.contains("intent") || !e.at("intent").is_string() ||
-          !e.contains("when") || !e.at("when").is_string() || !e.contains("add") ||
-          !e.at("add").is_number()) {
-        return c.error(0, label + ": needs \"intent\", \"when\" and \"add\"");
-      }
-      const std::string intent = e.at("intent").get<std::string>();
-      const std::string when = e.at("when").get<std::string>();
-      const auto it = intent_index.find(intent);
-      if (it == intent_index.end())
-        return c.error(0, label + ": unknown intent \"" + intent + "\"");
-      if (when.starts_with("cue:")) {
-        const std::string cue = when.substr(4);
-        if (!cue_names.contains(cue)) return c.error(0, label + ": unknown cue \"" + cue + "\"");
-        parts.evidence.push_back(
-            evidence_rule{it->second, evidence_kind::cue, e.at("add").get<double>(), cue});
-        continue;
-      }
-      const auto kind = evidence_names().find(when);
-      if (kind == evidence_names().end())
-        return c.error(0, label + ": unknown condition \"" + when + "\"");
-      parts.evidence.push_back(
-          evidence_rule{it->second, kind->second, e.at("add").get<double>(), {}});
-    }
-  }
+  if (auto err = parse_evidence(c, doc, intent_index, cue_names, parts)) return *err;
   if (doc.contains("slots")) {
     if (auto err = parse_slots(c, doc.at("slots"), parts.slot_res)) return *err;
   }
