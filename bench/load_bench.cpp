@@ -19,6 +19,8 @@
 #include <thread>
 #include <vector>
 
+#include "bench/questions.hpp"
+
 namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
@@ -27,16 +29,7 @@ using clock_type = std::chrono::steady_clock;
 
 namespace {
 
-const std::vector<std::string> questions{"node or python for a chat app?",
-                                         "is python good for streaming",
-                                         "whats the GIL",
-                                         "we need realtime dashboards plus some ML, what stack?",
-                                         "which is better for beginners",
-                                         "hi",
-                                         "thanks!",
-                                         "why?",
-                                         "what about machine learning?",
-                                         "streming server in py?"};
+using advisor::bench::questions;
 
 struct result {
   std::vector<double> micros;

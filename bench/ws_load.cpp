@@ -35,21 +35,13 @@
 #include <thread>
 #include <vector>
 
+#include "bench/questions.hpp"
+
 namespace {
 
 using clock_type = std::chrono::steady_clock;
 
-// Realistic visitor questions, cycled.
-const std::vector<std::string> questions{"node or python for a chat app?",
-                                         "is python good for streaming",
-                                         "whats the GIL",
-                                         "we need realtime dashboards plus some ML, what stack?",
-                                         "which is better for beginners",
-                                         "hi",
-                                         "thanks!",
-                                         "why?",
-                                         "what about machine learning?",
-                                         "streming server in py?"};
+using advisor::bench::questions;
 
 constexpr std::string_view upgrade_request =
     "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"

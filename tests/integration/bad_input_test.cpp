@@ -15,21 +15,6 @@ using namespace advisor::test;
 
 namespace {
 
-std::string repeat(const std::string& unit, std::size_t count) {
-  std::string text;
-  text.reserve(unit.size() * count);
-  for (std::size_t i = 0; i < count; ++i) text += unit;
-  return text;
-}
-
-// Nothing changed: the next message gets its own reply, a greeting.
-void check_still_serving(ws_client& client, const std::string& id) {
-  client.send_json(message("hello", id));
-  const json next = client.read_json();
-  check_reply(next, id);
-  CHECK(next.value("intent", "") == "greeting");
-}
-
 struct bad_frame {
   std::string name;
   std::string frame;

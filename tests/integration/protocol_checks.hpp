@@ -129,4 +129,21 @@ inline std::string read_welcome(ws_client& client) {
   return welcome.value("session", std::string{});
 }
 
+// `unit` `count` times over: oversized texts and frames.
+inline std::string repeat(const std::string& unit, std::size_t count) {
+  std::string text;
+  text.reserve(unit.size() * count);
+  for (std::size_t i = 0; i < count; ++i) text += unit;
+  return text;
+}
+
+// After an error the connection stays open and nothing changed: the next message is
+// answered by its own reply (not a welcome, not a second error).
+inline void check_still_serving(ws_client& client, const std::string& id) {
+  client.send_json(message("hello", id));
+  const json next = client.read_json();
+  check_reply(next, id);
+  CHECK(next.value("intent", "") == "greeting");
+}
+
 }  // namespace advisor::test
