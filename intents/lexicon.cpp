@@ -44,6 +44,8 @@ std::optional<term_kind> kind_of(std::string_view directive) {
 }
 
 struct builder {
+  explicit builder(const text_file& f) : file(f) {}
+
   const text_file& file;
   lexicon lex;
   std::map<std::string, std::uint32_t> canonical_index;  // joined canonical -> index
@@ -52,6 +54,8 @@ struct builder {
   std::map<std::string, std::pair<std::string, int>> rewrite_owner;
   std::map<std::string, int> topic_form_seen;  // "topic|form" -> line
   std::unordered_set<std::string> vocabulary_seen;
+  bool any_technology = false;
+  std::vector<std::pair<std::string, int>> feature_refs;  // checked once every topic is known
 
   load_error error(int line, std::string message) const {
     return load_error{file.name, line, std::move(message)};
@@ -123,16 +127,109 @@ struct builder {
     }
     return std::nullopt;
   }
+
+  // "keep:", "vocab:", "feature:" or "negation:" followed by single words.
+  std::optional<load_error> add_words(const std::string& directive, std::string_view list,
+                                      int line) {
+    const auto words = split(list, true);
+    if (words.empty()) return error(line, "no entries after ':'");
+    for (const auto& w : words) {
+      std::vector<std::string> tokens;
+      text::tokenize(text::fold(w), tokens);
+      if (tokens.size() != 1 || tokens.front() != w)
+        return error(line, "\"" + w + "\" is not a single lower-case word");
+      if (directive == "feature") {
+        feature_refs.emplace_back(w, line);
+      } else if (directive == "negation") {
+        lex.negations.insert(w);
+        lex.known.insert(w);
+      } else if (directive == "keep") {
+        lex.keep.insert(w);
+        lex.known.insert(w);
+      } else {
+        add_known(tokens, true);
+      }
+    }
+    return std::nullopt;
+  }
+
+  // "tech <id> <member>:": the entries are one member of the family <id> ("node express").
+  std::optional<load_error> split_member(std::string& id, std::string& member, int line) {
+    const auto space = id.find(' ');
+    if (space == std::string::npos) return std::nullopt;
+    member = std::string{trim(std::string_view{id}.substr(space + 1))};
+    id.resize(space);
+    if (!valid_id(member, false)) return error(line, "bad member name \"" + member + "\"");
+    const auto [known, fresh] = lex.family.emplace(member, id);
+    if (!fresh && known->second != id)
+      return error(line, "\"" + member + "\" is a member of \"" + known->second + "\" already");
+    return std::nullopt;
+  }
+
+  // One directive line (not blank, not a comment).
+  std::optional<load_error> add_line(std::string_view line, int line_no) {
+    const auto colon = line.find(':');
+    const auto head_end = std::min(colon, line.find_first_of(" \t"));
+    const std::string directive{line.substr(0, head_end)};
+    const auto kind = kind_of(directive);
+    const bool word_list = directive == "keep" || directive == "vocab" || directive == "feature" ||
+                           directive == "negation";
+    if (!kind && !word_list) return error(line_no, "unknown directive \"" + directive + "\"");
+    if (colon == std::string_view::npos) {
+      return error(line_no,
+                   "expected \"" + directive + (word_list ? "" : " <id>") + ": <entries>\"");
+    }
+    std::string id{trim(line.substr(head_end, colon - head_end))};
+    const std::string_view list = trim(line.substr(colon + 1));
+    if (word_list) {
+      if (!id.empty()) return error(line_no, "\"" + directive + "\" takes no id");
+      return add_words(directive, list, line_no);
+    }
+    std::string member;
+    if (*kind == term_kind::technology || *kind == term_kind::other) {
+      if (auto err = split_member(id, member, line_no)) return err;
+    }
+    if (id.empty()) return error(line_no, "\"" + directive + "\" needs an id before ':'");
+    if (!valid_id(id, *kind == term_kind::synonym)) {
+      return error(line_no,
+                   "bad id \"" + id + "\": use lower-case letters, digits, '_', '.', '+' and '#'");
+    }
+    if (list.empty() && *kind != term_kind::technology && *kind != term_kind::other &&
+        *kind != term_kind::topic) {
+      return error(line_no, "no entries after ':'");
+    }
+    if (*kind == term_kind::technology) any_technology = true;
+    // Outside the guide, a technology keeps its own name; its kind only groups it.
+    const bool named = *kind == term_kind::other && !member.empty();
+    return add_terms(*kind, named ? member : id, member, list, line_no);
+  }
+
+  // Checks what needs the whole file, and orders the phrases longest first.
+  std::optional<load_error> finish() {
+    if (!any_technology) return error(0, "no \"tech\" line: at least one technology is needed");
+    for (const auto& [topic, line] : feature_refs) {
+      if (!topic_index.contains(topic))
+        return error(line, "feature \"" + topic + "\" is not a topic");
+      lex.features.insert(topic);
+    }
+    // Longest phrase first, so "machine learning" wins over "machine".
+    auto by_length = [](const phrase& x, const phrase& y) {
+      return x.tokens.size() > y.tokens.size();
+    };
+    for (auto& [first, list] : lex.rewrites) std::stable_sort(list.begin(), list.end(), by_length);
+    for (auto& [first, list] : lex.topic_phrases) {
+      std::stable_sort(list.begin(), list.end(), by_length);
+    }
+    return std::nullopt;
+  }
 };
 
 }  // namespace
 
 std::variant<lexicon, load_error> parse_lexicon(const text_file& file) {
-  builder b{file, {}, {}, {}, {}, {}, {}};
+  builder b{file};
   int line_no = 0;
   std::string_view rest = file.content;
-  bool any_technology = false;
-  std::vector<std::pair<std::string, int>> feature_refs;  // checked once every topic is known
   while (!rest.empty()) {
     ++line_no;
     const auto nl = rest.find('\n');
@@ -140,91 +237,9 @@ std::variant<lexicon, load_error> parse_lexicon(const text_file& file) {
     rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
     const std::string_view line = trim(raw);
     if (line.empty() || line.front() == '#') continue;
-
-    const auto colon = line.find(':');
-    const auto head_end = std::min(colon, line.find_first_of(" \t"));
-    const std::string directive{line.substr(0, head_end)};
-    const auto kind = kind_of(directive);
-    const bool word_list = directive == "keep" || directive == "vocab" || directive == "feature" ||
-                           directive == "negation";
-    if (!kind && !word_list) {
-      return b.error(line_no, "unknown directive \"" + directive + "\"");
-    }
-    if (colon == std::string_view::npos) {
-      return b.error(line_no,
-                     "expected \"" + directive + (word_list ? "" : " <id>") + ": <entries>\"");
-    }
-    std::string id{trim(line.substr(head_end, colon - head_end))};
-    // "tech <id> <member>:": the entries are one member of the family <id> ("node express").
-    std::string member;
-    if (const auto space = id.find(' ');
-        space != std::string::npos && (kind == term_kind::technology || kind == term_kind::other)) {
-      member = std::string{trim(std::string_view{id}.substr(space + 1))};
-      id.resize(space);
-      if (!valid_id(member, false)) return b.error(line_no, "bad member name \"" + member + "\"");
-      const auto [known, fresh] = b.lex.family.emplace(member, id);
-      if (!fresh && known->second != id) {
-        return b.error(line_no,
-                       "\"" + member + "\" is a member of \"" + known->second + "\" already");
-      }
-    }
-    const std::string_view list = trim(line.substr(colon + 1));
-    if (word_list) {
-      if (!id.empty()) return b.error(line_no, "\"" + directive + "\" takes no id");
-      const auto words = split(list, true);
-      if (words.empty()) return b.error(line_no, "no entries after ':'");
-      for (const auto& w : words) {
-        std::vector<std::string> tokens;
-        text::tokenize(text::fold(w), tokens);
-        if (tokens.size() != 1 || tokens.front() != w) {
-          return b.error(line_no, "\"" + w + "\" is not a single lower-case word");
-        }
-        if (directive == "feature") {
-          feature_refs.emplace_back(w, line_no);
-          continue;
-        }
-        if (directive == "negation") {
-          b.lex.negations.insert(w);
-          b.lex.known.insert(w);
-          continue;
-        }
-        if (directive == "keep") {
-          b.lex.keep.insert(w);
-          b.lex.known.insert(w);
-        } else {
-          b.add_known(tokens, true);
-        }
-      }
-      continue;
-    }
-    if (id.empty()) return b.error(line_no, "\"" + directive + "\" needs an id before ':'");
-    if (!valid_id(id, *kind == term_kind::synonym)) {
-      return b.error(
-          line_no, "bad id \"" + id + "\": use lower-case letters, digits, '_', '.', '+' and '#'");
-    }
-    if (list.empty() && *kind != term_kind::technology && *kind != term_kind::other &&
-        *kind != term_kind::topic) {
-      return b.error(line_no, "no entries after ':'");
-    }
-    if (*kind == term_kind::technology) any_technology = true;
-    // Outside the guide, a technology keeps its own name; its kind only groups it.
-    const bool named = *kind == term_kind::other && !member.empty();
-    if (auto err = b.add_terms(*kind, named ? member : id, member, list, line_no)) return *err;
+    if (auto err = b.add_line(line, line_no)) return *err;
   }
-  if (!any_technology) return b.error(0, "no \"tech\" line: at least one technology is needed");
-  for (const auto& [topic, line] : feature_refs) {
-    if (!b.topic_index.contains(topic))
-      return b.error(line, "feature \"" + topic + "\" is not a topic");
-    b.lex.features.insert(topic);
-  }
-  // Longest phrase first, so "machine learning" wins over "machine".
-  auto by_length = [](const phrase& x, const phrase& y) {
-    return x.tokens.size() > y.tokens.size();
-  };
-  for (auto& [first, list] : b.lex.rewrites) std::stable_sort(list.begin(), list.end(), by_length);
-  for (auto& [first, list] : b.lex.topic_phrases) {
-    std::stable_sort(list.begin(), list.end(), by_length);
-  }
+  if (auto err = b.finish()) return *err;
   return std::move(b.lex);
 }
 
