@@ -19,6 +19,8 @@
 #include <thread>
 #include <vector>
 
+#include "bench/open_files.hpp"
+
 namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
@@ -89,13 +91,7 @@ class echo_listener : public std::enable_shared_from_this<echo_listener> {
   tcp::acceptor acceptor_;
 };
 
-void raise_open_files_limit() {
-  rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
-    limit.rlim_cur = limit.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &limit);
-  }
-}
+using advisor::bench::raise_open_files_limit;
 
 }  // namespace
 

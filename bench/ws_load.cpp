@@ -35,6 +35,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/open_files.hpp"
 #include "bench/questions.hpp"
 
 namespace {
@@ -394,13 +395,7 @@ void load::report_latencies(double seconds) {
       pct(0.99), pct(1.0));
 }
 
-void raise_open_files_limit() {
-  rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
-    limit.rlim_cur = limit.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &limit);
-  }
-}
+using advisor::bench::raise_open_files_limit;
 
 }  // namespace
 
