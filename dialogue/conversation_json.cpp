@@ -146,6 +146,9 @@ std::string save_conversation(const conversation& state) {
       {"booking_offered", state.booking_offered},
       {"booked", state.booked},
       {"form", state.form ? save_form(*state.form) : json(nullptr)},
+      {"confirmed", state.confirmed ? json{{"reference", state.confirmed->reference},
+                                           {"slot", instant(state.confirmed->slot)}}
+                                    : json(nullptr)},
       {"transcript", transcript},
       {"visitor", {{"time_zone", state.visitor.time_zone}, {"locale", state.visitor.locale}}},
   };
@@ -173,6 +176,17 @@ std::optional<conversation> restore_conversation(std::string_view text) {
   if (in.contains("form") && !in.at("form").is_null()) {
     state.form = restore_form(in.at("form"));
     if (!state.form) return std::nullopt;
+  }
+  if (in.contains("confirmed") && !in.at("confirmed").is_null()) {
+    const json& confirmed = in.at("confirmed");
+    confirmed_booking booked;
+    std::optional<time_point> slot;
+    if (!confirmed.is_object() || !read(confirmed, "reference", booked.reference) ||
+        booked.reference.empty() || !read(confirmed, "slot", slot) || !slot) {
+      return std::nullopt;
+    }
+    booked.slot = *slot;
+    state.confirmed = std::move(booked);
   }
   if (in.contains("visitor")) {
     const json& visitor = in.at("visitor");

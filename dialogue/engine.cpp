@@ -8,6 +8,7 @@
 
 #include "dialogue/answers.hpp"
 #include "dialogue/booking_flow.hpp"
+#include "intents/booking_status.hpp"
 #include "intents/form_reading.hpp"
 #include "intents/understander.hpp"
 
@@ -136,7 +137,12 @@ reply engine::respond(conversation& state, std::string_view text,
   const bool offered = std::exchange(state.booking_offered, false);
 
   reply out;
-  if (state.form) {
+  const std::string plain = plain_words(text);
+  if (!state.form &&
+      (intents::asks_booking_status(plain) || booking_flow::confirms_again(state, plain))) {
+    // A confirmation that did not arrive, or a second "yes": the booking as it was confirmed.
+    out = booking_->status(state, context);
+  } else if (state.form) {
     if (auto handled = booking_->step(state, understood, text, context)) {
       out = std::move(*handled);
     } else {
@@ -146,7 +152,7 @@ reply engine::respond(conversation& state, std::string_view text,
       booking_->resume(state, out, context);
     }
   } else if (understood.intent == "book_consultation" ||
-             (offered && read_yes_no(plain_words(text)) == yes_no::yes)) {
+             (offered && read_yes_no(plain) == yes_no::yes)) {
     remember_needs(state, understood);
     // A price question gets the price first (free) and an offer; anything else opens the form.
     // So does a question about how the call happens ("is it on zoom?").

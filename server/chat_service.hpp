@@ -7,6 +7,7 @@
 #include <boost/asio/any_io_executor.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -30,11 +31,12 @@ namespace advisor::server {
 class chat_service {
  public:
   // `storage` runs every write to `leads`, one at a time; `booked` is told of each new
-  // booking (the webhook sender wakes up).
+  // booking (the webhook sender wakes up). A visitor's write gives up `db_wait` after the
+  // message came when the database stays locked by another process.
   chat_service(dialogue::engine_ptr engine, session_store& sessions, metrics& counters,
                protocol::frame_rules rules, handoff::lead_store& leads,
                boost::asio::any_io_executor storage, std::function<void()> booked,
-               spdlog::logger& log);
+               spdlog::logger& log, std::chrono::milliseconds db_wait = std::chrono::seconds{2});
 
   session_store& sessions() { return sessions_; }
 
@@ -71,7 +73,9 @@ class chat_service {
   std::optional<protocol::frame_error> place_visitor(const std::shared_ptr<chat_session>& session,
                                                      const protocol::place& where,
                                                      protocol::place& taken);
-  void save_now(const std::shared_ptr<chat_session>& session);  // on the storage thread only
+  // On the storage thread only; false when the database stayed locked until `deadline`.
+  bool save_now(const std::shared_ptr<chat_session>& session,
+                std::chrono::steady_clock::time_point deadline);
 
   std::atomic<dialogue::engine_ptr> engine_;
   session_store& sessions_;
@@ -81,6 +85,7 @@ class chat_service {
   boost::asio::any_io_executor storage_;
   std::function<void()> booked_;
   spdlog::logger& log_;
+  std::chrono::milliseconds db_wait_;
 };
 
 }  // namespace advisor::server

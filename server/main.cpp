@@ -80,7 +80,8 @@ int serve(config& settings, spdlog::logger& log) {
                     leads,
                     storage.get_executor(),
                     [&webhook] { webhook.notify(); },
-                    log};
+                    log,
+                    settings.db_wait};
   const static_files files{settings.web_root};
   connection_registry connections;
   address_rate_limiter http_chat_limit{settings.limit.rate_per_second, settings.limit.rate_burst};
@@ -114,13 +115,18 @@ int serve(config& settings, spdlog::logger& log) {
   // Conversations changed since the last flush are saved in one transaction.
   auto flush = [&] {
     net::post(storage, [&] {
+      // Bounded like a visitor's write, so visitors queued behind it are not held longer; what
+      // could not be saved is saved at the next flush.
+      const advisor::handoff::lead_store::wait_limit limit{std::chrono::steady_clock::now() +
+                                                           settings.db_wait};
+      auto dirty = sessions.take_dirty();
       try {
-        leads.save_sessions(
-            sessions.take_dirty(),
-            std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
+        leads.save_sessions(dirty, std::chrono::time_point_cast<std::chrono::seconds>(
+                                       std::chrono::system_clock::now()));
         leads.forget_sessions(std::chrono::time_point_cast<std::chrono::seconds>(
             std::chrono::system_clock::now() - settings.sessions.ttl));
       } catch (const std::exception& e) {
+        sessions.mark_unsaved(dirty);
         log.error("cannot save conversations: {}", e.what());
       }
     });

@@ -97,6 +97,16 @@ std::vector<std::pair<std::string, std::string>> session_store::take_dirty() {
   return out;
 }
 
+void session_store::mark_unsaved(const std::vector<std::pair<std::string, std::string>>& unsaved) {
+  if (persistence_ == nullptr) return;
+  std::lock_guard lock{mutex_};
+  for (const auto& [token, state] : unsaved) {
+    if (const auto it = sessions_.find(token); it != sessions_.end()) {
+      dirty_.try_emplace(token, it->second);
+    }
+  }
+}
+
 std::size_t session_store::size() const {
   std::lock_guard lock{mutex_};
   return sessions_.size();

@@ -82,6 +82,9 @@ class session_store {
   void mark_dirty(const std::shared_ptr<chat_session>& session);
   // Token and saved form of every session changed since the last call.
   std::vector<std::pair<std::string, std::string>> take_dirty();
+  // Sessions taken by take_dirty whose save failed: saved at the next flush (unless changed
+  // again meanwhile, which marks them anyway).
+  void mark_unsaved(const std::vector<std::pair<std::string, std::string>>& unsaved);
   static std::pair<std::string, std::string> snapshot(chat_session& session);
 
   std::size_t size() const;
