@@ -86,9 +86,18 @@ bool read(const json& obj, const char* key, std::vector<std::string>& out) {
   return true;
 }
 
+// Instants from 1970 to the end of 9999: a slot or an offer far outside that is no time the
+// form could have saved, and zone arithmetic near the ends of int64 seconds would overflow.
+constexpr std::int64_t last_instant = 253402300799;  // 9999-12-31T23:59:59Z
+
 std::optional<time_point> read_instant(const json& v) {
   if (!v.is_number_integer()) return std::nullopt;
-  return time_point{std::chrono::seconds{v.get<std::int64_t>()}};
+  if (v.is_number_unsigned() && v.get<std::uint64_t>() > std::uint64_t{last_instant}) {
+    return std::nullopt;
+  }
+  const auto seconds = v.get<std::int64_t>();
+  if (seconds < 0 || seconds > last_instant) return std::nullopt;
+  return time_point{std::chrono::seconds{seconds}};
 }
 
 bool read(const json& obj, const char* key, std::optional<time_point>& out) {

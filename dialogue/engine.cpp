@@ -1,6 +1,7 @@
 #include "dialogue/engine.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
 #include <utility>
 
@@ -178,7 +179,8 @@ reply engine::respond(conversation& state, std::string_view text,
     // Booked already: the quick replies are questions, not another booking.
     std::erase(out.suggestions, std::string{book_suggestion});
   }
-  ++state.turns;
+  // A restored count may be anything up to INT_MAX; it stays there rather than overflowing.
+  if (state.turns < std::numeric_limits<int>::max()) ++state.turns;
   // The reply carrying to_store is never shown; complete_booking's reply is.
   if (!out.to_store) remember_line(state, "bot", out.text);
   return out;

@@ -20,8 +20,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   dialogue::turn_context context;
   context.now = dialogue::time_point{std::chrono::seconds{1772445600}};
   // Each reply to a restored state: the form's next step, the summary's "yes" (which asks the
-  // shell to store), a correction, then the stored outcome.
-  for (const std::string_view message : {"yes", "tomorrow at 10", "my email is a@b.co", "yes"}) {
+  // shell to store), a correction, the stored outcome, and the booking asked about.
+  for (const std::string_view message :
+       {"yes", "tomorrow at 10", "my email is a@b.co", "yes", "did my booking go through?"}) {
     auto reply = engine->respond(*restored, message, context);
     if (reply.to_store) {
       (void)engine->complete_booking(*restored, {dialogue::booking_outcome::kind::stored, "ADV-X"},

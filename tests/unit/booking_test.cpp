@@ -1032,6 +1032,27 @@ TEST_CASE("a saved booking confirmation is restored only when well formed", "[di
   CHECK_FALSE(with(R"({"reference":"ADV-1"})").has_value());
   CHECK_FALSE(with(R"({"reference":"ADV-1","slot":"soon"})").has_value());
   CHECK_FALSE(with(R"(["ADV-1"])").has_value());
+  // Found by fuzz_conversation under UBSan: zone arithmetic on such instants overflowed.
+  CHECK_FALSE(with(R"({"reference":"ADV-1","slot":9223372036854775807})").has_value());
+  CHECK_FALSE(with(R"({"reference":"ADV-1","slot":-1})").has_value());
+}
+
+TEST_CASE("restored instants and counts at the ends of their types", "[dialogue][booking]") {
+  // Inputs kept in tests/fuzz/corpus/conversation/regression-*: UBSan's signed overflows.
+  const std::string form =
+      R"({"version":1,"form":{"asking":"slot","name":"Ada","email":"a@b.co","company":"",)"
+      R"("project":"x","offered":[)";
+  CHECK_FALSE(restore_conversation(form + "9223372036854775807]}}").has_value());
+  CHECK_FALSE(restore_conversation(form + "-9223372036854775807]}}").has_value());
+  CHECK_FALSE(restore_conversation(form + "1796112000],\"slot\":253402300800}}").has_value());
+  CHECK(restore_conversation(form + "1796112000]}}").has_value());
+
+  auto most = restore_conversation(R"({"version":1,"turns":2147483647})");
+  REQUIRE(most.has_value());
+  chat c;
+  c.state = *most;
+  c.say("hello");
+  CHECK(c.state.turns == 2147483647);
 }
 
 TEST_CASE("a half-filled form survives save and restore", "[dialogue][booking]") {
