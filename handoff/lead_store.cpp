@@ -177,9 +177,17 @@ lead_store::wait_limit::~wait_limit() {
 
 std::unique_lock<std::timed_mutex> lead_store::hold() const {
   if (!wait_deadline) return std::unique_lock{mutex_};
-  std::unique_lock lock{mutex_, std::defer_lock};
-  if (!lock.try_lock_until(*wait_deadline))
-    throw store_busy{"the store is busy with another write"};
+  // Polled rather than try_lock_until: libstdc++ waits on steady_clock with
+  // pthread_mutex_clocklock, which ThreadSanitizer (clang 16) does not intercept, so every
+  // unlock after it was reported as the unlock of an unlocked mutex.
+  std::unique_lock lock{mutex_, std::try_to_lock};
+  while (!lock.owns_lock()) {
+    if (steady_clock::now() >= *wait_deadline) {
+      throw store_busy{"the store is busy with another write"};
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds{1});
+    (void)lock.try_lock();
+  }
   return lock;
 }
 

@@ -209,6 +209,7 @@ server_process::~server_process() {
   const std::string seen = output();
   const bool sanitizer_report = seen.find("ERROR: AddressSanitizer") != std::string::npos ||
                                 seen.find("ERROR: LeakSanitizer") != std::string::npos ||
+                                seen.find("WARNING: ThreadSanitizer") != std::string::npos ||
                                 seen.find(": runtime error: ") != std::string::npos;
   CHECK_FALSE(sanitizer_report);
   dump_output_if_failed();
