@@ -7,6 +7,20 @@ function(advisor_set_warnings target)
   if(ADVISOR_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()
+  advisor_set_checks(${target})
+endfunction()
+
+# The checking builds' instrumentation, per target like the warnings: ADVISOR_SANITIZE
+# (every report stops the program) and ADVISOR_FUZZ (libFuzzer's coverage).
+function(advisor_set_checks target)
+  if(ADVISOR_SANITIZE)
+    target_compile_options(${target} PRIVATE -fsanitize=${ADVISOR_SANITIZE}
+                                             -fno-sanitize-recover=all -fno-omit-frame-pointer)
+    target_link_options(${target} PRIVATE -fsanitize=${ADVISOR_SANITIZE})
+  endif()
+  if(ADVISOR_FUZZ)
+    target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link)
+  endif()
 endfunction()
 
 # advisor_add_library(<folder> SOURCES ... [PUBLIC ...] [PRIVATE ...]): the folder's one

@@ -265,6 +265,8 @@ reply booking_flow::complete(conversation& state, const booking_outcome& outcome
     case booking_outcome::kind::stored: {
       state.form.reset();
       state.booked = true;
+      state.confirmed = confirmed_booking{outcome.reference, slot};
+      state.last_intent = confirmation_intent;  // a second "yes" hears it again
       reply out;
       out.intent = "book_consultation";
       out.confidence = form_confidence;
@@ -287,6 +289,12 @@ reply booking_flow::complete(conversation& state, const booking_outcome& outcome
           std::move(offers));
       return form_reply(state, context, q.text, q.suggestions);
     }
+    case booking_outcome::kind::busy:
+      form.asking = booking_field::confirm;
+      return form_reply(state, context,
+                        "Sorry, our booking system is busy right now and the booking was not "
+                        "saved yet. Please try again in a moment: say yes to book it.",
+                        {"Yes, book it", "Cancel"});
     case booking_outcome::kind::failed:
       form.asking = booking_field::confirm;
       return form_reply(state, context,
@@ -295,6 +303,32 @@ reply booking_flow::complete(conversation& state, const booking_outcome& outcome
                         {"Yes, book it", "Cancel"});
   }
   return form_reply(state, context, "", {});
+}
+
+bool booking_flow::confirms_again(const conversation& state, std::string_view plain) {
+  return state.confirmed && !state.form && state.last_intent == confirmation_intent &&
+         intents::read_yes_no(plain) == yes_no::yes;
+}
+
+reply booking_flow::status(conversation& state, const turn_context& context) const {
+  reply out;
+  out.intent = "book_consultation";
+  out.confidence = form_confidence;
+  if (!state.confirmed) {
+    state.booking_offered = true;
+    out.text =
+        "I don't see a booking in this conversation yet. Shall I book a free consultation for "
+        "you?";
+    out.suggestions = {"Yes, book one", "Which is better for streaming?"};
+    return out;
+  }
+  const confirmed_booking& booked = *state.confirmed;
+  state.last_intent = confirmation_intent;
+  out.text = "Yes, your free consultation is booked for " + label(state, booked.slot, context) +
+             ". Your reference is " + booked.reference + ". We'll be in touch by email.";
+  out.booking = booking_status{booked.reference, "confirmed"};
+  out.suggestions = suggestions_after_booking();
+  return out;
 }
 
 }  // namespace advisor::dialogue

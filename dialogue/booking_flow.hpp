@@ -39,6 +39,11 @@ class booking_flow {
   void resume(conversation& state, reply& answered, const turn_context& context) const;
   reply complete(conversation& state, const booking_outcome& outcome,
                  const turn_context& context) const;
+  // "Did my booking go through?", or "yes" again after the confirmation: the booking this
+  // conversation made, with its reference, as confirmed; without one, an offer to book.
+  reply status(conversation& state, const turn_context& context) const;
+  // Whether `plain` (plain words) says yes to a confirmation the last reply gave.
+  static bool confirms_again(const conversation& state, std::string_view plain);
 
   const slot_schedule& schedule() const { return schedule_; }
 

@@ -17,6 +17,9 @@ namespace advisor::dialogue::booking_wording {
 using compose::join;  // "a", "a and b", "a, b and c"
 
 inline constexpr double form_confidence = 1.0;  // the form took the message as its answer
+// conversation::last_intent after the confirmation (or its repetition): a "yes" then asks for
+// the confirmation again rather than for anything new.
+inline constexpr std::string_view confirmation_intent = "booking_confirmed";
 
 template <std::size_t n>
 bool among(const std::array<std::string_view, n>& table, std::string_view s) {

@@ -86,9 +86,18 @@ bool read(const json& obj, const char* key, std::vector<std::string>& out) {
   return true;
 }
 
+// Instants from 1970 to the end of 9999: a slot or an offer far outside that is no time the
+// form could have saved, and zone arithmetic near the ends of int64 seconds would overflow.
+constexpr std::int64_t last_instant = 253402300799;  // 9999-12-31T23:59:59Z
+
 std::optional<time_point> read_instant(const json& v) {
   if (!v.is_number_integer()) return std::nullopt;
-  return time_point{std::chrono::seconds{v.get<std::int64_t>()}};
+  if (v.is_number_unsigned() && v.get<std::uint64_t>() > std::uint64_t{last_instant}) {
+    return std::nullopt;
+  }
+  const auto seconds = v.get<std::int64_t>();
+  if (seconds < 0 || seconds > last_instant) return std::nullopt;
+  return time_point{std::chrono::seconds{seconds}};
 }
 
 bool read(const json& obj, const char* key, std::optional<time_point>& out) {
@@ -146,6 +155,9 @@ std::string save_conversation(const conversation& state) {
       {"booking_offered", state.booking_offered},
       {"booked", state.booked},
       {"form", state.form ? save_form(*state.form) : json(nullptr)},
+      {"confirmed", state.confirmed ? json{{"reference", state.confirmed->reference},
+                                           {"slot", instant(state.confirmed->slot)}}
+                                    : json(nullptr)},
       {"transcript", transcript},
       {"visitor", {{"time_zone", state.visitor.time_zone}, {"locale", state.visitor.locale}}},
   };
@@ -173,6 +185,17 @@ std::optional<conversation> restore_conversation(std::string_view text) {
   if (in.contains("form") && !in.at("form").is_null()) {
     state.form = restore_form(in.at("form"));
     if (!state.form) return std::nullopt;
+  }
+  if (in.contains("confirmed") && !in.at("confirmed").is_null()) {
+    const json& confirmed = in.at("confirmed");
+    confirmed_booking booked;
+    std::optional<time_point> slot;
+    if (!confirmed.is_object() || !read(confirmed, "reference", booked.reference) ||
+        booked.reference.empty() || !read(confirmed, "slot", slot) || !slot) {
+      return std::nullopt;
+    }
+    booked.slot = *slot;
+    state.confirmed = std::move(booked);
   }
   if (in.contains("visitor")) {
     const json& visitor = in.at("visitor");

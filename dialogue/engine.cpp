@@ -1,6 +1,7 @@
 #include "dialogue/engine.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
 #include <utility>
 
@@ -8,6 +9,7 @@
 
 #include "dialogue/answers.hpp"
 #include "dialogue/booking_flow.hpp"
+#include "intents/booking_status.hpp"
 #include "intents/form_reading.hpp"
 #include "intents/understander.hpp"
 
@@ -136,7 +138,12 @@ reply engine::respond(conversation& state, std::string_view text,
   const bool offered = std::exchange(state.booking_offered, false);
 
   reply out;
-  if (state.form) {
+  const std::string plain = plain_words(text);
+  if (!state.form &&
+      (intents::asks_booking_status(plain) || booking_flow::confirms_again(state, plain))) {
+    // A confirmation that did not arrive, or a second "yes": the booking as it was confirmed.
+    out = booking_->status(state, context);
+  } else if (state.form) {
     if (auto handled = booking_->step(state, understood, text, context)) {
       out = std::move(*handled);
     } else {
@@ -146,7 +153,7 @@ reply engine::respond(conversation& state, std::string_view text,
       booking_->resume(state, out, context);
     }
   } else if (understood.intent == "book_consultation" ||
-             (offered && read_yes_no(plain_words(text)) == yes_no::yes)) {
+             (offered && read_yes_no(plain) == yes_no::yes)) {
     remember_needs(state, understood);
     // A price question gets the price first (free) and an offer; anything else opens the form.
     // So does a question about how the call happens ("is it on zoom?").
@@ -172,7 +179,8 @@ reply engine::respond(conversation& state, std::string_view text,
     // Booked already: the quick replies are questions, not another booking.
     std::erase(out.suggestions, std::string{book_suggestion});
   }
-  ++state.turns;
+  // A restored count may be anything up to INT_MAX; it stays there rather than overflowing.
+  if (state.turns < std::numeric_limits<int>::max()) ++state.turns;
   // The reply carrying to_store is never shown; complete_booking's reply is.
   if (!out.to_store) remember_line(state, "bot", out.text);
   return out;

@@ -91,7 +91,8 @@ struct booking_request {
 };
 
 struct booking_outcome {
-  enum class kind { stored, slot_taken, failed } result = kind::failed;
+  // busy: the database stayed locked by another process; the visitor may try again shortly.
+  enum class kind { stored, slot_taken, failed, busy } result = kind::failed;
   std::string reference;  // when stored
 };
 
@@ -120,6 +121,13 @@ struct visitor_place {
   std::string locale;
 };
 
+// The booking a conversation made, told again when the visitor says yes again or asks whether
+// it went through.
+struct confirmed_booking {
+  std::string reference;
+  time_point slot{};
+};
+
 // Per-session memory. A plain value: the server stores it, the engine updates it; it
 // survives restarts through save_conversation / restore_conversation.
 struct conversation {
@@ -133,7 +141,8 @@ struct conversation {
   std::optional<booking_form> form;  // set while the booking form is open
   std::vector<transcript_line> transcript;  // the last lines, both speakers, oldest first
   visitor_place visitor;
-  bool booked = false;  // a booking was confirmed: no more offers to book
+  bool booked = false;                         // a booking was confirmed: no more offers to book
+  std::optional<confirmed_booking> confirmed;  // the last booking confirmed
 
   static constexpr std::size_t transcript_lines = 40;
 };
@@ -170,7 +179,8 @@ class engine {
   // visitor confirms the summary it carries `to_store` instead of being shown.
   reply respond(conversation& state, std::string_view text, const turn_context& context = {}) const;
   // After the shell tried to store `reply::to_store`: the reply the visitor gets (stored: the
-  // confirmation with `booking`; slot_taken: back to the slot step; failed: "yes" retries).
+  // confirmation with `booking`; slot_taken: back to the slot step; failed or busy: "yes"
+  // retries).
   reply complete_booking(conversation& state, const booking_outcome& outcome,
                          const turn_context& context = {}) const;
   // Takes the visitor's zone and locale (each only when given); a zone the tz database does

@@ -7,13 +7,39 @@
 #include <sqlite3.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
 #include <stdexcept>
+#include <thread>
 
 namespace advisor::handoff {
 namespace {
 
 using json = nlohmann::ordered_json;
+using steady_clock = std::chrono::steady_clock;
+
+// The deadline of this thread's lead_store::wait_limit, if one lives.
+thread_local std::optional<steady_clock::time_point> wait_deadline;
+
+// Without a wait_limit, a lock is waited for this long (SQLite's busy timeout of old).
+constexpr std::chrono::milliseconds default_busy_wait{5000};
+
+// SQLite's busy handler: retries every few milliseconds until the deadline (the wait_limit's,
+// or the default from the first retry of this lock), then gives up with SQLITE_BUSY.
+int wait_while_busy(void*, int retries) {
+  thread_local steady_clock::time_point first_retry;
+  const auto now = steady_clock::now();
+  if (retries == 0) first_retry = now;
+  const auto deadline = wait_deadline.value_or(first_retry + default_busy_wait);
+  if (now >= deadline) return 0;
+  const auto step = std::chrono::milliseconds{std::min(2 + retries, 20)};
+  std::this_thread::sleep_for(std::min<steady_clock::duration>(step, deadline - now));
+  return 1;
+}
+
+bool is_busy(const SQLite::Exception& e) {
+  return (e.getErrorCode() & 0xFF) == SQLITE_BUSY || (e.getErrorCode() & 0xFF) == SQLITE_LOCKED;
+}
 
 // Each entry moves the schema one version up; user_version records how far a file is.
 constexpr std::array<const char*, 3> migrations{
@@ -141,6 +167,30 @@ std::string new_reference() {
   return out;
 }
 
+lead_store::wait_limit::wait_limit(steady_clock::time_point until) : previous_{wait_deadline} {
+  wait_deadline = until;
+}
+
+lead_store::wait_limit::~wait_limit() {
+  wait_deadline = previous_;
+}
+
+std::unique_lock<std::timed_mutex> lead_store::hold() const {
+  if (!wait_deadline) return std::unique_lock{mutex_};
+  // Polled rather than try_lock_until: libstdc++ waits on steady_clock with
+  // pthread_mutex_clocklock, which ThreadSanitizer (clang 16) does not intercept, so every
+  // unlock after it was reported as the unlock of an unlocked mutex.
+  std::unique_lock lock{mutex_, std::try_to_lock};
+  while (!lock.owns_lock()) {
+    if (steady_clock::now() >= *wait_deadline) {
+      throw store_busy{"the store is busy with another write"};
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds{1});
+    (void)lock.try_lock();
+  }
+  return lock;
+}
+
 lead_store::lead_store(std::unique_ptr<SQLite::Database> db) : db_{std::move(db)} {}
 lead_store::~lead_store() = default;
 
@@ -152,7 +202,7 @@ std::variant<std::unique_ptr<lead_store>, std::string> lead_store::open(
     auto db = std::make_unique<SQLite::Database>(file.string(),
                                                  SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     // First: another process (`advisor leads`, a second instance starting) may hold the file.
-    db->setBusyTimeout(5000);
+    sqlite3_busy_handler(db->getHandle(), wait_while_busy, nullptr);
     db->exec("PRAGMA journal_mode=WAL");
     db->exec("PRAGMA synchronous=FULL");  // a confirmed booking survives power loss
     db->exec("PRAGMA foreign_keys=ON");
@@ -193,10 +243,20 @@ void lead_store::refresh_taken() const {
 }
 
 book_result lead_store::book(const dialogue::booking_request& request, time_point now) {
-  std::lock_guard lock{mutex_};
+  const auto lock = hold();
   refresh_taken();
   const auto slot = to_unix(request.slot_start);
-  if (taken_.contains(slot)) return {book_result::kind::slot_taken, {}};
+  if (taken_.contains(slot)) {
+    // The same visitor confirming the same slot again: their booking, not someone else's.
+    SQLite::Statement mine{*db_,
+                           "SELECT reference FROM bookings WHERE slot_start = ? AND name = ? "
+                           "AND email = ?"};
+    mine.bind(1, slot);
+    mine.bind(2, request.name);
+    mine.bind(3, request.email);
+    if (mine.executeStep()) return {book_result::kind::stored, mine.getColumn(0).getString(), true};
+    return {book_result::kind::slot_taken, {}, false};
+  }
 
   lead l;
   l.reference = new_reference();
@@ -252,16 +312,17 @@ book_result lead_store::book(const dialogue::booking_request& request, time_poin
     // is the last word.
     if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE) {
       taken_.insert(slot);
-      return {book_result::kind::slot_taken, {}};
+      return {book_result::kind::slot_taken, {}, false};
     }
+    if (is_busy(e)) throw store_busy{e.what()};
     throw;
   }
   taken_.insert(slot);
-  return {book_result::kind::stored, l.reference};
+  return {book_result::kind::stored, l.reference, false};
 }
 
 bool lead_store::is_taken(time_point slot_start) const {
-  std::lock_guard lock{mutex_};
+  const auto lock = hold();
   try {
     refresh_taken();
   } catch (const std::exception&) {
@@ -271,7 +332,7 @@ bool lead_store::is_taken(time_point slot_start) const {
 }
 
 std::vector<lead> lead_store::leads() const {
-  std::lock_guard lock{mutex_};
+  const auto lock = hold();
   SQLite::Statement q{*db_, std::string{lead_columns} + " ORDER BY b.created_at, b.reference"};
   std::vector<lead> out;
   while (q.executeStep()) out.push_back(lead_from_row(q));
@@ -279,7 +340,7 @@ std::vector<lead> lead_store::leads() const {
 }
 
 std::optional<lead> lead_store::find(const std::string& reference) const {
-  std::lock_guard lock{mutex_};
+  const auto lock = hold();
   SQLite::Statement q{*db_, std::string{lead_columns} + " WHERE b.reference = ?"};
   q.bind(1, reference);
   if (!q.executeStep()) return std::nullopt;
@@ -287,7 +348,7 @@ std::optional<lead> lead_store::find(const std::string& reference) const {
 }
 
 bool lead_store::remove(const std::string& reference) {
-  std::lock_guard lock{mutex_};
+  const auto lock = hold();
   SQLite::Transaction tx{*db_, SQLite::TransactionBehavior::IMMEDIATE};
   SQLite::Statement slot{*db_, "SELECT slot_start FROM bookings WHERE reference = ?"};
   slot.bind(1, reference);
@@ -303,7 +364,7 @@ bool lead_store::remove(const std::string& reference) {
 }
 
 std::vector<outbox_item> lead_store::due(instant now, std::size_t limit) const {
-  std::lock_guard lock{mutex_};
+  const auto lock = hold();
   SQLite::Statement q{*db_,
                       "SELECT o.id, o.reference, o.payload, o.attempts, "
                       "COALESCE(o.age_from, b.created_at * 1000) FROM outbox o "
@@ -322,7 +383,7 @@ std::vector<outbox_item> lead_store::due(instant now, std::size_t limit) const {
 }
 
 std::optional<instant> lead_store::next_due() const {
-  std::lock_guard lock{mutex_};
+  const auto lock = hold();
   SQLite::Statement q{*db_,
                       "SELECT MIN(next_attempt_at) FROM outbox "
                       "WHERE delivered_at IS NULL AND dead_at IS NULL"};
@@ -331,14 +392,14 @@ std::optional<instant> lead_store::next_due() const {
 }
 
 std::size_t lead_store::pending_deliveries() const {
-  std::lock_guard lock{mutex_};
+  const auto lock = hold();
   return static_cast<std::size_t>(
       db_->execAndGet("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL")
           .getInt64());
 }
 
 std::size_t lead_store::dead_letters() const {
-  std::lock_guard lock{mutex_};
+  const auto lock = hold();
   return static_cast<std::size_t>(
       db_->execAndGet(
              "SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL AND dead_at IS NOT NULL")
@@ -346,7 +407,7 @@ std::size_t lead_store::dead_letters() const {
 }
 
 void lead_store::delivered(std::int64_t id, instant now) {
-  std::lock_guard lock{mutex_};
+  const auto lock = hold();
   SQLite::Statement q{*db_,
                       "UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, "
                       "last_error = NULL WHERE id = ?"};
@@ -356,7 +417,7 @@ void lead_store::delivered(std::int64_t id, instant now) {
 }
 
 void lead_store::retry_later(std::int64_t id, instant when, const std::string& error) {
-  std::lock_guard lock{mutex_};
+  const auto lock = hold();
   SQLite::Statement q{*db_,
                       "UPDATE outbox SET next_attempt_at = ?, attempts = attempts + 1, "
                       "last_error = ? WHERE id = ?"};
@@ -367,7 +428,7 @@ void lead_store::retry_later(std::int64_t id, instant when, const std::string& e
 }
 
 void lead_store::dead_letter(std::int64_t id, instant now, const std::string& error) {
-  std::lock_guard lock{mutex_};
+  const auto lock = hold();
   SQLite::Statement q{*db_,
                       "UPDATE outbox SET dead_at = ?, attempts = attempts + 1, last_error = ? "
                       "WHERE id = ?"};
@@ -378,7 +439,7 @@ void lead_store::dead_letter(std::int64_t id, instant now, const std::string& er
 }
 
 requeued lead_store::retry_deliveries(instant now, const std::optional<std::string>& reference) {
-  std::lock_guard lock{mutex_};
+  const auto lock = hold();
   SQLite::Transaction tx{*db_, SQLite::TransactionBehavior::IMMEDIATE};
   SQLite::Statement q{*db_,
                       "UPDATE outbox SET dead_at = NULL, age_from = ?1, next_attempt_at = ?1, "
@@ -398,7 +459,7 @@ requeued lead_store::retry_deliveries(instant now, const std::optional<std::stri
 }
 
 void lead_store::mark_gone(const std::string& url, instant now, const std::string& status) {
-  std::lock_guard lock{mutex_};
+  const auto lock = hold();
   SQLite::Statement q{*db_,
                       "INSERT INTO webhook_gone (url, at, status) VALUES (?, ?, ?) "
                       "ON CONFLICT(url) DO UPDATE SET at = excluded.at, status = excluded.status"};
@@ -409,7 +470,7 @@ void lead_store::mark_gone(const std::string& url, instant now, const std::strin
 }
 
 std::optional<gone_endpoint> lead_store::gone(const std::string& url) const {
-  std::lock_guard lock{mutex_};
+  const auto lock = hold();
   SQLite::Statement q{*db_, "SELECT url, at, status FROM webhook_gone WHERE url = ?"};
   q.bind(1, url);
   if (!q.executeStep()) return std::nullopt;
@@ -418,7 +479,7 @@ std::optional<gone_endpoint> lead_store::gone(const std::string& url) const {
 }
 
 std::vector<gone_endpoint> lead_store::gone_endpoints() const {
-  std::lock_guard lock{mutex_};
+  const auto lock = hold();
   SQLite::Statement q{*db_, "SELECT url, at, status FROM webhook_gone ORDER BY at, url"};
   std::vector<gone_endpoint> out;
   while (q.executeStep()) {
@@ -431,7 +492,7 @@ std::vector<gone_endpoint> lead_store::gone_endpoints() const {
 void lead_store::save_sessions(const std::vector<std::pair<std::string, std::string>>& token_states,
                                time_point now, bool durable) {
   if (token_states.empty()) return;
-  std::lock_guard lock{mutex_};
+  const auto lock = hold();
   // The connection's setting applies to its next transactions: relaxed for this one only.
   if (!durable) db_->exec("PRAGMA synchronous=NORMAL");
   struct restore_full {
@@ -445,24 +506,29 @@ void lead_store::save_sessions(const std::vector<std::pair<std::string, std::str
       }
     }
   } restore{*db_, !durable};
-  SQLite::Transaction tx{*db_, SQLite::TransactionBehavior::IMMEDIATE};
-  SQLite::Statement q{*db_,
-                      "INSERT INTO sessions (token, state, last_used) VALUES (?, ?, ?) "
-                      "ON CONFLICT(token) DO UPDATE SET state = excluded.state, "
-                      "last_used = excluded.last_used"};
-  for (const auto& [token, state] : token_states) {
-    q.bind(1, token);
-    q.bind(2, state);
-    q.bind(3, to_unix(now));
-    q.exec();
-    q.reset();
+  try {
+    SQLite::Transaction tx{*db_, SQLite::TransactionBehavior::IMMEDIATE};
+    SQLite::Statement q{*db_,
+                        "INSERT INTO sessions (token, state, last_used) VALUES (?, ?, ?) "
+                        "ON CONFLICT(token) DO UPDATE SET state = excluded.state, "
+                        "last_used = excluded.last_used"};
+    for (const auto& [token, state] : token_states) {
+      q.bind(1, token);
+      q.bind(2, state);
+      q.bind(3, to_unix(now));
+      q.exec();
+      q.reset();
+    }
+    tx.commit();
+  } catch (const SQLite::Exception& e) {
+    if (is_busy(e)) throw store_busy{e.what()};
+    throw;
   }
-  tx.commit();
 }
 
 std::optional<std::string> lead_store::load_session(const std::string& token,
                                                     time_point not_before) const {
-  std::lock_guard lock{mutex_};
+  const auto lock = hold();
   SQLite::Statement q{*db_, "SELECT state FROM sessions WHERE token = ? AND last_used >= ?"};
   q.bind(1, token);
   q.bind(2, to_unix(not_before));
@@ -471,7 +537,7 @@ std::optional<std::string> lead_store::load_session(const std::string& token,
 }
 
 void lead_store::forget_sessions(time_point used_before) {
-  std::lock_guard lock{mutex_};
+  const auto lock = hold();
   SQLite::Statement q{*db_, "DELETE FROM sessions WHERE last_used < ?"};
   q.bind(1, to_unix(used_before));
   q.exec();

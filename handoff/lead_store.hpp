@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <variant>
 #include <vector>
@@ -70,10 +71,35 @@ struct requeued {
 struct book_result {
   enum class kind { stored, slot_taken } result = kind::stored;
   std::string reference;
+  // The same visitor (name and email) had booked this slot already: `reference` is that
+  // booking's, nothing new was stored (a confirmation replayed after a crash or a lost reply).
+  bool again = false;
+};
+
+// A lock another connection holds (SQLite's write lock, or this store's own while another
+// thread waits on SQLite) was still held at the caller's deadline; see lead_store::wait_limit.
+struct store_busy : std::runtime_error {
+  using std::runtime_error::runtime_error;
 };
 
 class lead_store : public dialogue::slot_calendar {
  public:
+  using steady_clock = std::chrono::steady_clock;
+
+  // While one lives, this thread's calls wait for locks only until `until` and then throw
+  // store_busy (SQLite's own busy timeout, 5 s, applies otherwise): a visitor's write gets a
+  // bounded wait however many writes are queued before it.
+  class wait_limit {
+   public:
+    explicit wait_limit(steady_clock::time_point until);
+    ~wait_limit();
+    wait_limit(const wait_limit&) = delete;
+    wait_limit& operator=(const wait_limit&) = delete;
+
+   private:
+    std::optional<steady_clock::time_point> previous_;
+  };
+
   // Opens (creating folders and file as needed) and migrates; the error says why not.
   static std::variant<std::unique_ptr<lead_store>, std::string> open(
       const std::filesystem::path& file);
@@ -122,7 +148,10 @@ class lead_store : public dialogue::slot_calendar {
   // Reloads taken_ when another connection (`advisor leads delete`) changed the file.
   void refresh_taken() const;  // call with mutex_ held
 
-  mutable std::mutex mutex_;
+  // This store's lock, taken within the caller's wait_limit.
+  std::unique_lock<std::timed_mutex> hold() const;
+
+  mutable std::timed_mutex mutex_;
   std::unique_ptr<SQLite::Database> db_;
   // Slot starts (unix seconds) held by bookings: is_taken without a query per slot. Kept
   // current across processes through SQLite's data_version, which changes only when another

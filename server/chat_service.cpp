@@ -27,14 +27,16 @@ dialogue::turn_context context_now(const dialogue::slot_calendar& calendar) {
 
 chat_service::chat_service(dialogue::engine_ptr engine, session_store& sessions, metrics& counters,
                            protocol::frame_rules rules, chat_storage storage,
-                           std::function<void()> booked, spdlog::logger& log)
+                           std::function<void()> booked, spdlog::logger& log,
+                           std::chrono::milliseconds db_wait)
     : engine_{std::move(engine)},
       sessions_{sessions},
       metrics_{counters},
       rules_{rules},
       storage_{std::move(storage)},
       booked_{std::move(booked)},
-      log_{log} {}
+      log_{log},
+      db_wait_{db_wait} {}
 
 void chat_service::replace_engine(dialogue::engine_ptr engine) {
   engine_.store(std::move(engine));
@@ -81,10 +83,12 @@ void chat_service::answer(const std::shared_ptr<chat_session>& session,
   }
 
   // A form in progress is saved before the visitor sees the next question, so a restart
-  // right after cannot lose what was typed.
+  // right after cannot lose what was typed. A database locked by another process delays the
+  // answer by db_wait at most (the form is then saved with the next batch).
+  const auto deadline = std::chrono::steady_clock::now() + db_wait_;
   net::post(storage_.conversations_writer,
-            [this, session, frame = std::move(frame), done = std::move(done)]() mutable {
-              save_now(session);
+            [this, session, deadline, frame = std::move(frame), done = std::move(done)]() mutable {
+              save_now(session, deadline);
               done({true, std::move(frame)});
             });
 }
@@ -93,23 +97,38 @@ void chat_service::finish_booking(const std::shared_ptr<chat_session>& session,
                                   const protocol::message_frame& message, bool with_session,
                                   dialogue::booking_request request,
                                   std::function<void(answered)> done) {
+  // However many writes are queued before it, the visitor hears back within db_wait.
+  const auto deadline = std::chrono::steady_clock::now() + db_wait_;
   net::post(
-      storage_.leads_writer, [this, session, message, with_session, request = std::move(request),
-                              done = std::move(done)]() mutable {
+      storage_.leads_writer, [this, session, message, with_session, deadline,
+                              request = std::move(request), done = std::move(done)]() mutable {
         const auto ctx = context_now(storage_.leads);
         dialogue::booking_outcome outcome;
+        bool again = false;
         try {
+          const handoff::lead_store::wait_limit limit{deadline};
           const auto stored = storage_.leads.book(request, ctx.now);  // returns after COMMIT
           outcome.result = stored.result == handoff::book_result::kind::stored
                                ? dialogue::booking_outcome::kind::stored
                                : dialogue::booking_outcome::kind::slot_taken;
           outcome.reference = stored.reference;
+          again = stored.again;
+        } catch (const handoff::store_busy& e) {
+          log_.warn(
+              "the database stayed locked for {} ms: a booking waits for the visitor to try "
+              "again ({})",
+              db_wait_.count(), e.what());
+          outcome.result = dialogue::booking_outcome::kind::busy;
         } catch (const std::exception& e) {
           log_.error("cannot store a booking: {}", e.what());
           outcome.result = dialogue::booking_outcome::kind::failed;
         }
         switch (outcome.result) {
           case dialogue::booking_outcome::kind::stored:
+            if (again) {  // the visitor's own booking, confirmed once more: nothing new stored
+              log_.info("booking {} confirmed again", outcome.reference);
+              break;
+            }
             log_.info("booking {} stored", outcome.reference);  // no name or email in logs
             metrics_.booking(metrics::booking_result::stored);
             booked_();
@@ -118,6 +137,7 @@ void chat_service::finish_booking(const std::shared_ptr<chat_session>& session,
             metrics_.booking(metrics::booking_result::slot_taken);
             break;
           case dialogue::booking_outcome::kind::failed:
+          case dialogue::booking_outcome::kind::busy:
             metrics_.booking(metrics::booking_result::failed);
             break;
         }
@@ -137,24 +157,30 @@ void chat_service::finish_booking(const std::shared_ptr<chat_session>& session,
             reply, message.id,
             with_session ? std::optional<std::string>{session->token()} : std::nullopt);
         // The conversation after the booking is saved durably before the confirmation goes out.
-        net::post(storage_.conversations_writer,
-                  [this, session, frame = std::move(frame), done = std::move(done)]() mutable {
-                    save_now(session);
-                    done({true, std::move(frame)});
-                  });
+        net::post(storage_.conversations_writer, [this, session, deadline, frame = std::move(frame),
+                                                  done = std::move(done)]() mutable {
+          save_now(session, deadline);
+          done({true, std::move(frame)});
+        });
       });
 }
 
-void chat_service::save_now(const std::shared_ptr<chat_session>& session) {
+bool chat_service::save_now(const std::shared_ptr<chat_session>& session,
+                            std::chrono::steady_clock::time_point deadline) {
   try {
+    const handoff::lead_store::wait_limit limit{deadline};
     storage_.conversations.save_sessions(
         {session_store::snapshot(*session)},
         std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
-  } catch (const std::exception& e) {
+    return true;
+  } catch (const handoff::store_busy& e) {
     // The reply still goes out; the next batch tries again.
+    log_.warn("the database stayed locked: a conversation is saved later ({})", e.what());
+  } catch (const std::exception& e) {
     log_.error("cannot save a conversation: {}", e.what());
-    sessions_.mark_dirty(session);
   }
+  sessions_.mark_dirty(session);
+  return false;
 }
 
 void chat_service::handle_frame(const std::shared_ptr<chat_session>& session,

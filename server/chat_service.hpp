@@ -7,6 +7,7 @@
 #include <boost/asio/any_io_executor.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -38,10 +39,11 @@ struct chat_storage {
 
 class chat_service {
  public:
-  // `booked` is told of each new booking (the webhook sender wakes up).
+  // `booked` is told of each new booking (the webhook sender wakes up). A visitor's write gives
+  // up `db_wait` after the message came when the database stays locked by another process.
   chat_service(dialogue::engine_ptr engine, session_store& sessions, metrics& counters,
                protocol::frame_rules rules, chat_storage storage, std::function<void()> booked,
-               spdlog::logger& log);
+               spdlog::logger& log, std::chrono::milliseconds db_wait = std::chrono::seconds{2});
 
   session_store& sessions() { return sessions_; }
 
@@ -78,8 +80,10 @@ class chat_service {
   std::optional<protocol::frame_error> place_visitor(const std::shared_ptr<chat_session>& session,
                                                      const protocol::place& where,
                                                      protocol::place& taken);
-  // Durable (fsync before it returns); on the conversation writer only.
-  void save_now(const std::shared_ptr<chat_session>& session);
+  // Durable (fsync before it returns); on the conversation writer only. False when the
+  // database stayed locked until `deadline`.
+  bool save_now(const std::shared_ptr<chat_session>& session,
+                std::chrono::steady_clock::time_point deadline);
 
   std::atomic<dialogue::engine_ptr> engine_;
   session_store& sessions_;
@@ -88,6 +92,7 @@ class chat_service {
   chat_storage storage_;
   std::function<void()> booked_;
   spdlog::logger& log_;
+  std::chrono::milliseconds db_wait_;
 };
 
 }  // namespace advisor::server

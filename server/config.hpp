@@ -45,7 +45,10 @@ struct config {
   std::string admin_token;             // from ADVISOR_ADMIN_TOKEN; empty: the admin API is off
   std::string organizer = "our team";  // named in the calendar file
   std::chrono::milliseconds session_flush{1000};  // conversations are saved this often
-  dialogue::availability hours;                   // when consultations can be booked
+  // The longest a visitor's write (a booking, a form step) waits for a database another
+  // process holds locked; then "try again in a moment" instead of queued busy timeouts.
+  std::chrono::milliseconds db_wait{2000};
+  dialogue::availability hours;  // when consultations can be booked
   handoff::webhook_config webhook;
   limits limit;
   sessions_config sessions;

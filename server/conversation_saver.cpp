@@ -26,13 +26,14 @@ handoff::time_point wall_now() {
 conversation_saver::conversation_saver(net::io_context& ioc, net::any_io_executor writer,
                                        session_store& sessions, handoff::lead_store& store,
                                        std::chrono::milliseconds period, std::chrono::seconds ttl,
-                                       spdlog::logger& log)
+                                       std::chrono::milliseconds db_wait, spdlog::logger& log)
     : timer_{ioc},
       writer_{std::move(writer)},
       sessions_{sessions},
       store_{store},
       period_{period},
       ttl_{ttl},
+      db_wait_{db_wait},
       log_{log} {}
 
 void conversation_saver::start() {
@@ -70,6 +71,7 @@ void conversation_saver::save_chunk(std::shared_ptr<batch> sessions, std::size_t
   rows.reserve(to - from);
   for (auto i = from; i < to; ++i) rows.push_back(session_store::snapshot(*(*sessions)[i]));
   try {
+    const handoff::lead_store::wait_limit limit{std::chrono::steady_clock::now() + db_wait_};
     store_.save_sessions(rows, wall_now(), /*durable=*/false);
   } catch (const std::exception& e) {
     log_.error("cannot save conversations: {}", e.what());
@@ -89,6 +91,7 @@ void conversation_saver::forget_expired() {
   if (now - last_forget_ < forget_every) return;
   last_forget_ = now;
   try {
+    const handoff::lead_store::wait_limit limit{now + db_wait_};
     store_.forget_sessions(wall_now() - ttl_);
   } catch (const std::exception& e) {
     log_.error("cannot forget expired conversations: {}", e.what());

@@ -4,7 +4,8 @@
 // no fsync (synchronous=NORMAL for these transactions only), so nothing waits for the disk.
 // A crash loses at most the last period of small talk; forms and bookings are saved durably
 // before the visitor is told (chat_service). Large batches go in chunks, each its own task,
-// so a durable form save queued behind them waits for one chunk at most.
+// so a durable form save queued behind them waits for one chunk at most. A chunk waits for a
+// database locked by another process `db_wait` at most, like a visitor's write.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>
@@ -31,7 +32,7 @@ class conversation_saver {
   conversation_saver(boost::asio::io_context& ioc, boost::asio::any_io_executor writer,
                      session_store& sessions, handoff::lead_store& store,
                      std::chrono::milliseconds period, std::chrono::seconds ttl,
-                     spdlog::logger& log);
+                     std::chrono::milliseconds db_wait, spdlog::logger& log);
 
   void start();
   void stop();       // cancels the timer (shutdown)
@@ -50,6 +51,7 @@ class conversation_saver {
   handoff::lead_store& store_;
   std::chrono::milliseconds period_;
   std::chrono::seconds ttl_;
+  std::chrono::milliseconds db_wait_;
   spdlog::logger& log_;
   std::chrono::steady_clock::time_point last_forget_{};  // writer thread only
   // A save still running when the next is due: the next is skipped rather than queued

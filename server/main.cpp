@@ -98,7 +98,8 @@ int serve(config& settings, spdlog::logger& log) {
       {settings.limit.max_text_chars, 64},
       {leads, booking_writer.get_executor(), conversations, conversation_writer.get_executor()},
       [&webhook] { webhook.notify(); },
-      log};
+      log,
+      settings.db_wait};
   const static_files files{settings.web_root};
   connection_registry connections;
   address_rate_limiter http_chat_limit{settings.limit.rate_per_second, settings.limit.rate_burst};
@@ -137,6 +138,7 @@ int serve(config& settings, spdlog::logger& log) {
                            conversations,
                            settings.session_flush,
                            settings.sessions.ttl,
+                           settings.db_wait,
                            log};
   saver.start();
   engine_reloader reloader{ioc, dirs, settings.hours, chat, counters, log};

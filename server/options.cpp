@@ -107,6 +107,8 @@ void add_server_options(CLI::App& app, config& c) {
   seconds("--session-ttl", c.sessions.ttl, "forget a conversation idle this long (s)");
   seconds("--shutdown-timeout", c.shutdown_timeout, "graceful shutdown deadline (s)");
   millis("--session-flush-ms", c.session_flush, "how often changed conversations are saved (ms)");
+  millis("--db-wait-ms", c.db_wait,
+         "longest a visitor waits for a database another process holds locked (ms)");
 
   app.add_option("--timezone", c.hours.time_zone, "IANA time zone of the consultation hours")
       ->capture_default_str();

@@ -25,6 +25,7 @@
 #include <system_error>
 #include <vector>
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <catch2/catch.hpp>
 
 #include <functional>
@@ -1396,4 +1397,81 @@ TEST_CASE("the meeting details given on the command line answer how the call hap
   reply = chat.say("how does the call happen?");
   CHECK(reply.value("text", "").rfind(details, 0) == 0);
   CHECK(reply.at("form").value("field", "") == "name");
+}
+
+// Replayed confirmations (issue 8) -------------------------------------------------------
+
+TEST_CASE("a second yes after a booking gives the same reference and confirmation", "[booking]") {
+  const temp_dir dir;
+  server_process server{booking_flags(dir), admin_env};
+  ws_chat chat{server.port()};
+  lead_input in;
+  in.slot = weekday_slot(2, 11);
+  const std::string reference = book(chat, in);
+  const json again = chat.say("yes");
+  CHECK(check_booked(again) == reference);
+  CHECK(text_has(again, "Your reference is " + reference));
+  CHECK(api_leads(server.port()).size() == 1);
+}
+
+TEST_CASE("after a lost confirmation, 'did my booking go through?' is answered from the store",
+          "[booking]") {
+  const temp_dir dir;
+  lead_input in;
+  in.slot = weekday_slot(3, 14);
+  std::string session;
+  {
+    server_process server{booking_flags(dir), admin_env};
+    ws_chat chat{server.port()};
+    session = chat.session();
+    fill_to_confirm(chat, in);
+    chat.send("yes");
+    chat.close();  // the confirmation never reaches the visitor
+    REQUIRE(server.wait_for_output("stored", 20s));
+    // A graceful stop finishes the storage thread's work: the conversation is on disk.
+    server.send_signal(SIGTERM);
+    REQUIRE(server.wait_exit(20s).has_value());
+  }
+  server_process again{booking_flags(dir), admin_env};
+  const json leads = api_leads(again.port());
+  REQUIRE(leads.size() == 1);
+  const std::string reference = leads.at(0).value("reference", "");
+
+  ws_chat resumed{again.port(), "/ws?session=" + session};
+  CHECK(resumed.welcome().value("resumed", false) == true);
+  const json reply = resumed.say("did my booking go through?");
+  CHECK(check_booked(reply) == reference);
+  CHECK(text_has(reply, "Yes, your free consultation is booked"));
+}
+
+// A database locked by another writer (issue 8) ------------------------------------------
+
+TEST_CASE("a database locked by another process: a bounded wait, then try again in a moment",
+          "[booking]") {
+  const temp_dir dir;
+  server_process server{booking_flags(dir, {{"--db-wait-ms", "500"}}), admin_env};
+  ws_chat chat{server.port()};
+  lead_input in;
+  in.slot = weekday_slot(4, 15);
+  fill_to_confirm(chat, in);
+
+  SQLite::Database other{dir.db(), SQLite::OPEN_READWRITE};
+  other.exec("BEGIN IMMEDIATE");  // another writer holds the file, as the issue's test did
+  const auto started = chr::steady_clock::now();
+  const json busy = chat.say("yes");
+  const auto waited = chr::steady_clock::now() - started;
+  CHECK(waited < 2500ms);  // SQLite's busy timeout alone was 5 s, queued ones more
+  CHECK(text_has(busy, "try again in a moment"));
+  check_form(busy, "confirm");
+  // A second visitor's form step, saved before its answer, waits no longer than its own limit.
+  ws_chat second{server.port()};
+  const auto step = chr::steady_clock::now();
+  check_form(second.say("Book a free consultation"), "name");
+  CHECK(chr::steady_clock::now() - step < 2500ms);
+
+  other.exec("COMMIT");
+  const std::string reference = check_booked(chat.say("yes"));
+  const json leads = api_leads(server.port());
+  REQUIRE(leads.size() == 1);
+  CHECK(leads.at(0).value("reference", "") == reference);
 }

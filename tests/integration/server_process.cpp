@@ -204,6 +204,14 @@ server_process::server_process(flag_list flags, env_list env,
 
 server_process::~server_process() {
   kill_and_reap();
+  // In the sanitizer build (scripts/test) a report from the server fails the test that ran it,
+  // even when the report came after the test's last check.
+  const std::string seen = output();
+  const bool sanitizer_report = seen.find("ERROR: AddressSanitizer") != std::string::npos ||
+                                seen.find("ERROR: LeakSanitizer") != std::string::npos ||
+                                seen.find("WARNING: ThreadSanitizer") != std::string::npos ||
+                                seen.find(": runtime error: ") != std::string::npos;
+  CHECK_FALSE(sanitizer_report);
   dump_output_if_failed();
 }
 

@@ -945,6 +945,116 @@ TEST_CASE("the storage outcome decides the reply", "[dialogue][booking]") {
   }
 }
 
+TEST_CASE("busy storage: try again in a moment, the form kept, yes retries",
+          "[dialogue][booking]") {
+  chat c;
+  fill_until(c, booking_field::confirm);
+  REQUIRE(c.say("yes").to_store.has_value());
+  const reply r = c.engine->complete_booking(c.state, {booking_outcome::kind::busy, ""}, c.context);
+  CHECK(r.text ==
+        "Sorry, our booking system is busy right now and the booking was not saved yet. Please "
+        "try again in a moment: say yes to book it.");
+  CHECK_FALSE(r.booking.has_value());
+  REQUIRE(r.form.has_value());
+  CHECK(r.form->field == "confirm");
+  CHECK(c.say("yes").to_store.has_value());
+}
+
+TEST_CASE("a booking is told again: a second yes, or asked whether it went through",
+          "[dialogue][booking]") {
+  chat c;
+  fill_until(c, booking_field::confirm);
+  REQUIRE(c.say("yes").to_store.has_value());
+  (void)c.engine->complete_booking(c.state, {booking_outcome::kind::stored, "BK-7Q2M"}, c.context);
+  const std::string again =
+      "Yes, your free consultation is booked for Tue 1 Dec, 09:00 (Europe/Berlin). Your "
+      "reference is BK-7Q2M. We'll be in touch by email.";
+
+  SECTION("a second yes: the same reference and confirmation, nothing to store") {
+    const reply r = c.say("yes");
+    CHECK_FALSE(r.to_store.has_value());
+    CHECK_FALSE(r.form.has_value());
+    REQUIRE(r.booking.has_value());
+    CHECK(r.booking->reference == "BK-7Q2M");
+    CHECK(r.booking->status == "confirmed");
+    CHECK(r.text == again);
+    CHECK(c.say("yes please").text == again);
+  }
+  SECTION("did my booking go through? after the conversation was saved and restored") {
+    const auto restored = restore_conversation(save_conversation(c.state));
+    REQUIRE(restored.has_value());
+    chat resumed;
+    resumed.state = *restored;
+    const reply r = resumed.say("Did my booking go through?");
+    REQUIRE(r.booking.has_value());
+    CHECK(r.booking->reference == "BK-7Q2M");
+    CHECK(r.text == again);
+  }
+  SECTION("other ways to ask") {
+    for (const char* asked : {"is my appointment confirmed?", "what's my booking reference?",
+                              "did it go through?", "am I booked?"}) {
+      INFO(asked);
+      const reply r = c.say(asked);
+      REQUIRE(r.booking.has_value());
+      CHECK(r.booking->reference == "BK-7Q2M");
+    }
+  }
+  SECTION("a yes to something else after the confirmation is no confirmation") {
+    c.say("Which is better for streaming?");
+    CHECK_FALSE(c.say("yes").booking.has_value());
+  }
+}
+
+TEST_CASE("asked about a booking before there is one: an offer to book", "[dialogue][booking]") {
+  chat c;
+  reply r = c.say("did my booking go through?");
+  CHECK(r.text ==
+        "I don't see a booking in this conversation yet. Shall I book a free consultation for "
+        "you?");
+  CHECK_FALSE(r.booking.has_value());
+  CHECK_FALSE(r.form.has_value());
+  r = c.say("yes");
+  REQUIRE(r.form.has_value());
+  CHECK(r.form->field == "name");
+}
+
+TEST_CASE("a saved booking confirmation is restored only when well formed", "[dialogue][booking]") {
+  const auto with = [](const std::string& confirmed) {
+    return restore_conversation(R"({"version":1,"confirmed":)" + confirmed + "}");
+  };
+  const auto good = with(R"({"reference":"ADV-1","slot":1796112000})");
+  REQUIRE(good.has_value());
+  REQUIRE(good->confirmed.has_value());
+  CHECK(good->confirmed->reference == "ADV-1");
+  CHECK(good->confirmed->slot == utc(2026, 12, 1, 8));
+  CHECK(with("null").has_value());
+  CHECK_FALSE(with(R"({"reference":"","slot":1})").has_value());
+  CHECK_FALSE(with(R"({"reference":"ADV-1"})").has_value());
+  CHECK_FALSE(with(R"({"reference":"ADV-1","slot":"soon"})").has_value());
+  CHECK_FALSE(with(R"(["ADV-1"])").has_value());
+  // Found by fuzz_conversation under UBSan: zone arithmetic on such instants overflowed.
+  CHECK_FALSE(with(R"({"reference":"ADV-1","slot":9223372036854775807})").has_value());
+  CHECK_FALSE(with(R"({"reference":"ADV-1","slot":-1})").has_value());
+}
+
+TEST_CASE("restored instants and counts at the ends of their types", "[dialogue][booking]") {
+  // Inputs kept in tests/fuzz/corpus/conversation/regression-*: UBSan's signed overflows.
+  const std::string form =
+      R"({"version":1,"form":{"asking":"slot","name":"Ada","email":"a@b.co","company":"",)"
+      R"("project":"x","offered":[)";
+  CHECK_FALSE(restore_conversation(form + "9223372036854775807]}}").has_value());
+  CHECK_FALSE(restore_conversation(form + "-9223372036854775807]}}").has_value());
+  CHECK_FALSE(restore_conversation(form + "1796112000],\"slot\":253402300800}}").has_value());
+  CHECK(restore_conversation(form + "1796112000]}}").has_value());
+
+  auto most = restore_conversation(R"({"version":1,"turns":2147483647})");
+  REQUIRE(most.has_value());
+  chat c;
+  c.state = *most;
+  c.say("hello");
+  CHECK(c.state.turns == 2147483647);
+}
+
 TEST_CASE("a half-filled form survives save and restore", "[dialogue][booking]") {
   chat c;
   c.say("Which is better for streaming?");

@@ -5,6 +5,7 @@
 
 #include <date/date.h>
 
+#include "intents/booking_status.hpp"
 #include "intents/form_reading.hpp"
 #include "intents/time_reading.hpp"
 
@@ -224,5 +225,24 @@ TEST_CASE("control characters in a field are refused with a reason", "[intents][
 
   SECTION("white space around the answer is not a control character") {
     CHECK(check_name("\tAda Lovelace\r\n").ok());
+  }
+}
+
+TEST_CASE("questions about a booking made", "[intents][booking]") {
+  for (const char* asked :
+       {"did my booking go through?", "Did my booking go through",
+        "has my appointment been confirmed?", "was the booking successful?",
+        "did you get my booking?", "am I booked?", "what's my booking reference?",
+        "what is my reference number", "booking status?", "did it go through?",
+        "Is my consultation booked?"}) {
+    INFO(asked);
+    CHECK(asks_booking_status(plain_words(asked)));
+  }
+  for (const char* other :
+       {"book a call", "is the consultation free?", "does it work with django?",
+        "how does the consultation happen?", "yes", "Node or Python for booking systems?",
+        "I want to book a consultation about my API"}) {
+    INFO(other);
+    CHECK_FALSE(asks_booking_status(plain_words(other)));
   }
 }

@@ -10,6 +10,8 @@
 #include "handoff/lead_store.hpp"
 #include "handoff/webhook.hpp"
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 using namespace advisor;
 using namespace std::chrono_literals;
 
@@ -301,4 +303,43 @@ TEST_CASE("printable: control characters shown, never sent raw", "[handoff][expo
   CHECK(handoff::printable(std::string{"a\0b", 3}) == R"(a\x00b)");
   CHECK(handoff::printable("a\x1B[2Jb\r\n\t") == R"(a\x1B[2Jb\r\n\t)");
   CHECK(handoff::printable("a\u0085b\u2028c\x7F") == R"(a\u0085b\u2028c\x7F)");
+}
+
+TEST_CASE("lead store: the same visitor confirming a slot again gets their booking back",
+          "[handoff]") {
+  temp_db db;
+  auto store = open_store(db.file());
+  const auto first = store->book(request("Ada"), now);
+  REQUIRE(first.result == handoff::book_result::kind::stored);
+  CHECK_FALSE(first.again);
+  const auto second = store->book(request("Ada"), now);
+  CHECK(second.result == handoff::book_result::kind::stored);
+  CHECK(second.reference == first.reference);
+  CHECK(second.again);
+  CHECK(store->leads().size() == 1);
+  CHECK(store->pending_deliveries() == 1);
+  // Someone else asking for that slot is still refused.
+  CHECK(store->book(request("Grace"), now).result == handoff::book_result::kind::slot_taken);
+}
+
+TEST_CASE("lead store: a write lock held by another connection is waited for until the limit",
+          "[handoff]") {
+  temp_db db;
+  auto store = open_store(db.file());
+  SQLite::Database other{db.file().string(), SQLite::OPEN_READWRITE};
+  other.exec("BEGIN IMMEDIATE");  // another process writing, as `advisor leads delete` does
+
+  const auto started = std::chrono::steady_clock::now();
+  {
+    const handoff::lead_store::wait_limit limit{started + 300ms};
+    CHECK_THROWS_AS(store->book(request("Ada"), now), handoff::store_busy);
+    CHECK_THROWS_AS(store->save_sessions({{"token", "{}"}}, now), handoff::store_busy);
+  }
+  const auto waited = std::chrono::steady_clock::now() - started;
+  CHECK(waited >= 300ms);
+  CHECK(waited < 2s);  // SQLite's busy timeout alone would be 5 s for each of the two
+
+  other.exec("COMMIT");
+  const handoff::lead_store::wait_limit limit{std::chrono::steady_clock::now() + 300ms};
+  CHECK(store->book(request("Ada"), now).result == handoff::book_result::kind::stored);
 }

@@ -1,0 +1,44 @@
+// The understanding of any text (intents::understander::understand), and the engine's answer
+// to it as a first message.
+
+#include <cstddef>
+#include <cstdint>
+#include <fstream>
+#include <sstream>
+#include <string_view>
+
+#include "intents/understander.hpp"
+#include "tests/fuzz/fuzz_engine.hpp"
+
+using namespace advisor;
+
+namespace {
+
+intents::text_file read(const std::string& name) {
+  std::ifstream in{std::filesystem::path{ADVISOR_SOURCE_DIR} / "intents" / "data" / name,
+                   std::ios::binary};
+  std::ostringstream content;
+  content << in.rdbuf();
+  return {name, content.str()};
+}
+
+intents::understander_ptr project_understander() {
+  const auto patterns = read("intents.json");
+  const auto lexicon = read("lexicon.txt");
+  const auto weights = read("weights.json");
+  auto compiled = intents::compile_understander(patterns, lexicon, &weights);
+  if (auto* error = std::get_if<intents::load_error>(&compiled)) std::abort();
+  return std::get<intents::understander_ptr>(std::move(compiled));
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static const auto understander = project_understander();
+  static const auto engine = fuzz::project_engine();
+  const std::string_view text{reinterpret_cast<const char*>(data), size};
+  (void)understander->understand(text);
+  dialogue::conversation state;
+  (void)engine->respond(state, text);
+  return 0;
+}
