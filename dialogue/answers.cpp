@@ -333,6 +333,8 @@ reply compare(const turn& t) {
   f.seed = seed_of(t, b.topics);
   f.opening = std::move(b.opening);
   f.question = t.u.question;
+  f.polar = t.u.has_cue(intents::cue::polar);
+  f.inverse = t.u.has_cue(intents::cue::inverse);
   auto c = compose::recommendation_text(t.k, rec, f);
   reply out = base(t, std::move(c.text));
   out.recommendation = rec.verdict;

@@ -243,13 +243,24 @@ composed general_text(const knowledge_base& k, const recommendation& r, const fr
   return out;
 }
 
+// Whether a yes/no question about a side that does (or does not) win is answered "yes": a
+// question after a weakness ("is python slower?") turns it round.
+bool says_yes(bool asked_wins, const framing& f) {
+  return asked_wins != f.inverse;
+}
+
+std::string yes_no(bool yes) {
+  return yes ? "Yes: " : "No: ";
+}
+
 composed one_side_text(const knowledge_base& k, const recommendation& r, const framing& f) {
   composed out;
   out.cited = r.sources;
   open(out.text, f);
   const std::string& winner = r.verdict;
   const std::string needs = topic_list(k, needs_favouring(r, winner));
-  const std::string asked = asked_alone(f);
+  // A yes/no question is about its first technology, even when it names the other too.
+  const std::string asked = f.polar && !f.asked.empty() ? f.asked.front() : asked_alone(f);
   const auto pick = variant(f.seed, 3);
   // Only hedged sentences behind the winner ("can sometimes have the edge"): say it is a lean.
   const bool lean = std::all_of(r.sources.begin(), r.sources.end(), [&](const fact* s) {
@@ -257,6 +268,9 @@ composed one_side_text(const knowledge_base& k, const recommendation& r, const f
   });
   std::string aside;  // after a lean, where the other side's strength lies
   if (lean) {
+    if (f.polar && !asked.empty()) {
+      out.text += says_yes(asked == winner, f) ? "Yes, to a degree. " : "Not as well. ";
+    }
     out.text +=
         "The guide leans towards " + bold(winner) + " for " + needs + ", though only mildly.";
     for (const fact* s : r.sources) {
@@ -268,10 +282,18 @@ composed one_side_text(const knowledge_base& k, const recommendation& r, const f
     }
   } else if (!asked.empty() && asked != winner) {
     const std::string loser{display_name(asked)};
-    out.text += pick % 2 == 0
-                    ? "For " + needs + ", the guide points to " + bold(winner) + " rather than " +
-                          loser + "."
-                    : loser + " isn't the guide's pick for " + needs + ": " + bold(winner) + " is.";
+    if (f.polar) {
+      out.text += yes_no(says_yes(false, f)) + "for " + needs + ", the guide points to " +
+                  bold(winner) + " rather than " + loser + ".";
+    } else {
+      out.text += pick % 2 == 0 ? "For " + needs + ", the guide points to " + bold(winner) +
+                                      " rather than " + loser + "."
+                                : loser + " isn't the guide's pick for " + needs + ": " +
+                                      bold(winner) + " is.";
+    }
+  } else if (asked == winner && f.polar) {
+    out.text +=
+        yes_no(says_yes(true, f)) + "for " + needs + ", " + bold(winner) + " is the guide's pick.";
   } else if (asked == winner && f.question && f.opening.empty()) {
     out.text += pick % 2 == 0 ? "Yes: for " + needs + ", " + bold(winner) + " is the guide's pick."
                               : "Yes, " + bold(winner) + " is a strong choice for " + needs +

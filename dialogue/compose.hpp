@@ -41,6 +41,10 @@ struct framing {
   std::string seed;                 // for variant()
   std::string opening;              // a full sentence put first, or empty
   bool question = false;            // the visitor asked (a yes/no answer may start with "Yes")
+  // A yes/no question about the first technology asked ("is node good for ml?"), answered
+  // yes or no first; `inverse`: it asks after a weakness ("is python slower ...?").
+  bool polar = false;
+  bool inverse = false;
 };
 
 // A composed answer and the guide sentences it rests on: the recommendation's sources first,

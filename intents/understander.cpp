@@ -104,6 +104,7 @@ understander::understander(understander_parts parts)
       cue_topics_(std::move(parts.cue_topics)),
       choice_cancels_(std::move(parts.choice_cancels)),
       choice_cues_(std::move(parts.choice_cues)),
+      context_kinds_(std::move(parts.context_kinds)),
       learned_(std::move(parts.weighting)) {
   for (const auto& p : patterns_) {
     if (!p.cue.empty() &&
@@ -404,8 +405,19 @@ bool understander::guide_pair(const slots& s) const {
   });
 }
 
-// Cues that a choice cancels go ("replace the node server with python" is no hybrid); cues
-// that are topics add them.
+// An outside technology that could stand in for Node.js or Python, or any set against another:
+// a React frontend or a Postgres database named alone is the project's surroundings.
+bool understander::competitor_named(const slots& s) const {
+  if (!s.compared.empty()) return !s.other_technologies.empty();
+  return std::any_of(s.other_technologies.begin(), s.other_technologies.end(),
+                     [&](const std::string& name) {
+                       const auto kind = lex_.family.find(name);
+                       return kind == lex_.family.end() || !context_kinds_.contains(kind->second);
+                     });
+}
+
+// Cues that a choice cancels go ("replace the node server with python" is no hybrid), and a
+// yes/no question offering alternatives is a choice; cues that are topics add them.
 void understander::settle_cues(understanding& u) const {
   const bool choosing = !u.found.compared.empty() ||
                         std::any_of(u.cues.begin(), u.cues.end(),
@@ -413,6 +425,7 @@ void understander::settle_cues(understanding& u) const {
   if (choosing) {
     std::erase_if(u.cues, [&](const std::string& c) { return choice_cancels_.contains(c); });
   }
+  if (u.has_cue(cue::alternatives)) std::erase(u.cues, cue::polar);
   for (const auto& cue : u.cues) {
     const auto topics = cue_topics_.find(cue);
     if (topics == cue_topics_.end()) continue;
@@ -438,7 +451,7 @@ std::array<bool, slot_conditions.size()> understander::conditions(const understa
   set(evidence_kind::topic, !s.topics.empty());
   set(evidence_kind::technology, !s.technologies.empty());
   set(evidence_kind::two_technologies, s.technologies.size() >= 2);
-  set(evidence_kind::other_technology, !s.other_technologies.empty());
+  set(evidence_kind::other_technology, competitor_named(s));
   // Another technology beside a need ("a React team that needs ML") is context.
   set(evidence_kind::only_other_technology,
       !s.other_technologies.empty() && focus.technologies.empty() && s.topics.empty());

@@ -140,6 +140,10 @@ struct understander_parts {
   std::map<std::string, std::vector<std::string>> cue_topics;  // topics a cue brings ("hybrid")
   std::set<std::string> choice_cancels;  // cues that do not hold when a choice is asked
   std::set<std::string> choice_cues;     // cues that ask for a choice ("migrate")
+  // Kinds of outside technology that are the project's surroundings when named alone (a React
+  // frontend, a Postgres database): only a competitor (a language, a backend framework) or
+  // a pair set against each other puts a question outside the guide.
+  std::set<std::string> context_kinds;
   // Weights learned from labelled messages (intents/data/weights.json): when present they,
   // not the hand-set scores alone, choose among the intents (see docs/understanding.md).
   struct learned {
@@ -231,6 +235,7 @@ class understander {
                                                           const analysis& focus,
                                                           std::vector<double>& score) const;
   bool guide_pair(const slots& s) const;
+  bool competitor_named(const slots& s) const;
   double confidence_of(const understanding& u) const;
   void settle_cues(understanding& u) const;
   analysis analyze_folded(std::string_view folded, bool question) const;
@@ -252,6 +257,7 @@ class understander {
   std::map<std::string, std::vector<std::string>> cue_topics_;
   std::set<std::string> choice_cancels_;
   std::set<std::string> choice_cues_;
+  std::set<std::string> context_kinds_;
   std::optional<understander_parts::learned> learned_;
   std::vector<std::string> cue_names_;  // every cue intents.json defines, in order
   std::vector<std::string> other_kinds_;

@@ -373,6 +373,7 @@ std::optional<load_error> parse_reading(json_compiler& c, const json& doc,
   if (auto err = parse_cue_topics(c, doc, parts)) return err;
   if (auto err = read_words(c, doc, "choice_cancels", "", parts.choice_cancels)) return err;
   if (auto err = read_words(c, doc, "choice_cues", "", parts.choice_cues)) return err;
+  if (auto err = read_words(c, doc, "context_kinds", "", parts.context_kinds)) return err;
   if (auto err = parse_comparison(c, doc, parts.comparing)) return err;
   return parse_subject(c, doc, parts.subject);
 }

@@ -85,13 +85,21 @@ inline constexpr std::string_view weaknesses = "weaknesses";    // asks for weak
 inline constexpr std::string_view how_are_you = "how_are_you";
 inline constexpr std::string_view about_bot = "about_bot";
 inline constexpr std::string_view joke = "joke";
+// A yes/no question about Node.js or Python ("is node good for ml?"); not when alternatives
+// are offered ("is node or python better?"), which is a choice.
+inline constexpr std::string_view polar = "polar";
+inline constexpr std::string_view alternatives = "alternatives";
+// The question asks after a weakness ("is python slower ...?", "will it block node?"): a
+// "yes" means the other side wins.
+inline constexpr std::string_view inverse = "inverse";
 inline constexpr std::string_view career = "career";    // jobs, salaries, learning paths
 inline constexpr std::string_view trouble = "trouble";  // an error, a crash, something broken
 inline constexpr std::string_view howto = "howto";      // how to do something in one framework
 inline constexpr std::string_view meeting = "meeting";  // how the consultation call happens
 inline constexpr std::string_view required[] = {
-    asks,        background, price, adding, replacing, refers_back, strengths, weaknesses,
-    how_are_you, about_bot,  joke,  career, trouble,   howto,       meeting};
+    asks,      background, price,       adding,    replacing,    refers_back,
+    strengths, weaknesses, how_are_you, about_bot, joke,         career,
+    trouble,   howto,      meeting,     polar,     alternatives, inverse};
 }  // namespace cue
 
 class understander;  // defined by the implementation (see understander.hpp)

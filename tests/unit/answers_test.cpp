@@ -187,6 +187,38 @@ TEST_CASE("compare recommends from the needs, citing the guide", "[dialogue][ans
   }
 }
 
+TEST_CASE("a yes/no question is answered yes or no first", "[dialogue][answers]") {
+  const auto starts = [](const reply& r, const std::string& start) {
+    return r.text.rfind(start, 0) == 0;
+  };
+  SECTION("the side asked about wins: yes") {
+    const auto r = ask("Is Python good for data pipelines?");
+    CHECK(r.recommendation == "python");
+    CHECK(starts(r, "Yes: "));
+  }
+  SECTION("the other side wins: no, and which one") {
+    const auto r = ask("Is Node good for machine learning?");
+    CHECK(r.recommendation == "python");
+    CHECK(starts(r, "No: "));
+    CHECK(contains(r.text, "**Python** rather than Node.js"));
+  }
+  SECTION("a question after a weakness is turned round") {
+    const auto r = ask("Is Python slower than Node for I/O heavy APIs?");
+    CHECK(r.recommendation == "node");
+    CHECK(starts(r, "Yes: "));
+  }
+  SECTION("a lean on hedged sentences only is no plain yes or no") {
+    CHECK(starts(ask("Can Node handle CPU heavy image processing?"), "Not as well. "));
+    CHECK(starts(ask("Is Python good for CPU heavy work?"), "Yes, to a degree. "));
+  }
+  SECTION("alternatives make it a choice, not a yes/no question") {
+    const auto r = ask("Is Node or Python better for ML?");
+    CHECK(r.recommendation == "python");
+    CHECK_FALSE(starts(r, "Yes"));
+    CHECK_FALSE(starts(r, "No"));
+  }
+}
+
 TEST_CASE("follow-ups are answered against the conversation", "[dialogue][answers]") {
   conversation state;
   SECTION("why? keeps the recommendation and gives its reasons with their sources") {

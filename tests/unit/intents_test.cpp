@@ -72,7 +72,8 @@ std::string tiny_intents(const std::string& extra_pattern = R"("\\bbetter\\b")")
              "strengths": ["\\bpros\\b"], "refers_back": ["\\baround it\\b"], "weaknesses": ["\\bcons\\b"],
              "how_are_you": ["how are you"], "about_bot": ["\\bbot\\b"], "joke": ["\\bjoke\\b"],
              "career": ["\\bsalary\\b"], "trouble": ["\\berror\\b"], "howto": ["\\bhow do i\\b"], "meeting": ["\\bzoom\\b"],
-             "asks": ["\\bshould i\\b"], "background": ["\\bcurrently\\b"]},
+             "asks": ["\\bshould i\\b"], "background": ["\\bcurrently\\b"],
+             "polar": ["^is node\\b"], "alternatives": ["\\bor\\b"], "inverse": ["\\bslower\\b"]},
     "evidence": [{"intent": "compare", "when": "topic", "add": 0.4}]})";
 }
 
