@@ -24,6 +24,8 @@ struct limits {
   std::chrono::seconds http_timeout{30};        // one HTTP request must arrive within this
   double rate_per_second = 10.0;                // messages a connection may send, sustained
   double rate_burst = 60.0;                     // ... and in one burst
+  double control_frame_rate = 2.0;              // pings and pongs a connection may send, sustained
+  double control_frame_burst = 20.0;            // ... and in one burst; beyond, close 1008
 };
 
 struct sessions_config {

@@ -100,6 +100,15 @@ void add_server_options(CLI::App& app, config& c) {
   app.add_option("--rate-burst", c.limit.rate_burst, "messages a connection may send at once")
       ->check(CLI::Range(1.0, 100000.0))
       ->capture_default_str();
+  app.add_option(
+         "--control-frame-rate", c.limit.control_frame_rate,
+         "WebSocket pings and pongs per second per connection (beyond the burst: close 1008)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--control-frame-burst", c.limit.control_frame_burst,
+                 "WebSocket pings and pongs a connection may send at once")
+      ->check(CLI::Range(1.0, 100000.0))
+      ->capture_default_str();
   seconds("--handshake-timeout", c.limit.handshake_timeout, "WebSocket handshake deadline (s)");
   seconds("--idle-timeout", c.limit.idle_timeout,
           "close a silent WebSocket peer after this (s); pinged at half");

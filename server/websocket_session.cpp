@@ -17,6 +17,8 @@ websocket_session::websocket_session(beast::tcp_stream&& stream, server_context&
       ctx_{ctx},
       bucket_{ctx.settings.limit.rate_per_second, ctx.settings.limit.rate_burst,
               token_bucket::clock::now()},
+      control_budget_{ctx.settings.limit.control_frame_rate, ctx.settings.limit.control_frame_burst,
+                      token_bucket::clock::now()},
       slot_{std::move(slot)} {}
 
 websocket_session::~websocket_session() {
@@ -39,6 +41,9 @@ void websocket_session::run(request req, std::optional<std::string> session_toke
       [](websocket::response_type& res) { res.set(http::field::server, "advisor"); }));
   ws_.read_message_max(limit.max_frame_bytes);
   ws_.auto_fragment(false);
+  // The stream owns the callback and the session owns the stream: `this` outlives it.
+  ws_.control_callback(
+      [this](websocket::frame_type kind, beast::string_view) { on_control(kind); });
 
   auto lookup = ctx_.chat.sessions().open(session_token ? &*session_token : nullptr);
   session_ = std::move(lookup.session);
@@ -98,6 +103,18 @@ void websocket_session::on_read(beast::error_code ec, std::size_t) {
     });
   });
   do_read();  // the next message, while this answer is written
+}
+
+void websocket_session::on_control(websocket::frame_type kind) {
+  if (kind == websocket::frame_type::close || control_exceeded_) return;
+  if (control_budget_.try_take(token_bucket::clock::now())) return;
+  // Beast answers every ping on its own, so a flood costs a pong each until it is cut off.
+  // This runs inside Beast's read operation: the close is posted to the strand, to start
+  // once the read has handed control back.
+  control_exceeded_ = true;
+  net::post(ws_.get_executor(), [self = shared_from_this()] {
+    self->close(websocket::close_code::policy_error);  // 1008
+  });
 }
 
 std::uint64_t websocket_session::reserve() {

@@ -48,7 +48,8 @@ class websocket_session : public connection,
   void on_accept(beast::error_code ec);
   void do_read();
   void on_read(beast::error_code ec, std::size_t bytes);
-  std::uint64_t reserve();  // a place in the queue for the answer to come
+  void on_control(websocket::frame_type kind);  // inside a read, for each ping and pong
+  std::uint64_t reserve();                      // a place in the queue for the answer to come
   void send(std::string frame);
   void on_answer(std::uint64_t slot, std::string frame);
   void do_write();
@@ -67,7 +68,9 @@ class websocket_session : public connection,
   std::uint64_t front_slot_ = 0;  // number of queue_.front()
   std::shared_ptr<chat_session> session_;
   token_bucket bucket_;
-  bool warned_ = false;      // a rate_limited error was sent; the next excess closes
+  bool warned_ = false;          // a rate_limited error was sent; the next excess closes
+  token_bucket control_budget_;  // pings and pongs (Beast answers pings itself)
+  bool control_exceeded_ = false;
   bool reading_ = false;     // a read is in flight
   bool writing_ = false;     // a write is in flight (of queue_.front())
   bool closing_ = false;     // no more reads; close once the queue is out
