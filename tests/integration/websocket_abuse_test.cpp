@@ -73,7 +73,7 @@ TEST_CASE("a flood of control frames closes with 1008", "[bad_input][protocol]")
   }
 }
 
-TEST_CASE("--control-frame-burst sets the control frame budget", "[bad_input][protocol]") {
+TEST_CASE("the control frame budget is set by --control-frame-burst", "[bad_input][protocol]") {
   server_process server{{{"--control-frame-burst", "5"}, {"--control-frame-rate", "0.1"}}};
   raw_websocket ws{server.port()};
   skip_welcome(ws);
