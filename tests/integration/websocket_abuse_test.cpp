@@ -111,8 +111,9 @@ TEST_CASE("a message of more fragments than --max-fragments closes with 1009",
 
 TEST_CASE("a message still incomplete at --message-timeout closes with 1008",
           "[bad_input][protocol]") {
-  // Fragments arrive far more often than the idle timeout: only the message deadline ends it.
-  server_process server{{{"--idle-timeout", "2"}, {"--message-timeout", "3"}}};
+  // A fragment every 300 ms: the idle timeout never fires (before the message deadline,
+  // such a connection lived as long as the fragments came).
+  server_process server{{{"--idle-timeout", "4"}, {"--message-timeout", "2"}}};
   raw_websocket ws{server.port()};
   skip_welcome(ws);
   REQUIRE(ws.send(frame(opcode::text, "{", false)));
