@@ -280,11 +280,37 @@ http::response<http::string_body> too_many_connections(const request& req) {
   return res;
 }
 
+http::response<http::string_body> too_many_from_address(const request& req) {
+  auto res = json_error(req, http::status::too_many_requests,
+                        "too many connections from your address; close one and try again");
+  // Its connections are long-lived: asking again at once would be refused again.
+  res.set(http::field::retry_after, "10");
+  res.keep_alive(false);
+  return res;
+}
+
+namespace {
+
+// RFC 6455 section 4.2.1: the key is 16 bytes in base64, which is 22 characters and "==".
+// Beast only checks that it is there and not too long.
+bool valid_websocket_key(std::string_view key) {
+  static constexpr std::string_view alphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  if (key.size() != 24 || !key.ends_with("==")) return false;
+  return key.substr(0, 22).find_first_not_of(alphabet) == std::string_view::npos;
+}
+
+}  // namespace
+
 upgrade_decision decide_upgrade(const request& req, const config& settings) {
   upgrade_decision decision;
   auto target = boost::urls::parse_origin_form(req.target());
   if (!target || target->encoded_path() != "/ws") {
     decision.refusal = json_error(req, http::status::not_found, "not found");
+    return decision;
+  }
+  if (!valid_websocket_key(req[http::field::sec_websocket_key])) {
+    decision.refusal = json_error(req, http::status::bad_request, "bad Sec-WebSocket-Key");
     return decision;
   }
   // Browsers always send Origin; other clients may not, and are not what the check is for.

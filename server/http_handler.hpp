@@ -33,6 +33,8 @@ upgrade_decision decide_upgrade(const request& req, const config& settings);
 
 // 503 with Retry-After: --max-connections WebSockets are open.
 http::response<http::string_body> too_many_connections(const request& req);
+// 429 with Retry-After: --max-connections-per-address WebSockets are open from this client.
+http::response<http::string_body> too_many_from_address(const request& req);
 
 // An answer for a request the parser refused (413 body too large, 431, 400).
 http::response<http::string_body> error_response(http::status status, unsigned version,

@@ -10,6 +10,27 @@ namespace advisor::server {
 
 namespace net = boost::asio;
 
+namespace {
+
+// The client the per-address limits count: the peer, or whom a trusted proxy names.
+std::string client_address(const beast::tcp_stream& stream, const request& req,
+                           const trusted_proxies& proxies) {
+  beast::error_code ec;
+  const auto peer = stream.socket().remote_endpoint(ec);
+  if (ec) return {};
+  std::string forwarded_for;
+  if (proxies.contains(peer.address())) {
+    const auto [first, last] = req.equal_range("X-Forwarded-For");
+    for (auto field = first; field != last; ++field) {
+      if (!forwarded_for.empty()) forwarded_for += ',';
+      forwarded_for += field->value();
+    }
+  }
+  return proxies.client(peer.address(), forwarded_for).to_string();
+}
+
+}  // namespace
+
 http_session::http_session(net::ip::tcp::socket&& socket, server_context& ctx)
     : stream_{std::move(socket)}, ctx_{ctx} {}
 
@@ -54,7 +75,8 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
   if (ec == http::error::bad_target || ec == http::error::bad_method ||
       ec == http::error::bad_version || ec == http::error::bad_field ||
       ec == http::error::bad_value || ec == http::error::bad_content_length ||
-      ec == http::error::bad_transfer_encoding || ec == http::error::bad_chunk) {
+      ec == http::error::multiple_content_length || ec == http::error::bad_transfer_encoding ||
+      ec == http::error::bad_chunk) {
     return send(error_response(http::status::bad_request, 11, "malformed request"));
   }
   if (ec) return fail(ec, "read");
@@ -65,18 +87,19 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
     auto decision = decide_upgrade(req, ctx_.settings);
     if (decision.refusal) return send(std::move(*decision.refusal));
     // Refused before the upgrade: past the cap, a connection costs one HTTP answer.
-    auto slot = ctx_.websocket_limit.try_acquire();
-    if (!slot) return send(too_many_connections(req));
+    auto admitted = ctx_.websocket_limit.try_acquire(client_address(stream_, req, ctx_.proxies));
+    if (admitted.why == connection_limit::refusal::total) return send(too_many_connections(req));
+    if (admitted.why == connection_limit::refusal::per_address) {
+      return send(too_many_from_address(req));
+    }
     // The socket moves to the WebSocket session; this HTTP session ends here.
-    std::make_shared<websocket_session>(std::move(stream_), ctx_, std::move(slot))
+    std::make_shared<websocket_session>(std::move(stream_), ctx_, std::move(admitted.held))
         ->run(std::move(req), std::move(decision.session_token));
     return;
   }
   if (is_chat_post(parser_->get())) {
-    beast::error_code endpoint_ec;
-    const auto peer = stream_.socket().remote_endpoint(endpoint_ec);
-    if (endpoint_ec ||
-        !ctx_.http_chat_limit.try_take(peer.address().to_string(), token_bucket::clock::now())) {
+    const auto client = client_address(stream_, parser_->get(), ctx_.proxies);
+    if (client.empty() || !ctx_.http_chat_limit.try_take(client, token_bucket::clock::now())) {
       ctx_.counters.error(protocol::error_code::rate_limited);
       const auto req = parser_->release();
       return send(http::message_generator{chat_response(

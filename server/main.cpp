@@ -34,6 +34,7 @@
 #include "server/rate_limiter.hpp"
 #include "server/session_store.hpp"
 #include "server/static_files.hpp"
+#include "server/trusted_proxies.hpp"
 
 namespace net = boost::asio;
 using namespace advisor::server;
@@ -103,9 +104,12 @@ int serve(config& settings, spdlog::logger& log) {
   const static_files files{settings.web_root};
   connection_registry connections;
   address_rate_limiter http_chat_limit{settings.limit.rate_per_second, settings.limit.rate_burst};
-  connection_limit websocket_limit{settings.limit.max_connections};
-  server_context ctx{settings,        chat, files,          counters, connections, leads,
-                     http_chat_limit, log,  websocket_limit};
+  connection_limit websocket_limit{settings.limit.max_connections,
+                                   settings.limit.max_connections_per_address};
+  // Each entry was checked when the command line was read.
+  const trusted_proxies proxies = trusted_proxies::parse(settings.trusted_proxies).value();
+  server_context ctx{settings,        chat, files,           counters, connections, leads,
+                     http_chat_limit, log,  websocket_limit, proxies};
 
   const unsigned threads =
       settings.threads != 0 ? settings.threads : std::max(1U, std::thread::hardware_concurrency());

@@ -1,5 +1,7 @@
 #include "server/options.hpp"
 
+#include "server/trusted_proxies.hpp"
+
 #include <array>
 #include <sstream>
 
@@ -94,12 +96,40 @@ void add_server_options(CLI::App& app, config& c) {
                  "WebSocket connections open at once; beyond, upgrades get 503")
       ->check(CLI::Range(1UL, 1000000UL))
       ->capture_default_str();
+  app.add_option("--max-connections-per-address", c.limit.max_connections_per_address,
+                 "WebSocket connections open at once from one client address; beyond, 429")
+      ->check(CLI::Range(1UL, 1000000UL))
+      ->capture_default_str();
+  app.add_option("--trusted-proxy", c.trusted_proxies,
+                 "reverse proxy (address or CIDR network) whose X-Forwarded-For names the client, "
+                 "for the per-address limits (repeatable); none = the peer is the client")
+      ->check([](const std::string& v) {
+        return trusted_proxies::valid_entry(v)
+                   ? std::string{}
+                   : std::string{"expected an address or a CIDR network"};
+      });
   app.add_option("--rate-limit", c.limit.rate_per_second, "messages per second per connection")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   app.add_option("--rate-burst", c.limit.rate_burst, "messages a connection may send at once")
       ->check(CLI::Range(1.0, 100000.0))
       ->capture_default_str();
+  app.add_option(
+         "--control-frame-rate", c.limit.control_frame_rate,
+         "WebSocket pings and pongs per second per connection (beyond the burst: close 1008)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--control-frame-burst", c.limit.control_frame_burst,
+                 "WebSocket pings and pongs a connection may send at once")
+      ->check(CLI::Range(1.0, 100000.0))
+      ->capture_default_str();
+  app.add_option("--max-fragments", c.limit.max_fragments,
+                 "frames one WebSocket message may have (more: close 1009); "
+                 "default: one per KiB of --max-frame-bytes, at least 128")
+      ->check(CLI::Range(1UL, 1000000UL))
+      ->default_str("128");
+  seconds("--message-timeout", c.limit.message_timeout,
+          "a WebSocket message must be complete this long after its first frame (s; else 1008)");
   seconds("--handshake-timeout", c.limit.handshake_timeout, "WebSocket handshake deadline (s)");
   seconds("--idle-timeout", c.limit.idle_timeout,
           "close a silent WebSocket peer after this (s); pinged at half");

@@ -11,6 +11,7 @@
 #include "server/metrics.hpp"
 #include "server/rate_limiter.hpp"
 #include "server/static_files.hpp"
+#include "server/trusted_proxies.hpp"
 
 namespace advisor::handoff {
 class lead_store;
@@ -27,7 +28,8 @@ struct server_context {
   handoff::lead_store& leads;
   address_rate_limiter& http_chat_limit;  // POST /api/chat, per client address
   spdlog::logger& log;
-  connection_limit& websocket_limit;  // --max-connections
+  connection_limit& websocket_limit;  // --max-connections, --max-connections-per-address
+  const trusted_proxies& proxies;     // --trusted-proxy: whose X-Forwarded-For is believed
 };
 
 }  // namespace advisor::server

@@ -13,10 +13,14 @@ constexpr std::size_t retained_read_bytes = 1024;  // kept between messages; mor
 
 websocket_session::websocket_session(beast::tcp_stream&& stream, server_context& ctx,
                                      connection_limit::slot slot)
-    : ws_{drained_tcp_stream{std::move(stream)}},
+    : ws_{metered_tcp_stream{std::move(stream)}},
       ctx_{ctx},
       bucket_{ctx.settings.limit.rate_per_second, ctx.settings.limit.rate_burst,
               token_bucket::clock::now()},
+      control_budget_{ctx.settings.limit.control_frame_rate, ctx.settings.limit.control_frame_burst,
+                      token_bucket::clock::now()},
+      guard_{max_fragments_per_message(ctx.settings.limit), ctx.settings.limit.message_timeout},
+      message_timer_{ws_.get_executor()},
       slot_{std::move(slot)} {}
 
 websocket_session::~websocket_session() {
@@ -39,6 +43,10 @@ void websocket_session::run(request req, std::optional<std::string> session_toke
       [](websocket::response_type& res) { res.set(http::field::server, "advisor"); }));
   ws_.read_message_max(limit.max_frame_bytes);
   ws_.auto_fragment(false);
+  // The stream owns the callback and the session owns the stream: `this` outlives it.
+  ws_.control_callback(
+      [this](websocket::frame_type kind, beast::string_view) { on_control(kind); });
+  ws_.next_layer().on_frame([this](const frame_header& header) { on_frame(header); });
 
   auto lookup = ctx_.chat.sessions().open(session_token ? &*session_token : nullptr);
   session_ = std::move(lookup.session);
@@ -98,6 +106,51 @@ void websocket_session::on_read(beast::error_code ec, std::size_t) {
     });
   });
   do_read();  // the next message, while this answer is written
+}
+
+void websocket_session::on_control(websocket::frame_type kind) {
+  if (kind == websocket::frame_type::close || control_exceeded_) return;
+  if (control_budget_.try_take(token_bucket::clock::now())) return;
+  // Beast answers every ping on its own, so a flood costs a pong each until it is cut off.
+  control_exceeded_ = true;
+  close_later(websocket::close_code::policy_error);  // 1008
+}
+
+void websocket_session::on_frame(const frame_header& header) {
+  if (closing_ || fragments_exceeded_) return;
+  if (guard_.on_frame(header, message_guard::clock::now()) ==
+      message_guard::verdict::too_many_fragments) {
+    fragments_exceeded_ = true;
+    return close_later(websocket::close_code::too_big);  // 1009, counted in frames
+  }
+  if (guard_.deadline() && !message_timer_armed_) arm_message_timer();
+}
+
+// One timer per connection, armed when a message starts and not cancelled when it ends:
+// a stream of small messages costs no timer operation each.
+void websocket_session::arm_message_timer() {
+  message_timer_armed_ = true;
+  message_timer_.expires_at(*guard_.deadline());
+  // A weak pointer: a closed session is not kept alive until the timer fires.
+  message_timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+    if (ec) return;
+    if (auto self = weak.lock()) self->on_message_timer();
+  });
+}
+
+void websocket_session::on_message_timer() {
+  message_timer_armed_ = false;
+  const auto deadline = guard_.deadline();
+  if (!deadline || closing_) return;  // between messages: the next one arms it again
+  if (*deadline > message_guard::clock::now()) return arm_message_timer();  // a later message
+  // Fragments trickling in keep Beast's idle timer from firing without ever making a message.
+  close(websocket::close_code::policy_error);  // 1008
+}
+
+void websocket_session::close_later(websocket::close_code code) {
+  // Runs inside Beast's read operation: the close starts once the read has handed control
+  // back to the strand.
+  net::post(ws_.get_executor(), [self = shared_from_this(), code] { self->close(code); });
 }
 
 std::uint64_t websocket_session::reserve() {

@@ -9,6 +9,7 @@
 // `max_write_queue` places are taken before reading pauses.
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 
@@ -20,8 +21,9 @@
 #include <vector>
 
 #include "server/connection_registry.hpp"
-#include "server/drained_stream.hpp"
 #include "server/http_handler.hpp"
+#include "server/message_guard.hpp"
+#include "server/metered_stream.hpp"
 #include "server/rate_limiter.hpp"
 #include "server/server_context.hpp"
 
@@ -48,7 +50,12 @@ class websocket_session : public connection,
   void on_accept(beast::error_code ec);
   void do_read();
   void on_read(beast::error_code ec, std::size_t bytes);
-  std::uint64_t reserve();  // a place in the queue for the answer to come
+  void on_control(websocket::frame_type kind);  // inside a read, for each ping and pong
+  void on_frame(const frame_header& header);    // inside a read, for every frame
+  void arm_message_timer();
+  void on_message_timer();
+  void close_later(websocket::close_code code);  // from inside a read: posted to the strand
+  std::uint64_t reserve();                       // a place in the queue for the answer to come
   void send(std::string frame);
   void on_answer(std::uint64_t slot, std::string frame);
   void do_write();
@@ -58,7 +65,7 @@ class websocket_session : public connection,
   void on_close(beast::error_code ec);
   void fail(beast::error_code ec, const char* what);
 
-  websocket::stream<drained_tcp_stream> ws_;
+  websocket::stream<metered_tcp_stream> ws_;
   server_context& ctx_;
   beast::flat_buffer buffer_;
   // Front is the next to write (or in flight). A vector, not a deque: an idle connection
@@ -67,7 +74,13 @@ class websocket_session : public connection,
   std::uint64_t front_slot_ = 0;  // number of queue_.front()
   std::shared_ptr<chat_session> session_;
   token_bucket bucket_;
-  bool warned_ = false;      // a rate_limited error was sent; the next excess closes
+  bool warned_ = false;          // a rate_limited error was sent; the next excess closes
+  token_bucket control_budget_;  // pings and pongs (Beast answers pings itself)
+  bool control_exceeded_ = false;
+  message_guard guard_;                      // fragments per message, time per message
+  boost::asio::steady_timer message_timer_;  // armed while a message is incomplete
+  bool message_timer_armed_ = false;
+  bool fragments_exceeded_ = false;
   bool reading_ = false;     // a read is in flight
   bool writing_ = false;     // a write is in flight (of queue_.front())
   bool closing_ = false;     // no more reads; close once the queue is out

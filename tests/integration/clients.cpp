@@ -62,6 +62,14 @@ void connect(net::io_context& ioc, beast::tcp_stream& stream, std::uint16_t port
   }
 }
 
+// The upgrade request's extra headers: Origin and whatever the test adds.
+auto upgrade_headers(const ws_options& options) {
+  return [origin = options.origin, headers = options.headers](websocket::request_type& request) {
+    if (origin) request.set(http::field::origin, *origin);
+    for (const auto& [name, value] : headers) request.insert(name, value);
+  };
+}
+
 std::string lower(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -118,12 +126,7 @@ struct ws_client::impl {
 ws_client::ws_client(std::uint16_t port, ws_options options) : impl_{std::make_unique<impl>()} {
   impl_->deadline = options.deadline;
   connect(impl_->ioc, impl_->tcp(), port, options.deadline);
-  if (options.origin) {
-    impl_->ws.set_option(websocket::stream_base::decorator(
-        [origin = *options.origin](websocket::request_type& request) {
-          request.set(http::field::origin, origin);
-        }));
-  }
+  impl_->ws.set_option(websocket::stream_base::decorator(upgrade_headers(options)));
   impl_->ws.control_callback([state = impl_.get()](websocket::frame_type kind, beast::string_view) {
     if (kind == websocket::frame_type::ping) {
       ++state->pings;
@@ -272,12 +275,7 @@ handshake_result try_handshake(std::uint16_t port, const ws_options& options) {
   websocket::stream<beast::tcp_stream> ws{ioc};
   handshake_result result;
   connect(ioc, beast::get_lowest_layer(ws), port, options.deadline);
-  if (options.origin) {
-    ws.set_option(websocket::stream_base::decorator(
-        [origin = *options.origin](websocket::request_type& request) {
-          request.set(http::field::origin, origin);
-        }));
-  }
+  ws.set_option(websocket::stream_base::decorator(upgrade_headers(options)));
   websocket::response_type response;
   const std::string host = "127.0.0.1:" + std::to_string(port);
   const auto ec =

@@ -27,6 +27,7 @@ struct ws_options {
   std::string target = "/ws";                                // e.g. "/ws?session=..."
   std::optional<std::string> origin;                         // the Origin header, none when empty
   std::chrono::milliseconds deadline = default_io_deadline;  // per operation
+  std::vector<std::pair<std::string, std::string>> headers;  // more upgrade request headers
 };
 inline ws_options ws_target(std::string target) {
   ws_options options;
@@ -36,6 +37,11 @@ inline ws_options ws_target(std::string target) {
 inline ws_options ws_origin(std::string origin) {
   ws_options options;
   options.origin = std::move(origin);
+  return options;
+}
+inline ws_options ws_forwarded_for(std::string addresses) {
+  ws_options options;
+  options.headers.emplace_back("X-Forwarded-For", std::move(addresses));
   return options;
 }
 
