@@ -16,6 +16,7 @@
 
 #include "handoff/lead_store.hpp"
 #include "server/chat_service.hpp"
+#include "server/connection_limit.hpp"
 #include "server/connection_registry.hpp"
 #include "server/http_handler.hpp"
 #include "server/metrics.hpp"
@@ -24,6 +25,7 @@
 #include "server/server_context.hpp"
 #include "server/session_store.hpp"
 #include "server/static_files.hpp"
+#include "server/trusted_proxies.hpp"
 #include "tests/fuzz/fuzz_engine.hpp"
 
 using namespace advisor;
@@ -50,13 +52,22 @@ struct service {
   spdlog::logger log{"fuzz", std::make_shared<spdlog::sinks::null_sink_mt>()};
   session_store sessions{settings.sessions, leads.get()};
   metrics counters;
-  chat_service chat{
-      fuzz::project_engine(), sessions, counters, {settings.limit.max_text_chars, 64}, *leads,
-      storage.get_executor(), [] {},    log};
+  // One store and one thread for bookings and conversations alike: enough for the HTTP path.
+  chat_service chat{fuzz::project_engine(),
+                    sessions,
+                    counters,
+                    {settings.limit.max_text_chars, 64},
+                    {*leads, storage.get_executor(), *leads, storage.get_executor()},
+                    [] {},
+                    log};
   static_files files{settings.web_root};
   connection_registry connections;
   address_rate_limiter http_chat_limit{settings.limit.rate_per_second, settings.limit.rate_burst};
-  server_context ctx{settings, chat, files, counters, connections, *leads, http_chat_limit, log};
+  connection_limit websocket_limit{settings.limit.max_connections,
+                                   settings.limit.max_connections_per_address};
+  trusted_proxies proxies = trusted_proxies::parse({}).value();
+  server_context ctx{settings,        chat, files,           counters, connections, *leads,
+                     http_chat_limit, log,  websocket_limit, proxies};
 };
 
 void drain(http::message_generator& response) {
