@@ -51,7 +51,9 @@ struct understanding {
   // "topic" ("what about for ML?", "and for a beginner?"); empty when not a follow-up.
   std::string follow_up;
   bool question = false;  // a '?' or a leading question word: the user asked something
-  // The matcher's own numbers, which `confidence` is calibrated from (intents.json "calibration").
+  // The rules' own numbers. With weights.json the confidence is the learned probability and
+  // `margin` its lead over the runner-up's; without, both come from the scores (intents.json
+  // "calibration").
   double score = 0.0;     // the chosen intent's score (patterns and evidence)
   double margin = 0.0;    // how far it is ahead of the runner-up
   std::size_t words = 0;  // words in the message
