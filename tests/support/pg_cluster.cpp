@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <libpq-fe.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -57,6 +59,8 @@ pid_t launch(const std::vector<std::string>& argv, const fs::path& log) {
         (::setgroups(0, nullptr) != 0 || ::setgid(nogroup) != 0 || ::setuid(nobody) != 0)) {
       ::_exit(126);
     }
+    // A test killed by its timeout takes its server along instead of leaving it running.
+    ::prctl(PR_SET_PDEATHSIG, SIGINT);
     ::execv(args[0], args.data());
     ::_exit(127);
   }
