@@ -372,3 +372,43 @@ TEST_CASE(
   REQUIRE(leads.size() == 1);
   CHECK(leads[0].reference == reference);
 }
+
+TEST_CASE("scale-out: advisor leads, /api/leads and advisor leads delete work against PostgreSQL",
+          "[scaleout][leads]") {
+  if (!can_run()) return;
+  const auto uri = cluster().create_database();
+  const std::string token = "scaleout-admin-token-4c1d";
+  const env_list admin{{"ADVISOR_ADMIN_TOKEN", token}};
+  server_process a{instance_flags(uri), admin};
+  server_process b{instance_flags(uri), admin};
+  const nginx_balancer balancer{{a.port(), b.port()}};
+
+  http_chat visitor{balancer.port()};
+  const visitor_input in;
+  start_form(visitor, in);
+  finish_form(visitor, in);
+  const auto reference = booked_reference(visitor.say("yes"));
+  REQUIRE_FALSE(reference.empty());
+
+  // Whichever instance answers, /api/leads lists the booking (twice: both instances).
+  for (int i = 0; i < 2; ++i) {
+    http_options options;
+    options.headers.emplace_back("Authorization", "Bearer " + token);
+    const auto response = http_send(balancer.port(), "GET", "/api/leads", options);
+    INFO(response.body);
+    REQUIRE(response.status == 200);
+    CHECK(response.body.find(reference) != std::string::npos);
+  }
+  const auto listed = run_advisor({"leads", "--db", uri, "--format", "json"});
+  INFO(listed.err);
+  REQUIRE(listed.status.exited);
+  CHECK(listed.status.code == 0);
+  CHECK(listed.out.find(reference) != std::string::npos);
+  CHECK(listed.out.find(in.email) != std::string::npos);
+
+  const auto deleted = run_advisor({"leads", "delete", reference, "--db", uri});
+  CHECK(deleted.status.code == 0);
+  CHECK(deleted.out == "deleted " + reference + "\n");
+  CHECK(open_store(uri)->leads().empty());
+  CHECK(run_advisor({"leads", "delete", reference, "--db", uri}).status.code == 1);
+}
