@@ -88,7 +88,8 @@ void pg_connection::ensure() {
     throw store_unavailable{"cannot connect to the database: " + why};
   }
   // Notices ("relation ... already exists, skipping") are not errors: not printed.
-  PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn_, [](void*, const char*) {}, nullptr);
   prepared_.clear();
 }
 
