@@ -61,7 +61,8 @@ flag_list webhook_flags(std::uint16_t receiver_port) {
   return {{"--webhook-url", webhook_url(receiver_port)},
           {"--webhook-retry-base-ms", "50"},
           {"--webhook-retry-max-ms", "400"},
-          {"--webhook-timeout", "1"}};  // a claim lasts this plus 5 s
+          // A held POST stays in flight this long (5 s); a claim lasts 5 s more.
+          {"--webhook-timeout", "5"}};
 }
 
 std::unique_ptr<advisor::handoff::lead_store> open_store(const std::string& uri) {
@@ -322,6 +323,13 @@ TEST_CASE(
                            [&](const auto& r) { return r.header("webhook-id") == reference; });
       },
       20s));
+  // While the POST is in flight (--webhook-timeout 5 s) and claimed (5 s more), the other
+  // deliverer, looking every second, leaves the booking alone.
+  const auto posts_of = [&](const std::vector<received_request>& all) {
+    return std::count_if(all.begin(), all.end(),
+                         [&](const auto& r) { return r.header("webhook-id") == reference; });
+  };
+  CHECK_FALSE(receiver.wait_until([&](const auto& all) { return posts_of(all) > 1; }, 3s));
   a.send_signal(SIGKILL);
   REQUIRE(a.wait_exit(10s).has_value());
   receiver.hold_answers(false);
