@@ -420,3 +420,37 @@ TEST_CASE("scale-out: advisor leads, /api/leads and advisor leads delete work ag
   CHECK(open_store(uri)->leads().empty());
   CHECK(run_advisor({"leads", "delete", reference, "--db", uri}).status.code == 1);
 }
+
+TEST_CASE(
+    "scale-out: two tabs of one session on two instances: the first save wins, the "
+    "other tab continues from it",
+    "[scaleout][session]") {
+  if (!can_run()) return;
+  const auto uri = cluster().create_database();
+  server_process a{instance_flags(uri)};
+  server_process b{instance_flags(uri)};
+
+  ws_chat first_tab{a.port()};
+  REQUIRE(asking(first_tab.say("Book a free consultation")) == "name");
+  ws_client second_tab{b.port(), ws_target("/ws?session=" + first_tab.session())};
+  REQUIRE(second_tab.read_json().value("resumed", false));
+
+  REQUIRE(asking(first_tab.say("Ada Lovelace")) == "email");  // saved first, on A
+  // B still holds the form before the name: its answer is based on that, and its save,
+  // from the version it read, is refused; B then takes the stored conversation.
+  second_tab.send_json(message("Grace Hopper", "g1"));
+  const json stale = second_tab.read_json();
+  INFO(stale.dump());
+  CHECK(stale.value("reply_to", "") == "g1");
+
+  // Either instance now continues from A's form: the name is Ada's, never Grace's.
+  for (const auto port : {b.port(), a.port()}) {
+    json body = {{"text", "skip"}, {"session", first_tab.session()}};
+    const auto response = http_request(port, "POST", "/api/chat", body.dump());
+    INFO(response.body);
+    REQUIRE(response.status == 200);
+    const json reply = json::parse(response.body);
+    const json filled = reply.value("form", json::object()).value("filled", json::object());
+    CHECK(filled.value("name", "") == "Ada Lovelace");
+  }
+}
