@@ -1,26 +1,17 @@
 #pragma once
-// Durable storage of bookings ("leads"), their webhook outbox and the conversations of
-// live sessions, in one SQLite file: WAL, synchronous=FULL, schema migrations by
-// user_version, parameterised statements only. One connection, one writer: every call
-// takes the store's mutex, and the server calls the writing ones from one thread.
+// The storage interface of bookings, their webhook outbox and conversations, with the
+// values it stores; lead_store::open picks the implementation from the --db value.
 
 #include <chrono>
 #include <cstdint>
-#include <filesystem>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <set>
 #include <stdexcept>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "dialogue/engine.hpp"
-
-namespace SQLite {
-class Database;
-}
 
 namespace advisor::handoff {
 
@@ -82,6 +73,36 @@ struct store_busy : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The store could not be reached (a database server down or restarting); the store
+// reconnects by itself, so the caller says "try again in a moment".
+struct store_unavailable : store_busy {
+  using store_busy::store_busy;
+};
+
+// A conversation to save. `version` is the stored version its state was based on; 0 saves
+// unconditionally (a session never stored, or a caller that does not track versions).
+struct session_save {
+  std::string token;
+  std::string state;
+  std::int64_t version = 0;
+};
+
+struct stored_session {
+  std::string state;
+  std::int64_t version = 0;
+};
+
+// What open() is told besides where the store is.
+struct store_options {
+  // A webhook delivery claimed by one instance is left to it this long; after that (the
+  // instance died mid-delivery) another instance takes it over. PostgreSQL only.
+  std::chrono::milliseconds claim_for{60000};
+};
+
+// Durable storage of bookings ("leads"), their webhook outbox and the conversations of
+// live sessions. Two implementations: SQLite (sqlite_store, one process, the default) and
+// PostgreSQL (pg_store, shared by several instances). Every call is thread-safe; the server
+// calls the writing ones from one thread per store.
 class lead_store : public dialogue::slot_calendar {
  public:
   using steady_clock = std::chrono::steady_clock;
@@ -99,67 +120,63 @@ class lead_store : public dialogue::slot_calendar {
    private:
     std::optional<steady_clock::time_point> previous_;
   };
+  // This thread's wait_limit deadline, if one lives.
+  static std::optional<steady_clock::time_point> deadline();
 
-  // Opens (creating folders and file as needed) and migrates; the error says why not.
-  static std::variant<std::unique_ptr<lead_store>, std::string> open(
-      const std::filesystem::path& file);
-  // Whether open() made a new file (a mistyped --db does that: main says so).
-  [[nodiscard]] bool created() const { return created_; }
-  ~lead_store() override;
+  // `where`: a postgresql:// (or postgres://) libpq URI, "sqlite:" and a path, or a plain
+  // path (SQLite). Opens, creating what is needed, and migrates; the error says why not.
+  static std::variant<std::unique_ptr<lead_store>, std::string> open(const std::string& where,
+                                                                     store_options options = {});
+  // Whether `where` names a PostgreSQL database.
+  static bool is_postgresql(const std::string& where);
+
+  // Whether open() made a new store (a mistyped --db does that: main says so).
+  [[nodiscard]] virtual bool created() const = 0;
+  // Whether several instances may share this store (PostgreSQL): then a conversation held
+  // in memory may be behind the stored one.
+  [[nodiscard]] virtual bool shared() const = 0;
+  // Whether the store answers now (reconnecting if needed); /readyz asks.
+  virtual bool ping() = 0;
 
   // The booking and its outbox row in one transaction; returns after COMMIT (durable).
   // A slot already held gives slot_taken and stores nothing. Throws on storage failure.
-  book_result book(const dialogue::booking_request& request, time_point now);
+  virtual book_result book(const dialogue::booking_request& request, time_point now) = 0;
 
-  bool is_taken(time_point slot_start) const override;
+  virtual std::vector<lead> leads() const = 0;
+  virtual std::optional<lead> find(const std::string& reference) const = 0;
+  virtual bool remove(const std::string& reference) = 0;  // frees the slot, drops webhooks
 
-  std::vector<lead> leads() const;
-  std::optional<lead> find(const std::string& reference) const;
-  bool remove(const std::string& reference);  // frees the slot, drops undelivered webhooks
-
-  // Webhook outbox: rows due at `now`, oldest first; dead letters are never due.
-  std::vector<outbox_item> due(instant now, std::size_t limit) const;
-  std::optional<instant> next_due() const;  // earliest pending attempt, if any
-  std::size_t pending_deliveries() const;   // outbox rows still being tried
-  std::size_t dead_letters() const;         // outbox rows given up on
-  void delivered(std::int64_t id, instant now);
-  void retry_later(std::int64_t id, instant when, const std::string& error);
-  void dead_letter(std::int64_t id, instant now, const std::string& error);
+  // Webhook outbox: rows due at `now`, oldest first; dead letters are never due. With a
+  // shared store the rows returned are claimed for this caller (store_options::claim_for).
+  virtual std::vector<outbox_item> due(instant now, std::size_t limit) = 0;
+  virtual std::optional<instant> next_due() const = 0;  // earliest pending attempt, if any
+  virtual std::size_t pending_deliveries() const = 0;   // outbox rows still being tried
+  virtual std::size_t dead_letters() const = 0;         // outbox rows given up on
+  virtual void delivered(std::int64_t id, instant now) = 0;
+  virtual void retry_later(std::int64_t id, instant when, const std::string& error) = 0;
+  virtual void dead_letter(std::int64_t id, instant now, const std::string& error) = 0;
   // Dead letters (all, or the one of `reference`) are due again at `now`, their age counted
   // anew; without a reference, gone endpoints are forgotten too.
-  requeued retry_deliveries(instant now, const std::optional<std::string>& reference);
+  virtual requeued retry_deliveries(instant now, const std::optional<std::string>& reference) = 0;
 
-  void mark_gone(const std::string& url, instant now, const std::string& status);
-  std::optional<gone_endpoint> gone(const std::string& url) const;
-  std::vector<gone_endpoint> gone_endpoints() const;
+  virtual void mark_gone(const std::string& url, instant now, const std::string& status) = 0;
+  virtual std::optional<gone_endpoint> gone(const std::string& url) const = 0;
+  virtual std::vector<gone_endpoint> gone_endpoints() const = 0;
 
-  // Conversations, so that a half-filled form survives a restart. `durable`: the commit
-  // waits for the disk (synchronous=FULL: a form the visitor was told is kept). Otherwise
-  // this transaction alone runs with synchronous=NORMAL: no fsync; in WAL mode a crash of the
-  // process loses nothing, a power loss what was written since the last sync.
-  void save_sessions(const std::vector<std::pair<std::string, std::string>>& token_states,
-                     time_point now, bool durable = true);
-  std::optional<std::string> load_session(const std::string& token, time_point not_before) const;
-  void forget_sessions(time_point used_before);
-
- private:
-  explicit lead_store(std::unique_ptr<SQLite::Database> db);
-  void migrate();
-  // Reloads taken_ when another connection (`advisor leads delete`) changed the file.
-  void refresh_taken() const;  // call with mutex_ held
-
-  // This store's lock, taken within the caller's wait_limit.
-  std::unique_lock<std::timed_mutex> hold() const;
-
-  mutable std::timed_mutex mutex_;
-  std::unique_ptr<SQLite::Database> db_;
-  // Slot starts (unix seconds) held by bookings: is_taken without a query per slot. Kept
-  // current across processes through SQLite's data_version, which changes only when another
-  // connection commits.
-  mutable std::set<std::int64_t> taken_;
-  mutable std::int64_t data_version_ = -1;
-  bool created_ = false;
+  // Conversations, so that a half-filled form survives a restart or moves to another
+  // instance. `durable`: the commit waits for the disk; otherwise it may not (SQLite:
+  // synchronous=NORMAL; PostgreSQL: synchronous_commit off for that transaction).
+  // Returns per row the version now stored, or 0 when the stored row had moved past the
+  // row's version (another instance saved first: optimistic concurrency; nothing written).
+  virtual std::vector<std::int64_t> save_sessions(const std::vector<session_save>& sessions,
+                                                  time_point now, bool durable = true) = 0;
+  virtual std::optional<stored_session> load_session(const std::string& token,
+                                                     time_point not_before) const = 0;
+  virtual void forget_sessions(time_point used_before) = 0;
 };
+
+// A --db value fit for a log: a URI's password replaced by "***".
+std::string redacted_uri(const std::string& uri);
 
 // "ADV-" and 10 characters of Crockford base32 from the OS's CSPRNG (50 bits).
 std::string new_reference();

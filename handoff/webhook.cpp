@@ -422,9 +422,11 @@ void webhook_sender::sleep_until_due() {
     log_.error("webhook: cannot read the outbox: {}", e.what());
   }
   // With nothing pending, or the endpoint gone, sleep until notify(); look again now and then
-  // regardless, in case another process (advisor leads retry) changed the outbox.
+  // regardless, in case another process (advisor leads retry) changed the outbox. A store
+  // shared by several instances is looked at every second: a booking taken by another
+  // instance notifies only that one, and a claim of a deliverer that died must be taken over.
   const auto now = now_instant();
-  auto wait = std::chrono::milliseconds{60'000};
+  auto wait = std::chrono::milliseconds{store_.shared() ? 1'000 : 60'000};
   if (next && !gone_reported_)
     wait = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(*next - now),
                       std::chrono::milliseconds{0}, wait);

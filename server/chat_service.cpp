@@ -113,6 +113,13 @@ void chat_service::finish_booking(const std::shared_ptr<chat_session>& session,
                                : dialogue::booking_outcome::kind::slot_taken;
           outcome.reference = stored.reference;
           again = stored.again;
+        } catch (const handoff::store_unavailable& e) {
+          // Not acknowledged: the visitor is asked to try again while the store reconnects.
+          log_.warn(
+              "the database is unavailable: a booking waits for the visitor to try again "
+              "({})",
+              e.what());
+          outcome.result = dialogue::booking_outcome::kind::busy;
         } catch (const handoff::store_busy& e) {
           log_.warn(
               "the database stayed locked for {} ms: a booking waits for the visitor to try "
@@ -169,10 +176,12 @@ bool chat_service::save_now(const std::shared_ptr<chat_session>& session,
                             std::chrono::steady_clock::time_point deadline) {
   try {
     const handoff::lead_store::wait_limit limit{deadline};
-    storage_.conversations.save_sessions(
+    const auto versions = storage_.conversations.save_sessions(
         {session_store::snapshot(*session)},
         std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
-    return true;
+    // 0: a tab on another instance saved this session first; this one continues from it.
+    sessions_.saved(session, versions.front());
+    return versions.front() != 0;
   } catch (const handoff::store_busy& e) {
     // The reply still goes out; the next batch tries again.
     log_.warn("the database stayed locked: a conversation is saved later ({})", e.what());

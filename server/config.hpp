@@ -58,7 +58,8 @@ struct config {
   std::filesystem::path knowledge_dir;        // the guide and its tagging data
   std::chrono::seconds shutdown_timeout{10};  // graceful shutdown waits at most this long
   std::string log_level = "info";
-  std::filesystem::path db = "data/advisor.db";  // SQLite file: bookings, outbox, sessions
+  // Bookings, outbox, sessions: a SQLite file ("sqlite:" optional) or a postgresql:// URI.
+  std::string db = "data/advisor.db";
   std::string admin_token;             // from ADVISOR_ADMIN_TOKEN; empty: the admin API is off
   std::string organizer = "our team";  // named in the calendar file
   std::chrono::milliseconds session_flush{1000};  // conversations are saved this often

@@ -67,12 +67,15 @@ void conversation_saver::save_all() {
 
 void conversation_saver::save_chunk(std::shared_ptr<batch> sessions, std::size_t from) {
   const auto to = std::min(sessions->size(), from + chunk_size);
-  std::vector<std::pair<std::string, std::string>> rows;
+  std::vector<handoff::session_save> rows;
   rows.reserve(to - from);
   for (auto i = from; i < to; ++i) rows.push_back(session_store::snapshot(*(*sessions)[i]));
   try {
     const handoff::lead_store::wait_limit limit{std::chrono::steady_clock::now() + db_wait_};
-    store_.save_sessions(rows, wall_now(), /*durable=*/false);
+    const auto versions = store_.save_sessions(rows, wall_now(), /*durable=*/false);
+    for (auto i = from; i < to && i - from < versions.size(); ++i) {
+      sessions_.saved((*sessions)[i], versions[i - from]);
+    }
   } catch (const std::exception& e) {
     log_.error("cannot save conversations: {}", e.what());
     for (auto i = from; i < to; ++i) sessions_.mark_dirty((*sessions)[i]);  // next time

@@ -222,7 +222,12 @@ http::message_generator route(request& req, server_context& ctx, unsigned& statu
   if (path == "/api/chat") return counted(method_not_allowed(req, "POST"));  // POST: is_chat_post
   if (path == "/healthz" || path == "/readyz") {
     if (!is_get(req)) return counted(method_not_allowed(req, "GET, HEAD"));
-    // Knowledge is loaded before the port opens, so serving means ready.
+    // Knowledge is loaded before the port opens; the store may come and go (a database
+    // server): a load balancer sends new visitors elsewhere while it is away.
+    if (path == "/readyz" && !ctx.leads.ping()) {
+      return counted(text_response(req, http::status::service_unavailable, json_type,
+                                   R"({"status":"storage unavailable"})"));
+    }
     return counted(
         text_response(req, http::status::ok, json_type,
                       path == "/healthz" ? R"({"status":"ok"})" : R"({"status":"ready"})"));

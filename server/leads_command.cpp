@@ -11,17 +11,20 @@ namespace advisor::server {
 
 leads_command::leads_command(CLI::App& app, config& settings) : settings_{settings} {
   leads_ = app.add_subcommand("leads", "list the stored bookings (see also: leads delete REF)");
-  leads_->add_option("--db", settings_.db, "SQLite file")->capture_default_str();
+  leads_->add_option("--db", settings_.db, "SQLite file or postgresql:// URI")
+      ->capture_default_str();
   leads_->add_option("--format", format_, "table, json or csv")
       ->check(CLI::IsMember({"table", "json", "csv"}))
       ->capture_default_str();
   delete_ = leads_->add_subcommand("delete", "delete a booking and everything stored with it");
-  delete_->add_option("--db", settings_.db, "SQLite file")->capture_default_str();
+  delete_->add_option("--db", settings_.db, "SQLite file or postgresql:// URI")
+      ->capture_default_str();
   delete_->add_option("reference", reference_, "the booking reference, e.g. ADV-7K3M9QXZ0A")
       ->required();
   retry_ = leads_->add_subcommand(
       "retry", "send dead letters again (all, or one booking's) and resume 410 endpoints");
-  retry_->add_option("--db", settings_.db, "SQLite file")->capture_default_str();
+  retry_->add_option("--db", settings_.db, "SQLite file or postgresql:// URI")
+      ->capture_default_str();
   retry_->add_option("reference", retry_reference_, "only this booking's delivery");
 }
 

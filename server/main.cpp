@@ -42,13 +42,19 @@ using namespace advisor::server;
 namespace {
 
 // A mistyped --db silently starting an empty store is the mistake this line catches.
-void log_database(spdlog::logger& log, const std::filesystem::path& file, bool created) {
-  std::error_code ec;
-  const auto path = std::filesystem::absolute(file, ec).string();
+void log_database(spdlog::logger& log, const std::string& where, bool created) {
+  std::string name = advisor::handoff::redacted_uri(where);
+  const bool postgresql = advisor::handoff::lead_store::is_postgresql(where);
+  if (!postgresql) {
+    std::error_code ec;
+    const std::string_view prefix = "sqlite:";
+    if (where.starts_with(prefix)) name = where.substr(prefix.size());
+    name = std::filesystem::absolute(name, ec).string();
+  }
   if (created) {
-    log.warn("database {}: created, new and empty (if bookings were expected, check --db)", path);
+    log.warn("database {}: created, new and empty (if bookings were expected, check --db)", name);
   } else {
-    log.info("database {}: opened the existing file", path);
+    log.info("database {}: opened the existing {}", name, postgresql ? "database" : "file");
   }
 }
 
@@ -65,15 +71,18 @@ int serve(config& settings, spdlog::logger& log) {
     log.critical("cannot load knowledge: {}", *error);
     return 2;
   }
-  auto opened = advisor::handoff::lead_store::open(settings.db);
+  // A delivery is left to the instance that claimed it for longer than one attempt can take.
+  const advisor::handoff::store_options store_options{settings.webhook.request_timeout +
+                                                      std::chrono::seconds{5}};
+  auto opened = advisor::handoff::lead_store::open(settings.db, store_options);
   if (auto* error = std::get_if<std::string>(&opened)) {
     log.critical("cannot open the database: {}", *error);
     return 2;
   }
   auto& leads = *std::get<0>(opened);
   log_database(log, settings.db, leads.created());
-  // A second connection to the same file, for conversations only.
-  auto opened_again = advisor::handoff::lead_store::open(settings.db);
+  // A second connection to the same store, for conversations only.
+  auto opened_again = advisor::handoff::lead_store::open(settings.db, store_options);
   if (auto* error = std::get_if<std::string>(&opened_again)) {
     log.critical("cannot open the database: {}", *error);
     return 2;

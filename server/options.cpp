@@ -86,7 +86,9 @@ void add_server_options(CLI::App& app, config& c) {
       ->capture_default_str();
   app.add_option("--knowledge-dir", c.knowledge_dir, "folder of the guide and its data")
       ->capture_default_str();
-  app.add_option("--db", c.db, "SQLite file for bookings, webhook outbox and conversations")
+  app.add_option("--db", c.db,
+                 "SQLite file (or sqlite:FILE), or a postgresql:// URI shared by several "
+                 "instances: bookings, webhook outbox and conversations")
       ->capture_default_str();
   app.add_option("--max-frame-bytes", c.limit.max_frame_bytes,
                  "largest WebSocket message accepted (larger: close 1009)")

@@ -32,23 +32,16 @@ session_store::lookup session_store::open(const std::string* token, clock::time_
     if (auto it = sessions_.find(*token); it != sessions_.end()) {
       if (now - it->second->last_used() <= config_.ttl) {
         it->second->touch(now);
+        if (persistence_ != nullptr && persistence_->shared()) catch_up(*it->second);
         return {it->second, true};
       }
       sessions_.erase(it);  // expired between two sweeps
     } else if (persistence_ != nullptr) {
-      // Not in memory: saved before a restart? Only within the TTL, measured on the wall
-      // clock since the steady clock does not survive a restart.
-      const auto not_before = std::chrono::time_point_cast<std::chrono::seconds>(
-          std::chrono::system_clock::now() - config_.ttl);
-      std::optional<std::string> saved;
-      try {
-        saved = persistence_->load_session(*token, not_before);
-      } catch (const std::exception&) {
-        saved.reset();  // storage trouble: start afresh rather than fail the visitor
-      }
-      if (saved) {
-        if (auto restored = dialogue::restore_conversation(*saved)) {
-          auto session = std::make_shared<chat_session>(*token, now, std::move(*restored));
+      // Not in memory: saved before a restart, or by another instance?
+      if (auto saved = load(*token)) {
+        if (auto restored = dialogue::restore_conversation(saved->state)) {
+          auto session =
+              std::make_shared<chat_session>(*token, now, std::move(*restored), saved->version);
           sessions_.emplace(*token, session);
           return {std::move(session), true};
         }
@@ -79,9 +72,45 @@ void session_store::mark_dirty(const std::shared_ptr<chat_session>& session) {
   dirty_.push_back(session);
 }
 
-std::pair<std::string, std::string> session_store::snapshot(chat_session& session) {
-  const auto copy = session.with_conversation([](const dialogue::conversation& c) { return c; });
-  return {session.token(), dialogue::save_conversation(copy)};
+handoff::session_save session_store::snapshot(chat_session& session) {
+  auto copy = session.with_versioned([](const dialogue::conversation& c, std::int64_t version) {
+    return std::pair{c, version};
+  });
+  return {session.token(), dialogue::save_conversation(copy.first), copy.second};
+}
+
+void session_store::saved(const std::shared_ptr<chat_session>& session, std::int64_t version) {
+  if (version != 0) {
+    session->with_versioned([version](dialogue::conversation&, std::int64_t& current) {
+      current = std::max(current, version);
+    });
+    return;
+  }
+  catch_up(*session);
+}
+
+std::optional<handoff::stored_session> session_store::load(const std::string& token) const {
+  // Only within the TTL, measured on the wall clock since the steady clock does not survive
+  // a restart (nor cross machines).
+  const auto not_before = std::chrono::time_point_cast<std::chrono::seconds>(
+      std::chrono::system_clock::now() - config_.ttl);
+  try {
+    return persistence_->load_session(token, not_before);
+  } catch (const std::exception&) {
+    return std::nullopt;  // storage trouble: carry on with what is known
+  }
+}
+
+void session_store::catch_up(chat_session& session) const {
+  const auto stored = load(session.token());
+  if (!stored) return;
+  auto restored = dialogue::restore_conversation(stored->state);
+  if (!restored) return;
+  session.with_versioned([&](dialogue::conversation& c, std::int64_t& version) {
+    if (stored->version <= version) return;
+    c = std::move(*restored);
+    version = stored->version;
+  });
 }
 
 std::vector<std::shared_ptr<chat_session>> session_store::take_dirty() {

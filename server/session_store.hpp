@@ -3,11 +3,13 @@
 // and by POST /api/chat, hence the mutexes (a store-wide one for the map, one per session
 // for its conversation, which two connections may use at once). With a lead_store behind
 // it, conversations are saved (see chat_service) and a token unknown in memory is looked
-// up on disk, so a half-filled form survives a restart.
+// up in the store, so a half-filled form survives a restart (or, with a store shared by
+// several instances, moves to the instance the visitor reconnects to).
 
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -18,9 +20,7 @@
 #include "dialogue/engine.hpp"
 #include "server/config.hpp"
 
-namespace advisor::handoff {
-class lead_store;
-}
+#include "handoff/lead_store.hpp"
 
 namespace advisor::server {
 
@@ -30,10 +30,12 @@ class chat_session {
 
   chat_session(std::string token, clock::time_point now)
       : token_{std::move(token)}, last_used_{now.time_since_epoch().count()} {}
-  chat_session(std::string token, clock::time_point now, dialogue::conversation restored)
+  chat_session(std::string token, clock::time_point now, dialogue::conversation restored,
+               std::int64_t version)
       : token_{std::move(token)},
         last_used_{now.time_since_epoch().count()},
-        conversation_{std::move(restored)} {}
+        conversation_{std::move(restored)},
+        version_{version} {}
 
   const std::string& token() const { return token_; }
 
@@ -52,6 +54,14 @@ class chat_session {
     return fn(conversation_);
   }
 
+  // The stored version the conversation is based on (0: never stored), read and set with
+  // the conversation under its lock.
+  template <class Fn>
+  auto with_versioned(Fn&& fn) {
+    std::lock_guard lock{mutex_};
+    return fn(conversation_, version_);
+  }
+
   // Set when the session changed, cleared when it is taken for saving: a session is listed
   // once however many messages it answers between two saves.
   bool mark_dirty() { return !dirty_.exchange(true, std::memory_order_acq_rel); }
@@ -63,6 +73,7 @@ class chat_session {
   std::atomic<bool> dirty_{false};
   std::mutex mutex_;
   dialogue::conversation conversation_;
+  std::int64_t version_ = 0;  // guarded by mutex_
 };
 
 class session_store {
@@ -89,14 +100,22 @@ class session_store {
   // Every live session changed since the last call, each clear of its mark: a change made
   // while it is being saved marks it again.
   std::vector<std::shared_ptr<chat_session>> take_dirty();
-  // Token and saved form. The conversation is copied under its lock and serialised after,
-  // so the connection using it waits for a copy at most.
-  static std::pair<std::string, std::string> snapshot(chat_session& session);
+  // Token, saved form and the version it is based on. The conversation is copied under its
+  // lock and serialised after, so the connection using it waits for a copy at most.
+  static handoff::session_save snapshot(chat_session& session);
+  // What saving a snapshot came to: the stored version it now has, or 0 when another
+  // instance had saved the session first; then the stored conversation replaces this one
+  // (the first save wins, the other tab continues from it).
+  void saved(const std::shared_ptr<chat_session>& session, std::int64_t version);
 
   std::size_t size() const;
 
  private:
   void evict_expired(clock::time_point now);  // call with mutex_ held
+  // The stored conversation of `token` within the TTL, if any; storage trouble is none.
+  std::optional<handoff::stored_session> load(const std::string& token) const;
+  // With a shared store, another instance may have moved the session on since: catch up.
+  void catch_up(chat_session& session) const;
 
   sessions_config config_;
   handoff::lead_store* persistence_;

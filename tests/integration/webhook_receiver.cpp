@@ -71,6 +71,8 @@ struct webhook_receiver::impl {
   std::deque<int> statuses;                                        // guarded by mutex
   std::vector<std::string> handshake_errors;                       // guarded by mutex
   std::vector<std::pair<std::string, std::string>> error_headers;  // guarded by mutex
+  bool holding = false;                                            // guarded by mutex
+  std::vector<std::shared_ptr<void>> held;                         // guarded by mutex
 
   // Records a request and returns the status to answer it with.
   int record(const http::request<http::string_body>& req) {
@@ -85,7 +87,9 @@ struct webhook_receiver::impl {
     {
       const std::lock_guard lock{mutex};
       item.answered = 200;
-      if (!statuses.empty()) {
+      if (holding) {
+        item.answered = 0;
+      } else if (!statuses.empty()) {
         item.answered = statuses.front();
         statuses.pop_front();
       }
@@ -149,6 +153,11 @@ struct webhook_receiver::impl {
 
     void answer() {
       const int status = owner.record(request);
+      if (status == 0) {  // held: kept open, never answered
+        const std::lock_guard lock{owner.mutex};
+        owner.held.push_back(this->shared_from_this());
+        return;
+      }
       response = {};
       response.version(request.version());
       response.result(static_cast<unsigned>(status));
@@ -220,6 +229,17 @@ webhook_receiver::~webhook_receiver() {
 
 std::uint16_t webhook_receiver::port() const {
   return impl_->port;
+}
+
+void webhook_receiver::hold_answers(bool hold) {
+  std::vector<std::shared_ptr<void>> released;
+  {
+    const std::lock_guard lock{impl_->mutex};
+    impl_->holding = hold;
+    if (!hold) released.swap(impl_->held);
+  }
+  // Closed on the receiver's thread, which owns the sockets.
+  net::post(impl_->ioc, [released = std::move(released)]() mutable { released.clear(); });
 }
 
 void webhook_receiver::add_error_header(std::string name, std::string value) {

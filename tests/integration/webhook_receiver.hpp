@@ -52,11 +52,16 @@ class webhook_receiver {
   webhook_receiver& operator=(webhook_receiver&&) = delete;
 
   [[nodiscard]] std::uint16_t port() const;
+  // While holding, requests are recorded (answered 0) and never answered: a deliverer that
+  // is killed now is killed mid-delivery. The held connections are closed when holding ends.
+  void hold_answers(bool hold);
+
   // Adds a header (e.g. Retry-After) to every answer that is not a 2xx from now on.
   void add_error_header(std::string name, std::string value);
   // Every request so far, in arrival order.
   [[nodiscard]] std::vector<received_request> requests() const;
-  // Waits until `done` holds for the requests so far (checked at every arrival); returns
+  // Waits until `done` holds for the requests so far (checked at every arrival, with the
+  // receiver locked: `done` looks at its argument, never at requests()); returns
   // whether it held by the deadline.
   bool wait_until(const requests_predicate& done, std::chrono::milliseconds deadline) const;
   // TLS only: the error of every server-side handshake that failed so far (a client that

@@ -180,7 +180,8 @@ TEST_CASE("session store: changed sessions are listed for saving once", "[server
   }
   SECTION("the snapshot is the saved form under the token") {
     a->with_conversation([](auto& c) { c.turns = 4; });
-    const auto [token, saved] = session_store::snapshot(*a);
+    const auto [token, saved, version] = session_store::snapshot(*a);
+    CHECK(version == 0);
     CHECK(token == a->token());
     const auto restored = advisor::dialogue::restore_conversation(saved);
     REQUIRE(restored.has_value());
