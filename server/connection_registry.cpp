@@ -39,4 +39,9 @@ void connection_registry::stop_all(std::function<void()> on_empty) {
   for (const auto& c : to_stop) c->stop();
 }
 
+void connection_registry::forget_on_empty() {
+  std::lock_guard lock{mutex_};
+  on_empty_ = nullptr;
+}
+
 }  // namespace advisor::server

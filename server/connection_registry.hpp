@@ -24,6 +24,9 @@ class connection_registry {
   void remove(const connection* c);
   // Stops every connection; `on_empty` runs once no connection is left (maybe at once).
   void stop_all(std::function<void()> on_empty);
+  // Drops stop_all's `on_empty` unrun: its owner is going away while connections still live
+  // (the shutdown deadline passed; they are destroyed with the io_context, after it).
+  void forget_on_empty();
 
  private:
   std::mutex mutex_;

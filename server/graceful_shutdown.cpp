@@ -25,6 +25,10 @@ graceful_shutdown::graceful_shutdown(net::io_context& ioc, std::shared_ptr<liste
       on_stop_{std::move(on_stop)},
       log_{log} {}
 
+graceful_shutdown::~graceful_shutdown() {
+  connections_.forget_on_empty();
+}
+
 void graceful_shutdown::start() {
   signals_.async_wait([this](boost::system::error_code ec, int signal) {
     if (ec) return;

@@ -27,6 +27,11 @@ class graceful_shutdown {
                     connection_registry& connections, std::chrono::seconds deadline,
                     std::function<void()> on_stop, spdlog::logger& log);
 
+  // Connections still open past the deadline outlive this object: they no longer call it.
+  ~graceful_shutdown();
+  graceful_shutdown(const graceful_shutdown&) = delete;
+  graceful_shutdown& operator=(const graceful_shutdown&) = delete;
+
   void start();
 
  private:
