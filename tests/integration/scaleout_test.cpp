@@ -92,11 +92,18 @@ class http_chat {
  public:
   explicit http_chat(std::uint16_t port) : port_{port} {}
 
-  json say(const std::string& text) {
+  json say(const std::string& text) { return take(send(text)); }
+
+  // The request alone, with no Catch assertion: safe on another thread (Catch2 v2's
+  // assertions are not thread-safe); take() then checks it on the test's thread.
+  http_response send(const std::string& text) const {
     json body = {{"text", text}};
     if (!session_.empty()) body["session"] = session_;
-    const auto response = http_request(port_, "POST", "/api/chat", body.dump());
-    INFO("POST /api/chat " << body.dump() << " -> " << response.status << " " << response.body);
+    return http_request(port_, "POST", "/api/chat", body.dump());
+  }
+
+  json take(const http_response& response) {
+    INFO("POST /api/chat -> " << response.status << " " << response.body);
     REQUIRE(response.status == 200);
     json reply = json::parse(response.body, nullptr, false);
     REQUIRE_FALSE(reply.is_discarded());
@@ -262,14 +269,16 @@ TEST_CASE("scale-out: two visitors on two instances race for one slot 20 times, 
     finish_form(second, grace);
 
     std::atomic<bool> go{false};
-    json first_reply;
+    http_response first_response;
     std::thread racer{[&] {
       while (!go) std::this_thread::yield();
-      first_reply = first.say("yes");
+      first_response = first.send("yes");
     }};
     go = true;
-    const json second_reply = second.say("yes");
+    const auto second_response = second.send("yes");
     racer.join();
+    const json first_reply = first.take(first_response);
+    const json second_reply = second.take(second_response);
     const int booked = (booked_reference(first_reply).empty() ? 0 : 1) +
                        (booked_reference(second_reply).empty() ? 0 : 1);
     INFO(first_reply.dump() << "\n" << second_reply.dump());
