@@ -3,6 +3,7 @@
 #include <openssl/rand.h>
 
 #include <array>
+#include <thread>
 
 #include "handoff/pg_store.hpp"
 #include "handoff/sqlite_store.hpp"
@@ -25,6 +26,21 @@ lead_store::wait_limit::~wait_limit() {
 
 std::optional<lead_store::steady_clock::time_point> lead_store::deadline() {
   return wait_deadline;
+}
+
+std::unique_lock<std::timed_mutex> lead_store::lock_within_limit(std::timed_mutex& mutex) {
+  const auto until = deadline();
+  if (!until) return std::unique_lock{mutex};
+  // Polled rather than try_lock_until: libstdc++ waits on steady_clock with
+  // pthread_mutex_clocklock, which ThreadSanitizer (clang 16) does not intercept, so every
+  // unlock after it was reported as the unlock of an unlocked mutex.
+  std::unique_lock lock{mutex, std::try_to_lock};
+  while (!lock.owns_lock()) {
+    if (steady_clock::now() >= *until) throw store_busy{"the store is busy with another write"};
+    std::this_thread::sleep_for(std::chrono::milliseconds{1});
+    (void)lock.try_lock();
+  }
+  return lock;
 }
 
 bool lead_store::is_postgresql(const std::string& where) {

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -122,6 +123,9 @@ class lead_store : public dialogue::slot_calendar {
   };
   // This thread's wait_limit deadline, if one lives.
   static std::optional<steady_clock::time_point> deadline();
+  // Locks `mutex` within this thread's wait_limit (throws store_busy past it), or waits as
+  // long as it takes when no wait_limit lives: each implementation's own lock.
+  static std::unique_lock<std::timed_mutex> lock_within_limit(std::timed_mutex& mutex);
 
   // `where`: a postgresql:// (or postgres://) libpq URI, "sqlite:" and a path, or a plain
   // path (SQLite). Opens, creating what is needed, and migrates; the error says why not.

@@ -230,17 +230,7 @@ void pg_store::migrate() {
 }
 
 std::unique_lock<std::timed_mutex> pg_store::hold() const {
-  const auto wait_deadline = deadline();
-  if (!wait_deadline) return std::unique_lock{mutex_};
-  std::unique_lock lock{mutex_, std::try_to_lock};
-  while (!lock.owns_lock()) {
-    if (steady_clock::now() >= *wait_deadline) {
-      throw store_busy{"the store is busy with another write"};
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds{1});
-    (void)lock.try_lock();
-  }
-  return lock;
+  return lock_within_limit(mutex_);
 }
 
 bool pg_store::ping() {

@@ -135,20 +135,7 @@ instant from_unix_ms(std::int64_t ms) {
 }  // namespace
 
 std::unique_lock<std::timed_mutex> sqlite_store::hold() const {
-  const auto wait_deadline = deadline();
-  if (!wait_deadline) return std::unique_lock{mutex_};
-  // Polled rather than try_lock_until: libstdc++ waits on steady_clock with
-  // pthread_mutex_clocklock, which ThreadSanitizer (clang 16) does not intercept, so every
-  // unlock after it was reported as the unlock of an unlocked mutex.
-  std::unique_lock lock{mutex_, std::try_to_lock};
-  while (!lock.owns_lock()) {
-    if (steady_clock::now() >= *wait_deadline) {
-      throw store_busy{"the store is busy with another write"};
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds{1});
-    (void)lock.try_lock();
-  }
-  return lock;
+  return lock_within_limit(mutex_);
 }
 
 sqlite_store::sqlite_store(std::unique_ptr<SQLite::Database> db) : db_{std::move(db)} {}
