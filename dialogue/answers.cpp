@@ -194,7 +194,7 @@ basis resolve(const turn& t) {
   const auto& u = t.u;
   const auto& s = t.state;
   const auto& found = u.found;
-  basis b{found.topics, found.technologies, {}};
+  basis b{found.topics, found.technologies, {}, false, {}};
   const bool history = s.last_recommendation.has_value();
 
   if (u.follow_up == "which" && found.topics.empty()) {

@@ -627,12 +627,12 @@ std::string without_email(std::string_view clause, std::string_view email) {
 std::vector<field_edit> edit_grammar::fields(std::string_view text,
                                              std::optional<booking_field> asked) const {
   std::vector<field_edit> out;
-  const auto known = [&](booking_field field) {
+  const auto known = [&](booking_field which) {
     return std::any_of(out.begin(), out.end(),
-                       [&](const field_edit& e) { return e.field == field; });
+                       [&](const field_edit& e) { return e.field == which; });
   };
-  const auto add = [&](booking_field field, std::string_view value) {
-    if (!known(field) && !trim(value).empty()) out.push_back({field, std::string{trim(value)}});
+  const auto add = [&](booking_field which, std::string_view value) {
+    if (!known(which) && !trim(value).empty()) out.push_back({which, std::string{trim(value)}});
   };
   std::vector<std::string> unread;
   for (const auto whole : clauses_of(text)) {

@@ -490,7 +490,7 @@ std::optional<load_error> parse_intent(json_compiler& c, const json& intent,
   if (!intent.at("patterns").is_array())
     return c.error(name_line, "intent \"" + name + "\": \"patterns\" must be a list");
   for (const auto& p : intent.at("patterns")) {
-    const pattern_info info{parts.intent_names.size() - 1, default_weight, {}};
+    const pattern_info info{parts.intent_names.size() - 1, default_weight, {}, {}};
     if (auto err = parse_pattern(c, p, name, name_line, info, options, parts)) return err;
   }
   return std::nullopt;
@@ -562,7 +562,7 @@ std::variant<understander_parts, load_error> parse_intents(const text_file& file
   auto read = read_document(file);
   if (auto* e = std::get_if<load_error>(&read)) return *e;
   const json& doc = std::get<json>(read);
-  json_compiler c{file, locator{file.content}, {}, 0};
+  json_compiler c{file, locator{file.content}, {}, 0, {}};
   if (!doc.is_object()) return c.error(0, "the top level must be an object");
 
   understander_parts parts;

@@ -196,10 +196,8 @@ std::variant<knowledge_ptr, load_error> compile_knowledge(const std::vector<text
     std::string heading;
     bool skipping = true;  // text before the first heading is not content
     bool stopped = false;
-    int line_no = 0;
     std::string_view rest = file.content;
     while (!rest.empty() && !stopped) {
-      ++line_no;
       const auto nl = rest.find('\n');
       const std::string line{trim(rest.substr(0, nl))};
       rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);

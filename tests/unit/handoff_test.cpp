@@ -285,16 +285,16 @@ TEST_CASE("Standard Webhooks signature", "[handoff][webhook]") {
 }
 
 TEST_CASE("Retry-After as seconds or an HTTP date", "[handoff][webhook]") {
-  const auto now = std::chrono::sys_days{std::chrono::year{2026} / 12 / 5} + 12h;
-  CHECK(handoff::parse_retry_after("120", now) == std::chrono::seconds{120});
-  CHECK(handoff::parse_retry_after("0", now) == std::chrono::seconds{0});
-  CHECK(handoff::parse_retry_after("Sat, 05 Dec 2026 12:01:30 GMT", now) ==
+  const auto noon = std::chrono::sys_days{std::chrono::year{2026} / 12 / 5} + 12h;
+  CHECK(handoff::parse_retry_after("120", noon) == std::chrono::seconds{120});
+  CHECK(handoff::parse_retry_after("0", noon) == std::chrono::seconds{0});
+  CHECK(handoff::parse_retry_after("Sat, 05 Dec 2026 12:01:30 GMT", noon) ==
         std::chrono::seconds{90});
-  CHECK(handoff::parse_retry_after("Sat, 05 Dec 2026 11:00:00 GMT", now) ==
+  CHECK(handoff::parse_retry_after("Sat, 05 Dec 2026 11:00:00 GMT", noon) ==
         std::chrono::seconds{0});
-  CHECK_FALSE(handoff::parse_retry_after("", now).has_value());
-  CHECK_FALSE(handoff::parse_retry_after("soon", now).has_value());
-  CHECK_FALSE(handoff::parse_retry_after("-5", now).has_value());
+  CHECK_FALSE(handoff::parse_retry_after("", noon).has_value());
+  CHECK_FALSE(handoff::parse_retry_after("soon", noon).has_value());
+  CHECK_FALSE(handoff::parse_retry_after("-5", noon).has_value());
 }
 
 TEST_CASE("printable: control characters shown, never sent raw", "[handoff][export]") {
