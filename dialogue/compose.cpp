@@ -317,7 +317,7 @@ composed one_side_text(const knowledge_base& k, const recommendation& r, const f
                           [&](const fact* s) { return s->section != background; });
   }
   // One quote in the bubble; the other sentences travel in `sources`, shown under it.
-  if (evidence.size() > 1) evidence.resize(1);
+  if (evidence.size() > 1) evidence.erase(evidence.begin() + 1, evidence.end());
   if (!evidence.empty()) {
     const fact& first = *evidence.front();
     const std::array<std::string, 3> intros{
