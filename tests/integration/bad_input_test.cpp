@@ -48,15 +48,15 @@ std::vector<bad_frame> strict_json_cases() {
 }  // namespace
 
 TEST_CASE("a frame that is not exactly one plain JSON object is refused", "[bad_input]") {
+  // One server for every case (a start under the sanitizers costs a second), one connection each.
   server_process server;
-  ws_client client{server.port()};
-  read_welcome(client);
   for (const auto& bad : strict_json_cases()) {
-    DYNAMIC_SECTION(bad.name << " is " << bad.code) {
-      client.send_text(bad.frame);
-      check_error(client.read_json(), bad.code, bad.reply_to);
-      check_still_serving(client, "after");
-    }
+    INFO(bad.name << " is " << bad.code);
+    ws_client client{server.port()};
+    read_welcome(client);
+    client.send_text(bad.frame);
+    check_error(client.read_json(), bad.code, bad.reply_to);
+    check_still_serving(client, "after");
   }
 }
 
@@ -64,15 +64,14 @@ TEST_CASE("a POST /api/chat body that is not exactly one plain JSON object is re
           "[bad_input][http]") {
   server_process server;
   for (const auto& bad : strict_json_cases()) {
-    DYNAMIC_SECTION(bad.name << " is " << bad.code) {
-      // The same bodies as the frames, as chat requests (no "type" needed there).
-      const auto response = http_request(server.port(), "POST", "/api/chat", bad.frame);
-      CHECK(response.status == 400);
-      INFO(response.body);
-      const auto body = json::parse(response.body, nullptr, false);
-      REQUIRE(body.is_object());
-      CHECK(body.value("code", "") == bad.code);
-    }
+    INFO(bad.name << " is " << bad.code);
+    // The same bodies as the frames, as chat requests (no "type" needed there).
+    const auto response = http_request(server.port(), "POST", "/api/chat", bad.frame);
+    CHECK(response.status == 400);
+    INFO(response.body);
+    const auto body = json::parse(response.body, nullptr, false);
+    CHECK(body.is_object());
+    CHECK(body.value("code", "") == bad.code);
   }
 }
 
@@ -99,8 +98,9 @@ TEST_CASE("text of only invisible characters or Unicode spaces is empty", "[bad_
       {"an em space and a word joiner", "\u2003\u2060"},
       {"an ideographic space and a soft hyphen", "\u3000\u00AD"},
   };
-  for (const auto& [name, text] : blanks) {
-    DYNAMIC_SECTION(name) {
+  SECTION("in a message") {
+    for (const auto& [name, text] : blanks) {
+      INFO(name);
       client.send_json(message(text, "b1"));
       check_error(client.read_json(), "bad_message", "b1");
       check_still_serving(client, "after");
@@ -116,12 +116,14 @@ TEST_CASE("text of only invisible characters or Unicode spaces is empty", "[bad_
 TEST_CASE("the booking form refuses invisible and control characters with a reason",
           "[bad_input][booking]") {
   server_process server;
-  ws_client client{server.port()};
-  read_welcome(client);
-  client.send_json(message("Book a free consultation", "open"));
-  const json opened = client.read_json();
-  REQUIRE(opened.value("form", json{}).is_object());
-  REQUIRE(opened.at("form").value("field", "") == "name");
+  // A new visitor with the booking form open at its first field.
+  const auto open_form = [&](ws_client& client) {
+    read_welcome(client);
+    client.send_json(message("Book a free consultation", "open"));
+    const json opened = client.read_json();
+    REQUIRE(opened.value("form", json{}).is_object());
+    REQUIRE(opened.at("form").value("field", "") == "name");
+  };
 
   // Each answer is refused: the name is asked again with a reason, and nothing is filled.
   // (A message of only invisible characters never reaches the form: it is a bad_message.)
@@ -139,8 +141,11 @@ TEST_CASE("the booking form refuses invisible and control characters with a reas
       {"a line feed", "Ada\nMallory", "characters that can't be typed"},
       {"a C1 control (CSI)", "Ada\u009B2JMallory", "characters that can't be typed"},
   };
-  for (const auto& [name, text, reason] : answers) {
-    DYNAMIC_SECTION(name) {
+  SECTION("each refused answer, in a form of its own") {
+    for (const auto& [name, text, reason] : answers) {
+      INFO(name);
+      ws_client client{server.port()};
+      open_form(client);
       client.send_json(message(text, "f1"));
       const json reply = client.read_json();
       check_reply(reply, "f1");
@@ -158,6 +163,8 @@ TEST_CASE("the booking form refuses invisible and control characters with a reas
     }
   }
   SECTION("a name of only zero-width characters is a bad_message, and the form waits") {
+    ws_client client{server.port()};
+    open_form(client);
     client.send_json(message("\u200B\u200C\u200D", "z1"));
     check_error(client.read_json(), "bad_message", "z1");
     client.send_json(message("Ada Lovelace", "z2"));

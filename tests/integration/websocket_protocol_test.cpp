@@ -45,8 +45,9 @@ TEST_CASE("a message gets exactly one reply naming its intent", "[protocol]") {
       {"what can you do?", "help"},
       {"qwxz vbnm plokij", "fallback"},
   };
-  for (const auto& [text, intent] : examples) {
-    DYNAMIC_SECTION("\"" << text << "\" is " << intent) {
+  SECTION("each example, one after the other") {
+    for (const auto& [text, intent] : examples) {
+      INFO("\"" << text << "\" is " << intent);
       client.send_json(message(text, "m-" + intent));
       const json reply = client.read_json();
       check_reply(reply, "m-" + intent);
@@ -179,9 +180,8 @@ TEST_CASE("hello sets the visitor's zone: booking slots are shown in it", "[prot
 }
 
 TEST_CASE("a frame the server cannot take gets an error and changes nothing", "[protocol]") {
+  // One server for every case (a start under the sanitizers costs a second), one visitor each.
   server_process server;
-  ws_client client{server.port()};
-  const std::string session = read_welcome(client);
 
   struct bad_frame {
     std::string name;
@@ -216,14 +216,15 @@ TEST_CASE("a frame the server cannot take gets an error and changes nothing", "[
        "n10"},
   };
   for (const auto& bad : cases) {
-    DYNAMIC_SECTION(bad.name << " is " << bad.code) {
-      client.send_text(bad.frame);
-      check_error(client.read_json(), bad.code, bad.reply_to);
-      check_still_serving(client, "after");
-      // Still the same conversation: a reset (not a reconnect) keeps the token.
-      client.send_json({{"type", "reset"}});
-      CHECK(client.read_json().value("session", "") == session);
-    }
+    INFO(bad.name << " is " << bad.code);
+    ws_client client{server.port()};
+    const std::string session = read_welcome(client);
+    client.send_text(bad.frame);
+    check_error(client.read_json(), bad.code, bad.reply_to);
+    check_still_serving(client, "after");
+    // Still the same conversation: a reset (not a reconnect) keeps the token.
+    client.send_json({{"type", "reset"}});
+    CHECK(client.read_json().value("session", "") == session);
   }
 }
 
@@ -247,16 +248,15 @@ TEST_CASE("text length is counted in characters after trimming", "[protocol]") {
       {"2000 characters padded with spaces", "   " + std::string(2000, 'a') + "   ", true},
   };
   for (const auto& [name, text, fits] : cases) {
-    DYNAMIC_SECTION(name << (fits ? " fit" : " are too long")) {
-      client.send_json(message(text, "len"));
-      const json answer = client.read_json();
-      if (fits) {
-        check_reply(answer, "len");
-      } else {
-        check_error(answer, "too_long", "len");
-      }
-      check_still_serving(client, "after");
+    INFO(name << (fits ? " fit" : " are too long"));
+    client.send_json(message(text, "len"));
+    const json answer = client.read_json();
+    if (fits) {
+      check_reply(answer, "len");
+    } else {
+      check_error(answer, "too_long", "len");
     }
+    check_still_serving(client, "after");
   }
 }
 
