@@ -64,11 +64,12 @@ void remember_needs(conversation& state, const intents::understanding& understoo
 // Whether to ask which reading was meant instead of answering the likelier: close readings
 // the visitor can choose between, never for a follow-up, never twice in a row, never in the
 // booking form, and never offering a booking to someone who has booked.
-bool asks_which(const conversation& state, const intents::understanding& understood) {
-  if (!understood.unsure || understood.runner_up.empty() || state.form) return false;
+bool asks_which(const conversation& state, const intents::understanding& understood,
+                bool asked_before) {
+  if (!understood.unsure || understood.runner_up.empty() || state.form || asked_before)
+    return false;
   // "why?", "what about ML?": read against the conversation, not a reading to choose.
   if (!understood.follow_up.empty()) return false;
-  if (state.last_intent == clarify_intent) return false;
   return !state.booked ||
          (understood.intent != "book_consultation" && understood.runner_up != "book_consultation");
 }
@@ -160,6 +161,7 @@ intents::understanding engine::understand(conversation& state, std::string_view 
 
 reply engine::respond(conversation& state, std::string_view text,
                       const turn_context& context) const {
+  const bool asked_before = state.clarifying.has_value();  // the last reply was a question
   const auto understood = understand(state, text);
   remember_line(state, "visitor", text);
   // An offer to book holds for one turn: the reply right after it.
@@ -171,7 +173,8 @@ reply engine::respond(conversation& state, std::string_view text,
       (intents::asks_booking_status(plain) || booking_flow::confirms_again(state, plain))) {
     // A confirmation that did not arrive, or a second "yes": the booking as it was confirmed.
     out = booking_->status(state, context);
-  } else if (asks_which(state, understood) && !(offered && read_yes_no(plain) == yes_no::yes)) {
+  } else if (asks_which(state, understood, asked_before) &&
+             !(offered && read_yes_no(plain) == yes_no::yes)) {
     out = clarify(understood);
     state.clarifying = clarification{std::string{text.substr(0, 4 * max_line)},
                                      {understood.intent, understood.runner_up}};

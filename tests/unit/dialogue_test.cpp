@@ -243,6 +243,9 @@ TEST_CASE("a lead among close readings: booking stays one step away", "[dialogue
     CHECK(booked.intent == "book_consultation");
     REQUIRE(booked.form.has_value());
     CHECK(booked.form->name == "booking");
+    // Out of the form again, a new close reading is asked about.
+    CHECK_FALSE(engine->respond(state, "cancel").form.has_value());
+    CHECK(engine->respond(state, "node or python for streaming?").intent == "clarify");
   }
   SECTION("never asked about when the lead is likelier") {
     const auto engine = build_close("book_consultation", "compare");
