@@ -17,9 +17,16 @@ constexpr std::string_view why_text = "Why?";
 constexpr std::string_view which_text = "So which one?";
 constexpr std::string_view help_text = "What can you do?";
 
+constexpr std::string_view compare_it = "Compare Node.js and Python for it";
+constexpr std::string_view something_else = "It's about something else";
+constexpr std::string_view explain_it = "Just explain it";
+
 // Every quick reply offered below, with what it must be understood as (tests check this).
-constexpr std::array<quick_reply, 22> offered{{
+constexpr std::array<quick_reply, 25> offered{{
     {book, "book_consultation", ""},
+    {compare_it, "compare", ""},
+    {something_else, "out_of_scope", ""},
+    {explain_it, "explain", ""},
     {why_text, "compare", "why"},
     {which_text, "compare", "which"},
     {help_text, "help", ""},
@@ -41,6 +48,20 @@ constexpr std::array<quick_reply, 22> offered{{
     {"What is the event loop?", "explain", ""},
     {"What is npm?", "explain", ""},
     {"What are type hints?", "explain", ""},
+}};
+
+// A reading a clarifying question can offer: how the question names it, and the quick reply
+// that picks it (intents.json's "picks_reading" cue reads each).
+struct reading_choice {
+  std::string_view intent;
+  std::string_view asked;
+  std::string_view pick;
+};
+constexpr std::array<reading_choice, 4> reading_choices{{
+    {"compare", "a choice between Node.js and Python for your project", compare_it},
+    {"out_of_scope", "about something other than Node.js versus Python", something_else},
+    {"explain", "a question about the topic itself", explain_it},
+    {"book_consultation", "something you'd like our team to help with", book},
 }};
 
 // After a recommendation: a need not discussed yet, to ask about next (first one left wins).
@@ -641,6 +662,29 @@ std::optional<technical_part> technical_side(const knowledge::knowledge_base& kn
              ", our guide points to " + pick + ".";
   out.verdict = rec.verdict;
   out.sources = compose::sources_of(rec.sources);
+  return out;
+}
+
+reply clarify(const intents::understanding& understood) {
+  const auto choice = [](std::string_view intent) -> const reading_choice* {
+    const auto it = std::find_if(reading_choices.begin(), reading_choices.end(),
+                                 [&](const reading_choice& c) { return c.intent == intent; });
+    return it == reading_choices.end() ? nullptr : &*it;
+  };
+  const reading_choice* first = choice(understood.intent);
+  const reading_choice* second = choice(understood.runner_up);
+  reply out;
+  out.intent = clarify_intent;
+  out.confidence = understood.confidence;
+  // intents.json's "clarify" lists only readings offered here; any other is asked generally.
+  if (first == nullptr || second == nullptr) {
+    out.text = "I'm not sure I understood. Could you say a little more about what you need?";
+    out.suggestions = default_suggestions();
+    return out;
+  }
+  out.text = "Just to be sure I answer the right question: is it " + std::string{first->asked} +
+             ", or " + std::string{second->asked} + "?";
+  out.suggestions = {std::string{first->pick}, std::string{second->pick}};
   return out;
 }
 

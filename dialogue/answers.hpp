@@ -34,6 +34,12 @@ struct technical_part {
 std::optional<technical_part> technical_side(const knowledge::knowledge_base& knowledge,
                                              const intents::understanding& understood);
 
+// The reply asking which of two close readings was meant (understanding::unsure): one short
+// question naming both, the likelier first, and one quick reply for each that is understood
+// as that reading, with the cue picks_reading, when sent back.
+inline constexpr std::string_view clarify_intent = "clarify";
+reply clarify(const intents::understanding& understood);
+
 // Quick replies shown when nothing more specific applies.
 std::vector<std::string> default_suggestions();
 // The quick reply that opens the booking form; not offered once a booking is made.

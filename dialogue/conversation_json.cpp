@@ -14,6 +14,8 @@ namespace {
 using json = nlohmann::json;
 
 constexpr int format_version = 1;
+// A message is at most 2000 code points (the protocol), each at most 4 bytes of UTF-8.
+constexpr std::size_t max_clarified_bytes = 4 * 2000;
 
 json optional_string(const std::optional<std::string>& value) {
   return value ? json(*value) : json(nullptr);
@@ -159,6 +161,9 @@ std::string save_conversation(const conversation& state) {
                                            {"slot", instant(state.confirmed->slot)}}
                                     : json(nullptr)},
       {"transcript", transcript},
+      {"clarifying", state.clarifying ? json{{"text", state.clarifying->text},
+                                             {"readings", state.clarifying->readings}}
+                                      : json(nullptr)},
       {"visitor", {{"time_zone", state.visitor.time_zone}, {"locale", state.visitor.locale}}},
   };
   // Replace rather than throw on bytes that are not UTF-8: a save must not fail a turn.
@@ -196,6 +201,16 @@ std::optional<conversation> restore_conversation(std::string_view text) {
     }
     booked.slot = *slot;
     state.confirmed = std::move(booked);
+  }
+  if (in.contains("clarifying") && !in.at("clarifying").is_null()) {
+    const json& asked = in.at("clarifying");
+    clarification pending;
+    if (!asked.is_object() || !read(asked, "text", pending.text) ||
+        !read(asked, "readings", pending.readings) || pending.readings.size() != 2 ||
+        pending.text.size() > max_clarified_bytes) {
+      return std::nullopt;
+    }
+    state.clarifying = std::move(pending);
   }
   if (in.contains("visitor")) {
     const json& visitor = in.at("visitor");

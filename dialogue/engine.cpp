@@ -21,7 +21,7 @@ using intents::yes_no;
 namespace {
 
 constexpr std::size_t max_needs = 12;
-constexpr std::size_t max_line = 2000;  // the protocol's limit on a message
+constexpr std::size_t max_line = 2000;  // the protocol's limit on a message (code points)
 
 const intents::text_file* find_file(const std::vector<intents::text_file>& files,
                                     std::string_view name) {
@@ -59,6 +59,19 @@ void remember_needs(conversation& state, const intents::understanding& understoo
         state.needs.begin(),
         state.needs.begin() + static_cast<std::ptrdiff_t>(state.needs.size() - max_needs));
   }
+}
+
+// Whether to ask which reading was meant instead of answering the likelier: close readings
+// the visitor can choose between, never for a follow-up, never twice in a row, never in the
+// booking form, and never offering a booking to someone who has booked.
+bool asks_which(const conversation& state, const intents::understanding& understood,
+                bool asked_before) {
+  if (!understood.unsure || understood.runner_up.empty() || state.form || asked_before)
+    return false;
+  // "why?", "what about ML?": read against the conversation, not a reading to choose.
+  if (!understood.follow_up.empty()) return false;
+  return !state.booked ||
+         (understood.intent != "book_consultation" && understood.runner_up != "book_consultation");
 }
 
 }  // namespace
@@ -130,9 +143,26 @@ welcome engine::greet() const {
       default_suggestions()};
 }
 
+// The answer to a clarifying question ("Compare Node.js and Python for it") is the question's
+// message read as the reading picked; anything else is a message of its own.
+intents::understanding engine::understand(conversation& state, std::string_view text) const {
+  auto understood = understander_->understand(text);
+  const auto asked = std::exchange(state.clarifying, std::nullopt);
+  if (!asked || !understood.has_cue(intents::cue::picks_reading)) return understood;
+  const auto& readings = asked->readings;
+  if (std::find(readings.begin(), readings.end(), understood.intent) == readings.end())
+    return understood;
+  auto meant = understander_->understand(asked->text);
+  meant.intent = understood.intent;
+  meant.confidence = 1.0;  // the visitor said so
+  meant.unsure = false;
+  return meant;
+}
+
 reply engine::respond(conversation& state, std::string_view text,
                       const turn_context& context) const {
-  const auto understood = understander_->understand(text);
+  const bool asked_before = state.clarifying.has_value();  // the last reply was a question
+  const auto understood = understand(state, text);
   remember_line(state, "visitor", text);
   // An offer to book holds for one turn: the reply right after it.
   const bool offered = std::exchange(state.booking_offered, false);
@@ -143,6 +173,12 @@ reply engine::respond(conversation& state, std::string_view text,
       (intents::asks_booking_status(plain) || booking_flow::confirms_again(state, plain))) {
     // A confirmation that did not arrive, or a second "yes": the booking as it was confirmed.
     out = booking_->status(state, context);
+  } else if (asks_which(state, understood, asked_before) &&
+             !(offered && read_yes_no(plain) == yes_no::yes)) {
+    out = clarify(understood);
+    state.clarifying = clarification{std::string{text.substr(0, 4 * max_line)},
+                                     {understood.intent, understood.runner_up}};
+    state.last_intent = clarify_intent;
   } else if (state.form) {
     if (auto handled = booking_->step(state, understood, text, context)) {
       out = std::move(*handled);

@@ -128,6 +128,13 @@ struct confirmed_booking {
   time_point slot{};
 };
 
+// A clarifying question waiting for its answer: the message it asked about, and the two
+// readings offered (intent names, the likelier first). It holds for the one reply after it.
+struct clarification {
+  std::string text;
+  std::vector<std::string> readings;
+};
+
 // Per-session memory. A plain value: the server stores it, the engine updates it; it
 // survives restarts through save_conversation / restore_conversation.
 struct conversation {
@@ -143,6 +150,7 @@ struct conversation {
   visitor_place visitor;
   bool booked = false;                         // a booking was confirmed: no more offers to book
   std::optional<confirmed_booking> confirmed;  // the last booking confirmed
+  std::optional<clarification> clarifying;     // set by the reply that asked which was meant
 
   static constexpr std::size_t transcript_lines = 40;
 };
@@ -190,6 +198,8 @@ class engine {
                                            const std::optional<std::string>& locale) const;
 
  private:
+  intents::understanding understand(conversation& state, std::string_view text) const;
+
   intents::understander_ptr understander_;
   knowledge::knowledge_ptr knowledge_;  // the compiled guide the answers rest on
   std::shared_ptr<const booking_flow> booking_;

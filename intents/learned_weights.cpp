@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -44,6 +46,31 @@ std::optional<load_error> read_intent(const text_file& file, const std::string& 
   return std::nullopt;
 }
 
+// "clarify_margins": {"top>runner_up": margin, ...}, each pair of known intents.
+std::optional<load_error> read_clarify_margins(const text_file& file, const json& doc,
+                                               const std::vector<std::string>& intent_names,
+                                               understander_parts::learned& out) {
+  if (!doc.contains("clarify_margins")) return std::nullopt;
+  const json& spec = doc.at("clarify_margins");
+  if (!spec.is_object()) return error(file, "\"clarify_margins\" must be an object");
+  const auto index = [&](std::string_view name) {
+    return static_cast<std::size_t>(std::find(intent_names.begin(), intent_names.end(), name) -
+                                    intent_names.begin());
+  };
+  for (const auto& [pair, margin] : spec.items()) {
+    const auto cut = pair.find('>');
+    const auto top = index(std::string_view{pair}.substr(0, cut));
+    const auto second =
+        cut == std::string::npos ? intent_names.size() : index(pair.substr(cut + 1));
+    if (top >= intent_names.size() || second >= intent_names.size())
+      return error(file, "\"clarify_margins\": \"" + pair + "\" is not \"intent>intent\"");
+    if (!margin.is_number() || margin.get<double>() < 0.0 || margin.get<double>() > 1.0)
+      return error(file, "\"clarify_margins\": \"" + pair + "\" must be a number from 0 to 1");
+    out.clarify_margins[{top, second}] = margin.get<double>();
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::variant<understander_parts::learned, load_error> parse_weights(
@@ -62,6 +89,7 @@ std::variant<understander_parts::learned, load_error> parse_weights(
       return error(file, "\"temperature\" must be a positive number");
     out.temperature = t.get<double>();
   }
+  if (auto err = read_clarify_margins(file, doc, intent_names, out)) return *err;
   out.bias.assign(intent_names.size(), 0.0);
   out.weights.assign(intent_names.size(), std::vector<double>(features.size(), 0.0));
   for (const auto& [intent, spec] : doc.at("intents").items()) {

@@ -105,6 +105,7 @@ understander::understander(understander_parts parts)
       choice_cancels_(std::move(parts.choice_cancels)),
       choice_cues_(std::move(parts.choice_cues)),
       context_kinds_(std::move(parts.context_kinds)),
+      clarify_(std::move(parts.clarify)),
       learned_(std::move(parts.weighting)) {
   for (const auto& p : patterns_) {
     if (!p.cue.empty() &&
@@ -590,22 +591,46 @@ void understander::choose_by_weights(weighed& w) const {
     if (i != fallback_) total += std::exp(z[i] - top);
   }
   std::size_t best = w.best;
+  std::size_t second = no_intent;
   double best_p = 0.0;
   double second_p = 0.0;
   for (std::size_t i = 0; i < z.size(); ++i) {
     if (i == fallback_) continue;
     const double p = std::exp(z[i] - top) / total;
     if (p > best_p) {
+      second = best_p > 0.0 ? best : no_intent;
       second_p = best_p;
       best_p = p;
       best = i;
     } else if (p > second_p) {
+      second = i;
       second_p = p;
     }
   }
   w.best = best;
+  w.second = second;
   w.result.confidence = best_p;
   w.result.margin = best_p - second_p;
+  if (second != no_intent) {
+    w.result.runner_up = intent_names_[second];
+    w.result.runner_up_confidence = second_p;
+  }
+}
+
+// Close readings that intents.json lists as a choice the visitor can make.
+bool understander::worth_asking(const weighed& w) const {
+  if (!learned_ || w.second == no_intent) return false;
+  const std::pair pair{w.best, w.second};
+  if (std::find(clarify_.begin(), clarify_.end(), pair) == clarify_.end()) return false;
+  const auto margin = learned_->clarify_margins.find(pair);
+  return margin != learned_->clarify_margins.end() && w.result.margin < margin->second;
+}
+
+std::vector<std::pair<std::string, std::string>> understander::clarify_readings() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [top, second] : clarify_)
+    out.emplace_back(intent_names_[top], intent_names_[second]);
+  return out;
 }
 
 double understander::confidence_of(const understanding& u) const {
@@ -744,6 +769,7 @@ understanding understander::understand(std::string_view text) const {
   weighed w = weigh(text);
   choose_by_rules(w);
   if (learned_ && w.best != fallback_ && !w.won) choose_by_weights(w);
+  w.result.unsure = worth_asking(w);
   if (w.best != fallback_) take_follow_up(w);
   understanding& result = w.result;
   result.intent = intent_names_[w.best];

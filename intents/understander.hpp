@@ -144,6 +144,9 @@ struct understander_parts {
   // frontend, a Postgres database): only a competitor (a language, a backend framework) or
   // a pair set against each other puts a question outside the guide.
   std::set<std::string> context_kinds;
+  // Readings worth a clarifying question when close, as (top, runner-up) intent indices
+  // (intents.json "clarify"): a choice the visitor can make, never one with a lead on top.
+  std::vector<std::pair<std::size_t, std::size_t>> clarify;
   // Weights learned from labelled messages (intents/data/weights.json): when present they,
   // not the hand-set scores alone, choose among the intents (see docs/understanding.md).
   struct learned {
@@ -152,6 +155,10 @@ struct understander_parts {
     // Per word of the normalized text ("w:<word>" in weights.json): per intent.
     std::unordered_map<std::string, std::vector<double>> words;
     double temperature = 1.0;  // the confidence is the softmax of the sums divided by this
+    // Per (top, runner-up) listed in `clarify`: closer than this, the reading is `unsure`.
+    // Chosen by train.py on the tuning part's cross-validation (docs/understanding.md); a
+    // pair not named here is never asked about.
+    std::map<std::pair<std::size_t, std::size_t>, double> clarify_margins;
   };
   std::optional<learned> weighting;
 };
@@ -191,6 +198,9 @@ class understander {
   const lexicon& vocabulary() const { return lex_; }
   const std::vector<std::string>& intent_names() const { return intent_names_; }
   double threshold() const { return threshold_; }
+  // intents.json's "clarify" readings by name, (top, runner-up): what train.py chooses the
+  // clarify margin over.
+  std::vector<std::pair<std::string, std::string>> clarify_readings() const;
 
  private:
   void rewrite_and_tag(analysis& out) const;
@@ -221,13 +231,15 @@ class understander {
     std::array<bool, slot_conditions.size()> held{};  // which slot conditions held
     std::size_t sentences = 0;
     std::size_t asking = 0;
-    std::size_t best = 0;  // the chosen intent
-    bool won = false;      // chosen because it wins outright ("wins")
+    std::size_t best = 0;            // the chosen intent
+    std::size_t second = no_intent;  // the learned weighting's runner-up
+    bool won = false;                // chosen because it wins outright ("wins")
   };
   weighed weigh(std::string_view text) const;
   void choose_by_rules(weighed& w) const;
   void choose_by_weights(weighed& w) const;
   void take_follow_up(weighed& w) const;
+  bool worth_asking(const weighed& w) const;
   std::vector<double> feature_values(const weighed& w) const;
   std::array<bool, slot_conditions.size()> conditions(const understanding& u,
                                                       const analysis& focus) const;
@@ -258,6 +270,7 @@ class understander {
   std::set<std::string> choice_cancels_;
   std::set<std::string> choice_cues_;
   std::set<std::string> context_kinds_;
+  std::vector<std::pair<std::size_t, std::size_t>> clarify_;
   std::optional<understander_parts::learned> learned_;
   std::vector<std::string> cue_names_;  // every cue intents.json defines, in order
   std::vector<std::string> other_kinds_;

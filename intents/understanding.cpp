@@ -335,6 +335,35 @@ std::optional<load_error> parse_wins(json_compiler& c, const json& doc,
   return std::nullopt;
 }
 
+// "clarify": {"between": [[top, runner_up], ...]}: readings a visitor can choose between.
+std::optional<load_error> parse_clarify(json_compiler& c, const json& doc,
+                                        const std::map<std::string, std::size_t>& intent_index,
+                                        understander_parts& parts) {
+  if (!doc.contains("clarify")) return std::nullopt;
+  const json& spec = doc.at("clarify");
+  const auto bad = [&] {
+    return c.error(0, "\"clarify\": \"between\" must be a list of [top, runner-up] intents");
+  };
+  if (!spec.is_object() || !spec.contains("between") || !spec.at("between").is_array())
+    return bad();
+  for (const json& pair : spec.at("between")) {
+    if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string())
+      return bad();
+    const auto top = intent_index.find(pair[0].get<std::string>());
+    const auto second = intent_index.find(pair[1].get<std::string>());
+    if (top == intent_index.end() || second == intent_index.end() || top == second) {
+      return c.error(0, "\"clarify\": unknown or repeated intent in " + pair.dump());
+    }
+    // A lead on top is never questioned: booking stays one step away.
+    for (const auto& [winner, at_least] : parts.wins) {
+      if (winner == top->second)
+        return c.error(0, "\"clarify\": \"" + top->first + "\" wins outright; never ask over it");
+    }
+    parts.clarify.emplace_back(top->second, second->second);
+  }
+  return std::nullopt;
+}
+
 std::optional<load_error> parse_subject(json_compiler& c, const json& doc, subject_words& out) {
   if (!doc.contains("subject")) return std::nullopt;
   const json& spec = doc.at("subject");
@@ -375,6 +404,7 @@ std::optional<load_error> parse_reading(json_compiler& c, const json& doc,
   if (auto err = read_words(c, doc, "choice_cues", "", parts.choice_cues)) return err;
   if (auto err = read_words(c, doc, "context_kinds", "", parts.context_kinds)) return err;
   if (auto err = parse_comparison(c, doc, parts.comparing)) return err;
+  if (auto err = parse_clarify(c, doc, intent_index, parts)) return err;
   return parse_subject(c, doc, parts.subject);
 }
 

@@ -57,6 +57,14 @@ struct understanding {
   double score = 0.0;     // the chosen intent's score (patterns and evidence)
   double margin = 0.0;    // how far it is ahead of the runner-up
   std::size_t words = 0;  // words in the message
+  // The learned weighting's second reading and its probability; empty and 0 without
+  // weights.json, for `fallback`, and when a lead won outright.
+  std::string runner_up;
+  double runner_up_confidence = 0.0;
+  // The two readings are closer than weights.json's "clarify_margins" and intents.json's
+  // "clarify" lists them, in this order, as a choice a visitor can make: rather than guess,
+  // the answer may ask which was meant (dialogue/ decides whether it does).
+  bool unsure = false;
   // Named cues found in the text ("together": both technologies side by side, "price", ...);
   // intents.json's "cues" section says which patterns set each one.
   std::vector<std::string> cues;
@@ -98,10 +106,12 @@ inline constexpr std::string_view career = "career";    // jobs, salaries, learn
 inline constexpr std::string_view trouble = "trouble";  // an error, a crash, something broken
 inline constexpr std::string_view howto = "howto";      // how to do something in one framework
 inline constexpr std::string_view meeting = "meeting";  // how the consultation call happens
+// Picks one reading offered by a clarifying question ("Compare Node.js and Python for it").
+inline constexpr std::string_view picks_reading = "picks_reading";
 inline constexpr std::string_view required[] = {
-    asks,      background, price,       adding,    replacing,    refers_back,
-    strengths, weaknesses, how_are_you, about_bot, joke,         career,
-    trouble,   howto,      meeting,     polar,     alternatives, inverse};
+    asks,       background,  price,        adding,  replacing,    refers_back, strengths,
+    weaknesses, how_are_you, about_bot,    joke,    career,       trouble,     howto,
+    meeting,    polar,       alternatives, inverse, picks_reading};
 }  // namespace cue
 
 class understander;  // defined by the implementation (see understander.hpp)

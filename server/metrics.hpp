@@ -40,9 +40,9 @@ class metrics {
 
  private:
   using counter = std::atomic<std::uint64_t>;
-  static constexpr std::array<std::string_view, 12> intents_{
+  static constexpr std::array<std::string_view, 13> intents_{
       "greeting",          "thanks", "goodbye",      "help",     "smalltalk", "compare", "explain",
-      "book_consultation", "cancel", "out_of_scope", "fallback", "other"};
+      "book_consultation", "cancel", "out_of_scope", "fallback", "clarify",   "other"};
   static constexpr std::array<unsigned short, 6> close_codes_{1000, 1001, 1003, 1007, 1008, 1009};
 
   std::array<counter, 6> http_by_class_{};  // index = status / 100

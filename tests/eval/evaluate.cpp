@@ -21,6 +21,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "dialogue/answers.hpp"
 #include "dialogue/engine.hpp"
 #include "intents/understander.hpp"
 #include "knowledge/knowledge.hpp"
@@ -58,6 +59,9 @@ struct outcome {
   std::vector<std::string> sections;
   std::string dialogue;  // the script's name, for dialogue turns
   std::size_t turn = 0;  // 1-based, for dialogue turns
+  // A clarifying question instead of an answer: the labels of the answers its quick replies
+  // get when sent back (what the visitor could choose between).
+  std::vector<std::string> offered;
 
   bool intent_ok() const { return intent == want->intent; }
   bool recommendation_ok() const { return recommendation == want->recommendation; }
@@ -77,6 +81,12 @@ struct outcome {
     return intent + "/" + (rec ? *rec : std::string{"null"});
   }
   bool scored_sections() const { return !want->sections.empty(); }
+  bool clarified() const { return intent == advisor::dialogue::clarify_intent; }
+  // Asked which reading was meant, and one of those offered is the right answer.
+  bool clarified_with_gold() const {
+    return clarified() &&
+           std::find(offered.begin(), offered.end(), expected_label()) != offered.end();
+  }
 };
 
 struct load_failure {
@@ -189,10 +199,26 @@ advisor::dialogue::turn_context fixed_context() {
   return context;
 }
 
+// The label of each answer a clarifying question's quick replies get, each sent back in a
+// copy of the conversation.
+std::vector<std::string> offered_labels(const advisor::dialogue::engine& engine,
+                                        const advisor::dialogue::conversation& state,
+                                        const advisor::dialogue::reply& question) {
+  std::vector<std::string> labels;
+  for (const auto& suggestion : question.suggestions) {
+    auto copy = state;
+    const auto answer = engine.respond(copy, suggestion, fixed_context());
+    labels.push_back(outcome::label_of(answer.intent, answer.recommendation));
+  }
+  return labels;
+}
+
 outcome ask(const advisor::dialogue::engine& engine, advisor::dialogue::conversation& state,
             const expectation& want) {
   const advisor::dialogue::reply reply = engine.respond(state, want.text, fixed_context());
   outcome o;
+  if (reply.intent == advisor::dialogue::clarify_intent)
+    o.offered = offered_labels(engine, state, reply);
   o.want = &want;
   o.intent = reply.intent;
   o.confidence = reply.confidence;
@@ -432,6 +458,8 @@ struct real_gate {
   double min_hybrid_recall = -1.0;
   double min_out_of_scope_recall = -1.0;
   double max_confident_mistakes = -1.0;
+  double max_clarification_rate = -1.0;
+  double min_right_or_clarified = -1.0;
 };
 
 struct real_score {
@@ -440,6 +468,10 @@ struct real_score {
   ratio hybrid_recall;
   ratio out_of_scope_recall;
   ratio confident_mistakes;  // wrong with confidence >= 0.8, over every message
+  // Asked which reading was meant: every clarification, and the messages answered right or
+  // clarified with the right answer among the quick replies (a clarification is never right).
+  ratio clarified;
+  ratio right_or_clarified;
   std::map<std::string, ratio> by_kind;
   std::vector<const outcome*> wrong;
 };
@@ -458,7 +490,10 @@ real_score score_real(const std::vector<outcome>& outcomes) {
     if (want == "book_consultation") r.lead_recall.add(ok);
     if (want == "compare/hybrid") r.hybrid_recall.add(ok);
     if (want == "out_of_scope") r.out_of_scope_recall.add(ok);
-    r.confident_mistakes.add(!ok && o.confidence >= confident);
+    // A question asserts nothing, so it is never a confident mistake.
+    r.confident_mistakes.add(!ok && !o.clarified() && o.confidence >= confident);
+    r.clarified.add(o.clarified());
+    r.right_or_clarified.add(ok || o.clarified_with_gold());
     r.by_kind[o.want->kind.empty() ? "-" : o.want->kind].add(ok);
     if (!ok) r.wrong.push_back(&o);
   }
@@ -523,7 +558,8 @@ bool print_real(std::ostream& out, const std::string& part, const std::vector<ou
     for (const outcome* o : r.wrong) {
       out << "  " << o->want->where << " [" << o->want->kind << "] \"" << o->want->text
           << "\"\n      expected " << o->expected_label() << ", got " << o->got_label()
-          << " (confidence " << fixed(o->confidence) << ")\n";
+          << (o->clarified() ? " offering " + join(o->offered) : std::string{}) << " (confidence "
+          << fixed(o->confidence) << ")\n";
     }
   } else {
     out << "Errors (" << part << "): " << r.wrong.size()
@@ -539,6 +575,11 @@ bool print_real(std::ostream& out, const std::string& part, const std::vector<ou
   ok = print_gate_line(out, "confident mistakes (>=0.8)", r.confident_mistakes,
                        gate.max_confident_mistakes, true) &&
        ok;
+  ok = print_gate_line(out, "clarification rate", r.clarified, gate.max_clarification_rate, true) &&
+       ok;
+  ok = print_gate_line(out, "right, or clarified with it", r.right_or_clarified,
+                       gate.min_right_or_clarified, false) &&
+       ok;
   out << (ok ? "PASS" : "FAIL") << " (" << part << ")\n\n";
   return ok;
 }
@@ -553,6 +594,8 @@ json real_json(const std::vector<outcome>& outcomes, bool with_errors) {
             {"hybrid_recall", to_json(r.hybrid_recall)},
             {"out_of_scope_recall", to_json(r.out_of_scope_recall)},
             {"confident_mistakes", to_json(r.confident_mistakes)},
+            {"clarified", to_json(r.clarified)},
+            {"right_or_clarified", to_json(r.right_or_clarified)},
             {"by_kind", kinds}};
   if (with_errors) {
     json errors = json::array();
@@ -659,7 +702,11 @@ void write_features(const options& opt) {
   };
   add(opt.data / "utterances.jsonl", "hand");
   add(opt.real / "tune.jsonl", "tune");
-  write_report(opt.features, {{"names", reader->feature_names()}, {"rows", rows}});
+  json readings = json::array();
+  for (const auto& [top, second] : reader->clarify_readings()) readings.push_back({top, second});
+  write_report(
+      opt.features,
+      {{"names", reader->feature_names()}, {"rows", rows}, {"clarify_readings", readings}});
 }
 
 // --probe: what the understanding layer took from a text, and what the engine answered.
@@ -669,11 +716,12 @@ void probe(const advisor::dialogue::engine& engine, const advisor::intents::unde
   std::vector<std::string> pairs;
   for (const auto& [x, y] : u.found.compared) pairs.push_back(x + "~" + y);
   std::cout << "\"" << text << "\"\n  intent " << u.intent << " (" << fixed(u.confidence)
-            << "; score " << fixed(u.score) << ", margin " << fixed(u.margin) << ")  follow_up "
-            << u.follow_up << "\n  technologies " << join(u.found.technologies) << "\n  others "
-            << join(u.found.other_technologies) << "\n  topics " << join(u.found.topics)
-            << "\n  compared " << join(pairs) << "\n  cues " << join(u.cues) << "\n  normalized "
-            << u.normalized << "\n";
+            << "; score " << fixed(u.score) << ", margin " << fixed(u.margin) << ", runner-up "
+            << (u.runner_up.empty() ? "-" : u.runner_up) << " " << fixed(u.runner_up_confidence)
+            << (u.unsure ? ", unsure" : "") << ")  follow_up " << u.follow_up << "\n  technologies "
+            << join(u.found.technologies) << "\n  others " << join(u.found.other_technologies)
+            << "\n  topics " << join(u.found.topics) << "\n  compared " << join(pairs)
+            << "\n  cues " << join(u.cues) << "\n  normalized " << u.normalized << "\n";
   const auto reply = engine.respond(state, text, fixed_context());
   std::cout << "  reply " << reply.intent << "/" << recommendation_name(reply.recommendation)
             << ": " << reply.text << "\n\n";
@@ -930,6 +978,8 @@ int main(int argc, char** argv) {
     app.add_option("--" + part + "-min-out-of-scope-recall", g.min_out_of_scope_recall)
         ->check(range);
     app.add_option("--" + part + "-max-confident-mistakes", g.max_confident_mistakes)->check(range);
+    app.add_option("--" + part + "-max-clarification-rate", g.max_clarification_rate)->check(range);
+    app.add_option("--" + part + "-min-right-or-clarified", g.min_right_or_clarified)->check(range);
   };
   gate("tune", opt.tune_gate);
   gate("heldout", opt.heldout_gate);

@@ -3,9 +3,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -30,6 +32,33 @@ engine_ptr build(const engine_inputs& inputs) {
   auto built = build_engine(inputs);
   if (const auto* error = std::get_if<std::string>(&built)) FAIL(*error);
   return std::get<engine_ptr>(built);
+}
+
+// The real data with a learned weighting of biases only, so the test does not hang on what
+// training learns: every message the rules do not send to fallback reads as `top`, with
+// `second` close behind (0.52 against 0.48); a message matching a pattern of out_of_scope,
+// explain or book_consultation reads as that intent.
+engine_ptr build_close(const std::string& top, const std::string& second) {
+  std::map<std::string, double> bias{
+      {"out_of_scope", 0.0}, {"explain", 0.0}, {"book_consultation", 0.0}, {"compare", 0.0}};
+  bias[top] = 1.0;
+  bias[second] = 0.9;
+  std::string intents;
+  for (const auto& [intent, b] : bias) {
+    const std::string match = intent == "compare" ? "" : R"("match:)" + intent + R"(": 6.0)";
+    intents += (intents.empty() ? "" : ",") + ("\"" + intent + "\": {\"bias\": ") +
+               std::to_string(b) + ", \"weights\": {" + match + "}}";
+  }
+  auto inputs = real_inputs();
+  std::erase_if(inputs.intent_files, [](const auto& f) { return f.name == "weights.json"; });
+  inputs.intent_files.push_back({"weights.json", R"({"clarify_margins": {")" + top + ">" + second +
+                                                     R"(": 0.2}, )" + R"("intents": {)" + intents +
+                                                     "}}"});
+  return build(inputs);
+}
+
+bool offers(const reply& r, const std::string& suggestion) {
+  return std::find(r.suggestions.begin(), r.suggestions.end(), suggestion) != r.suggestions.end();
 }
 
 std::string build_error(const availability& hours) {
@@ -150,4 +179,87 @@ TEST_CASE("restore rejects what save never writes", "[dialogue]") {
     REQUIRE(back->form.has_value());
     CHECK(back->form->asking == booking_field::name);
   }
+}
+
+TEST_CASE("close readings: one short question with a quick reply for each", "[dialogue]") {
+  const auto engine = build_close("compare", "out_of_scope");
+  conversation state;
+  const auto asked = engine->respond(state, "node or python for a chat app?");
+  CHECK(asked.intent == "clarify");
+  CHECK(asked.text ==
+        "Just to be sure I answer the right question: is it a choice between Node.js and Python "
+        "for your project, or about something other than Node.js versus Python?");
+  CHECK(asked.suggestions ==
+        std::vector<std::string>{"Compare Node.js and Python for it", "It's about something else"});
+  CHECK_FALSE(asked.recommendation.has_value());
+  CHECK(asked.sources.empty());
+  CHECK(asked.confidence < 0.6);
+
+  SECTION("each quick reply answers the message asked about, as that reading") {
+    auto compare = state;
+    const auto compared = engine->respond(compare, "Compare Node.js and Python for it");
+    CHECK(compared.intent == "compare");
+    CHECK(compared.recommendation == "node");  // the chat app of the message asked about
+    CHECK(compared.confidence == 1.0);
+    auto outside = state;
+    const auto other = engine->respond(outside, "It's about something else");
+    CHECK(other.intent == "out_of_scope");
+    CHECK_FALSE(other.recommendation.has_value());
+  }
+  SECTION("never twice in a row") {
+    const auto second = engine->respond(state, "node or python for streaming?");
+    CHECK(second.intent == "compare");
+    CHECK(second.recommendation == "node");
+    // Once answered, a new close reading may be asked about again.
+    CHECK(engine->respond(state, "node or python for a chat app?").intent == "clarify");
+  }
+  SECTION("a message of its own instead of a choice is answered as such") {
+    const auto gil = engine->respond(state, "what is the GIL?");
+    CHECK(gil.intent == "explain");
+    CHECK_FALSE(state.clarifying.has_value());
+  }
+  SECTION("a quick reply that was not offered is a message of its own") {
+    const auto explained = engine->respond(state, "Just explain it");
+    CHECK(explained.intent == "explain");
+  }
+  SECTION("the question waiting for its answer survives a restart") {
+    auto back = restore_conversation(save_conversation(state));
+    REQUIRE(back.has_value());
+    REQUIRE(back->clarifying.has_value());
+    CHECK(back->clarifying->text == "node or python for a chat app?");
+    CHECK(back->clarifying->readings == std::vector<std::string>{"compare", "out_of_scope"});
+    CHECK(engine->respond(*back, "Compare Node.js and Python for it").recommendation == "node");
+  }
+}
+
+TEST_CASE("a lead among close readings: booking stays one step away", "[dialogue]") {
+  SECTION("asked about when a comparison is likelier, and picking it opens the form") {
+    const auto engine = build_close("compare", "book_consultation");
+    conversation state;
+    const auto asked = engine->respond(state, "node or python for a chat app?");
+    CHECK(asked.intent == "clarify");
+    CHECK(offers(asked, "Book a free consultation"));
+    const auto booked = engine->respond(state, "Book a free consultation");
+    CHECK(booked.intent == "book_consultation");
+    REQUIRE(booked.form.has_value());
+    CHECK(booked.form->name == "booking");
+    // Out of the form again, a new close reading is asked about.
+    CHECK_FALSE(engine->respond(state, "cancel").form.has_value());
+    CHECK(engine->respond(state, "node or python for streaming?").intent == "clarify");
+  }
+  SECTION("never asked about when the lead is likelier") {
+    const auto engine = build_close("book_consultation", "compare");
+    conversation state;
+    const auto reply = engine->respond(state, "node or python for a chat app?");
+    CHECK(reply.intent == "book_consultation");
+    CHECK(reply.form.has_value());
+  }
+}
+
+TEST_CASE("restore rejects a malformed clarifying question", "[dialogue]") {
+  CHECK_FALSE(restore_conversation(R"({"version":1,"clarifying":{"text":"x"}})").has_value());
+  CHECK_FALSE(
+      restore_conversation(R"({"version":1,"clarifying":{"text":"x","readings":["compare"]}})")
+          .has_value());
+  CHECK(restore_conversation(R"({"version":1,"clarifying":null})").has_value());
 }

@@ -73,7 +73,8 @@ std::string tiny_intents(const std::string& extra_pattern = R"("\\bbetter\\b")")
              "how_are_you": ["how are you"], "about_bot": ["\\bbot\\b"], "joke": ["\\bjoke\\b"],
              "career": ["\\bsalary\\b"], "trouble": ["\\berror\\b"], "howto": ["\\bhow do i\\b"], "meeting": ["\\bzoom\\b"],
              "asks": ["\\bshould i\\b"], "background": ["\\bcurrently\\b"],
-             "polar": ["^is node\\b"], "alternatives": ["\\bor\\b"], "inverse": ["\\bslower\\b"]},
+             "polar": ["^is node\\b"], "alternatives": ["\\bor\\b"], "inverse": ["\\bslower\\b"],
+             "picks_reading": ["^compare them$"]},
     "evidence": [{"intent": "compare", "when": "topic", "add": 0.4}]})";
 }
 
@@ -85,6 +86,19 @@ std::variant<understander_ptr, load_error> compile_tiny(const std::string& inten
 std::string error_of(const std::variant<understander_ptr, load_error>& result) {
   if (const auto* e = std::get_if<load_error>(&result)) return e->what();
   return "(compiled)";
+}
+
+// The tiny data with a learned weighting of biases only: compare a little likelier than
+// out_of_scope (0.52 against 0.48) for every message the rules do not send to fallback.
+std::variant<understander_ptr, load_error> compile_close(const std::string& clarify,
+                                                         double clarify_margin) {
+  std::string intents = tiny_intents();
+  intents.insert(1, R"("clarify": {"between": )" + clarify + "},");
+  const text_file weights{"weights.json", R"({"clarify_margins": {"compare>out_of_scope": )" +
+                                              std::to_string(clarify_margin) + R"(}, "intents": {
+      "compare": {"bias": 1.0, "weights": {}},
+      "out_of_scope": {"bias": 0.9, "weights": {}}}})"};
+  return compile_understander({"intents.json", intents}, {"lexicon.txt", tiny_lexicon}, &weights);
 }
 
 }  // namespace
@@ -549,4 +563,82 @@ TEST_CASE("intents.json load errors name file, pattern and reason", "[intents]")
   SECTION("the top level must be an object") {
     CHECK(error_of(compile_tiny("[]")) == "intents.json: the top level must be an object");
   }
+}
+
+TEST_CASE("close readings: the runner-up, and unsure only when intents.json lists them",
+          "[intents]") {
+  SECTION("listed, and closer than the margin") {
+    const auto reader = compile_close(R"([["compare", "out_of_scope"]])", 0.2);
+    REQUIRE(error_of(reader) == "(compiled)");
+    const auto u =
+        std::get<understander_ptr>(reader)->understand("node or python, which is better?");
+    CHECK(u.intent == "compare");
+    CHECK(u.runner_up == "out_of_scope");
+    CHECK(u.confidence == Approx(0.525).epsilon(0.01));
+    CHECK(u.runner_up_confidence == Approx(0.475).epsilon(0.01));
+    CHECK(u.unsure);
+  }
+  SECTION("further apart than the margin") {
+    const auto reader = compile_close(R"([["compare", "out_of_scope"]])", 0.04);
+    const auto u =
+        std::get<understander_ptr>(reader)->understand("node or python, which is better?");
+    CHECK(u.runner_up == "out_of_scope");
+    CHECK_FALSE(u.unsure);
+  }
+  SECTION("a pair not listed, or listed the other way round") {
+    const auto reader = compile_close(R"([["out_of_scope", "compare"]])", 0.2);
+    const auto u =
+        std::get<understander_ptr>(reader)->understand("node or python, which is better?");
+    CHECK(u.runner_up == "out_of_scope");
+    CHECK_FALSE(u.unsure);
+  }
+  SECTION("fallback has no runner-up") {
+    const auto reader = compile_close(R"([["compare", "out_of_scope"]])", 0.2);
+    const auto u = std::get<understander_ptr>(reader)->understand("zzz qqq");
+    CHECK(u.intent == "fallback");
+    CHECK(u.runner_up.empty());
+    CHECK_FALSE(u.unsure);
+  }
+  SECTION("without weights.json nothing is unsure") {
+    std::string intents = tiny_intents();
+    intents.insert(1, R"("clarify": {"between": [["compare", "out_of_scope"]]},)");
+    const auto u = std::get<understander_ptr>(compile_tiny(intents))->understand("node or python?");
+    CHECK(u.runner_up.empty());
+    CHECK_FALSE(u.unsure);
+  }
+}
+
+TEST_CASE("intents.json \"clarify\" and weights.json \"clarify_margins\" are checked",
+          "[intents]") {
+  CHECK(error_of(compile_close(R"([["compare", "nope"]])", 0.1)) ==
+        R"(intents.json: "clarify": unknown or repeated intent in ["compare","nope"])");
+  CHECK(error_of(compile_close(R"([["compare"]])", 0.1)) ==
+        R"(intents.json: "clarify": "between" must be a list of [top, runner-up] intents)");
+  // A lead is never questioned: booking stays one step away.
+  std::string lead_on_top = tiny_intents();
+  lead_on_top.insert(1, R"("wins": {"book_consultation": 0.8},
+      "clarify": {"between": [["book_consultation", "compare"]]},)");
+  CHECK(error_of(compile_tiny(lead_on_top)) ==
+        R"(intents.json: "clarify": "book_consultation" wins outright; never ask over it)");
+  CHECK(error_of(compile_close(R"([["compare", "out_of_scope"]])", 1.5)) ==
+        R"(weights.json: "clarify_margins": "compare>out_of_scope" must be a number from 0 to 1)");
+  const text_file unpaired{"weights.json",
+                           R"({"clarify_margins": {"compare": 0.1}, "intents": {}})"};
+  CHECK(error_of(compile_understander({"intents.json", tiny_intents()},
+                                      {"lexicon.txt", tiny_lexicon}, &unpaired)) ==
+        R"(weights.json: "clarify_margins": "compare" is not "intent>intent")");
+}
+
+TEST_CASE("the quick replies of a clarifying question pick their reading", "[intents]") {
+  for (const auto& [text, intent] : std::vector<std::pair<std::string, std::string>>{
+           {"Compare Node.js and Python for it", "compare"},
+           {"It's about something else", "out_of_scope"},
+           {"Just explain it", "explain"},
+           {"Book a free consultation", "book_consultation"}}) {
+    const auto u = ask(text);
+    INFO(text);
+    CHECK(u.intent == intent);
+    CHECK(u.has_cue("picks_reading"));
+  }
+  CHECK_FALSE(ask("compare node and python for streaming").has_cue("picks_reading"));
 }

@@ -15,8 +15,13 @@ It always cross-validates first: it splits the tuning part into FOLDS at random 
 plus the other folds, and reports intent accuracy on the left-out fold next to the rules' own
 choice. The same left-out scores set the temperature that the confidence is divided by
 (written with the weights): a model is surer of the messages it was fitted on than of new
-ones, so the confidence is fitted on messages it has not seen. The held-back part is never
-read here.
+ones, so the confidence is fitted on messages it has not seen. They also set the clarify
+margins (written with the weights): for each pair of readings that intents.json's "clarify"
+lists (the likelier first), how close they must be for the bot to ask which was meant. A
+pair's margin is the one at which asking helps most on the left-out messages: each question
+that turns a wrong top guess into a choice holding the right reading counts one, each question
+asked where the top guess was right costs one. A pair whose best does not gain MIN_GAIN is
+never asked about. The held-back part is never read here.
 """
 import argparse
 import collections
@@ -32,6 +37,8 @@ EPOCHS = 400
 RATE = 0.5
 FOLDS = 5
 SEED = 7
+MIN_GAIN = 3       # a pair is asked about only when asking fixes this many more than it costs
+MAX_MARGIN = 0.5   # never ask when the top reading is three times as likely as the runner-up
 
 
 def words_of(row):
@@ -121,7 +128,8 @@ def cross_validate(names, rows, classes):
         W, b = fit(train, inputs, classes)
         for i in sorted(left_out):
             held_out.append((logits(W, b, inputs.encode(tune[i])),
-                             classes.index(tune[i]["intent"]), rules_choice(names, tune[i])))
+                             classes.index(tune[i]["intent"]), rules_choice(names, tune[i]),
+                             lead_won(names, tune[i])))
     return held_out
 
 
@@ -129,18 +137,73 @@ def fit_temperature(held_out):
     """The temperature with the least log loss on messages the model was not fitted on."""
     def loss(t):
         total = 0.0
-        for z, y, _ in held_out:
+        for z, y, _, _ in held_out:
             top = max(z)
             total -= z[y] / t - top / t - math.log(sum(math.exp((v - top) / t) for v in z))
         return total
     return min((1.0 + 0.1 * k for k in range(41)), key=loss)  # never sharper than fitted
 
 
+def lead_won(names, row):
+    """The rules' lead won outright (intents.json "wins"): the weighting is not asked."""
+    x = dict(zip(names, row["x"]))
+    return x.get("rule:book_consultation", 0.0) and x.get("score:book_consultation", 0.0) >= 0.8
+
+
+def close_readings(held_out, temperature, between):
+    """(margin, top, runner-up, label) of each left-out message whose two best readings are
+    a pair in `between`, the only ones a question may be asked about."""
+    out = []
+    for z, y, choice, won in held_out:
+        if won or choice == "fallback":
+            continue  # the weighting does not choose these
+        top = max(z)
+        e = [math.exp((v - top) / temperature) for v in z]
+        order = sorted(range(len(z)), key=lambda k: -e[k])
+        first, second = order[0], order[1]
+        if (first, second) in between:
+            out.append(((e[first] - e[second]) / sum(e), first, second, y))
+    return out
+
+
+def gain(asked):
+    """Questions whose runner-up was right, less those whose top guess was right."""
+    return sum(second == y for _, second, y in asked) - sum(first == y for first, _, y in asked)
+
+
+def fit_clarify_margins(held_out, temperature, between, classes):
+    """Per pair "top>runner_up": the margin below which asking helps most (the smallest of
+    the best), for the pairs where that gains at least MIN_GAIN."""
+    close = close_readings(held_out, temperature, between)
+    margins = {}
+    for first, second in sorted(between):
+        pair = [(m, f, s, y) for m, f, s, y in close if (f, s) == (first, second)]
+        best = max((0.01 * k for k in range(int(MAX_MARGIN * 100) + 1)),
+                   key=lambda m: (gain([(f, s, y) for mm, f, s, y in pair if mm < m]), -m))
+        asked = [(f, s, y) for m, f, s, y in pair if m < best]
+        if gain(asked) >= MIN_GAIN:
+            margins[f"{classes[first]}>{classes[second]}"] = round(best, 2)
+    return margins, close
+
+
+def report_clarify(close, margins, classes):
+    for pair, margin in sorted(margins.items()):
+        asked = [(f, s, y) for m, f, s, y in close
+                 if f"{classes[f]}>{classes[s]}" == pair and m < margin]
+        fixed = sum(s == y for _, s, y in asked)
+        needless = sum(f == y for f, _, y in asked)
+        print(f"clarify {pair} below {margin:.2f}: asks about {len(asked)} left-out messages "
+              f"({fixed} with the runner-up right, {needless} with the top guess right, "
+              f"{len(asked) - fixed - needless} with neither)")
+    if not margins:
+        print("clarify: no pair gains enough to be asked about")
+
+
 def report(held_out, classes, temperature):
-    right = sum(max(range(len(z)), key=lambda k: z[k]) == y for z, y, _ in held_out)
-    rules = sum(choice == classes[y] for _, y, choice in held_out)
+    right = sum(max(range(len(z)), key=lambda k: z[k]) == y for z, y, _, _ in held_out)
+    rules = sum(choice == classes[y] for _, y, choice, _ in held_out)
     confident_wrong = 0
-    for z, y, _ in held_out:
+    for z, y, _, _ in held_out:
         top = max(z)
         e = [math.exp((v - top) / temperature) for v in z]
         best = max(range(len(z)), key=lambda k: z[k])
@@ -157,7 +220,8 @@ def fingerprint(doc):
         {"names": doc["names"],
          "rows": [[r["set"], r["intent"], r["normalized"], [round(v, 6) for v in r["x"]]]
                   for r in doc["rows"]],
-         "settings": [MIN_COUNT, L2, TUNE_WEIGHT, EPOCHS, RATE, FOLDS, SEED]},
+         "settings": [MIN_COUNT, L2, TUNE_WEIGHT, EPOCHS, RATE, FOLDS, SEED, MIN_GAIN, MAX_MARGIN],
+         "clarify": doc.get("clarify_readings", [])},
         sort_keys=True)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -173,7 +237,7 @@ def check(doc, path):
     print(f"{path} matches the current rules and data")
 
 
-def write(doc, names, rows, classes, path, temperature):
+def write(doc, names, rows, classes, path, temperature, clarify_margins):
     inputs = model_inputs(names, rows)
     W, b = fit(rows, inputs, classes)
     intents = {}
@@ -193,6 +257,7 @@ def write(doc, names, rows, classes, path, temperature):
                        "min_count": MIN_COUNT, "l2": L2, "tune_weight": TUNE_WEIGHT,
                        "epochs": EPOCHS, "fingerprint": fingerprint(doc)},
         "temperature": temperature,
+        "clarify_margins": clarify_margins,
         "intents": intents,
     }
     with open(path, "w", encoding="utf-8") as out:
@@ -217,8 +282,12 @@ def main():
     held_out = cross_validate(doc["names"], rows, classes)
     temperature = fit_temperature(held_out)
     report(held_out, classes, temperature)
+    between = {(classes.index(a), classes.index(b)) for a, b in doc.get("clarify_readings", [])
+               if a in classes and b in classes}
+    clarify_margins, close = fit_clarify_margins(held_out, temperature, between, classes)
+    report_clarify(close, clarify_margins, classes)
     if args.write:
-        write(doc, doc["names"], rows, classes, args.write, temperature)
+        write(doc, doc["names"], rows, classes, args.write, temperature, clarify_margins)
 
 
 if __name__ == "__main__":
