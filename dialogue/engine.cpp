@@ -74,6 +74,19 @@ bool asks_which(const conversation& state, const intents::understanding& underst
          (understood.intent != "book_consultation" && understood.runner_up != "book_consultation");
 }
 
+// The reading a reply to a clarifying question picks: one of the quick replies offered, or
+// one of the two by its place ("the first one", "option 2"); none for a message of its own.
+std::optional<std::string> picked_reading(const clarification& asked,
+                                          const intents::understanding& reply) {
+  const auto& readings = asked.readings;
+  if (reply.has_cue(intents::cue::first_choice) && !readings.empty()) return readings[0];
+  if (reply.has_cue(intents::cue::second_choice) && readings.size() > 1) return readings[1];
+  if (reply.has_cue(intents::cue::picks_reading) &&
+      std::find(readings.begin(), readings.end(), reply.intent) != readings.end())
+    return reply.intent;
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<std::string> check_visitor_zone(const std::string& name) {
@@ -148,12 +161,11 @@ welcome engine::greet() const {
 intents::understanding engine::understand(conversation& state, std::string_view text) const {
   auto understood = understander_->understand(text);
   const auto asked = std::exchange(state.clarifying, std::nullopt);
-  if (!asked || !understood.has_cue(intents::cue::picks_reading)) return understood;
-  const auto& readings = asked->readings;
-  if (std::find(readings.begin(), readings.end(), understood.intent) == readings.end())
-    return understood;
+  if (!asked) return understood;
+  const auto picked = picked_reading(*asked, understood);
+  if (!picked) return understood;
   auto meant = understander_->understand(asked->text);
-  meant.intent = understood.intent;
+  meant.intent = *picked;
   meant.confidence = 1.0;  // the visitor said so
   meant.unsure = false;
   return meant;

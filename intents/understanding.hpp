@@ -108,10 +108,13 @@ inline constexpr std::string_view howto = "howto";      // how to do something i
 inline constexpr std::string_view meeting = "meeting";  // how the consultation call happens
 // Picks one reading offered by a clarifying question ("Compare Node.js and Python for it").
 inline constexpr std::string_view picks_reading = "picks_reading";
+// Picks an offered reading by its place: "the first one", "option 2", "the latter".
+inline constexpr std::string_view first_choice = "first_choice";
+inline constexpr std::string_view second_choice = "second_choice";
 inline constexpr std::string_view required[] = {
-    asks,       background,  price,        adding,  replacing,    refers_back, strengths,
-    weaknesses, how_are_you, about_bot,    joke,    career,       trouble,     howto,
-    meeting,    polar,       alternatives, inverse, picks_reading};
+    asks,       background,  price,        adding,  replacing,     refers_back,  strengths,
+    weaknesses, how_are_you, about_bot,    joke,    career,        trouble,      howto,
+    meeting,    polar,       alternatives, inverse, picks_reading, first_choice, second_choice};
 }  // namespace cue
 
 class understander;  // defined by the implementation (see understander.hpp)

@@ -206,6 +206,27 @@ TEST_CASE("close readings: one short question with a quick reply for each", "[di
     CHECK(other.intent == "out_of_scope");
     CHECK_FALSE(other.recommendation.has_value());
   }
+  SECTION("a typed answer picks a reading by its place") {
+    for (const auto* first :
+         {"the first one", "First.", "option 1", "I meant the former", "the 1st please"}) {
+      INFO(first);
+      auto picking = state;
+      const auto picked = engine->respond(picking, first);
+      CHECK(picked.intent == "compare");
+      CHECK(picked.recommendation == "node");  // the chat app of the message asked about
+    }
+    for (const auto* second : {"the second one", "Option 2", "the latter", "2nd one thanks"}) {
+      INFO(second);
+      auto picking = state;
+      const auto picked = engine->respond(picking, second);
+      CHECK(picked.intent == "out_of_scope");
+      CHECK_FALSE(picked.recommendation.has_value());
+    }
+  }
+  SECTION("\"the first one\" with no question waiting picks nothing") {
+    conversation fresh;
+    CHECK(engine->respond(fresh, "the first one").intent != "compare");
+  }
   SECTION("never twice in a row") {
     const auto second = engine->respond(state, "node or python for streaming?");
     CHECK(second.intent == "compare");
