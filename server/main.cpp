@@ -15,6 +15,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -64,6 +66,73 @@ void lower_priority() {
   setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
 }
 
+using store_ptr = std::unique_ptr<advisor::handoff::lead_store>;
+
+// Two connections to one store: bookings and the outbox on one, conversations on the other,
+// each with a writer thread of its own.
+struct stores {
+  store_ptr leads;
+  store_ptr conversations;
+};
+
+std::optional<stores> open_stores(const config& settings, spdlog::logger& log) {
+  // A delivery is left to the instance that claimed it for longer than one attempt can take.
+  const advisor::handoff::store_options options{settings.webhook.request_timeout +
+                                                std::chrono::seconds{5}};
+  stores out;
+  for (store_ptr* store : {&out.leads, &out.conversations}) {
+    auto opened = advisor::handoff::lead_store::open(settings.db, options);
+    if (auto* error = std::get_if<std::string>(&opened)) {
+      log.critical("cannot open the database: {}", *error);
+      return std::nullopt;
+    }
+    *store = std::move(std::get<store_ptr>(opened));
+  }
+  log_database(log, settings.db, out.leads->created());
+  return out;
+}
+
+// Binds the port and prints the "listening on" line that scripts read; null when it cannot.
+std::shared_ptr<listener> listen(net::io_context& ioc, server_context& ctx, const config& settings,
+                                 spdlog::logger& log) {
+  boost::system::error_code ec;
+  const auto address = net::ip::make_address(settings.address, ec);
+  if (ec) {
+    log.critical("--address {}: {}", settings.address, ec.message());
+    return nullptr;
+  }
+  auto server = std::make_shared<listener>(ioc, ctx);
+  if (ec = server->open({address, settings.port}); ec) {
+    log.critical("cannot listen on {}:{}: {}", settings.address, settings.port, ec.message());
+    return nullptr;
+  }
+  const auto bound = server->local_endpoint();
+  std::cout << "listening on " << bound.address().to_string() << ':' << bound.port() << std::endl;
+  return server;
+}
+
+// What the operator left at its default and may not have meant to.
+void log_open_settings(const config& settings, spdlog::logger& log) {
+  if (settings.allowed_origins.empty()) {
+    log.warn("no --allow-origin given: WebSocket upgrades from any origin are accepted");
+  }
+  if (settings.webhook.url.empty()) log.info("no --webhook-url: bookings wait in the outbox");
+  if (settings.admin_token.empty()) log.info("ADVISOR_ADMIN_TOKEN not set: /api/leads is off");
+}
+
+unsigned io_threads(const config& settings) {
+  return settings.threads != 0 ? settings.threads
+                               : std::max(1U, std::thread::hardware_concurrency());
+}
+
+// Runs the io_context on `threads` threads, this one included, until it stops.
+void run(net::io_context& ioc, unsigned threads) {
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& t : pool) t.join();
+}
+
 int serve(config& settings, spdlog::logger& log) {
   const data_dirs dirs{settings.intents_dir, settings.knowledge_dir};
   auto loaded = load_engine(dirs, settings.hours);
@@ -71,23 +140,10 @@ int serve(config& settings, spdlog::logger& log) {
     log.critical("cannot load knowledge: {}", *error);
     return 2;
   }
-  // A delivery is left to the instance that claimed it for longer than one attempt can take.
-  const advisor::handoff::store_options store_options{settings.webhook.request_timeout +
-                                                      std::chrono::seconds{5}};
-  auto opened = advisor::handoff::lead_store::open(settings.db, store_options);
-  if (auto* error = std::get_if<std::string>(&opened)) {
-    log.critical("cannot open the database: {}", *error);
-    return 2;
-  }
-  auto& leads = *std::get<0>(opened);
-  log_database(log, settings.db, leads.created());
-  // A second connection to the same store, for conversations only.
-  auto opened_again = advisor::handoff::lead_store::open(settings.db, store_options);
-  if (auto* error = std::get_if<std::string>(&opened_again)) {
-    log.critical("cannot open the database: {}", *error);
-    return 2;
-  }
-  auto& conversations = *std::get<0>(opened_again);
+  auto store = open_stores(settings, log);
+  if (!store) return 2;
+  auto& leads = *store->leads;
+  auto& conversations = *store->conversations;
   auto created = advisor::handoff::webhook_sender::create(settings.webhook, leads, log);
   if (auto* error = std::get_if<std::string>(&created)) {
     log.critical("{}", *error);
@@ -120,28 +176,11 @@ int serve(config& settings, spdlog::logger& log) {
   server_context ctx{settings,        chat, files,           counters, connections, leads,
                      http_chat_limit, log,  websocket_limit, proxies};
 
-  const unsigned threads =
-      settings.threads != 0 ? settings.threads : std::max(1U, std::thread::hardware_concurrency());
+  const unsigned threads = io_threads(settings);
   net::io_context ioc{static_cast<int>(threads)};
-
-  boost::system::error_code ec;
-  const auto address = net::ip::make_address(settings.address, ec);
-  if (ec) {
-    log.critical("--address {}: {}", settings.address, ec.message());
-    return 2;
-  }
-  auto server = std::make_shared<listener>(ioc, ctx);
-  if (ec = server->open({address, settings.port}); ec) {
-    log.critical("cannot listen on {}:{}: {}", settings.address, settings.port, ec.message());
-    return 2;
-  }
-  const auto bound = server->local_endpoint();
-  std::cout << "listening on " << bound.address().to_string() << ':' << bound.port() << std::endl;
-  if (settings.allowed_origins.empty()) {
-    log.warn("no --allow-origin given: WebSocket upgrades from any origin are accepted");
-  }
-  if (settings.webhook.url.empty()) log.info("no --webhook-url: bookings wait in the outbox");
-  if (settings.admin_token.empty()) log.info("ADVISOR_ADMIN_TOKEN not set: /api/leads is off");
+  const auto server = listen(ioc, ctx, settings, log);
+  if (!server) return 2;
+  log_open_settings(settings, log);
   server->run();
   webhook.start();
 
@@ -167,10 +206,7 @@ int serve(config& settings, spdlog::logger& log) {
                              log};
   shutdown.start();
 
-  std::vector<std::thread> pool;
-  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
-  ioc.run();
-  for (auto& t : pool) t.join();
+  run(ioc, threads);
   webhook.stop();
   saver.save_last();  // the last conversations, after every connection is gone
   booking_writer.join();
