@@ -253,34 +253,37 @@ std::string yes_no(bool yes) {
   return yes ? "Yes: " : "No: ";
 }
 
-composed one_side_text(const knowledge_base& k, const recommendation& r, const framing& f) {
-  composed out;
-  out.cited = r.sources;
-  open(out.text, f);
+// Only hedged sentences behind the winner ("can sometimes have the edge"): a lean, not a pick.
+bool only_leans(const recommendation& r) {
+  return std::all_of(r.sources.begin(), r.sources.end(),
+                     [&](const fact* s) { return !speaks_for(*s, r.verdict) || s->hedged; });
+}
+
+// After a mild lean, the verdict and where the other side's strength lies (the aside, said
+// after the quote).
+void lean_sentence(composed& out, std::string& aside, const recommendation& r, const framing& f,
+                   const std::string& needs, const std::string& asked) {
   const std::string& winner = r.verdict;
-  const std::string needs = topic_list(k, needs_favouring(r, winner));
-  // A yes/no question is about its first technology, even when it names the other too.
-  const std::string asked = f.polar && !f.asked.empty() ? f.asked.front() : asked_alone(f);
+  if (f.polar && !asked.empty()) {
+    out.text += says_yes(asked == winner, f) ? "Yes, to a degree. " : "Not as well. ";
+  }
+  out.text += "The guide leans towards " + bold(winner) + " for " + needs + ", though only mildly.";
+  for (const fact* s : r.sources) {
+    if (!speaks_for(*s, winner) && !s->both && !s->technologies.empty()) {
+      aside = " " + std::string{display_name(s->technologies.front())} +
+              "'s strength lies elsewhere: " + quoted(*s);
+      break;
+    }
+  }
+}
+
+// The verdict's sentence, a yes/no question answered first: against the technology asked
+// about, for it, or for the project as a whole.
+void verdict_sentence(composed& out, const recommendation& r, const framing& f,
+                      const std::string& needs, const std::string& asked) {
+  const std::string& winner = r.verdict;
   const auto pick = variant(f.seed, 3);
-  // Only hedged sentences behind the winner ("can sometimes have the edge"): say it is a lean.
-  const bool lean = std::all_of(r.sources.begin(), r.sources.end(), [&](const fact* s) {
-    return !speaks_for(*s, winner) || s->hedged;
-  });
-  std::string aside;  // after a lean, where the other side's strength lies
-  if (lean) {
-    if (f.polar && !asked.empty()) {
-      out.text += says_yes(asked == winner, f) ? "Yes, to a degree. " : "Not as well. ";
-    }
-    out.text +=
-        "The guide leans towards " + bold(winner) + " for " + needs + ", though only mildly.";
-    for (const fact* s : r.sources) {
-      if (!speaks_for(*s, winner) && !s->both && !s->technologies.empty()) {
-        aside = " " + std::string{display_name(s->technologies.front())} +
-                "'s strength lies elsewhere: " + quoted(*s);
-        break;
-      }
-    }
-  } else if (!asked.empty() && asked != winner) {
+  if (!asked.empty() && asked != winner) {
     const std::string loser{display_name(asked)};
     if (f.polar) {
       out.text += yes_no(says_yes(false, f)) + "for " + needs + ", the guide points to " +
@@ -305,46 +308,64 @@ composed one_side_text(const knowledge_base& k, const recommendation& r, const f
         "I'd go with " + bold(winner) + " for " + needs + "."};
     out.text += leads[pick];
   }
+}
 
-  // Quoted: the winner's sentences, the guide's opening section (background) last.
+// One quote in the bubble: the winner's first sentence, the guide's opening section
+// (background) last; the other sentences travel in `sources`, shown under it.
+void winner_quote(composed& out, const knowledge_base& k, const recommendation& r,
+                  const framing& f) {
   std::vector<const fact*> evidence;
   for (const fact* s : r.sources) {
-    if (speaks_for(*s, winner)) evidence.push_back(s);
+    if (speaks_for(*s, r.verdict)) evidence.push_back(s);
   }
   if (!k.sections().empty()) {
     const std::string& background = k.sections().front().heading;
     std::stable_partition(evidence.begin(), evidence.end(),
                           [&](const fact* s) { return s->section != background; });
   }
-  // One quote in the bubble; the other sentences travel in `sources`, shown under it.
-  if (evidence.size() > 1) evidence.erase(evidence.begin() + 1, evidence.end());
-  if (!evidence.empty()) {
-    const fact& first = *evidence.front();
-    const std::array<std::string, 3> intros{
-        " The guide's " + first.section + " section says: ",
-        " As the guide's " + first.section + " section puts it: ",
-        " In the guide's words (" + first.section + "): "};
-    out.text += intros[variant(f.seed, intros.size())] + quoted(first);
+  if (evidence.empty()) return;
+  const fact& first = *evidence.front();
+  const std::array<std::string, 3> intros{" The guide's " + first.section + " section says: ",
+                                          " As the guide's " + first.section + " section puts it: ",
+                                          " In the guide's words (" + first.section + "): "};
+  out.text += intros[variant(f.seed, intros.size())] + quoted(first);
+}
+
+// What the guide grants the technology asked about, so a "no" is not a made-up one.
+void credit_to_asked(composed& out, const knowledge_base& k, const recommendation& r,
+                     const std::string& needs, const std::string& asked) {
+  const fact* granted = nullptr;
+  for (const auto& n : r.needs) {
+    if (n.favours == r.verdict && support(n, asked) > 0.0 && granted == nullptr) {
+      granted = best_strength(k, n.topic, asked);
+    }
   }
+  if (granted == nullptr) {
+    out.text += " It names no " + std::string{display_name(asked)} + " strength for " + needs + ".";
+  } else {
+    out.text += " It does credit " + std::string{display_name(asked)} + " (" + quoted(*granted) +
+                "), but less strongly.";
+    cite(out.cited, granted);
+  }
+}
+
+composed one_side_text(const knowledge_base& k, const recommendation& r, const framing& f) {
+  composed out;
+  out.cited = r.sources;
+  open(out.text, f);
+  const std::string& winner = r.verdict;
+  const std::string needs = topic_list(k, needs_favouring(r, winner));
+  // A yes/no question is about its first technology, even when it names the other too.
+  const std::string asked = f.polar && !f.asked.empty() ? f.asked.front() : asked_alone(f);
+  std::string aside;
+  if (only_leans(r)) {
+    lean_sentence(out, aside, r, f, needs, asked);
+  } else {
+    verdict_sentence(out, r, f, needs, asked);
+  }
+  winner_quote(out, k, r, f);
   out.text += aside;
-  // What the guide grants the technology asked about, so a "no" is not a made-up one.
-  if (!asked.empty() && asked != winner) {
-    const auto needs_won = needs_favouring(r, winner);
-    const fact* granted = nullptr;
-    for (const auto& n : r.needs) {
-      if (n.favours == winner && support(n, asked) > 0.0 && granted == nullptr) {
-        granted = best_strength(k, n.topic, asked);
-      }
-    }
-    if (granted == nullptr) {
-      out.text +=
-          " It names no " + std::string{display_name(asked)} + " strength for " + needs + ".";
-    } else {
-      out.text += " It does credit " + std::string{display_name(asked)} + " (" + quoted(*granted) +
-                  "), but less strongly.";
-      cite(out.cited, granted);
-    }
-  }
+  if (!asked.empty() && asked != winner) credit_to_asked(out, k, r, needs, asked);
   const auto open_needs = needs_favouring(r, "depends");
   if (!open_needs.empty()) {
     out.text += " On " + topic_list(k, open_needs) + ", though, the guide gives both sides.";
