@@ -331,15 +331,20 @@ void winner_quote(composed& out, const knowledge_base& k, const recommendation& 
   out.text += intros[variant(f.seed, intros.size())] + quoted(first);
 }
 
+// The guide's best sentence for the losing side asked about, on a need the winner takes.
+const fact* strength_granted(const knowledge_base& k, const recommendation& r,
+                             const std::string& asked) {
+  for (const auto& n : r.needs) {
+    if (n.favours != r.verdict || support(n, asked) <= 0.0) continue;
+    if (const fact* granted = best_strength(k, n.topic, asked)) return granted;
+  }
+  return nullptr;
+}
+
 // What the guide grants the technology asked about, so a "no" is not a made-up one.
 void credit_to_asked(composed& out, const knowledge_base& k, const recommendation& r,
                      const std::string& needs, const std::string& asked) {
-  const fact* granted = nullptr;
-  for (const auto& n : r.needs) {
-    if (n.favours == r.verdict && support(n, asked) > 0.0 && granted == nullptr) {
-      granted = best_strength(k, n.topic, asked);
-    }
-  }
+  const fact* granted = strength_granted(k, r, asked);
   if (granted == nullptr) {
     out.text += " It names no " + std::string{display_name(asked)} + " strength for " + needs + ".";
   } else {
@@ -569,70 +574,65 @@ composed recommendation_text(const knowledge_base& k, const recommendation& r, c
   return one_side_text(k, r, f);
 }
 
-composed reasons_text(const knowledge_base& k, const recommendation& r, const framing& f) {
-  composed out;
-  out.cited = r.sources;
-  open(out.text, f);
-  const std::string asked = asked_alone(f);
-  if (r.general) {
-    out.text += "Because you haven't named a need yet, and the guide gives each its own strengths:";
-    for (const fact* s : r.sources) out.text += bullet(*s);
-    out.text += "\nTell me what the project needs and I'll weigh it.";
-    return out;
-  }
-  if (r.verdict == "hybrid") {
-    const std::string other = asked.empty() ? std::string{} : other_than(k, asked);
-    if (!other.empty()) {
-      out.text += "Because for " + topic_list(k, needs_favouring(r, other)) + " the guide backs " +
-                  std::string{display_name(other)} + ", not " + std::string{display_name(asked)} +
-                  ":";
-    } else {
-      out.text += "Because your needs pull in two directions:";
-    }
-    // One line per side: its needs and the sentences behind them.
-    for (const auto& side : k.technologies()) {
-      const auto needs = needs_favouring(r, side);
-      if (needs.empty()) continue;
-      std::vector<const fact*> said;
-      for (const auto& n : r.needs) {
-        if (n.favours == side) cite(said, first_for(n, side));
-      }
-      out.text += "\n- " + std::string{display_name(side)} + " for " + topic_list(k, needs) + ":";
-      for (const fact* s : said) {
-        out.text += " " + quoted(*s);
-        cite(out.cited, s);
-      }
-    }
-    if (r.hybrid_fact != nullptr) {
-      out.text += "\n- and the guide recommends the combination: " + quoted(*r.hybrid_fact);
-    }
-    return out;
-  }
-  if (r.verdict == "depends") {
-    out.text += "Because the guide gives both sides on " +
-                topic_list(k, needs_favouring(r, "depends")) + ":";
-    for (const fact* s : r.sources) out.text += bullet(*s);
-    for (const auto& n : r.needs) {
-      if (n.favours == "depends") {
-        out.text += "\n";
-        std::string lean;
-        add_trade_off(lean, k, n);
-        out.text += lean.substr(1);  // add_trade_off starts with a space
-        break;
-      }
-    }
-    return out;
-  }
+// "Why?" before any need was named: each side's strengths.
+void general_reasons(composed& out, const recommendation& r) {
+  out.text += "Because you haven't named a need yet, and the guide gives each its own strengths:";
+  for (const fact* s : r.sources) out.text += bullet(*s);
+  out.text += "\nTell me what the project needs and I'll weigh it.";
+}
 
+// "Why both?": one line per side, its needs and the sentences behind them.
+void hybrid_reasons(composed& out, const knowledge_base& k, const recommendation& r,
+                    const std::string& asked) {
+  const std::string other = asked.empty() ? std::string{} : other_than(k, asked);
+  if (!other.empty()) {
+    out.text += "Because for " + topic_list(k, needs_favouring(r, other)) + " the guide backs " +
+                std::string{display_name(other)} + ", not " + std::string{display_name(asked)} +
+                ":";
+  } else {
+    out.text += "Because your needs pull in two directions:";
+  }
+  for (const auto& side : k.technologies()) {
+    const auto needs = needs_favouring(r, side);
+    if (needs.empty()) continue;
+    std::vector<const fact*> said;
+    for (const auto& n : r.needs) {
+      if (n.favours == side) cite(said, first_for(n, side));
+    }
+    out.text += "\n- " + std::string{display_name(side)} + " for " + topic_list(k, needs) + ":";
+    for (const fact* s : said) {
+      out.text += " " + quoted(*s);
+      cite(out.cited, s);
+    }
+  }
+  if (r.hybrid_fact != nullptr) {
+    out.text += "\n- and the guide recommends the combination: " + quoted(*r.hybrid_fact);
+  }
+}
+
+// "Why does it depend?": both sides' sentences, then the first trade-off.
+void depends_reasons(composed& out, const knowledge_base& k, const recommendation& r) {
+  out.text +=
+      "Because the guide gives both sides on " + topic_list(k, needs_favouring(r, "depends")) + ":";
+  for (const fact* s : r.sources) out.text += bullet(*s);
+  for (const auto& n : r.needs) {
+    if (n.favours == "depends") {
+      out.text += "\n";
+      std::string lean;
+      add_trade_off(lean, k, n);
+      out.text += lean.substr(1);  // add_trade_off starts with a space
+      break;
+    }
+  }
+}
+
+// "Why X?": the winner's sentences, after what the side asked about gets (or does not).
+void winner_reasons(composed& out, const knowledge_base& k, const recommendation& r,
+                    const framing& f, const std::string& asked) {
   const std::string& winner = r.verdict;
   const std::string needs = topic_list(k, needs_favouring(r, winner));
   if (!asked.empty() && asked != winner) {
-    const fact* granted = nullptr;
-    for (const auto& n : r.needs) {
-      if (n.favours == winner && support(n, asked) > 0.0 && granted == nullptr) {
-        granted = best_strength(k, n.topic, asked);
-      }
-    }
+    const fact* granted = strength_granted(k, r, asked);
     if (granted == nullptr) {
       out.text += "Because the guide names no " + std::string{display_name(asked)} +
                   " strength for " + needs + ", while it is clear about " + bold(winner) + ":";
@@ -649,6 +649,22 @@ composed reasons_text(const knowledge_base& k, const recommendation& r, const fr
   }
   for (const fact* s : r.sources) {
     if (speaks_for(*s, winner)) out.text += bullet(*s);
+  }
+}
+
+composed reasons_text(const knowledge_base& k, const recommendation& r, const framing& f) {
+  composed out;
+  out.cited = r.sources;
+  open(out.text, f);
+  const std::string asked = asked_alone(f);
+  if (r.general) {
+    general_reasons(out, r);
+  } else if (r.verdict == "hybrid") {
+    hybrid_reasons(out, k, r, asked);
+  } else if (r.verdict == "depends") {
+    depends_reasons(out, k, r);
+  } else {
+    winner_reasons(out, k, r, f, asked);
   }
   return out;
 }
