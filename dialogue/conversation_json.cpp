@@ -14,8 +14,6 @@ namespace {
 using json = nlohmann::json;
 
 constexpr int format_version = 1;
-// A message is at most 2000 code points (the protocol), each at most 4 bytes of UTF-8.
-constexpr std::size_t max_clarified_bytes = 4 * 2000;
 
 json optional_string(const std::optional<std::string>& value) {
   return value ? json(*value) : json(nullptr);
@@ -207,7 +205,7 @@ std::optional<conversation> restore_conversation(std::string_view text) {
     clarification pending;
     if (!asked.is_object() || !read(asked, "text", pending.text) ||
         !read(asked, "readings", pending.readings) || pending.readings.size() != 2 ||
-        pending.text.size() > max_clarified_bytes) {
+        pending.text.size() > clarification::max_text_bytes) {
       return std::nullopt;
     }
     state.clarifying = std::move(pending);

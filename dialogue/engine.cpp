@@ -188,7 +188,7 @@ reply engine::respond(conversation& state, std::string_view text,
   } else if (asks_which(state, understood, asked_before) &&
              !(offered && read_yes_no(plain) == yes_no::yes)) {
     out = clarify(understood);
-    state.clarifying = clarification{std::string{text.substr(0, 4 * max_line)},
+    state.clarifying = clarification{std::string{text.substr(0, clarification::max_text_bytes)},
                                      {understood.intent, understood.runner_up}};
     state.last_intent = clarify_intent;
   } else if (state.form) {

@@ -131,6 +131,8 @@ struct confirmed_booking {
 // A clarifying question waiting for its answer: the message it asked about, and the two
 // readings offered (intent names, the likelier first). It holds for the one reply after it.
 struct clarification {
+  // A message is at most 2000 code points (the protocol), each at most 4 bytes of UTF-8.
+  static constexpr std::size_t max_text_bytes = 4 * 2000;
   std::string text;
   std::vector<std::string> readings;
 };

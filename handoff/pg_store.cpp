@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <thread>
 
 #include "handoff/lead_export.hpp"
 #include "handoff/lead_rows.hpp"

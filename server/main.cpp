@@ -93,8 +93,8 @@ std::optional<stores> open_stores(const config& settings, spdlog::logger& log) {
 }
 
 // Binds the port and prints the "listening on" line that scripts read; null when it cannot.
-std::shared_ptr<listener> listen(net::io_context& ioc, server_context& ctx, const config& settings,
-                                 spdlog::logger& log) {
+std::shared_ptr<listener> open_listener(net::io_context& ioc, server_context& ctx,
+                                        const config& settings, spdlog::logger& log) {
   boost::system::error_code ec;
   const auto address = net::ip::make_address(settings.address, ec);
   if (ec) {
@@ -178,7 +178,7 @@ int serve(config& settings, spdlog::logger& log) {
 
   const unsigned threads = io_threads(settings);
   net::io_context ioc{static_cast<int>(threads)};
-  const auto server = listen(ioc, ctx, settings, log);
+  const auto server = open_listener(ioc, ctx, settings, log);
   if (!server) return 2;
   log_open_settings(settings, log);
   server->run();

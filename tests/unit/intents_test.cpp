@@ -568,11 +568,14 @@ TEST_CASE("intents.json load errors name file, pattern and reason", "[intents]")
 
 TEST_CASE("close readings: the runner-up, and unsure only when intents.json lists them",
           "[intents]") {
-  SECTION("listed, and closer than the margin") {
-    const auto reader = compile_close(R"([["compare", "out_of_scope"]])", 0.2);
+  // The tiny set's reading of a comparison, with `pairs` listed and `margin` learned.
+  const auto read_close = [](const std::string& pairs, double margin) {
+    const auto reader = compile_close(pairs, margin);
     REQUIRE(error_of(reader) == "(compiled)");
-    const auto u =
-        std::get<understander_ptr>(reader)->understand("node or python, which is better?");
+    return std::get<understander_ptr>(reader)->understand("node or python, which is better?");
+  };
+  SECTION("listed, and closer than the margin") {
+    const auto u = read_close(R"([["compare", "out_of_scope"]])", 0.2);
     CHECK(u.intent == "compare");
     CHECK(u.runner_up == "out_of_scope");
     CHECK(u.confidence == Approx(0.525).epsilon(0.01));
@@ -580,16 +583,12 @@ TEST_CASE("close readings: the runner-up, and unsure only when intents.json list
     CHECK(u.unsure);
   }
   SECTION("further apart than the margin") {
-    const auto reader = compile_close(R"([["compare", "out_of_scope"]])", 0.04);
-    const auto u =
-        std::get<understander_ptr>(reader)->understand("node or python, which is better?");
+    const auto u = read_close(R"([["compare", "out_of_scope"]])", 0.04);
     CHECK(u.runner_up == "out_of_scope");
     CHECK_FALSE(u.unsure);
   }
   SECTION("a pair not listed, or listed the other way round") {
-    const auto reader = compile_close(R"([["out_of_scope", "compare"]])", 0.2);
-    const auto u =
-        std::get<understander_ptr>(reader)->understand("node or python, which is better?");
+    const auto u = read_close(R"([["out_of_scope", "compare"]])", 0.2);
     CHECK(u.runner_up == "out_of_scope");
     CHECK_FALSE(u.unsure);
   }
