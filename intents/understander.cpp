@@ -565,6 +565,12 @@ std::vector<double> understander::features(std::string_view text) const {
   return feature_values(w);
 }
 
+bool understander::won_outright(std::string_view text) const {
+  weighed w = weigh(text);
+  choose_by_rules(w);
+  return w.won;
+}
+
 // A softmax over the learned weights: the most likely intent, and its probability as the
 // confidence (fitted on labelled messages, so it is calibrated by construction).
 void understander::choose_by_weights(weighed& w) const {

@@ -194,6 +194,9 @@ class understander {
   // Tools write these for training (tests/eval/real/train.py); the names are weights.json's.
   std::vector<std::string> feature_names() const;
   std::vector<double> features(std::string_view text) const;
+  // Whether an intent listed under intents.json "wins" took the message outright, so the
+  // learned weighting is not asked (train.py leaves these out of the clarify margins).
+  bool won_outright(std::string_view text) const;
 
   const lexicon& vocabulary() const { return lex_; }
   const std::vector<std::string>& intent_names() const { return intent_names_; }

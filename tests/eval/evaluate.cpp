@@ -697,6 +697,7 @@ void write_features(const options& opt) {
       rows.push_back({{"set", set},
                       {"intent", e.intent},
                       {"x", reader->features(e.text)},
+                      {"won", reader->won_outright(e.text)},
                       {"normalized", reader->understand(e.text).normalized}});
     }
   };

@@ -129,7 +129,7 @@ def cross_validate(names, rows, classes):
         for i in sorted(left_out):
             held_out.append((logits(W, b, inputs.encode(tune[i])),
                              classes.index(tune[i]["intent"]), rules_choice(names, tune[i]),
-                             lead_won(names, tune[i])))
+                             tune[i]["won"]))
     return held_out
 
 
@@ -142,12 +142,6 @@ def fit_temperature(held_out):
             total -= z[y] / t - top / t - math.log(sum(math.exp((v - top) / t) for v in z))
         return total
     return min((1.0 + 0.1 * k for k in range(41)), key=loss)  # never sharper than fitted
-
-
-def lead_won(names, row):
-    """The rules' lead won outright (intents.json "wins"): the weighting is not asked."""
-    x = dict(zip(names, row["x"]))
-    return x.get("rule:book_consultation", 0.0) and x.get("score:book_consultation", 0.0) >= 0.8
 
 
 def close_readings(held_out, temperature, between):
@@ -218,8 +212,8 @@ def fingerprint(doc):
     """What the weights were fitted on: every feature name and row, values to 6 places."""
     canonical = json.dumps(
         {"names": doc["names"],
-         "rows": [[r["set"], r["intent"], r["normalized"], [round(v, 6) for v in r["x"]]]
-                  for r in doc["rows"]],
+         "rows": [[r["set"], r["intent"], r["normalized"], [round(v, 6) for v in r["x"]],
+                   r["won"]] for r in doc["rows"]],
          "settings": [MIN_COUNT, L2, TUNE_WEIGHT, EPOCHS, RATE, FOLDS, SEED, MIN_GAIN, MAX_MARGIN],
          "clarify": doc.get("clarify_readings", [])},
         sort_keys=True)
