@@ -66,7 +66,4 @@ std::string pong_json();
 // The answer to `hello`: the zone and locale the conversation now uses (null when unknown).
 std::string hello_json(const place& taken);
 
-// Characters as a person counts them: Unicode code points of valid UTF-8.
-std::size_t utf8_length(std::string_view text);
-
 }  // namespace advisor::server::protocol
