@@ -650,7 +650,7 @@ std::optional<technical_part> technical_side(const knowledge::knowledge_base& kn
   if (!understood.question) return std::nullopt;  // a request, not a technical question
   const auto rec = knowledge.recommend(understood.found.topics, understood.found.technologies, 1);
   const bool specific = std::any_of(rec.needs.begin(), rec.needs.end(),
-                                    [&](const auto& n) { return !knowledge.is_broad(n.topic); });
+                                    [&](const auto& n) { return !knowledge.is_generic(n.topic); });
   if (rec.general || !specific || rec.verdict == "depends") return std::nullopt;
   std::vector<std::string> needs;
   for (const auto& n : rec.needs) needs.push_back(n.topic);
