@@ -9,21 +9,9 @@
 #include <variant>
 #include <vector>
 
+#include "intents/text_file.hpp"
+
 namespace advisor::intents {
-
-// A data file's name (for error messages) and its content.
-struct text_file {
-  std::string name;
-  std::string content;
-};
-
-// A load-time problem, located so a person can fix the data file.
-struct load_error {
-  std::string file;  // name as given in text_file
-  int line = 0;      // 1-based; 0 when the problem is not tied to a line
-  std::string message;
-  std::string what() const;  // "file:line: message" (or "file: message" when line is 0)
-};
 
 // What was taken out of the text besides the intent.
 struct slots {

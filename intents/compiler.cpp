@@ -1,5 +1,5 @@
-// compile_understander(): validates intents.json and lexicon.txt and builds the understander.
-// The file format of intents.json is described in its own "about" list.
+// compile_understander(), declared in understanding.hpp: validates intents.json and lexicon.txt
+// and builds the understander. intents.json describes its own format in its "about" list.
 
 #include <array>
 #include <map>
@@ -12,11 +12,6 @@
 #include "intents/understanding.hpp"
 
 namespace advisor::intents {
-
-std::string load_error::what() const {
-  if (line > 0) return file + ":" + std::to_string(line) + ": " + message;
-  return file + ": " + message;
-}
 
 namespace {
 
