@@ -168,7 +168,7 @@ void write_booking(std::string& out, const std::optional<dialogue::booking_statu
 
 // Enough for the whole reply in one allocation unless much of it needs escaping.
 std::size_t reply_size_hint(const dialogue::reply& reply) {
-  std::size_t size = 256 + reply.text.size() + reply.intent.size();
+  std::size_t size = 256 + reply.text.size() + to_string(reply.intent).size();
   for (const auto& s : reply.sources) size += 24 + s.section.size() + s.text.size();
   for (const auto& s : reply.suggestions) size += 3 + s.size();
   return size;
@@ -268,7 +268,7 @@ std::string reply_json(const dialogue::reply& reply, const std::optional<std::st
   out += R"(,"text":)";
   json_out::string(out, reply.text);
   out += R"(,"intent":)";
-  json_out::string(out, reply.intent);
+  json_out::string(out, to_string(reply.intent));
   out += R"(,"confidence":)";
   json_out::number(out, reply.confidence);
   out += R"(,"recommendation":)";

@@ -12,6 +12,7 @@
 namespace advisor::server::protocol {
 
 enum class error_code { bad_json, bad_message, too_long, rate_limited, internal };
+inline constexpr std::size_t error_code_count = static_cast<std::size_t>(error_code::internal) + 1;
 std::string_view to_string(error_code code);
 
 struct message_frame {
