@@ -118,8 +118,9 @@ std::optional<std::string> check_availability(const availability& hours) {
     return std::string{"availability: no slot fits between the opening and closing times"};
   }
   if (hours.min_notice < std::chrono::hours{0}) return std::string{"availability: negative notice"};
-  if (hours.horizon_days < 1 || hours.horizon_days > 366) {
-    return std::string{"availability: horizon must be 1 to 366 days"};
+  if (hours.horizon_days < 1 || hours.horizon_days > availability::max_horizon_days) {
+    return "availability: horizon must be 1 to " + std::to_string(availability::max_horizon_days) +
+           " days";
   }
   return std::nullopt;
 }

@@ -47,7 +47,8 @@ struct availability {
   std::chrono::minutes closes{17 * 60};         // no slot may end after this
   std::chrono::minutes slot_length{30};
   std::chrono::hours min_notice{12};
-  int horizon_days = 30;  // how far ahead slots are offered
+  int horizon_days = 30;                        // how far ahead slots are offered
+  static constexpr int max_horizon_days = 366;  // a year ahead, a leap year's too
   // How the consultation happens, told to a visitor who asks ("zoom or teams?").
   std::string meeting_details =
       "You'll talk with one of our engineers over a video call: the link comes by email with the "
