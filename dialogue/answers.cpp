@@ -10,6 +10,7 @@
 namespace advisor::dialogue {
 namespace {
 
+using intents::intent;
 using knowledge::knowledge_base;
 
 constexpr std::string_view book = book_suggestion;
@@ -23,45 +24,45 @@ constexpr std::string_view explain_it = "Just explain it";
 
 // Every quick reply offered below, with what it must be understood as (tests check this).
 constexpr std::array<quick_reply, 25> offered{{
-    {book, "book_consultation", ""},
-    {compare_it, "compare", ""},
-    {something_else, "out_of_scope", ""},
-    {explain_it, "explain", ""},
-    {why_text, "compare", "why"},
-    {which_text, "compare", "which"},
-    {help_text, "help", ""},
-    {"Why not just Node.js?", "compare", "why"},
-    {"What about machine learning?", "compare", "topic"},
-    {"What about real-time features?", "compare", "topic"},
-    {"And for a beginner?", "compare", "topic"},
-    {"What about CPU-heavy work?", "compare", "topic"},
-    {"What about streaming?", "compare", "topic"},
-    {"What about data pipelines?", "compare", "topic"},
-    {"Which is better for streaming?", "compare", ""},
-    {"Node or Python for ML?", "compare", ""},
-    {"Node or Python for a chat app?", "compare", ""},
-    {"Which is better for CPU-bound work?", "compare", ""},
-    {"Which is better for I/O-bound work?", "compare", ""},
-    {"Which has better packages?", "compare", ""},
-    {"Which is better for type safety?", "compare", ""},
-    {"What is the GIL?", "explain", ""},
-    {"What is the event loop?", "explain", ""},
-    {"What is npm?", "explain", ""},
-    {"What are type hints?", "explain", ""},
+    {book, intent::book_consultation, ""},
+    {compare_it, intent::compare, ""},
+    {something_else, intent::out_of_scope, ""},
+    {explain_it, intent::explain, ""},
+    {why_text, intent::compare, "why"},
+    {which_text, intent::compare, "which"},
+    {help_text, intent::help, ""},
+    {"Why not just Node.js?", intent::compare, "why"},
+    {"What about machine learning?", intent::compare, "topic"},
+    {"What about real-time features?", intent::compare, "topic"},
+    {"And for a beginner?", intent::compare, "topic"},
+    {"What about CPU-heavy work?", intent::compare, "topic"},
+    {"What about streaming?", intent::compare, "topic"},
+    {"What about data pipelines?", intent::compare, "topic"},
+    {"Which is better for streaming?", intent::compare, ""},
+    {"Node or Python for ML?", intent::compare, ""},
+    {"Node or Python for a chat app?", intent::compare, ""},
+    {"Which is better for CPU-bound work?", intent::compare, ""},
+    {"Which is better for I/O-bound work?", intent::compare, ""},
+    {"Which has better packages?", intent::compare, ""},
+    {"Which is better for type safety?", intent::compare, ""},
+    {"What is the GIL?", intent::explain, ""},
+    {"What is the event loop?", intent::explain, ""},
+    {"What is npm?", intent::explain, ""},
+    {"What are type hints?", intent::explain, ""},
 }};
 
 // A reading a clarifying question can offer: how the question names it, and the quick reply
 // that picks it (intents.json's "picks_reading" cue reads each).
 struct reading_choice {
-  std::string_view intent;
+  intent reading;
   std::string_view asked;
   std::string_view pick;
 };
 constexpr std::array<reading_choice, 4> reading_choices{{
-    {"compare", "a choice between Node.js and Python for your project", compare_it},
-    {"out_of_scope", "about something other than Node.js versus Python", something_else},
-    {"explain", "a question about the topic itself", explain_it},
-    {"book_consultation", "something you'd like our team to help with", book},
+    {intent::compare, "a choice between Node.js and Python for your project", compare_it},
+    {intent::out_of_scope, "about something other than Node.js versus Python", something_else},
+    {intent::explain, "a question about the topic itself", explain_it},
+    {intent::book_consultation, "something you'd like our team to help with", book},
 }};
 
 // After a recommendation: a need not discussed yet, to ask about next (first one left wins).
@@ -504,7 +505,7 @@ reply out_of_scope(const turn& t) {
 }
 
 reply fallback(const turn& t) {
-  const bool again = t.state.last_intent == "fallback";
+  const bool again = t.state.last_intent == to_string(intent::fallback);
   reply out = base(t, again ? "I'm still not sure what you mean. Try describing your project, for "
                               "example \u201ca chat app with ML recommendations\u201d, or ask "
                               "\u201cwhat can you do?\u201d."
@@ -625,23 +626,36 @@ reply booking(const turn& t) {
   return out;
 }
 
-struct handler {
-  std::string_view intent;
-  reply (*answer)(const turn&);
-};
-constexpr std::array<handler, 11> handlers{{
-    {"compare", compare},
-    {"explain", explain},
-    {"out_of_scope", out_of_scope},
-    {"fallback", fallback},
-    {"greeting", greeting},
-    {"thanks", thanks},
-    {"goodbye", goodbye},
-    {"help", help},
-    {"smalltalk", smalltalk},
-    {"cancel", cancel},
-    {"book_consultation", booking},
-}};
+// Each intent's answer. `clarify` is the engine's question, never an answer here: a reading
+// without an answer is not understood, honestly.
+reply answer_to(const turn& t) {
+  switch (t.u.intent) {
+    case intent::compare:
+      return compare(t);
+    case intent::explain:
+      return explain(t);
+    case intent::out_of_scope:
+      return out_of_scope(t);
+    case intent::greeting:
+      return greeting(t);
+    case intent::thanks:
+      return thanks(t);
+    case intent::goodbye:
+      return goodbye(t);
+    case intent::help:
+      return help(t);
+    case intent::smalltalk:
+      return smalltalk(t);
+    case intent::cancel:
+      return cancel(t);
+    case intent::book_consultation:
+      return booking(t);
+    case intent::fallback:
+    case intent::clarify:
+      break;
+  }
+  return fallback(t);
+}
 
 }  // namespace
 
@@ -650,7 +664,7 @@ std::optional<technical_part> technical_side(const knowledge::knowledge_base& kn
   if (!understood.question) return std::nullopt;  // a request, not a technical question
   const auto rec = knowledge.recommend(understood.found.topics, understood.found.technologies, 1);
   const bool specific = std::any_of(rec.needs.begin(), rec.needs.end(),
-                                    [&](const auto& n) { return !knowledge.is_broad(n.topic); });
+                                    [&](const auto& n) { return !knowledge.is_generic(n.topic); });
   if (rec.general || !specific || rec.verdict == "depends") return std::nullopt;
   std::vector<std::string> needs;
   for (const auto& n : rec.needs) needs.push_back(n.topic);
@@ -666,15 +680,15 @@ std::optional<technical_part> technical_side(const knowledge::knowledge_base& kn
 }
 
 reply clarify(const intents::understanding& understood) {
-  const auto choice = [](std::string_view intent) -> const reading_choice* {
+  const auto choice = [](std::optional<intent> reading) -> const reading_choice* {
     const auto it = std::find_if(reading_choices.begin(), reading_choices.end(),
-                                 [&](const reading_choice& c) { return c.intent == intent; });
+                                 [&](const reading_choice& c) { return c.reading == reading; });
     return it == reading_choices.end() ? nullptr : &*it;
   };
   const reading_choice* first = choice(understood.intent);
   const reading_choice* second = choice(understood.runner_up);
   reply out;
-  out.intent = clarify_intent;
+  out.intent = intent::clarify;
   out.confidence = understood.confidence;
   // intents.json's "clarify" lists only readings offered here; any other is asked generally.
   if (first == nullptr || second == nullptr) {
@@ -705,11 +719,8 @@ std::span<const quick_reply> quick_replies() {
 reply answer(const knowledge::knowledge_base& knowledge, const intents::understanding& understood,
              conversation& state) {
   const turn t{knowledge, understood, state};
-  const auto it = std::find_if(handlers.begin(), handlers.end(),
-                               [&](const handler& h) { return h.intent == understood.intent; });
-  // An intent added to intents.json without an answer here is not understood, honestly.
-  reply out = it != handlers.end() ? it->answer(t) : fallback(t);
-  state.last_intent = understood.intent;
+  reply out = answer_to(t);
+  state.last_intent = to_string(understood.intent);
   return out;
 }
 

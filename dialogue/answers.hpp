@@ -37,7 +37,6 @@ std::optional<technical_part> technical_side(const knowledge::knowledge_base& kn
 // The reply asking which of two close readings was meant (understanding::unsure): one short
 // question naming both, the likelier first, and one quick reply for each that is understood
 // as that reading, with the cue picks_reading, when sent back.
-inline constexpr std::string_view clarify_intent = "clarify";
 reply clarify(const intents::understanding& understood);
 
 // Quick replies shown when nothing more specific applies.
@@ -51,7 +50,7 @@ std::vector<std::string> suggestions_after_booking();
 // understood as when the visitor sends it back; tests hold the understander to this.
 struct quick_reply {
   std::string_view text;
-  std::string_view intent;
+  intents::intent intent;
   std::string_view follow_up;  // "" when not a follow-up
 };
 std::span<const quick_reply> quick_replies();

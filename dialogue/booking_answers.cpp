@@ -247,7 +247,7 @@ reply booking_flow::complete(conversation& state, const booking_outcome& outcome
   if (!state.form || !state.form->slot) {
     // Only reached if the shell calls without a confirmed form; say what is known.
     reply out;
-    out.intent = "book_consultation";
+    out.intent = intents::intent::book_consultation;
     out.confidence = form_confidence;
     out.suggestions = suggestions_after_booking();
     if (outcome.result == booking_outcome::kind::stored) {
@@ -268,7 +268,7 @@ reply booking_flow::complete(conversation& state, const booking_outcome& outcome
       state.confirmed = confirmed_booking{outcome.reference, slot};
       state.last_intent = confirmation_intent;  // a second "yes" hears it again
       reply out;
-      out.intent = "book_consultation";
+      out.intent = intents::intent::book_consultation;
       out.confidence = form_confidence;
       out.text = "Done! Your free consultation is booked for " + booked + ". Your reference is " +
                  outcome.reference +
@@ -312,7 +312,7 @@ bool booking_flow::confirms_again(const conversation& state, std::string_view pl
 
 reply booking_flow::status(conversation& state, const turn_context& context) const {
   reply out;
-  out.intent = "book_consultation";
+  out.intent = intents::intent::book_consultation;
   out.confidence = form_confidence;
   if (!state.confirmed) {
     state.booking_offered = true;

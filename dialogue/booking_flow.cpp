@@ -15,6 +15,7 @@ using intents::check_name;
 using intents::check_project;
 using intents::field_edit;
 using intents::find_email;
+using intents::intent;
 using intents::is_cancel;
 using intents::is_skip;
 using intents::plain_words;
@@ -26,13 +27,13 @@ using namespace booking_wording;
 namespace {
 
 // Intents the normal answers handle when they arrive in the middle of the form.
-constexpr std::array<std::string_view, 9> answered_elsewhere{
-    "compare",  "explain", "help",    "out_of_scope",     "smalltalk",
-    "greeting", "thanks",  "goodbye", "book_consultation"};
+constexpr std::array<intent, 9> answered_elsewhere{
+    intent::compare,  intent::explain, intent::help,    intent::out_of_scope,     intent::smalltalk,
+    intent::greeting, intent::thanks,  intent::goodbye, intent::book_consultation};
 
 // Of those, the ones taken as such even where any text is a valid answer (a name, a company).
-constexpr std::array<std::string_view, 5> social{"greeting", "thanks", "goodbye", "help",
-                                                 "smalltalk"};
+constexpr std::array<intent, 5> social{intent::greeting, intent::thanks, intent::goodbye,
+                                       intent::help, intent::smalltalk};
 // A request to book that says so is one too: the "Book a free consultation" button is nobody's
 // name (but "Monday.com", read as a booking for its day, is a company).
 constexpr std::array<std::string_view, 5> booking_words{"book", "booking", "consultation",
@@ -67,10 +68,13 @@ bool mentions_change(std::string_view plain) {
 // question mark or a social phrase takes a message out of the form.
 bool answered_outside(const intents::understanding& understood, std::string_view text,
                       bool free_text) {
-  if (!among(answered_elsewhere, understood.intent)) return false;
+  const auto listed = [&](const auto& table) {
+    return std::ranges::find(table, understood.intent) != table.end();
+  };
+  if (!listed(answered_elsewhere)) return false;
   if (!free_text) return true;
-  if (text.find('?') != std::string_view::npos || among(social, understood.intent)) return true;
-  if (understood.intent != "book_consultation") return false;
+  if (text.find('?') != std::string_view::npos || listed(social)) return true;
+  if (understood.intent != intent::book_consultation) return false;
   const std::string plain = plain_words(text);
   return std::any_of(booking_words.begin(), booking_words.end(), [&](std::string_view w) {
     return (" " + plain + " ").find(" " + std::string{w} + " ") != std::string::npos;
@@ -263,8 +267,8 @@ std::optional<reply> booking_flow::step(conversation& state,
   const bool skip = asking == booking_field::company && is_skip(plain);
   if (!field_no && !skip) {
     // A project description may well contain "stop" or "cancel"; there only the plain command.
-    const bool understood_cancel =
-        understood.intent == "cancel" && said != yes_no::no && asking != booking_field::project;
+    const bool understood_cancel = understood.intent == intent::cancel && said != yes_no::no &&
+                                   asking != booking_field::project;
     if (is_cancel(plain) || understood_cancel) return cancel(state);
   }
   // "Zoom or Teams?", "how does the call happen?": answered at any step.
@@ -481,7 +485,7 @@ std::optional<reply> booking_flow::not_for_form(conversation& state,
                                                 const intents::understanding& understood,
                                                 const turn_context& context) const {
   // Asking to book (or about the price) while booking: answered here, the form goes on.
-  if (understood.intent == "book_consultation") {
+  if (understood.intent == intent::book_consultation) {
     const bool price = understood.has_cue(intents::cue::price);
     reply out = ask(
         state, context,

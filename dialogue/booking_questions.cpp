@@ -182,7 +182,7 @@ reply booking_flow::form_reply(const conversation& state, const turn_context& co
                                std::string text, std::vector<std::string> suggestions) const {
   reply out;
   out.text = std::move(text);
-  out.intent = "book_consultation";
+  out.intent = intents::intent::book_consultation;
   out.confidence = form_confidence;
   out.suggestions = std::move(suggestions);
   if (state.form) {
@@ -218,7 +218,7 @@ reply booking_flow::cancel(conversation& state) const {
   state.form.reset();
   reply out;
   out.text = "Okay, I've cancelled the booking; nothing was saved. Anything else I can help with?";
-  out.intent = "cancel";
+  out.intent = intents::intent::cancel;
   out.confidence = form_confidence;
   out.suggestions = default_suggestions();
   return out;
@@ -233,7 +233,7 @@ reply booking_flow::decline(conversation& state) const {
       "That's fine: without your consent we can't book a consultation, so I've stopped here and "
       "nothing you typed in the form was saved. If you change your mind, just say \"book a "
       "consultation\". Anything else about Node.js or Python?";
-  out.intent = "cancel";
+  out.intent = intents::intent::cancel;
   out.confidence = form_confidence;
   out.suggestions = default_suggestions();
   return out;

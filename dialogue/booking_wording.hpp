@@ -11,6 +11,7 @@
 
 #include "dialogue/answers.hpp"
 #include "dialogue/compose.hpp"
+#include "intents/text.hpp"
 
 namespace advisor::dialogue::booking_wording {
 
@@ -21,10 +22,7 @@ inline constexpr double form_confidence = 1.0;  // the form took the message as 
 // the confirmation again rather than for anything new.
 inline constexpr std::string_view confirmation_intent = "booking_confirmed";
 
-template <std::size_t n>
-bool among(const std::array<std::string_view, n>& table, std::string_view s) {
-  return std::find(table.begin(), table.end(), s) != table.end();
-}
+using intents::text::among;
 
 struct phrase {
   std::string_view key;

@@ -139,7 +139,7 @@ std::string focus(const knowledge_base& k, const fact& f, std::string_view besid
   std::string broad;
   for (const auto& t : f.topics) {
     if (t == besides || k.is_detail(t)) continue;
-    if (!k.is_broad(t)) return t;
+    if (!k.is_generic(t)) return t;
     if (broad.empty()) broad = t;
   }
   return broad;

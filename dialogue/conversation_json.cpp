@@ -86,6 +86,24 @@ bool read(const json& obj, const char* key, std::vector<std::string>& out) {
   return true;
 }
 
+// Intents by name: a name that is no intent is a wrong value.
+json intent_names(const std::vector<intents::intent>& list) {
+  json out = json::array();
+  for (const auto i : list) out.push_back(to_string(i));
+  return out;
+}
+
+bool read(const json& obj, const char* key, std::vector<intents::intent>& out) {
+  std::vector<std::string> names;
+  if (!read(obj, key, names)) return false;
+  for (const auto& name : names) {
+    const auto known = intents::parse_intent(name);
+    if (!known) return false;
+    out.push_back(*known);
+  }
+  return true;
+}
+
 // Instants from 1970 to the end of 9999: a slot or an offer far outside that is no time the
 // form could have saved, and zone arithmetic near the ends of int64 seconds would overflow.
 constexpr std::int64_t last_instant = 253402300799;  // 9999-12-31T23:59:59Z
@@ -160,7 +178,7 @@ std::string save_conversation(const conversation& state) {
                                     : json(nullptr)},
       {"transcript", transcript},
       {"clarifying", state.clarifying ? json{{"text", state.clarifying->text},
-                                             {"readings", state.clarifying->readings}}
+                                             {"readings", intent_names(state.clarifying->readings)}}
                                       : json(nullptr)},
       {"visitor", {{"time_zone", state.visitor.time_zone}, {"locale", state.visitor.locale}}},
   };

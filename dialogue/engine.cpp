@@ -14,6 +14,7 @@
 #include "intents/understander.hpp"
 
 namespace advisor::dialogue {
+using intents::intent;
 using intents::plain_words;
 using intents::read_yes_no;
 using intents::yes_no;
@@ -66,18 +67,17 @@ void remember_needs(conversation& state, const intents::understanding& understoo
 // booking form, and never offering a booking to someone who has booked.
 bool asks_which(const conversation& state, const intents::understanding& understood,
                 bool asked_before) {
-  if (!understood.unsure || understood.runner_up.empty() || state.form || asked_before)
-    return false;
+  if (!understood.unsure || !understood.runner_up || state.form || asked_before) return false;
   // "why?", "what about ML?": read against the conversation, not a reading to choose.
   if (!understood.follow_up.empty()) return false;
-  return !state.booked ||
-         (understood.intent != "book_consultation" && understood.runner_up != "book_consultation");
+  return !state.booked || (understood.intent != intent::book_consultation &&
+                           understood.runner_up != intent::book_consultation);
 }
 
 // The reading a reply to a clarifying question picks: one of the quick replies offered, or
 // one of the two by its place ("the first one", "option 2"); none for a message of its own.
-std::optional<std::string> picked_reading(const clarification& asked,
-                                          const intents::understanding& reply) {
+std::optional<intent> picked_reading(const clarification& asked,
+                                     const intents::understanding& reply) {
   const auto& readings = asked.readings;
   if (reply.has_cue(intents::cue::first_choice) && !readings.empty()) return readings[0];
   if (reply.has_cue(intents::cue::second_choice) && readings.size() > 1) return readings[1];
@@ -118,8 +118,9 @@ std::optional<std::string> check_availability(const availability& hours) {
     return std::string{"availability: no slot fits between the opening and closing times"};
   }
   if (hours.min_notice < std::chrono::hours{0}) return std::string{"availability: negative notice"};
-  if (hours.horizon_days < 1 || hours.horizon_days > 366) {
-    return std::string{"availability: horizon must be 1 to 366 days"};
+  if (hours.horizon_days < 1 || hours.horizon_days > availability::max_horizon_days) {
+    return "availability: horizon must be 1 to " + std::to_string(availability::max_horizon_days) +
+           " days";
   }
   return std::nullopt;
 }
@@ -189,8 +190,8 @@ reply engine::respond(conversation& state, std::string_view text,
              !(offered && read_yes_no(plain) == yes_no::yes)) {
     out = clarify(understood);
     state.clarifying = clarification{std::string{text.substr(0, clarification::max_text_bytes)},
-                                     {understood.intent, understood.runner_up}};
-    state.last_intent = clarify_intent;
+                                     {understood.intent, *understood.runner_up}};
+    state.last_intent = to_string(intent::clarify);
   } else if (state.form) {
     if (auto handled = booking_->step(state, understood, text, context)) {
       out = std::move(*handled);
@@ -200,18 +201,18 @@ reply engine::respond(conversation& state, std::string_view text,
       out = answer(*knowledge_, understood, state);
       booking_->resume(state, out, context);
     }
-  } else if (understood.intent == "book_consultation" ||
+  } else if (understood.intent == intent::book_consultation ||
              (offered && read_yes_no(plain) == yes_no::yes)) {
     remember_needs(state, understood);
     // A price question gets the price first (free) and an offer; anything else opens the form.
     // So does a question about how the call happens ("is it on zoom?").
     const bool about_it = understood.has_cue(intents::cue::price) ||
                           (understood.has_cue(intents::cue::meeting) && understood.question);
-    if (understood.intent == "book_consultation" && about_it) {
+    if (understood.intent == intent::book_consultation && about_it) {
       out = booking_->offer(state, understood);
     } else {
       out = booking_->open(state, understood, text, context);
-      out.confidence = understood.intent == "book_consultation" ? understood.confidence : 1.0;
+      out.confidence = understood.intent == intent::book_consultation ? understood.confidence : 1.0;
       // A lead that asks something technical too gets the short answer first.
       if (const auto technical = technical_side(*knowledge_, understood)) {
         out.text = technical->text + " " + out.text;

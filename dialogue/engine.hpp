@@ -47,7 +47,8 @@ struct availability {
   std::chrono::minutes closes{17 * 60};         // no slot may end after this
   std::chrono::minutes slot_length{30};
   std::chrono::hours min_notice{12};
-  int horizon_days = 30;  // how far ahead slots are offered
+  int horizon_days = 30;                        // how far ahead slots are offered
+  static constexpr int max_horizon_days = 366;  // a year ahead, a leap year's too
   // How the consultation happens, told to a visitor who asks ("zoom or teams?").
   std::string meeting_details =
       "You'll talk with one of our engineers over a video call: the link comes by email with the "
@@ -98,7 +99,7 @@ struct booking_outcome {
 
 struct reply {
   std::string text;
-  std::string intent;
+  intents::intent intent = intents::intent::fallback;
   double confidence = 0.0;
   std::optional<std::string> recommendation;  // "node", "python", "hybrid", "depends"
   std::vector<source> sources;
@@ -129,12 +130,12 @@ struct confirmed_booking {
 };
 
 // A clarifying question waiting for its answer: the message it asked about, and the two
-// readings offered (intent names, the likelier first). It holds for the one reply after it.
+// readings offered (the likelier first). It holds for the one reply after it.
 struct clarification {
   // A message is at most 2000 code points (the protocol), each at most 4 bytes of UTF-8.
   static constexpr std::size_t max_text_bytes = 4 * 2000;
   std::string text;
-  std::vector<std::string> readings;
+  std::vector<intents::intent> readings;
 };
 
 // Per-session memory. A plain value: the server stores it, the engine updates it; it
@@ -143,6 +144,7 @@ struct conversation {
   std::vector<std::string> last_topics;  // needs discussed most recently
   std::vector<std::string> last_technologies;
   std::optional<std::string> last_recommendation;
+  // The last answer's intent name, or booking_wording's confirmation_intent after a booking.
   std::string last_intent;
   int turns = 0;
   std::vector<std::string> needs;    // every topic discussed, oldest first (prefills "project")

@@ -45,6 +45,8 @@ struct webhook_sender::target {
 
 namespace {
 
+constexpr unsigned http_1_1 = 11;  // Beast's number for HTTP/1.1
+
 instant now_instant() {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
@@ -338,7 +340,7 @@ void webhook_sender::deliver_next() {
 
   busy_ = true;
   const auto item = due.front();
-  http::request<http::string_body> req{http::verb::post, target_->path, 11};
+  http::request<http::string_body> req{http::verb::post, target_->path, http_1_1};
   req.set(http::field::host, target_->host);
   req.set(http::field::user_agent, "advisor-webhook/1");
   req.set(http::field::content_type, "application/json");

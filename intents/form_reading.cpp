@@ -31,11 +31,9 @@ bool non_ascii(char c) {
   return (static_cast<unsigned char>(c) & 0x80U) != 0;
 }
 
+// A form answer may span lines: newlines are blank here too.
 std::string_view trim(std::string_view s, std::string_view chars = " \t\r\n") {
-  const auto first = s.find_first_not_of(chars);
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(chars);
-  return s.substr(first, last - first + 1);
+  return text::trim(s, chars);
 }
 
 // `s` without invisible characters (zero-width, no-break spaces, BOM, ...) and `chars` at its
@@ -69,10 +67,8 @@ std::vector<std::string_view> words_of(std::string_view plain) {
   return out;
 }
 
-template <std::size_t n>
-bool among(const std::array<std::string_view, n>& table, std::string_view s) {
-  return std::find(table.begin(), table.end(), s) != table.end();
-}
+using text::among;
+using text::count_characters;
 
 bool starts_with_phrase(std::string_view plain, std::string_view phrase) {
   return plain.starts_with(phrase) &&
@@ -315,12 +311,6 @@ bool is_cancel(std::string_view plain) {
     }
   }
   return false;
-}
-
-std::size_t count_characters(std::string_view utf8) {
-  return static_cast<std::size_t>(std::count_if(utf8.begin(), utf8.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;
-  }));
 }
 
 checked check_name(std::string_view text) {

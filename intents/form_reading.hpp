@@ -47,8 +47,6 @@ std::optional<std::string> find_email(std::string_view text);
 // "did you mean" the visitor can accept or overrule; nullopt when the domain looks right.
 std::optional<std::string> suggest_email(std::string_view email);
 
-std::size_t count_characters(std::string_view utf8);
-
 // A correction or change typed while the form is open.
 struct field_edit {
   booking_field field = booking_field::name;

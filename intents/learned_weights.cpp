@@ -92,12 +92,12 @@ std::variant<understander_parts::learned, load_error> parse_weights(
   if (auto err = read_clarify_margins(file, doc, intent_names, out)) return *err;
   out.bias.assign(intent_names.size(), 0.0);
   out.weights.assign(intent_names.size(), std::vector<double>(features.size(), 0.0));
-  for (const auto& [intent, spec] : doc.at("intents").items()) {
-    const auto it = std::find(intent_names.begin(), intent_names.end(), intent);
-    if (it == intent_names.end() || intent == "fallback")
-      return error(file, "unknown intent \"" + intent + "\"");
+  for (const auto& [name, spec] : doc.at("intents").items()) {
+    const auto it = std::find(intent_names.begin(), intent_names.end(), name);
+    if (it == intent_names.end() || name == to_string(intent::fallback))
+      return error(file, "unknown intent \"" + name + "\"");
     const auto at = static_cast<std::size_t>(it - intent_names.begin());
-    if (auto err = read_intent(file, intent, spec, at, column, out)) return *err;
+    if (auto err = read_intent(file, name, spec, at, column, out)) return *err;
   }
   // An intent the file does not name never wins.
   for (std::size_t i = 0; i < intent_names.size(); ++i) {

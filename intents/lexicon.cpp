@@ -20,17 +20,7 @@ bool valid_id(std::string_view id, bool words_allowed) {
 }
 
 std::vector<std::string> split(std::string_view list, bool on_spaces_too) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (const char c : list) {
-    if (c == ',' || (on_spaces_too && (c == ' ' || c == '\t'))) {
-      out.emplace_back(trim(cur));
-      cur.clear();
-    } else {
-      cur.push_back(c);
-    }
-  }
-  out.emplace_back(trim(cur));
+  auto out = text::split_list(list, on_spaces_too ? ", \t" : ",");
   if (on_spaces_too) std::erase(out, std::string{});
   return out;
 }

@@ -270,10 +270,27 @@ std::string join_words(const std::vector<std::string>& words, std::size_t from, 
   return out;
 }
 
-std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r");
+std::vector<std::string> split_list(std::string_view list, std::string_view separators) {
+  std::vector<std::string> out;
+  for (std::size_t start = 0;;) {
+    const auto end = list.find_first_of(separators, start);
+    out.emplace_back(trim(list.substr(start, end == std::string_view::npos ? end : end - start)));
+    if (end == std::string_view::npos) return out;
+    start = end + 1;
+  }
+}
+
+std::size_t count_characters(std::string_view utf8) {
+  // Continuation bytes (10xxxxxx) do not start a character.
+  return static_cast<std::size_t>(std::count_if(utf8.begin(), utf8.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;
+  }));
+}
+
+std::string_view trim(std::string_view s, std::string_view chars) {
+  const auto first = s.find_first_not_of(chars);
   if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r");
+  const auto last = s.find_last_not_of(chars);
   return s.substr(first, last - first + 1);
 }
 

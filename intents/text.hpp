@@ -3,6 +3,8 @@
 // Shared by the lexicon (which tokenizes its forms the same way the user's text is
 // tokenized, so they meet by construction) and by the knowledge compiler.
 
+#include <algorithm>
+#include <array>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,8 +35,22 @@ int edit_distance(std::string_view a, std::string_view b, int limit);
 std::string join_words(const std::vector<std::string>& words, std::size_t from = 0,
                        std::size_t to = std::string::npos);
 
-// `s` without leading and trailing spaces, tabs and carriage returns (data file lines).
-std::string_view trim(std::string_view s);
+// `s` without leading and trailing `chars`: by default spaces, tabs and carriage returns (data
+// file lines).
+std::string_view trim(std::string_view s, std::string_view chars = " \t\r");
+
+// A data file's list ("a, b, c"): the pieces between separators, each trimmed; empty pieces
+// are kept (a caller may refuse them).
+std::vector<std::string> split_list(std::string_view list, std::string_view separators = ",");
+
+// Characters as a person counts them: the code points of UTF-8 (bytes that start one).
+std::size_t count_characters(std::string_view utf8);
+
+// Whether `word` is one of a fixed table's words.
+template <std::size_t n>
+bool among(const std::array<std::string_view, n>& table, std::string_view word) {
+  return std::find(table.begin(), table.end(), word) != table.end();
+}
 
 // True for [a-z] only: the words the typo corrector may touch.
 bool is_alpha_word(std::string_view word);

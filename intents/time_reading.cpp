@@ -9,6 +9,8 @@
 
 #include <date/tz.h>
 
+#include "intents/text.hpp"
+
 namespace advisor::intents {
 namespace {
 
@@ -219,10 +221,7 @@ std::optional<unsigned> lookup(const std::array<named_number, n>& table, std::st
   return it->value;
 }
 
-template <std::size_t n>
-bool among(const std::array<std::string_view, n>& table, std::string_view word) {
-  return std::find(table.begin(), table.end(), word) != table.end();
-}
+using text::among;
 
 std::optional<unsigned> month_of(std::string_view word) {
   return lookup(months, word);
@@ -329,7 +328,7 @@ class reader {
       : t_{std::move(tokens)}, today_{today}, offered_{offered}, order_{order} {}
 
   time_request read() {
-    for (i_ = 0; i_ < t_.size(); ++i_) step();
+    for (i_ = 0; i_ < t_.size(); ++i_) read_word();
     finish();
     return r_;
   }
@@ -510,7 +509,7 @@ class reader {
     return false;
   }
 
-  void step() {
+  void read_word() {  // the word at i_, and any it takes with it
     const std::string_view w = t_[i_];
     if (const auto ymd = digit_parts(w, '-'); ymd.size() == 3 && w.size() >= 8) {
       set_date(ymd[0], ymd[1], ymd[2]);

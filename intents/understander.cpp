@@ -90,6 +90,7 @@ bool is_capitalized(std::string_view w) {
 understander::understander(understander_parts parts)
     : lex_(std::move(parts.lex)),
       intent_names_(std::move(parts.intent_names)),
+      intents_(std::move(parts.intent_ids)),
       patterns_(std::move(parts.patterns)),
       set_(std::move(parts.set)),
       evidence_(std::move(parts.evidence)),
@@ -112,8 +113,8 @@ understander::understander(understander_parts parts)
         std::find(cue_names_.begin(), cue_names_.end(), p.cue) == cue_names_.end())
       cue_names_.push_back(p.cue);
   }
-  const auto fb = std::find(intent_names_.begin(), intent_names_.end(), "fallback");
-  fallback_ = static_cast<std::size_t>(fb - intent_names_.begin());
+  const auto fb = std::find(intents_.begin(), intents_.end(), intent::fallback);
+  fallback_ = static_cast<std::size_t>(fb - intents_.begin());
   for (std::size_t i = 0; i < lex_.canonical.size(); ++i) {
     if (lex_.canonical[i].size() == 1)
       canonical_kind_.emplace(lex_.canonical[i][0], lex_.canonical_kind[i]);
@@ -499,11 +500,11 @@ std::vector<std::string> feature_names(const std::vector<std::string>& intent_na
                                        const std::vector<std::string>& cue_names,
                                        const lexicon& lex) {
   std::vector<std::string> names;
-  for (const auto& intent : intent_names) {
-    if (intent == "fallback") continue;
-    names.push_back("match:" + intent);
-    names.push_back("score:" + intent);
-    names.push_back("rule:" + intent);
+  for (const auto& name : intent_names) {
+    if (name == to_string(intent::fallback)) continue;
+    names.push_back("match:" + name);
+    names.push_back("score:" + name);
+    names.push_back("rule:" + name);
   }
   for (const auto& [kind, name] : slot_conditions) names.push_back("when:" + std::string{name});
   for (const auto& cue : cue_names) names.push_back("cue:" + cue);
@@ -618,7 +619,7 @@ void understander::choose_by_weights(weighed& w) const {
   w.result.confidence = best_p;
   w.result.margin = best_p - second_p;
   if (second != no_intent) {
-    w.result.runner_up = intent_names_[second];
+    w.result.runner_up = intents_[second];
     w.result.runner_up_confidence = second_p;
   }
 }
@@ -778,7 +779,7 @@ understanding understander::understand(std::string_view text) const {
   w.result.unsure = worth_asking(w);
   if (w.best != fallback_) take_follow_up(w);
   understanding& result = w.result;
-  result.intent = intent_names_[w.best];
+  result.intent = intents_[w.best];
   if (w.best == fallback_) {
     result.confidence = 0.0;
   } else if (!learned_ || w.won) {

@@ -115,8 +115,9 @@ struct slot_patterns {
 // Every part compile_understander() validated, handed over whole.
 struct understander_parts {
   lexicon lex;
-  std::vector<std::string> intent_names;
-  std::vector<pattern_info> patterns;  // parallel to the RE2::Set's indices
+  std::vector<std::string> intent_names;  // as intents.json spells them, in its order
+  std::vector<intent> intent_ids;         // parallel to intent_names
+  std::vector<pattern_info> patterns;     // parallel to the RE2::Set's indices
   std::unique_ptr<re2::RE2::Set> set;
   std::vector<evidence_rule> evidence;
   std::vector<std::string> question_words;
@@ -258,6 +259,7 @@ class understander {
 
   lexicon lex_;
   std::vector<std::string> intent_names_;
+  std::vector<intent> intents_;  // parallel to intent_names_
   std::vector<pattern_info> patterns_;
   std::unique_ptr<re2::RE2::Set> set_;
   std::vector<evidence_rule> evidence_;

@@ -9,21 +9,10 @@
 #include <variant>
 #include <vector>
 
+#include "intents/intent.hpp"
+#include "intents/text_file.hpp"
+
 namespace advisor::intents {
-
-// A data file's name (for error messages) and its content.
-struct text_file {
-  std::string name;
-  std::string content;
-};
-
-// A load-time problem, located so a person can fix the data file.
-struct load_error {
-  std::string file;  // name as given in text_file
-  int line = 0;      // 1-based; 0 when the problem is not tied to a line
-  std::string message;
-  std::string what() const;  // "file:line: message" (or "file: message" when line is 0)
-};
 
 // What was taken out of the text besides the intent.
 struct slots {
@@ -40,13 +29,12 @@ struct slots {
 };
 
 struct understanding {
-  std::string
-      intent;  // a protocol intent name ("greeting" ... "fallback") or another from intents.json
+  intents::intent intent = intents::intent::fallback;
   double confidence = 0.0;  // 0..1
   slots found;
   std::string normalized;  // the text after normalization and typo correction
   // Set when the text is a follow-up to the previous answer rather than a question of its
-  // own; `intent` stays a protocol name (a "what about ML?" follow-up is "compare").
+  // own; `intent` stays what it is (a "what about ML?" follow-up is `compare`).
   // Values come from intents.json: "why" ("why?"), "which" ("so which one?"),
   // "topic" ("what about for ML?", "and for a beginner?"); empty when not a follow-up.
   std::string follow_up;
@@ -57,9 +45,9 @@ struct understanding {
   double score = 0.0;     // the chosen intent's score (patterns and evidence)
   double margin = 0.0;    // how far it is ahead of the runner-up
   std::size_t words = 0;  // words in the message
-  // The learned weighting's second reading and its probability; empty and 0 without
+  // The learned weighting's second reading and its probability; none and 0 without
   // weights.json, for `fallback`, and when a lead won outright.
-  std::string runner_up;
+  std::optional<intents::intent> runner_up;
   double runner_up_confidence = 0.0;
   // The two readings are closer than weights.json's "clarify_margins" and intents.json's
   // "clarify" lists them, in this order, as a choice a visitor can make: rather than guess,

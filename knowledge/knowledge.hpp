@@ -104,7 +104,7 @@ class knowledge_base {
   // counts only when nothing more specific is asked ("performance"). Answers use these to
   // name what a sentence is mainly about.
   bool is_detail(std::string_view topic) const;
-  bool is_broad(std::string_view topic) const;
+  bool is_generic(std::string_view topic) const;
 
   // The technologies compared, in the lexicon's order ("node", "python").
   const std::vector<std::string>& technologies() const { return technologies_; }

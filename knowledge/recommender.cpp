@@ -38,7 +38,7 @@ bool knowledge_base::is_detail(std::string_view topic) const {
   return rules_->detail.contains(std::string{topic});
 }
 
-bool knowledge_base::is_broad(std::string_view topic) const {
+bool knowledge_base::is_generic(std::string_view topic) const {
   return rules_->generic.contains(std::string{topic});
 }
 

@@ -26,6 +26,8 @@ class drained_tcp_stream : public boost::beast::tcp_stream {
 namespace detail {
 
 struct drain_op {
+  // A peer that never closes its side is not waited for longer than this.
+  static constexpr std::chrono::seconds drain_timeout{5};
   drained_tcp_stream& stream;
   boost::beast::role_type role;
   std::unique_ptr<std::array<char, 4096>> buffer = std::make_unique<std::array<char, 4096>>();
@@ -39,8 +41,7 @@ struct drain_op {
       if (role == boost::beast::role_type::server) {
         stream.socket().shutdown(net::socket_base::shutdown_send, ec);
       }
-      // A peer that never closes its side is not waited for forever.
-      stream.expires_after(std::chrono::seconds{5});
+      stream.expires_after(drain_timeout);
     } else if (ec) {
       if (ec == net::error::eof) ec = {};
       boost::beast::error_code ignored;

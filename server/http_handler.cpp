@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
+#include <boost/beast/http/rfc7230.hpp>
 #include <boost/beast/version.hpp>
 #include <boost/url/parse.hpp>
 #include <nlohmann/json.hpp>
@@ -57,26 +58,16 @@ bool is_get(const request& req) {
   return req.method() == http::verb::get || req.method() == http::verb::head;
 }
 
-// Whether the client takes gzip: a "gzip" coding in Accept-Encoding not refused with q=0.
+// Whether the client takes gzip: the first of "gzip" and "*" in Accept-Encoding decides, and
+// q=0 ("0.0", "0.000") refuses it. Beast's ext_list reads the list and its parameters.
 bool accepts_gzip(const request& req) {
-  const auto header = req[http::field::accept_encoding];
-  std::size_t pos = 0;
-  while (pos < header.size()) {
-    auto end = header.find(',', pos);
-    if (end == std::string_view::npos) end = header.size();
-    auto item = header.substr(pos, end - pos);
-    pos = end + 1;
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    const auto semicolon = item.find(';');
-    auto name = item.substr(0, semicolon);
-    while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
-    if (name != "gzip" && name != "*") continue;
-    if (semicolon == std::string_view::npos) return true;
-    const auto params = item.substr(semicolon + 1);
-    const auto q = params.find("q=");
-    if (q == std::string_view::npos) return true;
-    const auto value = params.substr(q + 2);
-    return !(value.starts_with("0") && value.find_first_not_of("0. ") == std::string_view::npos);
+  for (const auto& [coding, params] : http::ext_list{req[http::field::accept_encoding]}) {
+    if (coding != "gzip" && coding != "*") continue;
+    for (const auto& [name, value] : params) {
+      if (name == "q")
+        return !(value.starts_with('0') && value.find_first_not_of("0.") == value.npos);
+    }
+    return true;
   }
   return false;
 }

@@ -12,6 +12,9 @@ namespace net = boost::asio;
 
 namespace {
 
+// Beast's number for HTTP/1.1: the version of an answer to a request that could not be read.
+constexpr unsigned http_1_1 = 11;
+
 // The client the per-address limits count: the peer, or whom a trusted proxy names.
 std::string client_address(const beast::tcp_stream& stream, const request& req,
                            const trusted_proxies& proxies) {
@@ -66,10 +69,11 @@ void http_session::do_read() {
 void http_session::on_read(beast::error_code ec, std::size_t) {
   if (ec == http::error::end_of_stream) return do_close();
   if (ec == http::error::body_limit) {
-    return send(error_response(http::status::payload_too_large, 11, "request body too large"));
+    return send(
+        error_response(http::status::payload_too_large, http_1_1, "request body too large"));
   }
   if (ec == http::error::header_limit) {
-    return send(error_response(http::status::request_header_fields_too_large, 11,
+    return send(error_response(http::status::request_header_fields_too_large, http_1_1,
                                "request headers too large"));
   }
   if (ec == http::error::bad_target || ec == http::error::bad_method ||
@@ -77,7 +81,7 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
       ec == http::error::bad_value || ec == http::error::bad_content_length ||
       ec == http::error::multiple_content_length || ec == http::error::bad_transfer_encoding ||
       ec == http::error::bad_chunk) {
-    return send(error_response(http::status::bad_request, 11, "malformed request"));
+    return send(error_response(http::status::bad_request, http_1_1, "malformed request"));
   }
   if (ec) return fail(ec, "read");
   if (stopping_) return do_close();

@@ -13,13 +13,6 @@ void metrics::http_request(unsigned status) {
   http_by_class_[index].fetch_add(1, relaxed);
 }
 
-void metrics::reply(std::string_view intent) {
-  const auto it = std::find(intents_.begin(), intents_.end(), intent);
-  const auto index =
-      it == intents_.end() ? intents_.size() - 1 : static_cast<std::size_t>(it - intents_.begin());
-  replies_[index].fetch_add(1, relaxed);
-}
-
 void metrics::error(protocol::error_code code) {
   errors_[static_cast<std::size_t>(code)].fetch_add(1, relaxed);
 }
@@ -67,9 +60,9 @@ std::string metrics::render(const samples& now) const {
       << now.endpoints_gone << '\n';
   out << "# HELP advisor_replies_total Replies sent, by intent.\n"
          "# TYPE advisor_replies_total counter\n";
-  for (std::size_t i = 0; i < intents_.size(); ++i) {
-    out << "advisor_replies_total{intent=\"" << intents_[i] << "\"} " << replies_[i].load(relaxed)
-        << '\n';
+  for (std::size_t i = 0; i < replies_.size(); ++i) {
+    out << "advisor_replies_total{intent=\"" << intents::intent_wire_names[i] << "\"} "
+        << replies_[i].load(relaxed) << '\n';
   }
   out << "# HELP advisor_errors_total Error frames sent, by code.\n"
          "# TYPE advisor_errors_total counter\n";
@@ -88,6 +81,7 @@ std::string metrics::render(const samples& now) const {
   out << "# HELP advisor_bookings_total Confirmed booking attempts, by result.\n"
          "# TYPE advisor_bookings_total counter\n";
   constexpr std::array<std::string_view, 3> booking_results{"stored", "slot_taken", "failed"};
+  static_assert(booking_results.size() == std::tuple_size_v<decltype(bookings_)>);
   for (std::size_t i = 0; i < bookings_.size(); ++i) {
     out << "advisor_bookings_total{result=\"" << booking_results[i] << "\"} "
         << bookings_[i].load(relaxed) << '\n';

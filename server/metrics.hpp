@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "intents/intent.hpp"
 #include "server/protocol.hpp"
 
 namespace advisor::server {
@@ -20,11 +21,13 @@ class metrics {
     ws_active_.fetch_add(1, std::memory_order_relaxed);
   }
   void ws_closed() { ws_active_.fetch_sub(1, std::memory_order_relaxed); }
-  void reply(std::string_view intent);
+  void reply(intents::intent intent) {
+    replies_[static_cast<std::size_t>(intent)].fetch_add(1, std::memory_order_relaxed);
+  }
   void error(protocol::error_code code);
   void close(unsigned short code);
   void engine_reload(bool ok);
-  enum class booking_result { stored, slot_taken, failed };
+  enum class booking_result { stored, slot_taken, failed };  // `failed` last: the array's size
   void booking(booking_result result) {
     bookings_[static_cast<std::size_t>(result)].fetch_add(1, std::memory_order_relaxed);
   }
@@ -40,18 +43,15 @@ class metrics {
 
  private:
   using counter = std::atomic<std::uint64_t>;
-  static constexpr std::array<std::string_view, 13> intents_{
-      "greeting",          "thanks", "goodbye",      "help",     "smalltalk", "compare", "explain",
-      "book_consultation", "cancel", "out_of_scope", "fallback", "clarify",   "other"};
   static constexpr std::array<unsigned short, 6> close_codes_{1000, 1001, 1003, 1007, 1008, 1009};
 
   std::array<counter, 6> http_by_class_{};  // index = status / 100
   counter ws_opened_{0};
   std::atomic<std::int64_t> ws_active_{0};
-  std::array<counter, intents_.size()> replies_{};
-  std::array<counter, 5> errors_{};
+  std::array<counter, intents::intent_count> replies_{};
+  std::array<counter, protocol::error_code_count> errors_{};
   std::array<counter, close_codes_.size() + 1> closes_{};  // last slot: any other code
-  std::array<counter, 3> bookings_{};
+  std::array<counter, static_cast<std::size_t>(booking_result::failed) + 1> bookings_{};
   counter reloads_ok_{0};
   counter reloads_failed_{0};
 };

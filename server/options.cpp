@@ -167,7 +167,7 @@ void add_server_options(CLI::App& app, config& c) {
       ->check(CLI::Range(0L, 24L * 60))
       ->default_str(std::to_string(c.hours.min_notice.count()));
   app.add_option("--booking-horizon-days", c.hours.horizon_days, "latest bookable day, from now")
-      ->check(CLI::Range(1, 365))
+      ->check(CLI::Range(1, dialogue::availability::max_horizon_days))
       ->capture_default_str();
   app.add_option("--organizer", c.organizer, "who the visitor meets, named in the calendar file")
       ->capture_default_str();

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "intents/text.hpp"
 #include "intents/visible_text.hpp"
 #include "server/json_writer.hpp"
 #include "server/strict_json.hpp"
@@ -27,7 +28,7 @@ std::variant<std::optional<std::string>, frame_error> read_id(const json& object
   const auto& id = object.at("id");
   if (!id.is_string()) return make_error(error_code::bad_message, "\"id\" must be a string");
   auto value = id.get<std::string>();
-  if (utf8_length(value) > rules.max_id_chars) {
+  if (intents::text::count_characters(value) > rules.max_id_chars) {
     return make_error(
         error_code::bad_message,
         "\"id\" is longer than " + std::to_string(rules.max_id_chars) + " characters");
@@ -51,7 +52,7 @@ std::variant<message_frame, frame_error> read_message(const json& object,
   // Empty is judged by what a reader sees: zero-width and no-break spaces count as nothing.
   const auto text = intents::trim_invisible(text_value.get_ref<const std::string&>());
   if (text.empty()) return make_error(error_code::bad_message, "\"text\" is empty", reply_to);
-  if (utf8_length(text) > rules.max_text_chars) {
+  if (intents::text::count_characters(text) > rules.max_text_chars) {
     return make_error(
         error_code::too_long,
         "\"text\" is longer than " + std::to_string(rules.max_text_chars) + " characters",
@@ -167,7 +168,7 @@ void write_booking(std::string& out, const std::optional<dialogue::booking_statu
 
 // Enough for the whole reply in one allocation unless much of it needs escaping.
 std::size_t reply_size_hint(const dialogue::reply& reply) {
-  std::size_t size = 256 + reply.text.size() + reply.intent.size();
+  std::size_t size = 256 + reply.text.size() + to_string(reply.intent).size();
   for (const auto& s : reply.sources) size += 24 + s.section.size() + s.text.size();
   for (const auto& s : reply.suggestions) size += 3 + s.size();
   return size;
@@ -189,15 +190,6 @@ std::string_view to_string(error_code code) {
       return "internal";
   }
   return "internal";
-}
-
-std::size_t utf8_length(std::string_view text) {
-  std::size_t count = 0;
-  for (const char c : text) {
-    // Continuation bytes (10xxxxxx) do not start a character.
-    if ((static_cast<unsigned char>(c) & 0xC0U) != 0x80U) ++count;
-  }
-  return count;
 }
 
 std::variant<client_frame, frame_error> parse_client_frame(std::string_view frame,
@@ -276,7 +268,7 @@ std::string reply_json(const dialogue::reply& reply, const std::optional<std::st
   out += R"(,"text":)";
   json_out::string(out, reply.text);
   out += R"(,"intent":)";
-  json_out::string(out, reply.intent);
+  json_out::string(out, to_string(reply.intent));
   out += R"(,"confidence":)";
   json_out::number(out, reply.confidence);
   out += R"(,"recommendation":)";

@@ -12,6 +12,7 @@
 namespace advisor::server::protocol {
 
 enum class error_code { bad_json, bad_message, too_long, rate_limited, internal };
+inline constexpr std::size_t error_code_count = static_cast<std::size_t>(error_code::internal) + 1;
 std::string_view to_string(error_code code);
 
 struct message_frame {
@@ -65,8 +66,5 @@ std::string error_json(const frame_error& error);
 std::string pong_json();
 // The answer to `hello`: the zone and locale the conversation now uses (null when unknown).
 std::string hello_json(const place& taken);
-
-// Characters as a person counts them: Unicode code points of valid UTF-8.
-std::size_t utf8_length(std::string_view text);
 
 }  // namespace advisor::server::protocol

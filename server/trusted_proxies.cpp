@@ -1,5 +1,7 @@
 #include "server/trusted_proxies.hpp"
 
+#include "intents/text.hpp"
+
 namespace advisor::server {
 
 namespace net = boost::asio;
@@ -12,12 +14,6 @@ net::ip::address plain(const net::ip::address& address) {
     return net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6());
   }
   return address;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
 }
 
 }  // namespace
@@ -76,8 +72,9 @@ net::ip::address trusted_proxies::client(const net::ip::address& peer,
   while (contains(current)) {
     if (forwarded_for.empty()) break;
     const auto comma = forwarded_for.rfind(',');
-    const auto entry =
-        trim(comma == std::string_view::npos ? forwarded_for : forwarded_for.substr(comma + 1));
+    const auto entry = intents::text::trim(
+        comma == std::string_view::npos ? forwarded_for : forwarded_for.substr(comma + 1),
+        " \t");  // HTTP's optional whitespace
     forwarded_for =
         comma == std::string_view::npos ? std::string_view{} : forwarded_for.substr(0, comma);
     boost::system::error_code ec;

@@ -165,442 +165,483 @@
     return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
   }
 
-  function create(opts) {
+  // ---- the widget's parts --------------------------------------------------------------
+  // One object per widget (`w`) holds its state; the functions below each do one thing to it.
+  //   w.st      what survives a page load (sessionStorage): session, history, form, open, unread
+  //   w.v       the DOM nodes (buildView)
+  //   the rest  the connection and what is in flight
+
+  // The server's base URL (no trailing slash) and origin: opts.server, else this script's.
+  function resolveServer(opts) {
     var base = new URL(opts.server || scriptOrigin || location.href, location.href);
     if (!/^https?:$/.test(base.protocol)) throw new Error('AdvisorChat: server must be http(s)');
     var origin = base.origin;
-    base = (origin + base.pathname).replace(/\/+$/, '');
-    if (!opts.server) base = origin;
-    var title = str(opts.title) || 'Advisor';
-    var key = 'advisor-chat:' + base;
+    return { base: opts.server ? (origin + base.pathname).replace(/\/+$/, '') : origin, origin: origin };
+  }
 
+  function loadState(key) {
     var st = { session: '', hist: [], sugg: [], form: null, open: false, unread: 0 };
     try { Object.assign(st, JSON.parse(sessionStorage.getItem(key)) || {}); } catch (e) { /* none */ }
     if (!Array.isArray(st.hist)) st.hist = [];
-    function persist() {
-      try { sessionStorage.setItem(key, JSON.stringify(st)); } catch (e) { /* private mode */ }
-    }
+    return st;
+  }
 
-    var ws = null, welcomed = false, everUp = false, attempt = 0, timer = 0, pinger = 0;
-    var dead = false, isOpen = false, seq = 0;
-    var hellos = 0;          // hello frames whose answer (hello, or an error) has not come yet
-    var news = '';           // what the status region says once no reply is awaited
-    var queue = [];          // visitor messages not yet written to a socket
-    var sent = new Map();    // id -> message written, reply not yet received
-    var metas = new Map();   // id -> its status line
+  function persist(w) {
+    try { sessionStorage.setItem(w.key, JSON.stringify(w.st)); } catch (e) { /* private mode */ }
+  }
 
-    // ---- DOM -------------------------------------------------------------------------
-    var host = el('advisor-chat');
-    host.style.setProperty('all', 'initial', 'important');
-    var shadow = host.attachShadow({ mode: 'open' });
+  // The shadow root with the stylesheet; its nodes, for the functions below.
+  function buildView(title, position) {
+    var v = { host: el('advisor-chat') };
+    v.host.style.setProperty('all', 'initial', 'important');
+    var shadow = v.host.attachShadow({ mode: 'open' });
     // A constructed sheet is CSSOM, so a host page's CSP without 'unsafe-inline' allows it.
     try {
       var sheet = new CSSStyleSheet();
       sheet.replaceSync(CSS);
       shadow.adoptedStyleSheets = [sheet];
     } catch (e) { shadow.appendChild(el('style', { text: CSS })); }
-    var root = el('div', { cls: 'root' + (opts.position === 'left' ? ' left' : ''), 'data-state': 'wait' });
-    var badge = el('span', { cls: 'badge', 'aria-hidden': 'true', hidden: '' });
-    var launcher = el('button', { type: 'button', cls: 'launcher', 'aria-expanded': 'false',
+    v.root = el('div', { cls: 'root' + (position === 'left' ? ' left' : ''), 'data-state': 'wait' });
+    v.badge = el('span', { cls: 'badge', 'aria-hidden': 'true', hidden: '' });
+    v.launcher = el('button', { type: 'button', cls: 'launcher', 'aria-expanded': 'false',
       'aria-controls': 'panel' }, [
       icon('i-chat', 'M7 4h10a4 4 0 0 1 4 4v5a4 4 0 0 1-4 4h-5l-5 4v-4a4 4 0 0 1-4-4V8a4 4 0 0 1 4-4zM8 10.5h.01M12 10.5h.01M16 10.5h.01'),
-      icon('i-down', 'M6 9l6 6 6-6'), badge]);
-    var status = el('div', { cls: 'status', role: 'status', text: 'Connecting\u2026' });
-    var closeBtn = el('button', { type: 'button', cls: 'x', 'aria-label': 'Close chat' },
+      icon('i-down', 'M6 9l6 6 6-6'), v.badge]);
+    v.status = el('div', { cls: 'status', role: 'status', text: 'Connecting\u2026' });
+    v.closeBtn = el('button', { type: 'button', cls: 'x', 'aria-label': 'Close chat' },
       [icon('', 'M6 6l12 12M18 6L6 18')]);
-    var progText = el('div');
-    var progBar = el('i');
-    var prog = el('div', { cls: 'prog', hidden: '' }, [progText,
-      el('div', { cls: 'bar', 'aria-hidden': 'true' }, [progBar])]);
-    var typing = el('div', { cls: 'typing', 'aria-hidden': 'true', hidden: '' },
+    v.progText = el('div');
+    v.progBar = el('i');
+    v.prog = el('div', { cls: 'prog', hidden: '' }, [v.progText,
+      el('div', { cls: 'bar', 'aria-hidden': 'true' }, [v.progBar])]);
+    v.typing = el('div', { cls: 'typing', 'aria-hidden': 'true', hidden: '' },
       [el('i'), el('i'), el('i')]);
-    var log = el('div', { cls: 'log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions',
-      'aria-label': 'Conversation', tabindex: '0' }, [typing]);
-    var chips = el('div', { cls: 'chips', role: 'group', 'aria-label': 'Suggested replies', hidden: '' });
-    var input = el('textarea', { rows: '1', maxlength: String(MAX), enterkeyhint: 'send',
+    v.log = el('div', { cls: 'log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions',
+      'aria-label': 'Conversation', tabindex: '0' }, [v.typing]);
+    v.chips = el('div', { cls: 'chips', role: 'group', 'aria-label': 'Suggested replies', hidden: '' });
+    v.input = el('textarea', { rows: '1', maxlength: String(MAX), enterkeyhint: 'send',
       'aria-label': 'Message', placeholder: HINT });
     // For screen readers only: "Advisor is typing..." while a reply is awaited, then booking progress.
-    var live = el('div', { cls: 'sr live', role: 'status', 'aria-live': 'polite' });
-    var form = el('form', {}, [input, el('button', { type: 'submit', cls: 'send', 'aria-label': 'Send' },
+    v.live = el('div', { cls: 'sr live', role: 'status', 'aria-live': 'polite' });
+    v.form = el('form', {}, [v.input, el('button', { type: 'submit', cls: 'send', 'aria-label': 'Send' },
       [icon('', 'M5 12h14M13 6l6 6-6 6')])]);
-    var panel = el('section', { cls: 'panel', id: 'panel', role: 'dialog', 'aria-modal': 'false',
+    v.panel = el('section', { cls: 'panel', id: 'panel', role: 'dialog', 'aria-modal': 'false',
       'aria-labelledby': 'ttl', hidden: '' }, [
       el('header', {}, [el('div', { cls: 'av', 'aria-hidden': 'true', text: title.charAt(0).toUpperCase() }),
-        el('div', { cls: 'ttl' }, [el('h2', { id: 'ttl', text: title }), status]), closeBtn]),
-      prog, log, chips, form, live]);
-    root.appendChild(launcher);
-    root.appendChild(panel);
-    shadow.appendChild(root);
+        el('div', { cls: 'ttl' }, [el('h2', { id: 'ttl', text: title }), v.status]), v.closeBtn]),
+      v.prog, v.log, v.chips, v.form, v.live]);
+    v.root.appendChild(v.launcher);
+    v.root.appendChild(v.panel);
+    shadow.appendChild(v.root);
+    return v;
+  }
 
-    // ---- rendering ---------------------------------------------------------------------
-    function scroll() { log.scrollTop = log.scrollHeight; }
-    function row(node) { log.insertBefore(node, typing); scroll(); }
+  // Accent: any CSS colour; white text on it only if that reaches 4.5:1, else near-black.
+  // An invalid colour leaves the default.
+  function applyAccent(root, accent) {
+    if (!accent) return;
+    var probe = el('i', { hidden: '' });
+    probe.style.color = String(accent);
+    if (!probe.style.color) return;
+    root.appendChild(probe);
+    var L = luminance(getComputedStyle(probe).color);
+    root.removeChild(probe);
+    root.style.setProperty('--accent', probe.style.color);
+    root.style.setProperty('--on', 1.05 / (L + 0.05) >= 4.5 ? '#fff' : '#111827');
+    root.style.setProperty('--link', 1.05 / (L + 0.05) >= 4.5 ? probe.style.color : '#1d4ed8');
+  }
 
-    function paintMeta(m) {
-      var meta = metas.get(m.id);
-      if (!meta) return;
-      meta.textContent = '';
-      var words = { q: 'Sending\u2026', lost: 'Connection lost: this may not have been delivered.',
-        err: 'Not sent.' }[m.st];
-      meta.hidden = !words;
-      if (!words) return;
-      meta.appendChild(document.createTextNode(words));
-      if (m.st !== 'q') {
-        meta.appendChild(el('button', { type: 'button', 'data-again': m.text, 'aria-label': 'Send again: ' + m.text,
-          text: 'Send again' }));
-      }
+  // ---- rendering -----------------------------------------------------------------------
+  function scroll(w) { w.v.log.scrollTop = w.v.log.scrollHeight; }
+  function row(w, node) { w.v.log.insertBefore(node, w.v.typing); scroll(w); }
+
+  // A visitor message's status line: sending, or not delivered with a button to send it again.
+  function paintMeta(w, m) {
+    var meta = w.metas.get(m.id);
+    if (!meta) return;
+    meta.textContent = '';
+    var words = { q: 'Sending\u2026', lost: 'Connection lost: this may not have been delivered.',
+      err: 'Not sent.' }[m.st];
+    meta.hidden = !words;
+    if (!words) return;
+    meta.appendChild(document.createTextNode(words));
+    if (m.st !== 'q') {
+      meta.appendChild(el('button', { type: 'button', 'data-again': m.text, 'aria-label': 'Send again: ' + m.text,
+        text: 'Send again' }));
     }
-    function setSt(m, s) { m.st = s; paintMeta(m); }
+  }
+  function setSt(w, m, s) { m.st = s; paintMeta(w, m); }
 
-    function sources(list) {
-      var sections = [];
-      list.forEach(function (s) { if (sections.indexOf(s.section) < 0) sections.push(s.section); });
-      var d = el('details', { cls: 'src' }, [el('summary', { text: 'From the guide: ' + sections.join(', ') })]);
-      d.addEventListener('toggle', function () { if (d.open) d.scrollIntoView({ block: 'nearest' }); });
-      list.forEach(function (s) {
-        d.appendChild(el('blockquote', {}, [sections.length > 1 ? el('cite', { text: s.section }) : null,
-          document.createTextNode(s.text)]));
-      });
-      return d;
-    }
-
-    function card(bk) {
-      var ics = safeUrl(bk.ics, base, origin);
-      return el('div', { cls: 'card', role: 'group', 'aria-label': 'Booking confirmed' }, [
-        el('strong', { text: 'Consultation booked' }),
-        el('div', { text: 'Reference: ' + bk.ref }),
-        ics && new URL(ics).origin === origin
-          ? el('a', { cls: 'cal', href: ics, download: '', text: 'Add to calendar' }) : null]);
-    }
-
-    function render(m) {
-      if (m.k === 'note') return row(el('p', { cls: 'note' + (m.warn ? ' warn' : ''), text: m.text }));
-      var me = m.k === 'me';
-      var bubble = el('div', { cls: 'bubble' }, [el('span', { cls: 'sr', text: (me ? 'You' : title) + ': ' })]);
-      if (me) bubble.appendChild(document.createTextNode(m.text));
-      else rich(bubble, m.text, base, origin);
-      if (m.src && m.src.length) bubble.appendChild(sources(m.src));
-      var node = el('div', { cls: 'msg ' + (me ? 'me' : 'bot') }, [bubble, m.bk ? card(m.bk) : null]);
-      if (me) {
-        var meta = el('div', { cls: 'meta' });
-        node.appendChild(meta);
-        metas.set(m.id, meta);
-        paintMeta(m);
-      }
-      row(node);
-    }
-
-    function add(m) {
-      st.hist.push(m);
-      if (st.hist.length > 150) st.hist.splice(0, st.hist.length - 150);
-      render(m);
-    }
-    function note(text, warn) { add({ k: 'note', text: text, warn: !!warn }); persist(); }
-
-    function setSugg(list) {
-      st.sugg = Array.isArray(list) ? list.filter(function (s) { return typeof s === 'string' && s; }).slice(0, 8) : [];
-      chips.textContent = '';
-      st.sugg.forEach(function (s) { chips.appendChild(el('button', { type: 'button', cls: 'chip', text: s })); });
-      chips.hidden = !st.sugg.length;
-      chips.className = 'chips' + (st.form && st.form.field === 'slot' ? ' slots' : '');
-    }
-
-    // tell: announce a new field to screen readers (replies only, not history or a new welcome).
-    function setForm(f, tell) {
-      var was = st.form && st.form.field;
-      st.form = f && f.name === 'booking' && typeof f.field === 'string' ? { name: 'booking', field: f.field } : null;
-      prog.hidden = !st.form;
-      input.placeholder = st.form && HINTS.hasOwnProperty(st.form.field) ? HINTS[st.form.field] : HINT;
-      grow(); // a long hint gets a second line rather than being cut
-      if (!st.form) return;
-      var i = FIELDS.indexOf(st.form.field);
-      progText.textContent = i >= 0 ? 'Booking: ' + (i + 1) + ' of ' + FIELDS.length + ' \u2014 ' + LABELS[st.form.field]
-        : st.form.field === 'confirm' ? 'Booking: check the details and confirm' : 'Booking';
-      // Screen readers hear the same words the progress line shows.
-      if (tell && st.form.field !== was) news = progText.textContent;
-      progBar.style.width = (i >= 0 ? i : FIELDS.length) / FIELDS.length * 100 + '%';
-    }
-
-    function setStatus(state) {
-      root.setAttribute('data-state', state === 'online' || state === 'off' ? state : 'wait');
-      status.textContent = state === 'online' ? 'Online' : state === 'off' ? 'Disconnected'
-        : everUp ? 'Reconnecting\u2026' : 'Connecting\u2026';
-    }
-
-    function paintBadge() {
-      badge.hidden = !st.unread;
-      badge.textContent = st.unread > 9 ? '9+' : String(st.unread);
-      launcher.setAttribute('aria-label', 'Chat with ' + title + (st.unread ? ' (' + st.unread + ' unread)' : ''));
-    }
-
-    function paintTyping() {
-      typing.hidden = !sent.size;
-      var say = sent.size ? TYPING : news;
-      if (live.textContent !== say) live.textContent = say;
-      scroll();
-    }
-
-    // ---- connection --------------------------------------------------------------------
-    function connect() {
-      clearTimeout(timer);
-      timer = 0;
-      if (dead || ws) return;
-      if (root.getAttribute('data-state') === 'off') setStatus('wait');
-      var sock;
-      try {
-        sock = new WebSocket(base.replace(/^http/, 'ws') + '/ws' +
-          (st.session ? '?session=' + encodeURIComponent(st.session) : ''));
-      } catch (e) { return retry(); }
-      ws = sock;
-      sock.onmessage = function (ev) { if (ws === sock) frame(ev.data); };
-      sock.onclose = function (ev) { if (ws === sock) dropped(ev.code); };
-    }
-
-    function raw(obj) { if (ws && ws.readyState === 1) ws.send(JSON.stringify(obj)); }
-
-    // Nothing is ever resent on our own: a message the socket took may have been answered
-    // by a server that died before the reply got out. The visitor sees it and may resend.
-    // After 1008 (policy: too many messages) reconnecting by itself would only be refused
-    // again: the widget waits until the visitor sends something.
-    function dropped(code) {
-      ws = null;
-      welcomed = false;
-      hellos = 0;
-      clearInterval(pinger);
-      sent.forEach(function (m) { setSt(m, 'lost'); });
-      sent.clear();
-      paintTyping();
-      if (code === 1008) {
-        attempt = 0;
-        setStatus('off');
-        note('The chat was disconnected because too many messages came at once. Send a message to connect again.', true);
-        return;
-      }
-      setStatus('wait');
-      persist();
-      retry();
-    }
-
-    function retry() {
-      if (dead || timer) return;
-      var delay = Math.min(30000, 500 * Math.pow(2, Math.min(attempt++, 6)));
-      timer = setTimeout(connect, delay / 2 + Math.random() * delay / 2); // 0.25-0.5 s, doubling, up to 15-30 s
-    }
-
-    function flush() {
-      while (welcomed && ws && ws.readyState === 1 && queue.length) {
-        var m = queue.shift();
-        ws.send(JSON.stringify({ type: 'message', text: m.text, id: m.id }));
-        sent.set(m.id, m);
-        setSt(m, 's');
-      }
-      paintTyping();
-      persist();
-    }
-
-    function frame(data) {
-      var m;
-      try { m = JSON.parse(data); } catch (e) { return; }
-      if (!m || typeof m !== 'object') return;
-      if (m.type === 'welcome') welcome(m);
-      else if (m.type === 'reply') reply(m);
-      else if (m.type === 'error') error(m);
-      else if (m.type === 'hello') { if (hellos) hellos--; } // what the server took: nothing to show
-      // pong, and types a later protocol version adds: nothing to show
-    }
-
-    // Right after every welcome: the visitor's time zone and language, so times are shown in
-    // theirs. A field the browser does not give is left out.
-    function hello() {
-      var h = { type: 'hello' }, zone = '';
-      try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { /* no Intl */ }
-      if (str(zone)) h.time_zone = zone;
-      if (str(navigator.language)) h.locale = navigator.language;
-      hellos++;
-      raw(h);
-    }
-
-    function tooLong() { return 'That message is too long: ' + MAX + ' characters at most.'; }
-
-    function welcome(m) {
-      var limit = m.limits && m.limits.text_chars;
-      if (typeof limit === 'number' && limit > 0 && limit % 1 === 0) {
-        MAX = limit;
-        input.setAttribute('maxlength', String(MAX));
-      }
-      var resumed = m.resumed === true && m.session === st.session;
-      var had = !!st.session && st.hist.length > 0; // only messages queued before any session: nothing expired
-      st.session = str(m.session);
-      welcomed = everUp = true;
-      attempt = 0;
-      setStatus('online');
-      if (!resumed || !had) {
-        if (had) note('That conversation has expired, so we are starting a new one.');
-        add({ k: 'bot', text: str(opts.greeting) || str(m.text) });
-        setForm(null);
-        setSugg(m.suggestions);
-        news = '';
-      }
-      clearInterval(pinger);
-      pinger = setInterval(function () { raw({ type: 'ping' }); }, 25000);
-      hello(); // before the queued messages; the server answers frames in order
-      flush();
-    }
-
-    function reply(m) {
-      var mine = sent.get(m.reply_to);
-      if (mine) { sent.delete(m.reply_to); setSt(mine, 'ok'); }
-      var b = m.booking;
-      var bk = b && typeof b.reference === 'string' ? { ref: b.reference, ics: str(b.ics_url) } : null;
-      news = '';
-      add({ k: 'bot', text: str(m.text),
-        src: (Array.isArray(m.sources) ? m.sources : []).filter(function (s) {
-          return s && typeof s.section === 'string' && typeof s.text === 'string';
-        }).map(function (s) { return { section: s.section, text: s.text }; }),
-        bk: bk });
-      setForm(m.form, true);
-      if (bk) news = 'Booking confirmed, reference ' + bk.ref;
-      // Booked: no chip offers to book again.
-      setSugg(bk && Array.isArray(m.suggestions) ? m.suggestions.filter(function (s) {
-        return !/^\s*book\b/i.test(str(s));
-      }) : m.suggestions);
-      if (!isOpen) { st.unread++; paintBadge(); }
-      paintTyping();
-      persist();
-    }
-
-    function error(m) {
-      // The answer to our hello (a server that does not know it, or not the zone): the visitor
-      // did nothing, so nothing to show. Messages always carry an id, so their errors name it.
-      if (hellos && m.reply_to == null) { hellos--; return; }
-      news = '';
-      var mine = sent.get(m.reply_to);
-      if (mine) { sent.delete(m.reply_to); setSt(mine, 'err'); }
-      note(m.code === 'too_long' ? tooLong() : ERRORS[m.code] || 'That message could not be sent.', true);
-      paintTyping();
-    }
-
-    function send(text) {
-      text = String(text == null ? '' : text).trim();
-      if (!text) return false;
-      if (Array.from(text).length > MAX) { note(tooLong(), true); return false; }
-      var m = { k: 'me', text: text, id: 'w' + Date.now().toString(36) + '-' + (++seq), st: 'q' };
-      add(m);
-      queue.push(m);
-      setSugg([]);
-      if (!ws && !timer) connect();
-      flush();
-      return true;
-    }
-
-    // ---- open, close, keyboard, phone --------------------------------------------------
-    var narrow = window.matchMedia('(max-width: 479.98px)');
-    var vv = window.visualViewport;
-    // On a phone the panel follows the visual viewport, so the input stays above the keyboard.
-    function fit() {
-      var on = isOpen && vv && narrow.matches;
-      panel.style.height = on ? vv.height + 'px' : '';
-      panel.style.top = on ? vv.offsetTop + 'px' : '';
-    }
-
-    function open(focus) {
-      if (dead) return;
-      isOpen = st.open = true;
-      st.unread = 0;
-      paintBadge();
-      panel.hidden = false;
-      launcher.setAttribute('aria-expanded', 'true');
-      fit();
-      grow();
-      scroll();
-      if (!ws && !timer) connect();
-      if (focus) input.focus();
-      persist();
-    }
-    function close(focus) {
-      isOpen = st.open = false;
-      panel.hidden = true;
-      launcher.setAttribute('aria-expanded', 'false');
-      fit();
-      if (focus) launcher.focus();
-      persist();
-    }
-
-    launcher.addEventListener('click', function () { if (isOpen) close(true); else open(true); });
-    closeBtn.addEventListener('click', function () { close(true); });
-    root.addEventListener('keydown', function (e) {
-      if (e.key === 'Escape' && isOpen) { e.preventDefault(); close(true); }
+  function sources(list) {
+    var sections = [];
+    list.forEach(function (s) { if (sections.indexOf(s.section) < 0) sections.push(s.section); });
+    var d = el('details', { cls: 'src' }, [el('summary', { text: 'From the guide: ' + sections.join(', ') })]);
+    d.addEventListener('toggle', function () { if (d.open) d.scrollIntoView({ block: 'nearest' }); });
+    list.forEach(function (s) {
+      d.appendChild(el('blockquote', {}, [sections.length > 1 ? el('cite', { text: s.section }) : null,
+        document.createTextNode(s.text)]));
     });
-    chips.addEventListener('click', function (e) {
+    return d;
+  }
+
+  function card(w, bk) {
+    var ics = safeUrl(bk.ics, w.base, w.origin);
+    return el('div', { cls: 'card', role: 'group', 'aria-label': 'Booking confirmed' }, [
+      el('strong', { text: 'Consultation booked' }),
+      el('div', { text: 'Reference: ' + bk.ref }),
+      ics && new URL(ics).origin === w.origin
+        ? el('a', { cls: 'cal', href: ics, download: '', text: 'Add to calendar' }) : null]);
+  }
+
+  function render(w, m) {
+    if (m.k === 'note') return row(w, el('p', { cls: 'note' + (m.warn ? ' warn' : ''), text: m.text }));
+    var me = m.k === 'me';
+    var bubble = el('div', { cls: 'bubble' }, [el('span', { cls: 'sr', text: (me ? 'You' : w.title) + ': ' })]);
+    if (me) bubble.appendChild(document.createTextNode(m.text));
+    else rich(bubble, m.text, w.base, w.origin);
+    if (m.src && m.src.length) bubble.appendChild(sources(m.src));
+    var node = el('div', { cls: 'msg ' + (me ? 'me' : 'bot') }, [bubble, m.bk ? card(w, m.bk) : null]);
+    if (me) {
+      var meta = el('div', { cls: 'meta' });
+      node.appendChild(meta);
+      w.metas.set(m.id, meta);
+      paintMeta(w, m);
+    }
+    row(w, node);
+  }
+
+  function add(w, m) {
+    w.st.hist.push(m);
+    if (w.st.hist.length > 150) w.st.hist.splice(0, w.st.hist.length - 150);
+    render(w, m);
+  }
+  function note(w, text, warn) { add(w, { k: 'note', text: text, warn: !!warn }); persist(w); }
+
+  function setSugg(w, list) {
+    var st = w.st, chips = w.v.chips;
+    st.sugg = Array.isArray(list) ? list.filter(function (s) { return typeof s === 'string' && s; }).slice(0, 8) : [];
+    chips.textContent = '';
+    st.sugg.forEach(function (s) { chips.appendChild(el('button', { type: 'button', cls: 'chip', text: s })); });
+    chips.hidden = !st.sugg.length;
+    chips.className = 'chips' + (st.form && st.form.field === 'slot' ? ' slots' : '');
+  }
+
+  // tell: announce a new field to screen readers (replies only, not history or a new welcome).
+  function setForm(w, f, tell) {
+    var st = w.st, v = w.v;
+    var was = st.form && st.form.field;
+    st.form = f && f.name === 'booking' && typeof f.field === 'string' ? { name: 'booking', field: f.field } : null;
+    v.prog.hidden = !st.form;
+    v.input.placeholder = st.form && HINTS.hasOwnProperty(st.form.field) ? HINTS[st.form.field] : HINT;
+    grow(w); // a long hint gets a second line rather than being cut
+    if (!st.form) return;
+    var i = FIELDS.indexOf(st.form.field);
+    v.progText.textContent = i >= 0 ? 'Booking: ' + (i + 1) + ' of ' + FIELDS.length + ' \u2014 ' + LABELS[st.form.field]
+      : st.form.field === 'confirm' ? 'Booking: check the details and confirm' : 'Booking';
+    // Screen readers hear the same words the progress line shows.
+    if (tell && st.form.field !== was) w.news = v.progText.textContent;
+    v.progBar.style.width = (i >= 0 ? i : FIELDS.length) / FIELDS.length * 100 + '%';
+  }
+
+  function setStatus(w, state) {
+    w.v.root.setAttribute('data-state', state === 'online' || state === 'off' ? state : 'wait');
+    w.v.status.textContent = state === 'online' ? 'Online' : state === 'off' ? 'Disconnected'
+      : w.everUp ? 'Reconnecting\u2026' : 'Connecting\u2026';
+  }
+
+  function paintBadge(w) {
+    var unread = w.st.unread;
+    w.v.badge.hidden = !unread;
+    w.v.badge.textContent = unread > 9 ? '9+' : String(unread);
+    w.v.launcher.setAttribute('aria-label', 'Chat with ' + w.title + (unread ? ' (' + unread + ' unread)' : ''));
+  }
+
+  function paintTyping(w) {
+    w.v.typing.hidden = !w.sent.size;
+    var say = w.sent.size ? TYPING : w.news;
+    if (w.v.live.textContent !== say) w.v.live.textContent = say;
+    scroll(w);
+  }
+
+  // Fits the input to its text, or to its placeholder while empty (0 while the panel is hidden).
+  function grow(w) {
+    var input = w.v.input;
+    input.style.height = '';
+    if (input.scrollHeight) input.style.height = Math.min(input.scrollHeight + 2, 120) + 'px';
+  }
+
+  // ---- connection ----------------------------------------------------------------------
+  function connect(w) {
+    clearTimeout(w.timer);
+    w.timer = 0;
+    if (w.dead || w.ws) return;
+    if (w.v.root.getAttribute('data-state') === 'off') setStatus(w, 'wait');
+    var sock;
+    try {
+      sock = new WebSocket(w.base.replace(/^http/, 'ws') + '/ws' +
+        (w.st.session ? '?session=' + encodeURIComponent(w.st.session) : ''));
+    } catch (e) { return retry(w); }
+    w.ws = sock;
+    sock.onmessage = function (ev) { if (w.ws === sock) frame(w, ev.data); };
+    sock.onclose = function (ev) { if (w.ws === sock) dropped(w, ev.code); };
+  }
+
+  function raw(w, obj) { if (w.ws && w.ws.readyState === 1) w.ws.send(JSON.stringify(obj)); }
+
+  // Nothing is ever resent on our own: a message the socket took may have been answered
+  // by a server that died before the reply got out. The visitor sees it and may resend.
+  // After 1008 (policy: too many messages) reconnecting by itself would only be refused
+  // again: the widget waits until the visitor sends something.
+  function dropped(w, code) {
+    w.ws = null;
+    w.welcomed = false;
+    w.hellos = 0;
+    clearInterval(w.pinger);
+    w.sent.forEach(function (m) { setSt(w, m, 'lost'); });
+    w.sent.clear();
+    paintTyping(w);
+    if (code === 1008) {
+      w.attempt = 0;
+      setStatus(w, 'off');
+      note(w, 'The chat was disconnected because too many messages came at once. Send a message to connect again.', true);
+      return;
+    }
+    setStatus(w, 'wait');
+    persist(w);
+    retry(w);
+  }
+
+  function retry(w) {
+    if (w.dead || w.timer) return;
+    var delay = Math.min(30000, 500 * Math.pow(2, Math.min(w.attempt++, 6)));
+    // 0.25-0.5 s, doubling, up to 15-30 s
+    w.timer = setTimeout(function () { connect(w); }, delay / 2 + Math.random() * delay / 2);
+  }
+
+  function flush(w) {
+    while (w.welcomed && w.ws && w.ws.readyState === 1 && w.queue.length) {
+      var m = w.queue.shift();
+      w.ws.send(JSON.stringify({ type: 'message', text: m.text, id: m.id }));
+      w.sent.set(m.id, m);
+      setSt(w, m, 's');
+    }
+    paintTyping(w);
+    persist(w);
+  }
+
+  function frame(w, data) {
+    var m;
+    try { m = JSON.parse(data); } catch (e) { return; }
+    if (!m || typeof m !== 'object') return;
+    if (m.type === 'welcome') onWelcome(w, m);
+    else if (m.type === 'reply') onReply(w, m);
+    else if (m.type === 'error') onError(w, m);
+    else if (m.type === 'hello') { if (w.hellos) w.hellos--; } // what the server took: nothing to show
+    // pong, and types a later protocol version adds: nothing to show
+  }
+
+  // Right after every welcome: the visitor's time zone and language, so times are shown in
+  // theirs. A field the browser does not give is left out.
+  function hello(w) {
+    var h = { type: 'hello' }, zone = '';
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { /* no Intl */ }
+    if (str(zone)) h.time_zone = zone;
+    if (str(navigator.language)) h.locale = navigator.language;
+    w.hellos++;
+    raw(w, h);
+  }
+
+  function tooLong() { return 'That message is too long: ' + MAX + ' characters at most.'; }
+
+  function onWelcome(w, m) {
+    var st = w.st;
+    var limit = m.limits && m.limits.text_chars;
+    if (typeof limit === 'number' && limit > 0 && limit % 1 === 0) {
+      MAX = limit;
+      w.v.input.setAttribute('maxlength', String(MAX));
+    }
+    var resumed = m.resumed === true && m.session === st.session;
+    var had = !!st.session && st.hist.length > 0; // only messages queued before any session: nothing expired
+    st.session = str(m.session);
+    w.welcomed = w.everUp = true;
+    w.attempt = 0;
+    setStatus(w, 'online');
+    if (!resumed || !had) {
+      if (had) note(w, 'That conversation has expired, so we are starting a new one.');
+      add(w, { k: 'bot', text: str(w.opts.greeting) || str(m.text) });
+      setForm(w, null);
+      setSugg(w, m.suggestions);
+      w.news = '';
+    }
+    clearInterval(w.pinger);
+    w.pinger = setInterval(function () { raw(w, { type: 'ping' }); }, 25000);
+    hello(w); // before the queued messages; the server answers frames in order
+    flush(w);
+  }
+
+  function onReply(w, m) {
+    var mine = w.sent.get(m.reply_to);
+    if (mine) { w.sent.delete(m.reply_to); setSt(w, mine, 'ok'); }
+    var b = m.booking;
+    var bk = b && typeof b.reference === 'string' ? { ref: b.reference, ics: str(b.ics_url) } : null;
+    w.news = '';
+    add(w, { k: 'bot', text: str(m.text),
+      src: (Array.isArray(m.sources) ? m.sources : []).filter(function (s) {
+        return s && typeof s.section === 'string' && typeof s.text === 'string';
+      }).map(function (s) { return { section: s.section, text: s.text }; }),
+      bk: bk });
+    setForm(w, m.form, true);
+    if (bk) w.news = 'Booking confirmed, reference ' + bk.ref;
+    // Booked: no chip offers to book again.
+    setSugg(w, bk && Array.isArray(m.suggestions) ? m.suggestions.filter(function (s) {
+      return !/^\s*book\b/i.test(str(s));
+    }) : m.suggestions);
+    if (!w.isOpen) { w.st.unread++; paintBadge(w); }
+    paintTyping(w);
+    persist(w);
+  }
+
+  function onError(w, m) {
+    // The answer to our hello (a server that does not know it, or not the zone): the visitor
+    // did nothing, so nothing to show. Messages always carry an id, so their errors name it.
+    if (w.hellos && m.reply_to == null) { w.hellos--; return; }
+    w.news = '';
+    var mine = w.sent.get(m.reply_to);
+    if (mine) { w.sent.delete(m.reply_to); setSt(w, mine, 'err'); }
+    note(w, m.code === 'too_long' ? tooLong() : ERRORS[m.code] || 'That message could not be sent.', true);
+    paintTyping(w);
+  }
+
+  function send(w, text) {
+    text = String(text == null ? '' : text).trim();
+    if (!text) return false;
+    if (Array.from(text).length > MAX) { note(w, tooLong(), true); return false; }
+    var m = { k: 'me', text: text, id: 'w' + Date.now().toString(36) + '-' + (++w.seq), st: 'q' };
+    add(w, m);
+    w.queue.push(m);
+    setSugg(w, []);
+    if (!w.ws && !w.timer) connect(w);
+    flush(w);
+    return true;
+  }
+
+  // ---- open, close, keyboard, phone ----------------------------------------------------
+  // On a phone the panel follows the visual viewport, so the input stays above the keyboard.
+  function fit(w) {
+    var on = w.isOpen && w.vv && w.narrow.matches;
+    w.v.panel.style.height = on ? w.vv.height + 'px' : '';
+    w.v.panel.style.top = on ? w.vv.offsetTop + 'px' : '';
+  }
+
+  function open(w, focus) {
+    if (w.dead) return;
+    w.isOpen = w.st.open = true;
+    w.st.unread = 0;
+    paintBadge(w);
+    w.v.panel.hidden = false;
+    w.v.launcher.setAttribute('aria-expanded', 'true');
+    fit(w);
+    grow(w);
+    scroll(w);
+    if (!w.ws && !w.timer) connect(w);
+    if (focus) w.v.input.focus();
+    persist(w);
+  }
+
+  function close(w, focus) {
+    w.isOpen = w.st.open = false;
+    w.v.panel.hidden = true;
+    w.v.launcher.setAttribute('aria-expanded', 'false');
+    fit(w);
+    if (focus) w.v.launcher.focus();
+    persist(w);
+  }
+
+  // The controls' events, and the page's (kept on w to be removed by destroy).
+  function listen(w) {
+    var v = w.v;
+    v.launcher.addEventListener('click', function () { if (w.isOpen) close(w, true); else open(w, true); });
+    v.closeBtn.addEventListener('click', function () { close(w, true); });
+    v.root.addEventListener('keydown', function (e) {
+      if (e.key === 'Escape' && w.isOpen) { e.preventDefault(); close(w, true); }
+    });
+    v.chips.addEventListener('click', function (e) {
       var b = e.target.closest('.chip');
-      if (b && send(b.textContent)) input.focus();
+      if (b && send(w, b.textContent)) v.input.focus();
     });
-    log.addEventListener('click', function (e) {
+    v.log.addEventListener('click', function (e) {
       var b = e.target.closest('[data-again]');
-      if (b && send(b.getAttribute('data-again'))) input.focus();
+      if (b && send(w, b.getAttribute('data-again'))) v.input.focus();
     });
-    form.addEventListener('submit', function (e) {
+    v.form.addEventListener('submit', function (e) {
       e.preventDefault();
-      if (send(input.value)) { input.value = ''; grow(); }
-      input.focus();
+      if (send(w, v.input.value)) { v.input.value = ''; grow(w); }
+      v.input.focus();
     });
-    // Fits the input to its text, or to its placeholder while empty (0 while the panel is hidden).
-    function grow() {
-      input.style.height = '';
-      if (input.scrollHeight) input.style.height = Math.min(input.scrollHeight + 2, 120) + 'px';
-    }
-    input.addEventListener('input', grow);
-    input.addEventListener('keydown', function (e) {
-      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); form.requestSubmit(); }
+    v.input.addEventListener('input', function () { grow(w); });
+    v.input.addEventListener('keydown', function (e) {
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); v.form.requestSubmit(); }
     });
-    var onOnline = function () { if (timer) connect(); };
-    window.addEventListener('online', onOnline);
-    window.addEventListener('resize', fit);
-    if (vv) { vv.addEventListener('resize', fit); vv.addEventListener('scroll', fit); }
+    w.onOnline = function () { if (w.timer) connect(w); };
+    w.onFit = function () { fit(w); };
+    window.addEventListener('online', w.onOnline);
+    window.addEventListener('resize', w.onFit);
+    if (w.vv) { w.vv.addEventListener('resize', w.onFit); w.vv.addEventListener('scroll', w.onFit); }
+  }
 
-    // ---- start: history first (before the live region is in the page, so it is not re-read)
-    st.hist.forEach(function (m) {
-      if (m.k === 'me' && m.st === 'q') queue.push(m);
+  // History first (before the live region is in the page, so it is not re-read).
+  function restore(w) {
+    w.st.hist.forEach(function (m) {
+      if (m.k === 'me' && m.st === 'q') w.queue.push(m);
       else if (m.k === 'me' && m.st === 's') m.st = 'lost'; // the page went away before its reply
-      render(m);
+      render(w, m);
     });
-    setForm(st.form);
-    setSugg(st.sugg);
-    paintBadge();
-    (document.body || document.documentElement).appendChild(host);
+    setForm(w, w.st.form);
+    setSugg(w, w.st.sugg);
+    paintBadge(w);
+  }
 
-    // Accent: any CSS colour; white text on it only if that reaches 4.5:1, else near-black.
-    var probe = null;
-    if (opts.accent) {
-      probe = el('i', { hidden: '' });
-      probe.style.color = String(opts.accent);
-    }
-    if (probe && probe.style.color) { // an invalid colour leaves the default
-      root.appendChild(probe);
-      var L = luminance(getComputedStyle(probe).color);
-      root.removeChild(probe);
-      root.style.setProperty('--accent', probe.style.color);
-      root.style.setProperty('--on', 1.05 / (L + 0.05) >= 4.5 ? '#fff' : '#111827');
-      root.style.setProperty('--link', 1.05 / (L + 0.05) >= 4.5 ? probe.style.color : '#1d4ed8');
-    }
+  function destroy(w) {
+    w.dead = true;
+    clearTimeout(w.timer);
+    clearInterval(w.pinger);
+    if (w.ws) { var s = w.ws; w.ws = null; s.close(1000); }
+    window.removeEventListener('online', w.onOnline);
+    window.removeEventListener('resize', w.onFit);
+    if (w.vv) { w.vv.removeEventListener('resize', w.onFit); w.vv.removeEventListener('scroll', w.onFit); }
+    w.v.host.remove();
+  }
 
-    if (st.session || queue.length) connect();
-    if (opts.open || st.open) open(false);
+  function create(opts) {
+    var server = resolveServer(opts);
+    var w = {
+      opts: opts, base: server.base, origin: server.origin, title: str(opts.title) || 'Advisor',
+      key: 'advisor-chat:' + server.base,
+      ws: null, welcomed: false, everUp: false, attempt: 0, timer: 0, pinger: 0,
+      dead: false, isOpen: false, seq: 0,
+      hellos: 0,          // hello frames whose answer (hello, or an error) has not come yet
+      news: '',           // what the status region says once no reply is awaited
+      queue: [],          // visitor messages not yet written to a socket
+      sent: new Map(),    // id -> message written, reply not yet received
+      metas: new Map(),   // id -> its status line
+      narrow: window.matchMedia('(max-width: 479.98px)'),
+      vv: window.visualViewport
+    };
+    w.st = loadState(w.key);
+    w.v = buildView(w.title, opts.position);
+    listen(w);
+    restore(w);
+    (document.body || document.documentElement).appendChild(w.v.host);
+    applyAccent(w.v.root, opts.accent);
+
+    if (w.st.session || w.queue.length) connect(w);
+    if (opts.open || w.st.open) open(w, false);
 
     return {
-      open: function () { open(true); },
-      close: function () { close(false); },
-      send: send,
-      destroy: function () {
-        dead = true;
-        clearTimeout(timer);
-        clearInterval(pinger);
-        if (ws) { var s = ws; ws = null; s.close(1000); }
-        window.removeEventListener('online', onOnline);
-        window.removeEventListener('resize', fit);
-        if (vv) { vv.removeEventListener('resize', fit); vv.removeEventListener('scroll', fit); }
-        host.remove();
-      }
+      open: function () { open(w, true); },
+      close: function () { close(w, false); },
+      send: function (text) { return send(w, text); },
+      destroy: function () { destroy(w); }
     };
   }
 

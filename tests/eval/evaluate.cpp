@@ -81,7 +81,7 @@ struct outcome {
     return intent + "/" + (rec ? *rec : std::string{"null"});
   }
   bool scored_sections() const { return !want->sections.empty(); }
-  bool clarified() const { return intent == advisor::dialogue::clarify_intent; }
+  bool clarified() const { return intent == to_string(advisor::intents::intent::clarify); }
   // Asked which reading was meant, and one of those offered is the right answer.
   bool clarified_with_gold() const {
     return clarified() &&
@@ -208,7 +208,8 @@ std::vector<std::string> offered_labels(const advisor::dialogue::engine& engine,
   for (const auto& suggestion : question.suggestions) {
     auto copy = state;
     const auto answer = engine.respond(copy, suggestion, fixed_context());
-    labels.push_back(outcome::label_of(answer.intent, answer.recommendation));
+    labels.push_back(
+        outcome::label_of(std::string{to_string(answer.intent)}, answer.recommendation));
   }
   return labels;
 }
@@ -217,10 +218,10 @@ outcome ask(const advisor::dialogue::engine& engine, advisor::dialogue::conversa
             const expectation& want) {
   const advisor::dialogue::reply reply = engine.respond(state, want.text, fixed_context());
   outcome o;
-  if (reply.intent == advisor::dialogue::clarify_intent)
+  if (reply.intent == advisor::intents::intent::clarify)
     o.offered = offered_labels(engine, state, reply);
   o.want = &want;
-  o.intent = reply.intent;
+  o.intent = to_string(reply.intent);
   o.confidence = reply.confidence;
   o.recommendation = reply.recommendation;
   for (const auto& source : reply.sources) {
@@ -674,7 +675,7 @@ json calibration_data(const advisor::intents::understander& u,
     rows.push_back({{"score", understood.score},
                     {"margin", understood.margin},
                     {"words", understood.words},
-                    {"intent", understood.intent},
+                    {"intent", to_string(understood.intent)},
                     {"right", o.label_ok()}});
   }
   return rows;
@@ -716,16 +717,16 @@ void probe(const advisor::dialogue::engine& engine, const advisor::intents::unde
   const auto u = reader.understand(text);
   std::vector<std::string> pairs;
   for (const auto& [x, y] : u.found.compared) pairs.push_back(x + "~" + y);
-  std::cout << "\"" << text << "\"\n  intent " << u.intent << " (" << fixed(u.confidence)
+  std::cout << "\"" << text << "\"\n  intent " << to_string(u.intent) << " (" << fixed(u.confidence)
             << "; score " << fixed(u.score) << ", margin " << fixed(u.margin) << ", runner-up "
-            << (u.runner_up.empty() ? "-" : u.runner_up) << " " << fixed(u.runner_up_confidence)
+            << (u.runner_up ? to_string(*u.runner_up) : "-") << " " << fixed(u.runner_up_confidence)
             << (u.unsure ? ", unsure" : "") << ")  follow_up " << u.follow_up << "\n  technologies "
             << join(u.found.technologies) << "\n  others " << join(u.found.other_technologies)
             << "\n  topics " << join(u.found.topics) << "\n  compared " << join(pairs)
             << "\n  cues " << join(u.cues) << "\n  normalized " << u.normalized << "\n";
   const auto reply = engine.respond(state, text, fixed_context());
-  std::cout << "  reply " << reply.intent << "/" << recommendation_name(reply.recommendation)
-            << ": " << reply.text << "\n\n";
+  std::cout << "  reply " << to_string(reply.intent) << "/"
+            << recommendation_name(reply.recommendation) << ": " << reply.text << "\n\n";
 }
 
 // --facts: how the guide was read (each sentence's section, technologies, stance and topics).

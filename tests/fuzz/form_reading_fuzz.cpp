@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "intents/form_reading.hpp"
+#include "intents/text.hpp"
 #include "intents/time_reading.hpp"
 #include "intents/visible_text.hpp"
 
@@ -32,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)check_company(text);
   (void)check_project(text);
   if (auto email = find_email(text)) (void)suggest_email(*email);
-  (void)count_characters(text);
+  (void)advisor::intents::text::count_characters(text);
   (void)grammar.match(text);
   for (const auto asked : {booking_field::name, booking_field::company, booking_field::project}) {
     (void)grammar.fields(text, asked);

@@ -12,6 +12,7 @@
 #include "dialogue/answers.hpp"
 #include "intents/understander.hpp"
 #include "knowledge/knowledge.hpp"
+#include "tests/support/intent_printing.hpp"
 #include "tests/support/source_files.hpp"
 
 namespace {
@@ -22,6 +23,7 @@ using advisor::test::read_source_folder;
 using advisor::dialogue::answer;
 using advisor::dialogue::conversation;
 using advisor::dialogue::reply;
+using advisor::intents::intent;
 
 struct compiled {
   advisor::intents::understander_ptr understander;
@@ -89,7 +91,7 @@ bool sources_are_guide_sentences(const reply& r) {
 TEST_CASE("compare recommends from the needs, citing the guide", "[dialogue][answers]") {
   SECTION("streaming -> node, on the Use Case Fit sentence") {
     const auto r = ask("Which is better for streaming?");
-    CHECK(r.intent == "compare");
+    CHECK(r.intent == intent::compare);
     CHECK(r.recommendation == "node");
     CHECK(cites(r, "Node.js is ideal for I/O-intensive services"));
     CHECK(cites_section(r, "Use Case Fit"));
@@ -138,14 +140,14 @@ TEST_CASE("compare recommends from the needs, citing the guide", "[dialogue][ans
       "a comparison with a technology the guide does not cover: outside it, with the nearest "
       "subject") {
     const auto r = ask("node vs go for streaming");
-    CHECK(r.intent == "out_of_scope");
+    CHECK(r.intent == intent::out_of_scope);
     CHECK_FALSE(r.recommendation.has_value());
     CHECK(contains(r.text, "Go"));
     CHECK(cites(r, "Node.js is ideal for I/O-intensive services"));
   }
   SECTION("two options within one technology are outside the guide, named as such") {
     const auto r = ask("django or fastapi for our api?");
-    CHECK(r.intent == "out_of_scope");
+    CHECK(r.intent == intent::out_of_scope);
     CHECK(contains(r.text, "Django or FastAPI is a choice my guide doesn't make"));
   }
   SECTION("a subject the guide does not weigh is named, then the general picture") {
@@ -224,7 +226,7 @@ TEST_CASE("follow-ups are answered against the conversation", "[dialogue][answer
   SECTION("why? keeps the recommendation and gives its reasons with their sources") {
     const auto first = say(state, "Which is better for streaming?");
     const auto why = say(state, "why?");
-    CHECK(why.intent == "compare");
+    CHECK(why.intent == intent::compare);
     CHECK(why.recommendation == first.recommendation);
     CHECK(cites(why, "Node.js is ideal for I/O-intensive services"));
     CHECK(contains(why.text, "**Node.js**"));
@@ -299,7 +301,7 @@ TEST_CASE("follow-ups are answered against the conversation", "[dialogue][answer
 TEST_CASE("explain answers from the guide's sentences on the topic", "[dialogue][answers]") {
   SECTION("the GIL") {
     const auto r = ask("whats the GIL");
-    CHECK(r.intent == "explain");
+    CHECK(r.intent == intent::explain);
     CHECK_FALSE(r.recommendation.has_value());
     CHECK(cites(r, "Python's GIL limits pure multi-threading"));
     CHECK(contains(r.text, "the GIL"));
@@ -328,7 +330,7 @@ TEST_CASE("explain answers from the guide's sentences on the topic", "[dialogue]
 TEST_CASE("honest answers when the guide has none", "[dialogue][answers]") {
   SECTION("Go versus Rust: no recommendation, no sources") {
     const auto r = ask("Go vs Rust");
-    CHECK(r.intent == "out_of_scope");
+    CHECK(r.intent == intent::out_of_scope);
     CHECK_FALSE(r.recommendation.has_value());
     CHECK(r.sources.empty());
     CHECK(contains(r.text, "Go and Rust"));
@@ -338,7 +340,7 @@ TEST_CASE("honest answers when the guide has none", "[dialogue][answers]") {
   SECTION("hosting prices and the weather") {
     for (const auto* text : {"how much does aws hosting cost", "whats the weather like"}) {
       const auto r = ask(text);
-      CHECK(r.intent == "out_of_scope");
+      CHECK(r.intent == intent::out_of_scope);
       CHECK_FALSE(r.recommendation.has_value());
       CHECK(r.sources.empty());
     }
@@ -346,7 +348,7 @@ TEST_CASE("honest answers when the guide has none", "[dialogue][answers]") {
   SECTION("not understood: what the bot can do, and differently the second time") {
     conversation state;
     const auto first = say(state, "asdf qwer");
-    CHECK(first.intent == "fallback");
+    CHECK(first.intent == intent::fallback);
     CHECK(contains(first.text, "I can recommend Node.js or Python"));
     CHECK(suggests(first, "What can you do?"));
     const auto second = say(state, "zzzz qqqq");
@@ -359,7 +361,7 @@ TEST_CASE("social replies are short and in context", "[dialogue][answers]") {
   SECTION("a greeting before and after a recommendation") {
     conversation state;
     const auto hello = say(state, "hi");
-    CHECK(hello.intent == "greeting");
+    CHECK(hello.intent == intent::greeting);
     CHECK_FALSE(hello.recommendation.has_value());
     (void)say(state, "Which is better for streaming?");
     const auto again = say(state, "hello");
@@ -370,7 +372,7 @@ TEST_CASE("social replies are short and in context", "[dialogue][answers]") {
     conversation state;
     (void)say(state, "Node or Python for ML?");
     const auto r = say(state, "thanks");
-    CHECK(r.intent == "thanks");
+    CHECK(r.intent == intent::thanks);
     CHECK(contains(r.text, "free consultation"));
     CHECK(suggests(r, "Book a free consultation"));
   }
@@ -383,7 +385,7 @@ TEST_CASE("social replies are short and in context", "[dialogue][answers]") {
     CHECK(contains(ask("how are you").text, "doing well"));
   }
   SECTION("goodbye") {
-    CHECK(ask("bye").intent == "goodbye");
+    CHECK(ask("bye").intent == intent::goodbye);
   }
 }
 

@@ -17,6 +17,7 @@
 #include "dialogue/booking_slots.hpp"
 #include "dialogue/engine.hpp"
 #include "intents/time_reading.hpp"
+#include "tests/support/intent_printing.hpp"
 #include "tests/support/source_files.hpp"
 #include "tests/unit/booking_chat.hpp"
 
@@ -39,7 +40,7 @@ TEST_CASE("the form opens on a request to book and asks one field at a time",
   SECTION("talking to someone opens it at the name") {
     chat c;
     const reply r = c.say("I'd like to talk to someone");
-    CHECK(r.intent == "book_consultation");
+    CHECK(r.intent == intent::book_consultation);
     REQUIRE(r.form.has_value());
     CHECK(r.form->name == "booking");
     CHECK(r.form->field == "name");
@@ -50,19 +51,19 @@ TEST_CASE("the form opens on a request to book and asks one field at a time",
   SECTION("asking for help to build it opens it") {
     chat c;
     const reply r = c.say("can you help build this?");
-    CHECK(r.intent == "book_consultation");
+    CHECK(r.intent == intent::book_consultation);
     REQUIRE(r.form.has_value());
     CHECK(r.form->field == "name");
   }
   SECTION("a price question says the consultation is free and offers it; yes opens the form") {
     chat c;
     const reply offer = c.say("how much do you charge?");
-    CHECK(offer.intent == "book_consultation");
+    CHECK(offer.intent == intent::book_consultation);
     CHECK_FALSE(offer.form.has_value());
     CHECK_THAT(offer.text, StartsWith("Our first consultation is free"));
     CHECK_THAT(offer.text, EndsWith("Shall I book one for you?"));
     const reply opened = c.say("yes please");
-    CHECK(opened.intent == "book_consultation");
+    CHECK(opened.intent == intent::book_consultation);
     REQUIRE(opened.form.has_value());
     CHECK(opened.form->field == "name");
   }
@@ -332,7 +333,7 @@ TEST_CASE("a question in between is answered, then the form asks again", "[dialo
     chat c;
     fill_until(c, booking_field::email);
     const reply r = c.say("what about ML?");
-    CHECK(r.intent != "book_consultation");
+    CHECK(r.intent != intent::book_consultation);
     REQUIRE(r.form.has_value());
     CHECK(r.form->field == "email");
     CHECK_THAT(r.text, EndsWith("\n\nNow, back to your booking. " + std::string{ask_email}));
@@ -341,10 +342,10 @@ TEST_CASE("a question in between is answered, then the form asks again", "[dialo
     chat c;
     c.say("I'd like to talk to someone");
     const reply r = c.say("wait, is python good for machine learning?");
-    CHECK(r.intent == "compare");
+    CHECK(r.intent == intent::compare);
     CHECK(r.form->field == "name");
     CHECK_THAT(r.text, EndsWith("Now, back to your booking. What's your name?"));
-    CHECK(c.say("cancel").intent == "cancel");
+    CHECK(c.say("cancel").intent == intent::cancel);
   }
   SECTION("at the slot step the same slots are offered again") {
     chat c;
@@ -382,7 +383,7 @@ TEST_CASE("cancel works at every step and stores nothing", "[dialogue][booking]"
       fill_until(c, step);
       const reply r = c.say(word);
       INFO(word << " at " << field_name(step));
-      CHECK(r.intent == "cancel");
+      CHECK(r.intent == intent::cancel);
       CHECK_FALSE(r.form.has_value());
       CHECK_FALSE(r.to_store.has_value());
       CHECK_FALSE(c.state.form.has_value());
@@ -485,7 +486,7 @@ TEST_CASE("consent is required and explicit; no ends the form politely", "[dialo
   }
   SECTION("no: nothing is kept, the form ends once, with a way back") {
     const reply r = c.say("no");
-    CHECK(r.intent == "cancel");
+    CHECK(r.intent == intent::cancel);
     CHECK_FALSE(r.form.has_value());
     CHECK_FALSE(r.to_store.has_value());
     CHECK_FALSE(c.state.form.has_value());
@@ -503,7 +504,7 @@ TEST_CASE("consent is required and explicit; no ends the form politely", "[dialo
   }
   SECTION("then cancel") {
     const reply r = c.say("cancel");
-    CHECK(r.intent == "cancel");
+    CHECK(r.intent == intent::cancel);
     CHECK_FALSE(c.state.form.has_value());
   }
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "dialogue/engine.hpp"
+#include "tests/support/intent_printing.hpp"
 #include "tests/support/source_files.hpp"
 
 namespace {
@@ -20,6 +21,7 @@ namespace {
 using advisor::test::read_source_folder;
 
 using namespace advisor::dialogue;
+using advisor::intents::intent;
 
 engine_inputs real_inputs() {
   engine_inputs inputs;
@@ -102,11 +104,11 @@ TEST_CASE("outside the form the answers are as before", "[dialogue]") {
   const auto engine = build(real_inputs());
   conversation state;
   const reply r = engine->respond(state, "Which is better for streaming?");
-  CHECK(r.intent == "compare");
+  CHECK(r.intent == intent::compare);
   CHECK_FALSE(r.form.has_value());
   CHECK_FALSE(r.to_store.has_value());
   CHECK(state.turns == 1);
-  CHECK(engine->respond(state, "never mind").intent == "cancel");
+  CHECK(engine->respond(state, "never mind").intent == intent::cancel);
   CHECK_FALSE(state.form.has_value());
 }
 
@@ -185,7 +187,7 @@ TEST_CASE("close readings: one short question with a quick reply for each", "[di
   const auto engine = build_close("compare", "out_of_scope");
   conversation state;
   const auto asked = engine->respond(state, "node or python for a chat app?");
-  CHECK(asked.intent == "clarify");
+  CHECK(asked.intent == intent::clarify);
   CHECK(asked.text ==
         "Just to be sure I answer the right question: is it a choice between Node.js and Python "
         "for your project, or about something other than Node.js versus Python?");
@@ -198,12 +200,12 @@ TEST_CASE("close readings: one short question with a quick reply for each", "[di
   SECTION("each quick reply answers the message asked about, as that reading") {
     auto compare = state;
     const auto compared = engine->respond(compare, "Compare Node.js and Python for it");
-    CHECK(compared.intent == "compare");
+    CHECK(compared.intent == intent::compare);
     CHECK(compared.recommendation == "node");  // the chat app of the message asked about
     CHECK(compared.confidence == 1.0);
     auto outside = state;
     const auto other = engine->respond(outside, "It's about something else");
-    CHECK(other.intent == "out_of_scope");
+    CHECK(other.intent == intent::out_of_scope);
     CHECK_FALSE(other.recommendation.has_value());
   }
   SECTION("a typed answer picks a reading by its place") {
@@ -212,43 +214,43 @@ TEST_CASE("close readings: one short question with a quick reply for each", "[di
       INFO(first);
       auto picking = state;
       const auto picked = engine->respond(picking, first);
-      CHECK(picked.intent == "compare");
+      CHECK(picked.intent == intent::compare);
       CHECK(picked.recommendation == "node");  // the chat app of the message asked about
     }
     for (const auto* second : {"the second one", "Option 2", "the latter", "2nd one thanks"}) {
       INFO(second);
       auto picking = state;
       const auto picked = engine->respond(picking, second);
-      CHECK(picked.intent == "out_of_scope");
+      CHECK(picked.intent == intent::out_of_scope);
       CHECK_FALSE(picked.recommendation.has_value());
     }
   }
   SECTION("\"the first one\" with no question waiting picks nothing") {
     conversation fresh;
-    CHECK(engine->respond(fresh, "the first one").intent != "compare");
+    CHECK(engine->respond(fresh, "the first one").intent != intent::compare);
   }
   SECTION("never twice in a row") {
     const auto second = engine->respond(state, "node or python for streaming?");
-    CHECK(second.intent == "compare");
+    CHECK(second.intent == intent::compare);
     CHECK(second.recommendation == "node");
     // Once answered, a new close reading may be asked about again.
-    CHECK(engine->respond(state, "node or python for a chat app?").intent == "clarify");
+    CHECK(engine->respond(state, "node or python for a chat app?").intent == intent::clarify);
   }
   SECTION("a message of its own instead of a choice is answered as such") {
     const auto gil = engine->respond(state, "what is the GIL?");
-    CHECK(gil.intent == "explain");
+    CHECK(gil.intent == intent::explain);
     CHECK_FALSE(state.clarifying.has_value());
   }
   SECTION("a quick reply that was not offered is a message of its own") {
     const auto explained = engine->respond(state, "Just explain it");
-    CHECK(explained.intent == "explain");
+    CHECK(explained.intent == intent::explain);
   }
   SECTION("the question waiting for its answer survives a restart") {
     auto back = restore_conversation(save_conversation(state));
     REQUIRE(back.has_value());
     REQUIRE(back->clarifying.has_value());
     CHECK(back->clarifying->text == "node or python for a chat app?");
-    CHECK(back->clarifying->readings == std::vector<std::string>{"compare", "out_of_scope"});
+    CHECK(back->clarifying->readings == std::vector<intent>{intent::compare, intent::out_of_scope});
     CHECK(engine->respond(*back, "Compare Node.js and Python for it").recommendation == "node");
   }
 }
@@ -258,21 +260,21 @@ TEST_CASE("a lead among close readings: booking stays one step away", "[dialogue
     const auto engine = build_close("compare", "book_consultation");
     conversation state;
     const auto asked = engine->respond(state, "node or python for a chat app?");
-    CHECK(asked.intent == "clarify");
+    CHECK(asked.intent == intent::clarify);
     CHECK(offers(asked, "Book a free consultation"));
     const auto booked = engine->respond(state, "Book a free consultation");
-    CHECK(booked.intent == "book_consultation");
+    CHECK(booked.intent == intent::book_consultation);
     REQUIRE(booked.form.has_value());
     CHECK(booked.form->name == "booking");
     // Out of the form again, a new close reading is asked about.
     CHECK_FALSE(engine->respond(state, "cancel").form.has_value());
-    CHECK(engine->respond(state, "node or python for streaming?").intent == "clarify");
+    CHECK(engine->respond(state, "node or python for streaming?").intent == intent::clarify);
   }
   SECTION("never asked about when the lead is likelier") {
     const auto engine = build_close("book_consultation", "compare");
     conversation state;
     const auto reply = engine->respond(state, "node or python for a chat app?");
-    CHECK(reply.intent == "book_consultation");
+    CHECK(reply.intent == intent::book_consultation);
     CHECK(reply.form.has_value());
   }
 }

@@ -9,6 +9,7 @@
 
 #include "intents/text.hpp"
 #include "intents/understander.hpp"
+#include "tests/support/intent_printing.hpp"
 #include "tests/support/source_files.hpp"
 
 namespace {
@@ -16,6 +17,7 @@ namespace {
 using advisor::test::read_source_file;
 
 using advisor::intents::compile_understander;
+using advisor::intents::intent;
 using advisor::intents::load_error;
 using advisor::intents::text_file;
 using advisor::intents::understander;
@@ -191,53 +193,53 @@ TEST_CASE("typo correction", "[intents]") {
 
 TEST_CASE("matcher: every protocol intent", "[intents]") {
   SECTION("greeting") {
-    CHECK(ask("hi there").intent == "greeting");
-    CHECK(ask("Hello!").intent == "greeting");
+    CHECK(ask("hi there").intent == intent::greeting);
+    CHECK(ask("Hello!").intent == intent::greeting);
   }
   SECTION("thanks") {
-    CHECK(ask("thx").intent == "thanks");
-    CHECK(ask("thanks a lot").intent == "thanks");
+    CHECK(ask("thx").intent == intent::thanks);
+    CHECK(ask("thanks a lot").intent == intent::thanks);
   }
   SECTION("goodbye") {
-    CHECK(ask("ok bye!").intent == "goodbye");
+    CHECK(ask("ok bye!").intent == intent::goodbye);
   }
   SECTION("help") {
-    CHECK(ask("what can you do?").intent == "help");
+    CHECK(ask("what can you do?").intent == intent::help);
   }
   SECTION("smalltalk") {
-    CHECK(ask("how are you?").intent == "smalltalk");
-    CHECK(ask("are you a bot").intent == "smalltalk");
+    CHECK(ask("how are you?").intent == intent::smalltalk);
+    CHECK(ask("are you a bot").intent == intent::smalltalk);
   }
   SECTION("compare") {
-    CHECK(ask("node or python for a chat app?").intent == "compare");
-    CHECK(ask("is python good for streaming").intent == "compare");
-    CHECK(ask("we need realtime dashboards plus some ML, what stack?").intent == "compare");
-    CHECK(ask("streming server in py?").intent == "compare");
-    CHECK(ask("which is faster").intent == "compare");
+    CHECK(ask("node or python for a chat app?").intent == intent::compare);
+    CHECK(ask("is python good for streaming").intent == intent::compare);
+    CHECK(ask("we need realtime dashboards plus some ML, what stack?").intent == intent::compare);
+    CHECK(ask("streming server in py?").intent == intent::compare);
+    CHECK(ask("which is faster").intent == intent::compare);
   }
   SECTION("explain") {
-    CHECK(ask("whats the GIL").intent == "explain");
-    CHECK(ask("what is the event loop?").intent == "explain");
-    CHECK(ask("tell me about npm").intent == "explain");
+    CHECK(ask("whats the GIL").intent == intent::explain);
+    CHECK(ask("what is the event loop?").intent == intent::explain);
+    CHECK(ask("tell me about npm").intent == intent::explain);
   }
   SECTION("book_consultation") {
-    CHECK(ask("can I talk to a human").intent == "book_consultation");
-    CHECK(ask("how much do you charge").intent == "book_consultation");
-    CHECK(ask("can you help build this").intent == "book_consultation");
-    CHECK(ask("book a free consultation").intent == "book_consultation");
+    CHECK(ask("can I talk to a human").intent == intent::book_consultation);
+    CHECK(ask("how much do you charge").intent == intent::book_consultation);
+    CHECK(ask("can you help build this").intent == intent::book_consultation);
+    CHECK(ask("book a free consultation").intent == intent::book_consultation);
   }
   SECTION("cancel") {
-    CHECK(ask("cancel").intent == "cancel");
-    CHECK(ask("never mind").intent == "cancel");
+    CHECK(ask("cancel").intent == intent::cancel);
+    CHECK(ask("never mind").intent == intent::cancel);
   }
   SECTION("out_of_scope") {
-    CHECK(ask("Go vs Rust?").intent == "out_of_scope");
-    CHECK(ask("how much does AWS hosting cost").intent == "out_of_scope");
-    CHECK(ask("what's the weather like").intent == "out_of_scope");
+    CHECK(ask("Go vs Rust?").intent == intent::out_of_scope);
+    CHECK(ask("how much does AWS hosting cost").intent == intent::out_of_scope);
+    CHECK(ask("what's the weather like").intent == intent::out_of_scope);
   }
   SECTION("fallback") {
-    CHECK(ask("qwerty asdf").intent == "fallback");
-    CHECK(ask("").intent == "fallback");
+    CHECK(ask("qwerty asdf").intent == intent::fallback);
+    CHECK(ask("").intent == intent::fallback);
   }
 }
 
@@ -249,15 +251,15 @@ TEST_CASE("matcher: every example in intents.json", "[intents]") {
     for (const auto& example : intent.at("examples")) {
       const auto text = example.get<std::string>();
       INFO(name << ": \"" << text << "\" normalized \"" << ask(text).normalized << "\"");
-      CHECK(ask(text).intent == name);
+      CHECK(to_string(ask(text).intent) == name);
     }
   }
 }
 
 TEST_CASE("feature topics lean to explain, needs to compare", "[intents]") {
-  CHECK(ask("does node support typescript").intent == "explain");
-  CHECK(ask("can python do multithreading").intent == "explain");
-  CHECK(ask("can node do realtime chat").intent == "compare");
+  CHECK(ask("does node support typescript").intent == intent::explain);
+  CHECK(ask("can python do multithreading").intent == intent::explain);
+  CHECK(ask("can node do realtime chat").intent == intent::compare);
 }
 
 TEST_CASE("follow-up cues", "[intents]") {
@@ -272,8 +274,8 @@ TEST_CASE("follow-up cues", "[intents]") {
     CHECK(ask("and for a beginner?").follow_up == "topic");
   }
   SECTION("follow-ups keep a protocol intent") {
-    CHECK(ask("why?").intent == "compare");
-    CHECK(ask("what about for ML?").intent == "compare");
+    CHECK(ask("why?").intent == intent::compare);
+    CHECK(ask("what about for ML?").intent == intent::compare);
   }
   SECTION("a full question is not a follow-up") {
     CHECK(ask("node or python for streaming?").follow_up.empty());
@@ -357,42 +359,42 @@ TEST_CASE("long messages: the sentence that asks decides", "[intents]") {
     const auto u =
         ask("We're a two-person team and our data lives in Postgres. We're building a "
             "realtime chat for our customers. Should we use Node or Python?");
-    CHECK(u.intent == "compare");
+    CHECK(u.intent == intent::compare);
     CHECK(has(u.found.topics, "chat"));
     CHECK(u.found.compared == std::vector<std::pair<std::string, std::string>>{{"node", "python"}});
   }
   SECTION("a lead anywhere in the message wins") {
     CHECK(ask("Which is better for streaming? Also, we're looking for a team to build our API.")
-              .intent == "book_consultation");
+              .intent == intent::book_consultation);
     CHECK(ask("Is your team free in January? We need someone to build our backend.").intent ==
-          "book_consultation");
+          intent::book_consultation);
   }
   SECTION("a job seeker is not a lead") {
     CHECK(ask("I'm a Django developer looking for freelance work. Available for new projects.")
-              .intent == "out_of_scope");
+              .intent == intent::out_of_scope);
   }
 }
 
 TEST_CASE("scope: what is compared decides", "[intents]") {
   SECTION("two frameworks of one language are outside the guide, named as written") {
     const auto u = ask("Django or FastAPI?");
-    CHECK(u.intent == "out_of_scope");
+    CHECK(u.intent == intent::out_of_scope);
     CHECK(u.found.compared ==
           std::vector<std::pair<std::string, std::string>>{{"django", "fastapi"}});
-    CHECK(ask("should we switch from express to fastify?").intent == "out_of_scope");
+    CHECK(ask("should we switch from express to fastify?").intent == intent::out_of_scope);
   }
   SECTION("a side outside Node.js and Python") {
     const auto u = ask("Laravel or Node for a chat app?");
-    CHECK(u.intent == "out_of_scope");
+    CHECK(u.intent == intent::out_of_scope);
     CHECK(has(u.found.other_technologies, "laravel"));
-    CHECK(ask("Redis vs Memcached").intent == "out_of_scope");
+    CHECK(ask("Redis vs Memcached").intent == intent::out_of_scope);
   }
   SECTION("frameworks of each side are the guide's comparison") {
-    CHECK(ask("express or django for a chat app?").intent == "compare");
+    CHECK(ask("express or django for a chat app?").intent == intent::compare);
   }
   SECTION("an outside technology beside a need is context, not the subject") {
     CHECK(ask("our react team needs machine learning features, which backend?").intent ==
-          "compare");
+          intent::compare);
   }
 }
 
@@ -412,8 +414,8 @@ TEST_CASE("cues", "[intents]") {
     CHECK(ask("and we need chat too").has_cue(advisor::intents::cue::adding));
   }
   SECTION("careers and how-tos lean out of scope") {
-    CHECK(ask("which pays more, node or python developers?").intent == "out_of_scope");
-    CHECK(ask("how do I add a field to Django's user model").intent == "out_of_scope");
+    CHECK(ask("which pays more, node or python developers?").intent == intent::out_of_scope);
+    CHECK(ask("how do I add a field to Django's user model").intent == intent::out_of_scope);
   }
 }
 
@@ -431,7 +433,7 @@ TEST_CASE("understand is safe to call from many threads", "[intents]") {
   for (std::size_t t = 0; t < wrong.size(); ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 200; ++i) {
-        if (u.understand("node or python for streaming?").intent != "compare") ++wrong[t];
+        if (u.understand("node or python for streaming?").intent != intent::compare) ++wrong[t];
       }
     });
   }
@@ -443,14 +445,14 @@ TEST_CASE("inline data compiles and matches", "[intents]") {
   const auto result = compile_tiny(tiny_intents());
   REQUIRE(error_of(result) == "(compiled)");
   const auto& u = *std::get<understander_ptr>(result);
-  CHECK(u.understand("hi").intent == "greeting");
-  CHECK(u.understand("express or django for video streaming?").intent == "compare");
+  CHECK(u.understand("hi").intent == intent::greeting);
+  CHECK(u.understand("express or django for video streaming?").intent == intent::compare);
   CHECK(u.understand("express or django").found.technologies ==
         std::vector<std::string>{"node", "python"});
-  CHECK(u.understand("consultaton").intent == "book_consultation");
+  CHECK(u.understand("consultaton").intent == intent::book_consultation);
   CHECK(u.understand("code").normalized == "code");
   CHECK(u.understand("why").follow_up == "why");
-  CHECK(u.understand("blah").intent == "fallback");
+  CHECK(u.understand("blah").intent == intent::fallback);
 }
 
 TEST_CASE("lexicon load errors name file and line", "[intents]") {
@@ -576,34 +578,34 @@ TEST_CASE("close readings: the runner-up, and unsure only when intents.json list
   };
   SECTION("listed, and closer than the margin") {
     const auto u = read_close(R"([["compare", "out_of_scope"]])", 0.2);
-    CHECK(u.intent == "compare");
-    CHECK(u.runner_up == "out_of_scope");
+    CHECK(u.intent == intent::compare);
+    CHECK(u.runner_up == intent::out_of_scope);
     CHECK(u.confidence == Approx(0.525).epsilon(0.01));
     CHECK(u.runner_up_confidence == Approx(0.475).epsilon(0.01));
     CHECK(u.unsure);
   }
   SECTION("further apart than the margin") {
     const auto u = read_close(R"([["compare", "out_of_scope"]])", 0.04);
-    CHECK(u.runner_up == "out_of_scope");
+    CHECK(u.runner_up == intent::out_of_scope);
     CHECK_FALSE(u.unsure);
   }
   SECTION("a pair not listed, or listed the other way round") {
     const auto u = read_close(R"([["out_of_scope", "compare"]])", 0.2);
-    CHECK(u.runner_up == "out_of_scope");
+    CHECK(u.runner_up == intent::out_of_scope);
     CHECK_FALSE(u.unsure);
   }
   SECTION("fallback has no runner-up") {
     const auto reader = compile_close(R"([["compare", "out_of_scope"]])", 0.2);
     const auto u = std::get<understander_ptr>(reader)->understand("zzz qqq");
-    CHECK(u.intent == "fallback");
-    CHECK(u.runner_up.empty());
+    CHECK(u.intent == intent::fallback);
+    CHECK(!u.runner_up.has_value());
     CHECK_FALSE(u.unsure);
   }
   SECTION("without weights.json nothing is unsure") {
     std::string intents = tiny_intents();
     intents.insert(1, R"("clarify": {"between": [["compare", "out_of_scope"]]},)");
     const auto u = std::get<understander_ptr>(compile_tiny(intents))->understand("node or python?");
-    CHECK(u.runner_up.empty());
+    CHECK(!u.runner_up.has_value());
     CHECK_FALSE(u.unsure);
   }
 }
@@ -630,14 +632,14 @@ TEST_CASE("intents.json \"clarify\" and weights.json \"clarify_margins\" are che
 }
 
 TEST_CASE("the quick replies of a clarifying question pick their reading", "[intents]") {
-  for (const auto& [text, intent] : std::vector<std::pair<std::string, std::string>>{
-           {"Compare Node.js and Python for it", "compare"},
-           {"It's about something else", "out_of_scope"},
-           {"Just explain it", "explain"},
-           {"Book a free consultation", "book_consultation"}}) {
+  for (const auto& [text, reading] : std::vector<std::pair<std::string, intent>>{
+           {"Compare Node.js and Python for it", intent::compare},
+           {"It's about something else", intent::out_of_scope},
+           {"Just explain it", intent::explain},
+           {"Book a free consultation", intent::book_consultation}}) {
     const auto u = ask(text);
     INFO(text);
-    CHECK(u.intent == intent);
+    CHECK(u.intent == reading);
     CHECK(u.has_cue("picks_reading"));
   }
   CHECK_FALSE(ask("compare node and python for streaming").has_cue("picks_reading"));

@@ -276,8 +276,8 @@ TEST_CASE("explain", "[knowledge]") {
   SECTION("topic classes from knowledge.txt") {
     CHECK(kb.is_detail("npm"));
     CHECK_FALSE(kb.is_detail("streaming"));
-    CHECK(kb.is_broad("performance"));
-    CHECK_FALSE(kb.is_broad("cpu_bound"));
+    CHECK(kb.is_generic("performance"));
+    CHECK_FALSE(kb.is_generic("cpu_bound"));
   }
 }
 

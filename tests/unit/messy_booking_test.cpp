@@ -3,11 +3,13 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/support/intent_printing.hpp"
 #include "tests/unit/booking_chat.hpp"
 
 namespace {
 
 using namespace advisor::test;
+using advisor::intents::intent;
 using Catch::Matchers::Contains;
 using Catch::Matchers::EndsWith;
 using Catch::Matchers::StartsWith;
@@ -169,7 +171,7 @@ TEST_CASE("several fields in one message are all kept", "[messy]") {
     const reply r = c.say(
         "Hi, I'm Sarah Kim from Northwind Labs, sarah@northwind.io. We'd like a call about "
         "moving our API to Python, friday at 10 would be great.");
-    CHECK(r.intent == "book_consultation");
+    CHECK(r.intent == intent::book_consultation);
     REQUIRE(c.state.form.has_value());
     CHECK(c.state.form->name == "Sarah Kim");
     CHECK(c.state.form->company == "Northwind Labs");

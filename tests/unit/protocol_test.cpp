@@ -269,7 +269,7 @@ TEST_CASE("server frames", "[protocol]") {
   SECTION("reply with every field") {
     advisor::dialogue::reply r;
     r.text = "Node.js fits.";
-    r.intent = "compare";
+    r.intent = advisor::intents::intent::compare;
     r.confidence = 0.75;
     r.recommendation = "node";
     r.sources = {{"Use Case Fit", "Node.js is ideal."}};
@@ -290,7 +290,7 @@ TEST_CASE("server frames", "[protocol]") {
   }
   SECTION("reply without id or recommendation has nulls; HTTP adds the session") {
     advisor::dialogue::reply r;
-    r.intent = "greeting";
+    r.intent = advisor::intents::intent::greeting;
     const auto out = json::parse(reply_json(r, std::nullopt, std::string{"tok"}));
     CHECK(out.at("reply_to").is_null());
     CHECK(out.at("recommendation").is_null());
@@ -312,7 +312,7 @@ TEST_CASE("server frames", "[protocol]") {
     using ordered = nlohmann::ordered_json;
     advisor::dialogue::reply r;
     r.text = "Quotes \" and \\ backslash,\n\ttabs, \x01 control, caf\xc3\xa9, \xe2\x82\xac, \x7f";
-    r.intent = "compare";
+    r.intent = advisor::intents::intent::compare;
     r.confidence = 0.1 + 0.2;
     r.recommendation = "node";
     r.sources = {{"Use Case Fit", "Node.js </script> is \"ideal\"."}, {"B", ""}};
@@ -325,7 +325,7 @@ TEST_CASE("server frames", "[protocol]") {
         {"type", "reply"},
         {"reply_to", "m\"1"},
         {"text", r.text},
-        {"intent", r.intent},
+        {"intent", to_string(r.intent)},
         {"confidence", r.confidence},
         {"recommendation", *r.recommendation},
         {"sources", sources},
@@ -343,7 +343,7 @@ TEST_CASE("server frames", "[protocol]") {
     r.booking.reset();
     r.recommendation.reset();
     expected = {{"type", "reply"},    {"reply_to", nullptr},
-                {"text", r.text},     {"intent", r.intent},
+                {"text", r.text},     {"intent", to_string(r.intent)},
                 {"confidence", 1.0},  {"recommendation", nullptr},
                 {"sources", sources}, {"suggestions", r.suggestions},
                 {"form", nullptr},    {"booking", nullptr}};

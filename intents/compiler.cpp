@@ -1,5 +1,5 @@
-// compile_understander(): validates intents.json and lexicon.txt and builds the understander.
-// The file format of intents.json is described in its own "about" list.
+// compile_understander(), declared in understanding.hpp: validates intents.json and lexicon.txt
+// and builds the understander. intents.json describes its own format in its "about" list.
 
 #include <array>
 #include <map>
@@ -13,19 +13,9 @@
 
 namespace advisor::intents {
 
-std::string load_error::what() const {
-  if (line > 0) return file + ":" + std::to_string(line) + ": " + message;
-  return file + ": " + message;
-}
-
 namespace {
 
 using json = nlohmann::json;
-
-// Every intent the protocol names; intents.json must define each one.
-constexpr std::array<const char*, 11> protocol_intents = {
-    "greeting",          "thanks", "goodbye",      "help",    "smalltalk", "compare", "explain",
-    "book_consultation", "cancel", "out_of_scope", "fallback"};
 
 const std::map<std::string, evidence_kind, std::less<>>& evidence_names() {
   static const auto names = [] {
@@ -498,18 +488,23 @@ std::optional<load_error> parse_pattern(json_compiler& c, const json& p, const s
 }
 
 // One entry of "intents": its name, default weight and patterns.
-std::optional<load_error> parse_intent(json_compiler& c, const json& intent,
-                                       const re2::RE2::Options& options,
-                                       std::map<std::string, std::size_t>& intent_index,
-                                       understander_parts& parts) {
+std::optional<load_error> parse_intent_entry(json_compiler& c, const json& intent,
+                                             const re2::RE2::Options& options,
+                                             std::map<std::string, std::size_t>& intent_index,
+                                             understander_parts& parts) {
   const std::size_t number = parts.intent_names.size() + 1;
   if (!intent.is_object() || !intent.contains("name") || !intent.at("name").is_string())
     return c.error(0, "intent #" + std::to_string(number) + " needs a \"name\"");
   const std::string name = intent.at("name").get<std::string>();
   const int name_line = c.where.find(name);
+  const auto known = parse_intent(name);
+  if (!known || !read_by_rules(*known))
+    return c.error(name_line, "intent \"" + name +
+                                  "\" is not one of the protocol's intents (intents/intent.hpp)");
   if (!intent_index.emplace(name, parts.intent_names.size()).second)
     return c.error(name_line, "intent \"" + name + "\" is defined twice");
   parts.intent_names.push_back(name);
+  parts.intent_ids.push_back(*known);
   double default_weight = 0.8;
   if (intent.contains("weight")) {
     if (!intent.at("weight").is_number())
@@ -573,14 +568,15 @@ std::optional<load_error> parse_patterns(json_compiler& c, const json& doc,
   options.set_max_mem(int64_t{64} << 20);  // the set's DFA needs room for a few hundred patterns
   parts.set = std::make_unique<re2::RE2::Set>(options, re2::RE2::UNANCHORED);
   for (const auto& intent : doc.at("intents")) {
-    if (auto err = parse_intent(c, intent, options, intent_index, parts)) return err;
+    if (auto err = parse_intent_entry(c, intent, options, intent_index, parts)) return err;
   }
   if (doc.contains("cues")) {
     if (auto err = parse_cues(c, doc.at("cues"), options, parts)) return err;
   }
-  for (const char* required : protocol_intents) {
-    if (!intent_index.contains(required))
-      return c.error(0, std::string{"missing intent \""} + required + "\"");
+  for (std::size_t i = 0; i < intent_count; ++i) {
+    const auto required = static_cast<intent>(i);
+    if (read_by_rules(required) && !intent_index.contains(std::string{to_string(required)}))
+      return c.error(0, "missing intent \"" + std::string{to_string(required)} + "\"");
   }
   if (parts.patterns.empty()) return c.error(0, "no patterns");
   if (!parts.set->Compile())
