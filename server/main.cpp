@@ -23,6 +23,7 @@
 #include "handoff/lead_store.hpp"
 #include "handoff/webhook.hpp"
 #include "server/chat_service.hpp"
+#include "server/check_command.hpp"
 #include "server/config.hpp"
 #include "server/connection_registry.hpp"
 #include "server/conversation_saver.hpp"
@@ -222,6 +223,7 @@ int main(int argc, char** argv) {
   CLI::App app{"advisor: the Node.js-or-Python advisory chat service"};
   add_server_options(app, settings);
   leads_command leads{app, settings};
+  check_command check{app, settings};
   CLI11_PARSE(app, argc, argv);
 
   if (const char* token = std::getenv("ADVISOR_ADMIN_TOKEN")) settings.admin_token = token;
@@ -231,6 +233,7 @@ int main(int argc, char** argv) {
   }
 
   if (leads.selected()) return leads.run(std::cout, std::cerr);
+  if (check.selected()) return check.run(std::cout, std::cerr);
 
   // Logs go to stderr; stdout carries only the "listening on" line that scripts read.
   auto log = std::make_shared<spdlog::logger>(
