@@ -67,14 +67,18 @@ std::string in_zone(handoff::time_point t, const std::string& zone) {
   }
 }
 
-json delivery_json(const handoff::lead& l) {
+// `configured`: whether a webhook URL is set; without one a pending delivery just waits.
+json delivery_json(const handoff::lead& l, bool configured) {
   const char* state = l.delivered ? "delivered" : l.dead_letter ? "stopped" : "pending";
-  json out{{"state", state}, {"attempts", l.attempts}, {"last_error", l.last_error}};
+  json out{{"state", state},
+           {"attempts", l.attempts},
+           {"last_error", l.last_error},
+           {"configured", configured}};
   out["next_attempt"] = l.next_attempt ? json(iso(*l.next_attempt)) : json(nullptr);
   return out;
 }
 
-json console_lead(const handoff::lead& l) {
+json console_lead(const handoff::lead& l, bool webhook_configured) {
   json transcript = json::array();
   for (const auto& line : l.transcript) {
     transcript.push_back({{"speaker", line.speaker}, {"text", line.text}});
@@ -95,7 +99,7 @@ json console_lead(const handoff::lead& l) {
       {"project", l.project},
       {"recommendation", l.recommendation ? json(*l.recommendation) : json(nullptr)},
       {"topics", l.topics},
-      {"delivery", delivery_json(l)},
+      {"delivery", delivery_json(l, webhook_configured)},
       {"transcript", std::move(transcript)},
   };
 }
@@ -142,7 +146,8 @@ http::response<http::string_body> leads_response(const request& req, server_cont
     return res;
   }
   json out{{"leads", json::array()}, {"time_zone", ctx.settings.hours.time_zone}};
-  for (const auto& l : leads) out["leads"].push_back(console_lead(l));
+  const bool configured = !ctx.settings.webhook.url.empty();
+  for (const auto& l : leads) out["leads"].push_back(console_lead(l, configured));
   return json_reply(req, http::status::ok, out);
 }
 

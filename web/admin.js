@@ -120,9 +120,13 @@
   // ---- leads --------------------------------------------------------------------------------
   const DELIVERY = {
     delivered: () => 'Delivered to the webhook',
-    pending: (d) => (d.next_attempt
-      ? `Pending: next attempt ${new Date(d.next_attempt).toLocaleString()} (${d.attempts} so far)`
-      : 'Pending'),
+    pending: (d) => {
+      if (!d.configured) return 'Waiting in the outbox: no webhook URL is set (--webhook-url)';
+      const last = d.last_error ? `; last error: ${d.last_error}` : '';
+      return d.next_attempt
+        ? `Pending: next attempt ${new Date(d.next_attempt).toLocaleString()} (${d.attempts} so far${last})`
+        : 'Pending';
+    },
     stopped: (d) => `Stopped after ${d.attempts} attempts (advisor leads retry)`,
   };
 

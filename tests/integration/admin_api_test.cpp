@@ -149,6 +149,8 @@ TEST_CASE("the console lists leads newest first, with search, zones and delivery
   CHECK(newest["slot"]["visitor_local"] == "Fri 04 Dec 2026, 08:00 EST");
   CHECK(newest["delivery"]["state"] == "pending");
   CHECK(newest["delivery"]["next_attempt"].is_string());
+  CHECK(newest["delivery"]["attempts"] == 0);
+  CHECK(newest["delivery"]["configured"] == false);
   REQUIRE(newest["transcript"].size() == 2);
   CHECK(newest["transcript"][0]["text"] == "I'd like to <b>book</b> a call");
 
@@ -303,4 +305,33 @@ TEST_CASE("--no-review keeps no questions", "[admin]") {
   CHECK(review["enabled"] == false);
   CHECK(review["groups"].empty());
   CHECK(call(server, "GET", "/api/admin/review", std::nullopt).status == 401);
+}
+
+TEST_CASE("a delivery the receiver refuses shows as pending with its next attempt and error",
+          "[admin]") {
+  temp_dir dir;
+  const auto refs = store(dir.db(), {{"Ada Lovelace", "ada@example.com", 3, 1h}});
+  // Nothing listens on port 1: every attempt fails at once and is retried later.
+  server_process server{{{"--db", dir.db()},
+                         {"--webhook-url", "http://127.0.0.1:1/hook"},
+                         {"--webhook-retry-base-ms", "60000"}},
+                        env_list{{"ADVISOR_ADMIN_TOKEN", token}}};
+  const auto deadline = std::chrono::steady_clock::now() + 15s;
+  json delivery;
+  for (;;) {
+    delivery = body_of(call(server, "GET", "/api/admin/leads"))["leads"][0]["delivery"];
+    if (delivery["attempts"] >= 1) break;
+    if (std::chrono::steady_clock::now() > deadline) FAIL("no attempt: " << delivery.dump());
+    std::this_thread::sleep_for(50ms);  // polling the API, with the deadline above
+  }
+  CHECK(delivery["state"] == "pending");
+  CHECK(delivery["configured"] == true);
+  CHECK_FALSE(delivery["last_error"].get<std::string>().empty());
+  REQUIRE(delivery["next_attempt"].is_string());
+  // The retry waits about a minute (with jitter: 30 s at least), so it lies ahead.
+  CHECK(delivery["next_attempt"].get<std::string>() >
+        body_of(call(server, "GET", "/api/admin/health"))["started_at"].get<std::string>());
+  const auto health = body_of(call(server, "GET", "/api/admin/health"));
+  CHECK(health["webhook"]["pending"] == 1);
+  CHECK(health["webhook"]["configured"] == true);
 }
