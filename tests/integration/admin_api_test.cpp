@@ -299,7 +299,7 @@ TEST_CASE("what the bot could not answer is kept for review, masked and grouped"
   CHECK(body_of(call(server, "GET", "/api/admin/review"))["groups"].empty());
 }
 
-TEST_CASE("--no-review keeps no questions", "[admin]") {
+TEST_CASE("with --no-review no question is kept for review", "[admin]") {
   server_process server{{{"--no-review", ""}}, env_list{{"ADVISOR_ADMIN_TOKEN", token}}};
   const auto review = body_of(call(server, "GET", "/api/admin/review"));
   CHECK(review["enabled"] == false);
