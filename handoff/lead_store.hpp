@@ -36,6 +36,10 @@ struct lead {
   bool delivered = false;         // the webhook received it
   bool dead_letter = false;       // given up after the maximum age; `advisor leads retry`
   std::string visitor_time_zone;  // the zone the visitor saw the slot in; may be empty
+  // The webhook delivery as the console shows it: the next attempt while it is pending.
+  std::optional<instant> next_attempt;
+  int attempts = 0;
+  std::string last_error;
 };
 
 struct outbox_item {

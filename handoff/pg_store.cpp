@@ -67,7 +67,13 @@ constexpr const char* lead_select =
     "b.email, b.company, b.project, b.recommendation, b.topics, b.transcript, "
     "NOT EXISTS (SELECT 1 FROM outbox o WHERE o.reference = b.reference AND o.delivered_at IS "
     "NULL), b.visitor_time_zone, EXISTS (SELECT 1 FROM outbox o WHERE o.reference = "
-    "b.reference AND o.delivered_at IS NULL AND o.dead_at IS NOT NULL) FROM bookings b ";
+    "b.reference AND o.delivered_at IS NULL AND o.dead_at IS NOT NULL)"
+    // The delivery's next attempt, attempts and last error, for the console.
+    ", (SELECT o.next_attempt_at FROM outbox o WHERE o.reference = b.reference AND "
+    "o.delivered_at IS NULL AND o.dead_at IS NULL ORDER BY o.id LIMIT 1), COALESCE((SELECT "
+    "o.attempts FROM outbox o WHERE o.reference = b.reference ORDER BY o.id DESC LIMIT 1), 0), "
+    "COALESCE((SELECT o.last_error FROM outbox o WHERE o.reference = b.reference ORDER BY o.id "
+    "DESC LIMIT 1), '') FROM bookings b ";
 
 const std::string leads_sql = std::string{lead_select} + "ORDER BY b.created_at, b.reference";
 const std::string find_sql = std::string{lead_select} + "WHERE b.reference = $1";
@@ -165,6 +171,9 @@ lead lead_from_row(const pg_rows& rows, int r) {
   l.delivered = rows.boolean(r, 12);
   l.visitor_time_zone = rows.text(r, 13);
   l.dead_letter = rows.boolean(r, 14);
+  if (!rows.null(r, 15)) l.next_attempt = instant{std::chrono::milliseconds{rows.integer(r, 15)}};
+  l.attempts = static_cast<int>(rows.integer(r, 16));
+  l.last_error = rows.text(r, 17);
   return l;
 }
 

@@ -101,6 +101,10 @@ std::int64_t to_unix_ms(instant t) {
   return t.time_since_epoch().count();
 }
 
+instant from_unix_ms(std::int64_t ms) {
+  return instant{std::chrono::milliseconds{ms}};
+}
+
 lead lead_from_row(SQLite::Statement& q) {
   lead l;
   l.reference = q.getColumn(0).getString();
@@ -118,6 +122,9 @@ lead lead_from_row(SQLite::Statement& q) {
   l.delivered = q.getColumn(12).getInt() != 0;
   l.visitor_time_zone = q.getColumn(13).getString();
   l.dead_letter = q.getColumn(14).getInt() != 0;
+  if (!q.getColumn(15).isNull()) l.next_attempt = from_unix_ms(q.getColumn(15).getInt64());
+  l.attempts = q.getColumn(16).getInt();
+  l.last_error = q.getColumn(17).getString();
   return l;
 }
 
@@ -126,11 +133,13 @@ constexpr const char* lead_columns =
     "b.email, b.company, b.project, b.recommendation, b.topics, b.transcript, "
     "NOT EXISTS (SELECT 1 FROM outbox o WHERE o.reference = b.reference AND o.delivered_at IS "
     "NULL), b.visitor_time_zone, EXISTS (SELECT 1 FROM outbox o WHERE o.reference = "
-    "b.reference AND o.delivered_at IS NULL AND o.dead_at IS NOT NULL) FROM bookings b";
-
-instant from_unix_ms(std::int64_t ms) {
-  return instant{std::chrono::milliseconds{ms}};
-}
+    "b.reference AND o.delivered_at IS NULL AND o.dead_at IS NOT NULL)"
+    // The delivery's next attempt, attempts and last error, for the console.
+    ", (SELECT o.next_attempt_at FROM outbox o WHERE o.reference = b.reference AND "
+    "o.delivered_at IS NULL AND o.dead_at IS NULL ORDER BY o.id LIMIT 1), COALESCE((SELECT "
+    "o.attempts FROM outbox o WHERE o.reference = b.reference ORDER BY o.id DESC LIMIT 1), 0), "
+    "COALESCE((SELECT o.last_error FROM outbox o WHERE o.reference = b.reference ORDER BY o.id "
+    "DESC LIMIT 1), '') FROM bookings b";
 
 }  // namespace
 

@@ -76,6 +76,7 @@ void chat_service::answer(const std::shared_ptr<chat_session>& session,
                           std::move(done));
   }
   metrics_.reply(reply.intent);
+  if (observer_) observer_(message.text, reply);
   auto frame = protocol::reply_json(reply, message.id, session_field);
   if (!reply.form) {
     sessions_.mark_dirty(session);  // saved with the next batch

@@ -50,6 +50,11 @@ class chat_service {
   // Swaps in a newly validated engine (SIGHUP); conversations carry on with it.
   void replace_engine(dialogue::engine_ptr engine);
 
+  // Told of every reply to a visitor's message (the console's review list); set before the
+  // I/O threads start, called on them.
+  using reply_observer = std::function<void(std::string_view text, const dialogue::reply&)>;
+  void observe_replies(reply_observer observer) { observer_ = std::move(observer); }
+
   std::string welcome(const chat_session& session, bool resumed) const;
 
   // The one frame answering `frame` is passed to `send`, at once or (after a write to
@@ -93,6 +98,7 @@ class chat_service {
   std::function<void()> booked_;
   spdlog::logger& log_;
   std::chrono::milliseconds db_wait_;
+  reply_observer observer_;
 };
 
 }  // namespace advisor::server

@@ -11,13 +11,15 @@ namespace advisor::server {
 
 engine_reloader::engine_reloader(boost::asio::io_context& ioc, data_dirs dirs,
                                  dialogue::availability hours, chat_service& chat,
-                                 metrics& counters, spdlog::logger& log)
+                                 metrics& counters, spdlog::logger& log,
+                                 std::function<void()> on_reloaded)
     : signal_{ioc, SIGHUP},
       dirs_{std::move(dirs)},
       hours_{std::move(hours)},
       chat_{chat},
       counters_{counters},
-      log_{log} {}
+      log_{log},
+      on_reloaded_{std::move(on_reloaded)} {}
 
 void engine_reloader::start() {
   wait();
@@ -46,6 +48,7 @@ void engine_reloader::reload() {
   }
   chat_.replace_engine(std::get<dialogue::engine_ptr>(std::move(reloaded)));
   counters_.engine_reload(true);
+  if (on_reloaded_) on_reloaded_();
   log_.info("reloaded intents and knowledge");
 }
 

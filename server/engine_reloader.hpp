@@ -5,6 +5,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <functional>
+
 #include "dialogue/engine.hpp"
 #include "server/engine_loader.hpp"
 
@@ -20,7 +22,8 @@ class metrics;
 class engine_reloader {
  public:
   engine_reloader(boost::asio::io_context& ioc, data_dirs dirs, dialogue::availability hours,
-                  chat_service& chat, metrics& counters, spdlog::logger& log);
+                  chat_service& chat, metrics& counters, spdlog::logger& log,
+                  std::function<void()> on_reloaded = {});
 
   void start();
   void stop();  // at shutdown: no more reloads
@@ -35,6 +38,7 @@ class engine_reloader {
   chat_service& chat_;
   metrics& counters_;
   spdlog::logger& log_;
+  std::function<void()> on_reloaded_;  // after a reload that was accepted (the console)
 };
 
 }  // namespace advisor::server

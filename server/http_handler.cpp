@@ -85,6 +85,8 @@ constexpr std::string_view page_policy =
     "font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; "
     "frame-ancestors 'none'";
 
+}  // namespace
+
 http::message_generator serve_file(const request& req, server_context& ctx, std::string_view path,
                                    unsigned& status) {
   status = 405;
@@ -134,6 +136,8 @@ bool authorized(const request& req, const std::string& admin_token) {
   SHA256(reinterpret_cast<const unsigned char*>(admin_token.data()), admin_token.size(), b);
   return CRYPTO_memcmp(a, b, sizeof a) == 0;
 }
+
+namespace {
 
 http::response<http::string_body> leads_response(const request& req, server_context& ctx,
                                                  bool csv) {

@@ -36,6 +36,14 @@ http::response<http::string_body> too_many_connections(const request& req);
 // 429 with Retry-After: --max-connections-per-address WebSockets are open from this client.
 http::response<http::string_body> too_many_from_address(const request& req);
 
+// A file of the web root (GET or HEAD), with its ETag, gzip and, for pages, the strict
+// Content-Security-Policy; `status` is set to the status answered.
+http::message_generator serve_file(const request& req, server_context& ctx, std::string_view path,
+                                   unsigned& status);
+
+// Whether the request carries `Authorization: Bearer <admin_token>` (compared in constant time).
+bool authorized(const request& req, const std::string& admin_token);
+
 // An answer for a request the parser refused (413 body too large, 431, 400).
 http::response<http::string_body> error_response(http::status status, unsigned version,
                                                  std::string_view message);

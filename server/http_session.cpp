@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include "server/admin_api.hpp"
 #include "server/websocket_session.hpp"
 
 namespace advisor::server {
@@ -123,6 +124,10 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
       });
     });
     return;
+  }
+  if (is_admin_request(parser_->get())) {
+    const auto client = client_address(stream_, parser_->get(), ctx_.proxies);
+    return send(handle_admin(parser_->release(), ctx_, client));
   }
   send(handle_request(parser_->release(), ctx_));
 }

@@ -22,7 +22,9 @@
 
 #include "handoff/lead_store.hpp"
 #include "handoff/webhook.hpp"
+#include "server/admin_state.hpp"
 #include "server/chat_service.hpp"
+#include "server/check_command.hpp"
 #include "server/config.hpp"
 #include "server/connection_registry.hpp"
 #include "server/conversation_saver.hpp"
@@ -34,6 +36,7 @@
 #include "server/metrics.hpp"
 #include "server/options.hpp"
 #include "server/rate_limiter.hpp"
+#include "server/review_recorder.hpp"
 #include "server/session_store.hpp"
 #include "server/static_files.hpp"
 #include "server/trusted_proxies.hpp"
@@ -117,7 +120,9 @@ void log_open_settings(const config& settings, spdlog::logger& log) {
     log.warn("no --allow-origin given: WebSocket upgrades from any origin are accepted");
   }
   if (settings.webhook.url.empty()) log.info("no --webhook-url: bookings wait in the outbox");
-  if (settings.admin_token.empty()) log.info("ADVISOR_ADMIN_TOKEN not set: /api/leads is off");
+  if (settings.admin_token.empty()) {
+    log.info("ADVISOR_ADMIN_TOKEN not set: /api/leads and /admin are off");
+  }
 }
 
 unsigned io_threads(const config& settings) {
@@ -133,7 +138,19 @@ void run(net::io_context& ioc, unsigned threads) {
   for (auto& t : pool) t.join();
 }
 
-int serve(config& settings, spdlog::logger& log) {
+// The questions to review, on a connection of their own; null when --no-review.
+std::optional<std::unique_ptr<advisor::handoff::review_store>> open_review(
+    const config& settings, const review_settings& review, spdlog::logger& log) {
+  if (!review.enabled) return std::unique_ptr<advisor::handoff::review_store>{};
+  auto opened = advisor::handoff::review_store::open(settings.db);
+  if (auto* error = std::get_if<std::string>(&opened)) {
+    log.critical("cannot open the database: {}", *error);
+    return std::nullopt;
+  }
+  return std::get<0>(std::move(opened));
+}
+
+int serve(config& settings, const review_settings& review, spdlog::logger& log) {
   const data_dirs dirs{settings.intents_dir, settings.knowledge_dir};
   auto loaded = load_engine(dirs, settings.hours);
   if (auto* error = std::get_if<std::string>(&loaded)) {
@@ -150,6 +167,8 @@ int serve(config& settings, spdlog::logger& log) {
     return 2;
   }
   auto& webhook = *std::get<0>(created);
+  auto reviews = open_review(settings, review, log);
+  if (!reviews) return 2;
 
   // One writer per store: bookings in order on one thread, conversations on another.
   net::thread_pool booking_writer{1};
@@ -173,11 +192,22 @@ int serve(config& settings, spdlog::logger& log) {
                                    settings.limit.max_connections_per_address};
   // Each entry was checked when the command line was read.
   const trusted_proxies proxies = trusted_proxies::parse(settings.trusted_proxies).value();
-  server_context ctx{settings,        chat, files,           counters, connections, leads,
-                     http_chat_limit, log,  websocket_limit, proxies};
-
   const unsigned threads = io_threads(settings);
   net::io_context ioc{static_cast<int>(threads)};
+  admin_state admin{ioc, counters, dirs};
+  admin.loaded();
+  std::optional<review_recorder> recorder;
+  if (*reviews) {
+    recorder.emplace(ioc, conversation_writer.get_executor(), **reviews, review, log);
+    chat.observe_replies(
+        [&r = *recorder](std::string_view text, const advisor::dialogue::reply& reply) {
+          r.note(text, reply);
+        });
+    admin.use_review(reviews->get(), review.retention_days);
+  }
+  server_context ctx{settings,        chat, files,           counters, connections, leads,
+                     http_chat_limit, log,  websocket_limit, proxies,  &admin};
+
   const auto server = open_listener(ioc, ctx, settings, log);
   if (!server) return 2;
   log_open_settings(settings, log);
@@ -193,8 +223,11 @@ int serve(config& settings, spdlog::logger& log) {
                            settings.db_wait,
                            log};
   saver.start();
-  engine_reloader reloader{ioc, dirs, settings.hours, chat, counters, log};
+  engine_reloader reloader{
+      ioc, dirs, settings.hours, chat, counters, log, [&admin] { admin.loaded(); }};
   reloader.start();
+  admin.start();
+  if (recorder) recorder->start();
   graceful_shutdown shutdown{ioc,
                              server,
                              connections,
@@ -202,6 +235,8 @@ int serve(config& settings, spdlog::logger& log) {
                              [&] {
                                reloader.stop();
                                saver.stop();
+                               admin.stop();
+                               if (recorder) recorder->stop();
                              },
                              log};
   shutdown.start();
@@ -209,6 +244,7 @@ int serve(config& settings, spdlog::logger& log) {
   run(ioc, threads);
   webhook.stop();
   saver.save_last();  // the last conversations, after every connection is gone
+  if (recorder) recorder->save_last();
   booking_writer.join();
   conversation_writer.join();
   log.info("stopped");
@@ -221,7 +257,10 @@ int main(int argc, char** argv) {
   config settings = default_config(ADVISOR_SOURCE_DIR);
   CLI::App app{"advisor: the Node.js-or-Python advisory chat service"};
   add_server_options(app, settings);
+  review_settings review;
+  add_review_options(app, review);
   leads_command leads{app, settings};
+  check_command check{app, settings};
   CLI11_PARSE(app, argc, argv);
 
   if (const char* token = std::getenv("ADVISOR_ADMIN_TOKEN")) settings.admin_token = token;
@@ -231,10 +270,11 @@ int main(int argc, char** argv) {
   }
 
   if (leads.selected()) return leads.run(std::cout, std::cerr);
+  if (check.selected()) return check.run(std::cout, std::cerr);
 
   // Logs go to stderr; stdout carries only the "listening on" line that scripts read.
   auto log = std::make_shared<spdlog::logger>(
       "advisor", std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
   log->set_level(spdlog::level::from_str(settings.log_level));
-  return serve(settings, *log);
+  return serve(settings, review, *log);
 }

@@ -19,6 +19,8 @@ class lead_store;
 
 namespace advisor::server {
 
+class admin_state;
+
 struct server_context {
   const config& settings;
   chat_service& chat;
@@ -30,6 +32,7 @@ struct server_context {
   spdlog::logger& log;
   connection_limit& websocket_limit;  // --max-connections, --max-connections-per-address
   const trusted_proxies& proxies;     // --trusted-proxy: whose X-Forwarded-For is believed
+  admin_state* admin;                 // the console's state; null when there is no console
 };
 
 }  // namespace advisor::server

@@ -67,7 +67,7 @@ struct service {
                                    settings.limit.max_connections_per_address};
   trusted_proxies proxies = trusted_proxies::parse({}).value();
   server_context ctx{settings,        chat, files,           counters, connections, *leads,
-                     http_chat_limit, log,  websocket_limit, proxies};
+                     http_chat_limit, log,  websocket_limit, proxies,  nullptr};
 };
 
 void drain(http::message_generator& response) {
