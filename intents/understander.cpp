@@ -172,8 +172,12 @@ analysis understander::analyze_folded(std::string_view folded, bool question) co
   analysis out;
   std::vector<std::string> raw_words;
   out.question = text::tokenize(folded, raw_words) || question;
-  out.words.reserve(raw_words.size());
-  for (auto& w : raw_words) out.words.push_back(correct(w));
+  // Corrected in place: a known word (most of them) is neither copied nor looked up twice.
+  for (auto& w : raw_words) {
+    if (w.size() < 4 || lex_.known.contains(w)) continue;
+    if (const std::string* target = typos_.nearest(w)) w = *target;
+  }
+  out.words = std::move(raw_words);
   rewrite_and_tag(out);
   return out;
 }
@@ -499,17 +503,29 @@ std::vector<double> understander::features(std::string_view text) const {
 // confidence (fitted on labelled messages, so it is calibrated by construction).
 void understander::choose_by_weights(weighed& w) const {
   const auto x = feature_values(w);
+  // Most features are 0 for any one message: adding their (finite) products would not change a
+  // sum, so only the others are added, in the same order.
+  std::vector<std::size_t> present;
+  present.reserve(x.size());
+  for (std::size_t j = 0; j < x.size(); ++j) {
+    if (x[j] != 0.0) present.push_back(j);
+  }
   std::vector<double> z = learned_->bias;
   for (std::size_t i = 0; i < z.size(); ++i) {
     const auto& weights = learned_->weights[i];
-    for (std::size_t j = 0; j < x.size(); ++j) z[i] += weights[j] * x[j];
+    for (const std::size_t j : present) z[i] += weights[j] * x[j];
   }
-  // Each word counts once, however often it is repeated.
-  std::unordered_set<std::string_view> seen;
+  // Each word counts once, however often it is repeated, in the order first met (so the sums
+  // are the same to the last bit). Few words carry weights: a list beats a hash set here.
+  std::vector<const std::vector<double>*> seen;
+  seen.reserve(w.words.size());
   for (const auto& word : w.words) {
     const auto it = learned_->words.find(word);
-    if (it == learned_->words.end() || !seen.insert(word).second) continue;
-    for (std::size_t i = 0; i < z.size(); ++i) z[i] += it->second[i];
+    if (it == learned_->words.end()) continue;
+    const std::vector<double>* weights = &it->second;
+    if (std::find(seen.begin(), seen.end(), weights) != seen.end()) continue;
+    seen.push_back(weights);
+    for (std::size_t i = 0; i < z.size(); ++i) z[i] += (*weights)[i];
   }
   double top = -1e300;
   for (std::size_t i = 0; i < z.size(); ++i) {
