@@ -137,35 +137,171 @@ std::optional<booking_form> restore_form(const json& obj) {
   return form;
 }
 
+// Replace rather than throw on bytes that are not UTF-8: a save must not fail a turn.
+std::string dumped(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// Well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing past U+10FFFF.
+bool valid_utf8(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = p + text.size();
+  while (p < end) {
+    const unsigned c = *p;
+    if (c < 0x80U) {
+      ++p;
+      continue;
+    }
+    std::size_t n = 0;
+    unsigned lo = 0x80U;
+    unsigned hi = 0xBFU;  // range of the second byte
+    if (c >= 0xC2U && c <= 0xDFU) {
+      n = 1;
+    } else if (c >= 0xE0U && c <= 0xEFU) {
+      n = 2;
+      if (c == 0xE0U) lo = 0xA0U;
+      if (c == 0xEDU) hi = 0x9FU;
+    } else if (c >= 0xF0U && c <= 0xF4U) {
+      n = 3;
+      if (c == 0xF0U) lo = 0x90U;
+      if (c == 0xF4U) hi = 0x8FU;
+    } else {
+      return false;
+    }
+    if (static_cast<std::size_t>(end - p) <= n) return false;
+    if (p[1] < lo || p[1] > hi) return false;
+    for (std::size_t k = 2; k <= n; ++k) {
+      if ((p[k] & 0xC0U) != 0x80U) return false;
+    }
+    p += n + 1;
+  }
+  return true;
+}
+
+// A JSON string as nlohmann's dump writes it (ensure_ascii off); text that is not UTF-8 goes
+// through nlohmann itself, for its replacement characters.
+void put_string(std::string& out, std::string_view text) {
+  if (!valid_utf8(text)) {
+    out += dumped(json(std::string{text}));
+    return;
+  }
+  static constexpr char hex[] = "0123456789abcdef";
+  out.push_back('"');
+  std::size_t plain = 0;  // start of the run of bytes copied as they are
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto u = static_cast<unsigned char>(text[i]);
+    if (u >= 0x20U && u != '"' && u != '\\') continue;
+    out.append(text.data() + plain, i - plain);
+    plain = i + 1;
+    switch (u) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        out += "\\u00";
+        out.push_back(hex[u >> 4U]);
+        out.push_back(hex[u & 0x0FU]);
+    }
+  }
+  out.append(text.data() + plain, text.size() - plain);
+  out.push_back('"');
+}
+
+void put_strings(std::string& out, const std::vector<std::string>& items) {
+  out.push_back('[');
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i != 0) out.push_back(',');
+    put_string(out, items[i]);
+  }
+  out.push_back(']');
+}
+
+void put_bool(std::string& out, bool value) {
+  out += value ? "true" : "false";
+}
+
 }  // namespace
 
+// What nlohmann writes for this state (objects' keys sorted, the same escapes), written
+// directly: every changed conversation is saved once a second, and a tree per save cost more
+// than the turn itself. The rare booking form still goes through nlohmann.
 std::string save_conversation(const conversation& state) {
-  json transcript = json::array();
-  for (const auto& line : state.transcript) {
-    transcript.push_back({{"speaker", line.speaker}, {"text", line.text}});
+  std::string out;
+  std::size_t size = 256;
+  for (const auto& line : state.transcript) size += line.speaker.size() + line.text.size() + 32;
+  out.reserve(size);
+  out += "{\"booked\":";
+  put_bool(out, state.booked);
+  out += ",\"booking_offered\":";
+  put_bool(out, state.booking_offered);
+  out += ",\"clarifying\":";
+  if (state.clarifying) {
+    out += "{\"readings\":";
+    put_strings(out, state.clarifying->readings);
+    out += ",\"text\":";
+    put_string(out, state.clarifying->text);
+    out += '}';
+  } else {
+    out += "null";
   }
-  const json out = {
-      {"version", format_version},
-      {"last_topics", state.last_topics},
-      {"last_technologies", state.last_technologies},
-      {"last_recommendation", optional_string(state.last_recommendation)},
-      {"last_intent", state.last_intent},
-      {"turns", state.turns},
-      {"needs", state.needs},
-      {"booking_offered", state.booking_offered},
-      {"booked", state.booked},
-      {"form", state.form ? save_form(*state.form) : json(nullptr)},
-      {"confirmed", state.confirmed ? json{{"reference", state.confirmed->reference},
-                                           {"slot", instant(state.confirmed->slot)}}
-                                    : json(nullptr)},
-      {"transcript", transcript},
-      {"clarifying", state.clarifying ? json{{"text", state.clarifying->text},
-                                             {"readings", state.clarifying->readings}}
-                                      : json(nullptr)},
-      {"visitor", {{"time_zone", state.visitor.time_zone}, {"locale", state.visitor.locale}}},
-  };
-  // Replace rather than throw on bytes that are not UTF-8: a save must not fail a turn.
-  return out.dump(-1, ' ', false, json::error_handler_t::replace);
+  out += ",\"confirmed\":";
+  if (state.confirmed) {
+    out += "{\"reference\":";
+    put_string(out, state.confirmed->reference);
+    out += ",\"slot\":" + std::to_string(state.confirmed->slot.time_since_epoch().count()) + '}';
+  } else {
+    out += "null";
+  }
+  out += ",\"form\":";
+  out += state.form ? dumped(save_form(*state.form)) : std::string{"null"};
+  out += ",\"last_intent\":";
+  put_string(out, state.last_intent);
+  out += ",\"last_recommendation\":";
+  if (state.last_recommendation) {
+    put_string(out, *state.last_recommendation);
+  } else {
+    out += "null";
+  }
+  out += ",\"last_technologies\":";
+  put_strings(out, state.last_technologies);
+  out += ",\"last_topics\":";
+  put_strings(out, state.last_topics);
+  out += ",\"needs\":";
+  put_strings(out, state.needs);
+  out += ",\"transcript\":[";
+  for (std::size_t i = 0; i < state.transcript.size(); ++i) {
+    out += i == 0 ? "{\"speaker\":" : ",{\"speaker\":";
+    put_string(out, state.transcript[i].speaker);
+    out += ",\"text\":";
+    put_string(out, state.transcript[i].text);
+    out += '}';
+  }
+  out += "],\"turns\":" + std::to_string(state.turns);
+  out += ",\"version\":" + std::to_string(format_version);
+  out += ",\"visitor\":{\"locale\":";
+  put_string(out, state.visitor.locale);
+  out += ",\"time_zone\":";
+  put_string(out, state.visitor.time_zone);
+  out += "}}";
+  return out;
 }
 
 std::optional<conversation> restore_conversation(std::string_view text) {
