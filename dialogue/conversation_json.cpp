@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dialogue/engine.hpp"
+#include "dialogue/json_writer.hpp"
 
 namespace advisor::dialogue {
 namespace {
@@ -87,12 +88,6 @@ bool read(const json& obj, const char* key, std::vector<std::string>& out) {
 }
 
 // Intents by name: a name that is no intent is a wrong value.
-json intent_names(const std::vector<intents::intent>& list) {
-  json out = json::array();
-  for (const auto i : list) out.push_back(to_string(i));
-  return out;
-}
-
 bool read(const json& obj, const char* key, std::vector<intents::intent>& out) {
   std::vector<std::string> names;
   if (!read(obj, key, names)) return false;
@@ -155,35 +150,84 @@ std::optional<booking_form> restore_form(const json& obj) {
   return form;
 }
 
+// Replace rather than throw on bytes that are not UTF-8: a save must not fail a turn.
+std::string dumped(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+void put_bool(std::string& out, bool value) {
+  out += value ? "true" : "false";
+}
+
 }  // namespace
 
+// What nlohmann writes for this state (objects' keys sorted, the same escapes), written
+// directly: every changed conversation is saved once a second, and a tree per save cost more
+// than the turn itself. The rare booking form still goes through nlohmann.
 std::string save_conversation(const conversation& state) {
-  json transcript = json::array();
-  for (const auto& line : state.transcript) {
-    transcript.push_back({{"speaker", line.speaker}, {"text", line.text}});
+  std::string out;
+  std::size_t size = 256;
+  for (const auto& line : state.transcript) size += line.speaker.size() + line.text.size() + 32;
+  out.reserve(size);
+  out += "{\"booked\":";
+  put_bool(out, state.booked);
+  out += ",\"booking_offered\":";
+  put_bool(out, state.booking_offered);
+  out += ",\"clarifying\":";
+  if (state.clarifying) {
+    out += "{\"readings\":[";
+    const auto& readings = state.clarifying->readings;
+    for (std::size_t i = 0; i < readings.size(); ++i) {
+      if (i != 0) out.push_back(',');
+      json_out::string(out, intents::to_string(readings[i]));
+    }
+    out += ']';
+    out += ",\"text\":";
+    json_out::string(out, state.clarifying->text);
+    out += '}';
+  } else {
+    out += "null";
   }
-  const json out = {
-      {"version", format_version},
-      {"last_topics", state.last_topics},
-      {"last_technologies", state.last_technologies},
-      {"last_recommendation", optional_string(state.last_recommendation)},
-      {"last_intent", state.last_intent},
-      {"turns", state.turns},
-      {"needs", state.needs},
-      {"booking_offered", state.booking_offered},
-      {"booked", state.booked},
-      {"form", state.form ? save_form(*state.form) : json(nullptr)},
-      {"confirmed", state.confirmed ? json{{"reference", state.confirmed->reference},
-                                           {"slot", instant(state.confirmed->slot)}}
-                                    : json(nullptr)},
-      {"transcript", transcript},
-      {"clarifying", state.clarifying ? json{{"text", state.clarifying->text},
-                                             {"readings", intent_names(state.clarifying->readings)}}
-                                      : json(nullptr)},
-      {"visitor", {{"time_zone", state.visitor.time_zone}, {"locale", state.visitor.locale}}},
-  };
-  // Replace rather than throw on bytes that are not UTF-8: a save must not fail a turn.
-  return out.dump(-1, ' ', false, json::error_handler_t::replace);
+  out += ",\"confirmed\":";
+  if (state.confirmed) {
+    out += "{\"reference\":";
+    json_out::string(out, state.confirmed->reference);
+    out += ",\"slot\":" + std::to_string(state.confirmed->slot.time_since_epoch().count()) + '}';
+  } else {
+    out += "null";
+  }
+  out += ",\"form\":";
+  out += state.form ? dumped(save_form(*state.form)) : std::string{"null"};
+  out += ",\"last_intent\":";
+  json_out::string(out, state.last_intent);
+  out += ",\"last_recommendation\":";
+  if (state.last_recommendation) {
+    json_out::string(out, *state.last_recommendation);
+  } else {
+    out += "null";
+  }
+  out += ",\"last_technologies\":";
+  json_out::string_array(out, state.last_technologies);
+  out += ",\"last_topics\":";
+  json_out::string_array(out, state.last_topics);
+  out += ",\"needs\":";
+  json_out::string_array(out, state.needs);
+  out += ",\"transcript\":[";
+  for (std::size_t i = 0; i < state.transcript.size(); ++i) {
+    out += i == 0 ? "{\"speaker\":" : ",{\"speaker\":";
+    json_out::string(out, state.transcript[i].speaker);
+    out += ",\"text\":";
+    json_out::string(out, state.transcript[i].text);
+    out += '}';
+  }
+  out += "],\"turns\":" + std::to_string(state.turns);
+  out += ",\"version\":" + std::to_string(format_version);
+  out += ",\"visitor\":{\"locale\":";
+  json_out::string(out, state.visitor.locale);
+  out += ",\"time_zone\":";
+  json_out::string(out, state.visitor.time_zone);
+  out += "}}";
+  return out;
 }
 
 std::optional<conversation> restore_conversation(std::string_view text) {

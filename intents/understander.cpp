@@ -10,40 +10,6 @@
 namespace advisor::intents {
 namespace {
 
-constexpr std::size_t max_word = 40;  // longer tokens are never typo-corrected
-
-std::array<std::uint8_t, 26> letter_counts(std::string_view w) {
-  std::array<std::uint8_t, 26> counts{};
-  for (const char c : w) {
-    if (c >= 'a' && c <= 'z') ++counts[static_cast<std::size_t>(c - 'a')];
-  }
-  return counts;
-}
-
-std::uint32_t letter_mask(std::string_view w) {
-  std::uint32_t mask = 0;
-  for (const char c : w) {
-    if (c >= 'a' && c <= 'z') mask |= 1U << static_cast<unsigned>(c - 'a');
-  }
-  return mask;
-}
-
-// Edits allowed for a word of this length: none below 4 letters, 1 up to 7, 2 beyond.
-int typo_budget(std::size_t length) {
-  if (length < 4) return 0;
-  if (length <= 7) return 1;
-  return 2;
-}
-
-// Among candidates at the same distance: the one sharing the first letter (people rarely
-// miss that one), then a dropped letter (the most common typo), then a wrong letter.
-int tie_rank(std::string_view typed, std::string_view candidate) {
-  int rank = typed.front() == candidate.front() ? 0 : 4;
-  if (candidate.size() == typed.size() + 1) return rank;
-  if (candidate.size() == typed.size()) return rank + 1;
-  return rank + 2;
-}
-
 void add_unique(std::vector<std::string>& list, const std::string& value) {
   if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
 }
@@ -107,7 +73,8 @@ understander::understander(understander_parts parts)
       choice_cues_(std::move(parts.choice_cues)),
       context_kinds_(std::move(parts.context_kinds)),
       clarify_(std::move(parts.clarify)),
-      learned_(std::move(parts.weighting)) {
+      learned_(std::move(parts.weighting)),
+      typos_(lex_.vocabulary) {
   for (const auto& p : patterns_) {
     if (!p.cue.empty() &&
         std::find(cue_names_.begin(), cue_names_.end(), p.cue) == cue_names_.end())
@@ -119,52 +86,15 @@ understander::understander(understander_parts parts)
     if (lex_.canonical[i].size() == 1)
       canonical_kind_.emplace(lex_.canonical[i][0], lex_.canonical_kind[i]);
   }
-  for (const auto& word : lex_.vocabulary) {
-    if (word.size() > max_word + 2) continue;
-    if (by_length_.size() <= word.size()) by_length_.resize(word.size() + 1);
-    by_length_[word.size()].push_back(candidate{word, letter_counts(word), letter_mask(word)});
-  }
 }
 
 understander::~understander() = default;
 
 std::string understander::correct(std::string_view word) const {
-  const int budget = typo_budget(word.size());
-  if (budget == 0 || word.size() > max_word || !text::is_alpha_word(word) ||
-      lex_.known.contains(std::string{word})) {
-    return std::string{word};
-  }
-  const auto counts = letter_counts(word);
-  const auto mask = letter_mask(word);
-  const candidate* best = nullptr;
-  int best_distance = budget;
-  int best_rank = 0;
-  const std::size_t lo = word.size() - static_cast<std::size_t>(budget);
-  const std::size_t hi =
-      std::min(word.size() + static_cast<std::size_t>(budget) + 1, by_length_.size());
-  for (std::size_t len = lo; len < hi; ++len) {
-    for (const candidate& c : by_length_[len]) {
-      // Each edit brings in at most one letter the other word lacks: the cheapest bound.
-      if (std::popcount(c.present & ~mask) > best_distance ||
-          std::popcount(mask & ~c.present) > best_distance) {
-        continue;
-      }
-      // Each edit changes the letter histogram by at most 2: a cheap bound before the DP.
-      int l1 = 0;
-      for (std::size_t k = 0; k < 26; ++k) l1 += std::abs(int{counts[k]} - int{c.letters[k]});
-      if ((l1 + 1) / 2 > best_distance) continue;
-      const int d = text::edit_distance(word, c.word, best_distance);
-      if (d > best_distance) continue;
-      const int r = tie_rank(word, c.word);
-      if (d < best_distance || best == nullptr || r < best_rank) {
-        best_distance = d;
-        best_rank = r;
-        best = &c;
-      }
-    }
-  }
-  if (best == nullptr || best_distance > budget) return std::string{word};
-  return best->word;
+  // Most words are known: a hash lookup, before the index is asked.
+  if (word.size() < 4 || lex_.known.contains(std::string{word})) return std::string{word};
+  const std::string* target = typos_.nearest(word);
+  return target == nullptr ? std::string{word} : *target;
 }
 
 // A technology named in the text: its family (a guide technology, or the kind of an outside
@@ -243,8 +173,12 @@ analysis understander::analyze_folded(std::string_view folded, bool question) co
   analysis out;
   std::vector<std::string> raw_words;
   out.question = text::tokenize(folded, raw_words) || question;
-  out.words.reserve(raw_words.size());
-  for (auto& w : raw_words) out.words.push_back(correct(w));
+  // Corrected in place: a known word (most of them) is neither copied nor looked up twice.
+  for (auto& w : raw_words) {
+    if (w.size() < 4 || lex_.known.contains(w)) continue;
+    if (const std::string* target = typos_.nearest(w)) w = *target;
+  }
+  out.words = std::move(raw_words);
   rewrite_and_tag(out);
   return out;
 }
@@ -576,17 +510,29 @@ bool understander::won_outright(std::string_view text) const {
 // confidence (fitted on labelled messages, so it is calibrated by construction).
 void understander::choose_by_weights(weighed& w) const {
   const auto x = feature_values(w);
+  // Most features are 0 for any one message: adding their (finite) products would not change a
+  // sum, so only the others are added, in the same order.
+  std::vector<std::size_t> present;
+  present.reserve(x.size());
+  for (std::size_t j = 0; j < x.size(); ++j) {
+    if (x[j] != 0.0) present.push_back(j);
+  }
   std::vector<double> z = learned_->bias;
   for (std::size_t i = 0; i < z.size(); ++i) {
     const auto& weights = learned_->weights[i];
-    for (std::size_t j = 0; j < x.size(); ++j) z[i] += weights[j] * x[j];
+    for (const std::size_t j : present) z[i] += weights[j] * x[j];
   }
-  // Each word counts once, however often it is repeated.
-  std::unordered_set<std::string_view> seen;
+  // Each word counts once, however often it is repeated, in the order first met (so the sums
+  // are the same to the last bit). Few words carry weights: a list beats a hash set here.
+  std::vector<const std::vector<double>*> seen;
+  seen.reserve(w.words.size());
   for (const auto& word : w.words) {
     const auto it = learned_->words.find(word);
-    if (it == learned_->words.end() || !seen.insert(word).second) continue;
-    for (std::size_t i = 0; i < z.size(); ++i) z[i] += it->second[i];
+    if (it == learned_->words.end()) continue;
+    const std::vector<double>* weights = &it->second;
+    if (std::find(seen.begin(), seen.end(), weights) != seen.end()) continue;
+    seen.push_back(weights);
+    for (std::size_t i = 0; i < z.size(); ++i) z[i] += (*weights)[i];
   }
   double top = -1e300;
   for (std::size_t i = 0; i < z.size(); ++i) {

@@ -18,6 +18,7 @@
 
 #include "intents/lexicon.hpp"
 #include "intents/subject.hpp"
+#include "intents/typo_corrector.hpp"
 #include "intents/understanding.hpp"
 
 namespace advisor::intents {
@@ -282,13 +283,7 @@ class understander {
   std::size_t fallback_ = 0;
   // Single-token canonical forms -> their kind, for slot extraction after rewriting.
   std::unordered_map<std::string, term_kind> canonical_kind_;
-  // Typo targets bucketed by length with letter histograms for a cheap lower bound.
-  struct candidate {
-    std::string word;
-    std::array<std::uint8_t, 26> letters{};
-    std::uint32_t present = 0;  // bit i: letter 'a' + i occurs
-  };
-  std::vector<std::vector<candidate>> by_length_;
+  typo_corrector typos_;
 };
 
 }  // namespace advisor::intents

@@ -4,15 +4,16 @@
 
 #include <algorithm>
 
+#include "dialogue/json_writer.hpp"
 #include "intents/text.hpp"
 #include "intents/visible_text.hpp"
-#include "server/json_writer.hpp"
 #include "server/strict_json.hpp"
 
 namespace advisor::server::protocol {
 namespace {
 
 using json = nlohmann::json;
+namespace json_out = dialogue::json_out;
 // Output keeps the field order of docs/protocol.md ("type" first): easier to read in a log.
 using ordered = nlohmann::ordered_json;
 

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "intents/text.hpp"
+#include "intents/typo_corrector.hpp"
 #include "intents/understander.hpp"
 #include "tests/support/intent_printing.hpp"
 #include "tests/support/source_files.hpp"
@@ -20,6 +21,7 @@ using advisor::intents::compile_understander;
 using advisor::intents::intent;
 using advisor::intents::load_error;
 using advisor::intents::text_file;
+using advisor::intents::typo_corrector;
 using advisor::intents::understander;
 using advisor::intents::understander_ptr;
 using advisor::intents::understanding;
@@ -189,6 +191,45 @@ TEST_CASE("typo correction", "[intents]") {
     CHECK(has(ask("streming server in py?").found.topics, "streaming"));
     CHECK(has(ask("realtim chat").found.topics, "realtime"));
   }
+}
+
+// The deletion index must find exactly what a scan of every target finds, ties included:
+// every vocabulary word with one or two edits of each kind, and the evaluation set's words.
+TEST_CASE("typo correction: the index agrees with a scan", "[intents]") {
+  const typo_corrector typos{real()->vocabulary().vocabulary};
+  std::vector<std::string> typed;
+  for (const auto& word : real()->vocabulary().vocabulary) {
+    for (std::size_t i = 0; i < word.size(); ++i) {
+      std::string dropped = word;
+      typed.push_back(dropped.erase(i, 1));
+      std::string wrong = word;
+      wrong[i] = wrong[i] == 'e' ? 'a' : 'e';
+      typed.push_back(wrong);
+      std::string added = word;
+      typed.push_back(added.insert(i, 1, 's'));
+      if (i + 1 < word.size()) {
+        std::string swapped = word;
+        std::swap(swapped[i], swapped[i + 1]);
+        typed.push_back(swapped);
+        typed.push_back(wrong.erase(i + 1, 1));  // two edits
+      }
+    }
+  }
+  std::istringstream eval{read_source_file("tests/eval/utterances.jsonl") +
+                          read_source_file("tests/eval/real/tune.jsonl")};
+  for (std::string line; std::getline(eval, line);) {
+    std::vector<std::string> words;
+    advisor::intents::text::tokenize(advisor::intents::text::fold(line), words);
+    typed.insert(typed.end(), words.begin(), words.end());
+  }
+  std::size_t corrected = 0;
+  for (const auto& word : typed) {
+    const std::string* found = typos.nearest(word);
+    INFO(word);
+    REQUIRE(found == typos.nearest_by_scan(word));
+    corrected += found != nullptr ? 1 : 0;
+  }
+  CHECK(corrected > typed.size() / 2);
 }
 
 TEST_CASE("matcher: every protocol intent", "[intents]") {

@@ -1,11 +1,11 @@
-#include "server/json_writer.hpp"
+#include "dialogue/json_writer.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <array>
 #include <cmath>
 
-namespace advisor::server::json_out {
+namespace advisor::dialogue::json_out {
 namespace {
 
 // Well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing past U+10FFFF.
@@ -138,4 +138,4 @@ void string_map(std::string& out, const std::map<std::string, std::string>& item
   out.push_back('}');
 }
 
-}  // namespace advisor::server::json_out
+}  // namespace advisor::dialogue::json_out

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-namespace advisor::server::json_out {
+namespace advisor::dialogue::json_out {
 
 void string(std::string& out, std::string_view text);
 void number(std::string& out, double value);
@@ -21,4 +21,4 @@ void string_map(std::string& out, const std::map<std::string, std::string>& item
 // A JSON string's length once escaped, quotes included: the size to reserve.
 std::size_t escaped_size(std::string_view text);
 
-}  // namespace advisor::server::json_out
+}  // namespace advisor::dialogue::json_out
