@@ -106,4 +106,8 @@ class pg_transaction {
 
 std::string pg_text(std::int64_t value);
 
+// Held (pg_advisory_xact_lock) while a schema is created or migrated: instances starting
+// together do it once, one after the other.
+inline constexpr const char* pg_schema_lock = "SELECT pg_advisory_xact_lock(7305118211)";
+
 }  // namespace advisor::handoff

@@ -13,9 +13,6 @@ using steady_clock = std::chrono::steady_clock;
 
 constexpr std::chrono::seconds taken_refresh{1};
 
-// Held (pg_advisory_xact_lock) while migrating: instances starting together migrate once.
-constexpr const char* migration_lock = "SELECT pg_advisory_xact_lock(7305118211)";
-
 // Each entry moves the schema one version up; advisor_schema records the versions applied.
 // Times are unix seconds (bookings, sessions) and milliseconds (outbox), as in SQLite.
 constexpr std::array<const char*, 1> migrations{
@@ -218,7 +215,7 @@ std::variant<std::unique_ptr<lead_store>, std::string> pg_store::open(const std:
 void pg_store::migrate() {
   const auto lock = hold();
   pg_transaction tx{conn_};
-  conn_.exec(migration_lock);
+  conn_.exec(pg_schema_lock);
   conn_.exec(
       "CREATE TABLE IF NOT EXISTS advisor_schema (version integer PRIMARY KEY, "
       "applied_at timestamptz NOT NULL DEFAULT now())");

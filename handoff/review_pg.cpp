@@ -46,7 +46,10 @@ std::string seconds_text(time_point t) {
 class pg_review_store final : public review_store {
  public:
   explicit pg_review_store(const std::string& uri) : conn_{uri, statements()} {
+    pg_transaction transaction{conn_};
+    conn_.exec(pg_schema_lock);  // CREATE ... IF NOT EXISTS is not safe when run concurrently
     conn_.exec(schema);
+    transaction.commit();
   }
 
   void record(const std::vector<review_note>& notes) override {
