@@ -22,7 +22,8 @@ using intents::yes_no;
 namespace {
 
 constexpr std::size_t max_needs = 12;
-constexpr std::size_t max_line = 2000;  // the protocol's limit on a message (code points)
+// Bytes kept of a transcript line (a character cut in two is replaced when saved).
+constexpr std::size_t max_line = max_message_chars;
 
 const intents::text_file* find_file(const std::vector<intents::text_file>& files,
                                     std::string_view name) {

@@ -129,11 +129,15 @@ struct confirmed_booking {
   time_point slot{};
 };
 
+// The protocol's limit on a message's text, in code points (docs/protocol.md: longer text is
+// refused as `too_long`); the server's default and what the conversation may keep of one.
+inline constexpr std::size_t max_message_chars = 2000;
+
 // A clarifying question waiting for its answer: the message it asked about, and the two
 // readings offered (the likelier first). It holds for the one reply after it.
 struct clarification {
-  // A message is at most 2000 code points (the protocol), each at most 4 bytes of UTF-8.
-  static constexpr std::size_t max_text_bytes = 4 * 2000;
+  // A message is at most max_message_chars code points, each at most 4 bytes of UTF-8.
+  static constexpr std::size_t max_text_bytes = 4 * max_message_chars;
   std::string text;
   std::vector<intents::intent> readings;
 };

@@ -1,6 +1,7 @@
 #pragma once
-// The storage interface of bookings, their webhook outbox and conversations, with the
-// values it stores; lead_store::open picks the implementation from the --db value.
+// The storage interface of bookings and their webhook outbox (the database keeps the
+// conversations too: conversation_store), with the values it stores; lead_store::open picks
+// the implementation from the --db value.
 
 #include <chrono>
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "dialogue/engine.hpp"
+#include "handoff/conversation_store.hpp"
 
 namespace advisor::handoff {
 
@@ -84,19 +86,6 @@ struct store_unavailable : store_busy {
   using store_busy::store_busy;
 };
 
-// A conversation to save. `version` is the stored version its state was based on; 0 saves
-// unconditionally (a session never stored, or a caller that does not track versions).
-struct session_save {
-  std::string token;
-  std::string state;
-  std::int64_t version = 0;
-};
-
-struct stored_session {
-  std::string state;
-  std::int64_t version = 0;
-};
-
 // What open() is told besides where the store is.
 struct store_options {
   // A webhook delivery claimed by one instance is left to it this long; after that (the
@@ -104,11 +93,11 @@ struct store_options {
   std::chrono::milliseconds claim_for{60000};
 };
 
-// Durable storage of bookings ("leads"), their webhook outbox and the conversations of
-// live sessions. Two implementations: SQLite (sqlite_store, one process, the default) and
-// PostgreSQL (pg_store, shared by several instances). Every call is thread-safe; the server
-// calls the writing ones from one thread per store.
-class lead_store : public dialogue::slot_calendar {
+// Durable storage of bookings ("leads") and their webhook outbox; the same database keeps
+// the conversations of live sessions (conversation_store). Two implementations: SQLite
+// (sqlite_store, one process, the default) and PostgreSQL (pg_store, shared by several instances).
+// Every call is thread-safe; the server calls the writing ones from one thread per store.
+class lead_store : public dialogue::slot_calendar, public conversation_store {
  public:
   using steady_clock = std::chrono::steady_clock;
 
@@ -140,9 +129,6 @@ class lead_store : public dialogue::slot_calendar {
 
   // Whether open() made a new store (a mistyped --db does that: main says so).
   [[nodiscard]] virtual bool created() const = 0;
-  // Whether several instances may share this store (PostgreSQL): then a conversation held
-  // in memory may be behind the stored one.
-  [[nodiscard]] virtual bool shared() const = 0;
   // Whether the store answers now (reconnecting if needed); /readyz asks.
   virtual bool ping() = 0;
 
@@ -170,17 +156,6 @@ class lead_store : public dialogue::slot_calendar {
   virtual void mark_gone(const std::string& url, instant now, const std::string& status) = 0;
   virtual std::optional<gone_endpoint> gone(const std::string& url) const = 0;
   virtual std::vector<gone_endpoint> gone_endpoints() const = 0;
-
-  // Conversations, so that a half-filled form survives a restart or moves to another
-  // instance. `durable`: the commit waits for the disk; otherwise it may not (SQLite:
-  // synchronous=NORMAL; PostgreSQL: synchronous_commit off for that transaction).
-  // Returns per row the version now stored, or 0 when the stored row had moved past the
-  // row's version (another instance saved first: optimistic concurrency; nothing written).
-  virtual std::vector<std::int64_t> save_sessions(const std::vector<session_save>& sessions,
-                                                  time_point now, bool durable = true) = 0;
-  virtual std::optional<stored_session> load_session(const std::string& token,
-                                                     time_point not_before) const = 0;
-  virtual void forget_sessions(time_point used_before) = 0;
 };
 
 // A --db value fit for a log: a URI's password replaced by "***".

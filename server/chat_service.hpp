@@ -24,7 +24,8 @@ class logger;
 }
 namespace advisor::handoff {
 class lead_store;
-}
+class conversation_store;
+}  // namespace advisor::handoff
 
 namespace advisor::server {
 
@@ -33,7 +34,7 @@ namespace advisor::server {
 struct chat_storage {
   handoff::lead_store& leads;
   boost::asio::any_io_executor leads_writer;
-  handoff::lead_store& conversations;
+  handoff::conversation_store& conversations;
   boost::asio::any_io_executor conversations_writer;
 };
 

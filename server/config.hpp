@@ -15,9 +15,9 @@
 namespace advisor::server {
 
 struct limits {
-  std::size_t max_frame_bytes = 16 * 1024;        // larger WebSocket messages close with 1009
-  std::size_t max_text_chars = 2000;              // protocol: longer text is `too_long`
-  std::size_t max_http_body_bytes = 64 * 1024;    // POST bodies beyond this get 413
+  std::size_t max_frame_bytes = 16 * 1024;  // larger WebSocket messages close with 1009
+  std::size_t max_text_chars = dialogue::max_message_chars;  // longer text is `too_long`
+  std::size_t max_http_body_bytes = 64 * 1024;               // POST bodies beyond this get 413
   std::size_t max_write_queue = 64;               // frames queued per connection before reads pause
   std::size_t max_connections = 10000;            // WebSockets open at once; more get 503
   std::size_t max_connections_per_address = 256;  // ... from one client address; more get 429

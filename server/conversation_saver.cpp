@@ -24,7 +24,7 @@ handoff::time_point wall_now() {
 }  // namespace
 
 conversation_saver::conversation_saver(net::io_context& ioc, net::any_io_executor writer,
-                                       session_store& sessions, handoff::lead_store& store,
+                                       session_store& sessions, handoff::conversation_store& store,
                                        std::chrono::milliseconds period, std::chrono::seconds ttl,
                                        std::chrono::milliseconds db_wait, spdlog::logger& log)
     : timer_{ioc},

@@ -22,7 +22,7 @@ namespace spdlog {
 class logger;
 }
 namespace advisor::handoff {
-class lead_store;
+class conversation_store;
 }
 
 namespace advisor::server {
@@ -30,7 +30,7 @@ namespace advisor::server {
 class conversation_saver {
  public:
   conversation_saver(boost::asio::io_context& ioc, boost::asio::any_io_executor writer,
-                     session_store& sessions, handoff::lead_store& store,
+                     session_store& sessions, handoff::conversation_store& store,
                      std::chrono::milliseconds period, std::chrono::seconds ttl,
                      std::chrono::milliseconds db_wait, spdlog::logger& log);
 
@@ -48,7 +48,7 @@ class conversation_saver {
   boost::asio::steady_timer timer_;
   boost::asio::any_io_executor writer_;
   session_store& sessions_;
-  handoff::lead_store& store_;
+  handoff::conversation_store& store_;
   std::chrono::milliseconds period_;
   std::chrono::seconds ttl_;
   std::chrono::milliseconds db_wait_;

@@ -192,10 +192,15 @@ int serve(config& settings, const review_settings& review, spdlog::logger& log) 
                                    settings.limit.max_connections_per_address};
   // Each entry was checked when the command line was read.
   const trusted_proxies proxies = trusted_proxies::parse(settings.trusted_proxies).value();
+  // Before the io_context: handlers it still holds when it is destroyed (a connection open at
+  // the shutdown deadline) end sessions that use the context.
+  server_context ctx{settings,        chat, files,           counters, connections, leads,
+                     http_chat_limit, log,  websocket_limit, proxies,  nullptr};
   const unsigned threads = io_threads(settings);
   net::io_context ioc{static_cast<int>(threads)};
   admin_state admin{ioc, counters, dirs};
   admin.loaded();
+  ctx.admin = &admin;
   std::optional<review_recorder> recorder;
   if (*reviews) {
     recorder.emplace(ioc, conversation_writer.get_executor(), **reviews, review, log);
@@ -205,8 +210,6 @@ int serve(config& settings, const review_settings& review, spdlog::logger& log) 
         });
     admin.use_review(reviews->get(), review.retention_days);
   }
-  server_context ctx{settings,        chat, files,           counters, connections, leads,
-                     http_chat_limit, log,  websocket_limit, proxies,  &admin};
 
   const auto server = open_listener(ioc, ctx, settings, log);
   if (!server) return 2;

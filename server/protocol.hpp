@@ -38,7 +38,7 @@ struct frame_error {
 };
 
 struct frame_rules {
-  std::size_t max_text_chars = 2000;
+  std::size_t max_text_chars = dialogue::max_message_chars;
   std::size_t max_id_chars = 64;
   std::size_t max_depth = 32;  // nesting of objects and arrays; a message needs 1
 };

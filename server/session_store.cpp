@@ -2,7 +2,7 @@
 
 #include <openssl/rand.h>
 
-#include "handoff/lead_store.hpp"
+#include "handoff/conversation_store.hpp"
 
 #include <algorithm>
 #include <array>

@@ -1,7 +1,7 @@
 #pragma once
 // Conversations by session token, forgotten after an idle TTL. Shared by every connection
 // and by POST /api/chat, hence the mutexes (a store-wide one for the map, one per session
-// for its conversation, which two connections may use at once). With a lead_store behind
+// for its conversation, which two connections may use at once). With a conversation_store behind
 // it, conversations are saved (see chat_service) and a token unknown in memory is looked
 // up in the store, so a half-filled form survives a restart (or, with a store shared by
 // several instances, moves to the instance the visitor reconnects to).
@@ -20,7 +20,7 @@
 #include "dialogue/engine.hpp"
 #include "server/config.hpp"
 
-#include "handoff/lead_store.hpp"
+#include "handoff/conversation_store.hpp"
 
 namespace advisor::server {
 
@@ -80,7 +80,7 @@ class session_store {
  public:
   using clock = std::chrono::steady_clock;
 
-  explicit session_store(sessions_config config, handoff::lead_store* persistence = nullptr)
+  explicit session_store(sessions_config config, handoff::conversation_store* persistence = nullptr)
       : config_{config}, persistence_{persistence} {}
 
   struct lookup {
@@ -118,7 +118,7 @@ class session_store {
   void catch_up(chat_session& session) const;
 
   sessions_config config_;
-  handoff::lead_store* persistence_;
+  handoff::conversation_store* persistence_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<chat_session>> sessions_;
   std::vector<std::weak_ptr<chat_session>> dirty_;
