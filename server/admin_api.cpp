@@ -40,7 +40,10 @@ http::response<http::string_body> reply(const request& req, http::status status,
 
 http::response<http::string_body> json_reply(const request& req, http::status status,
                                              const json& body) {
-  return reply(req, status, "application/json", body.dump());
+  // A visitor's text may hold bytes that are not UTF-8 (a line cut mid-character): replaced,
+  // as the lead export does, rather than a failed page.
+  return reply(req, status, "application/json",
+               body.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 http::response<http::string_body> error(const request& req, http::status status,
