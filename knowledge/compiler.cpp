@@ -164,7 +164,9 @@ knowledge_base::knowledge_base(std::vector<fact> facts, std::vector<section> sec
     : facts_(std::move(facts)),
       sections_(std::move(sections)),
       technologies_(std::move(technologies)),
-      rules_(std::move(r)) {}
+      rules_(std::move(r)) {
+  weigh_the_guide();
+}
 
 knowledge_base::~knowledge_base() = default;
 

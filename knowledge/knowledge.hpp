@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -123,13 +124,20 @@ class knowledge_base {
   const fact* counterpart_fact(const std::string& need, const std::string& tech) const;
   std::string winner_of(const std::string& need, std::map<std::string, side>& sides) const;
   need_outcome outcome_for(const std::string& need) const;
+  const fact* broadest_strength(const std::string& tech) const;
   void general_sources(const std::vector<std::string>& technologies, std::size_t max_sources,
                        recommendation& out) const;
+  void weigh_the_guide();
 
   std::vector<fact> facts_;
   std::vector<section> sections_;
   std::vector<std::string> technologies_;
   std::unique_ptr<rules> rules_;
+  // Weighed once when the guide is compiled, not on every question: how the guide answers
+  // each need some sentence speaks of, and each technology's broadest strength.
+  std::unordered_map<std::string, std::vector<const fact*>> about_;  // in guide order
+  std::unordered_map<std::string, need_outcome> outcomes_;
+  std::map<std::string, const fact*, std::less<>> broadest_;
 };
 
 using knowledge_ptr = std::shared_ptr<const knowledge_base>;

@@ -19,11 +19,8 @@ void add_unique(std::vector<const fact*>& list, const fact* f) {
 }  // namespace
 
 std::vector<const fact*> knowledge_base::about(std::string_view topic) const {
-  std::vector<const fact*> out;
-  for (const fact& f : facts_) {
-    if (contains(f.topics, topic)) out.push_back(&f);
-  }
-  return out;
+  const auto it = about_.find(std::string{topic});
+  return it == about_.end() ? std::vector<const fact*>{} : it->second;
 }
 
 std::string knowledge_base::label(std::string_view topic) const {
@@ -63,7 +60,7 @@ std::pair<std::vector<std::string>, bool> knowledge_base::needs_of(
   std::vector<std::string> needs;
   for (const auto& t : topics) {
     if (r.detail.contains(t)) continue;
-    if (about(t).empty()) {
+    if (!outcomes_.contains(t)) {
       out.uncovered.push_back(t);
     } else {
       needs.push_back(t);
@@ -184,15 +181,10 @@ need_outcome knowledge_base::outcome_for(const std::string& need) const {
   return n;
 }
 
-// A general comparison: each technology's broadest strength, the ones named first; a
-// concluding section's sentence before the one covering the most needs.
-void knowledge_base::general_sources(const std::vector<std::string>& technologies,
-                                     std::size_t max_sources, recommendation& out) const {
+// A technology's broadest strength: a concluding section's sentence before the one covering
+// the most needs.
+const fact* knowledge_base::broadest_strength(const std::string& tech) const {
   const rules& r = *rules_;
-  std::vector<std::string> order = technologies;
-  for (const auto& t : technologies_) {
-    if (!contains(order, t)) order.push_back(t);
-  }
   const auto in_summary = [&](const fact& f) {
     return std::any_of(r.summary_section.begin(), r.summary_section.end(),
                        [&](const auto& re) { return re2::RE2::PartialMatch(f.section, *re); });
@@ -201,19 +193,43 @@ void knowledge_base::general_sources(const std::vector<std::string>& technologie
     return std::count_if(x.topics.begin(), x.topics.end(),
                          [&](const auto& t) { return !r.detail.contains(t); });
   };
-  for (const auto& tech : order) {
-    const fact* broadest = nullptr;
-    for (const fact& f : facts_) {
-      if (f.stance != polarity::strength || f.hybrid || f.both || f.hedged ||
-          f.technologies != std::vector<std::string>{tech}) {
-        continue;
-      }
-      if (broadest == nullptr || (in_summary(f) && !in_summary(*broadest)) ||
-          (in_summary(f) == in_summary(*broadest) && breadth(f) > breadth(*broadest))) {
-        broadest = &f;
-      }
+  const fact* broadest = nullptr;
+  for (const fact& f : facts_) {
+    if (f.stance != polarity::strength || f.hybrid || f.both || f.hedged ||
+        f.technologies.size() != 1 || f.technologies.front() != tech) {
+      continue;
     }
-    add_unique(out.sources, broadest);
+    if (broadest == nullptr || (in_summary(f) && !in_summary(*broadest)) ||
+        (in_summary(f) == in_summary(*broadest) && breadth(f) > breadth(*broadest))) {
+      broadest = &f;
+    }
+  }
+  return broadest;
+}
+
+void knowledge_base::weigh_the_guide() {
+  for (const fact& f : facts_) {
+    for (const auto& topic : f.topics) {
+      auto& list = about_[topic];
+      if (list.empty() || list.back() != &f) list.push_back(&f);
+    }
+  }
+  for (const auto& [topic, list] : about_) outcomes_.emplace(topic, outcome_for(topic));
+  for (const auto& tech : technologies_) {
+    if (const fact* f = broadest_strength(tech)) broadest_.emplace(tech, f);
+  }
+}
+
+// A general comparison: each technology's broadest strength, the ones named first.
+void knowledge_base::general_sources(const std::vector<std::string>& technologies,
+                                     std::size_t max_sources, recommendation& out) const {
+  const auto add = [&](const std::string& tech) {
+    const auto it = broadest_.find(tech);
+    if (it != broadest_.end()) add_unique(out.sources, it->second);
+  };
+  for (const auto& tech : technologies) add(tech);
+  for (const auto& tech : technologies_) {
+    if (!contains(technologies, tech)) add(tech);
   }
   if (out.sources.size() > max_sources) out.sources.resize(max_sources);
 }
@@ -245,14 +261,14 @@ recommendation knowledge_base::recommend(const std::vector<std::string>& topics,
   bool favours_node = false;
   bool favours_python = false;
   for (const auto& need : needs) {
-    need_outcome n = outcome_for(need);
+    const need_outcome& n = outcomes_.at(need);  // needs_of keeps only topics it holds
     if (n.facts.empty()) {
       out.uncovered.push_back(need);
       continue;
     }
     favours_node = favours_node || n.favours == "node";
     favours_python = favours_python || n.favours == "python";
-    out.needs.push_back(std::move(n));
+    out.needs.push_back(n);
   }
 
   const bool both_named = contains(technologies, "node") && contains(technologies, "python");
