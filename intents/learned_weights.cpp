@@ -89,6 +89,12 @@ std::variant<understander_parts::learned, load_error> parse_weights(
       return error(file, "\"temperature\" must be a positive number");
     out.temperature = t.get<double>();
   }
+  if (doc.contains("rules_below")) {
+    const json& r = doc.at("rules_below");
+    if (!r.is_number() || r.get<double>() < 0.0 || r.get<double>() > 1.0)
+      return error(file, "\"rules_below\" must be a number from 0 to 1");
+    out.rules_below = r.get<double>();
+  }
   if (auto err = read_clarify_margins(file, doc, intent_names, out)) return *err;
   out.bias.assign(intent_names.size(), 0.0);
   out.weights.assign(intent_names.size(), std::vector<double>(features.size(), 0.0));

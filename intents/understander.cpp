@@ -560,6 +560,10 @@ void understander::choose_by_weights(weighed& w) const {
       second_p = p;
     }
   }
+  if (best_p < learned_->rules_below) {
+    w.kept = true;
+    return;
+  }
   w.best = best;
   w.second = second;
   w.result.confidence = best_p;
@@ -728,7 +732,7 @@ understanding understander::understand(std::string_view text) const {
   result.intent = intents_[w.best];
   if (w.best == fallback_) {
     result.confidence = 0.0;
-  } else if (!learned_ || w.won) {
+  } else if (!learned_ || w.won || w.kept) {
     result.confidence = confidence_of(result);
   }
   return std::move(w.result);

@@ -161,6 +161,9 @@ struct understander_parts {
     // Chosen by train.py on the tuning part's cross-validation (docs/understanding.md); a
     // pair not named here is never asked about.
     std::map<std::pair<std::size_t, std::size_t>, double> clarify_margins;
+    // Below this top probability the rules' choice stands: the weighting had too little to
+    // weigh ("why?" alone). Chosen by train.py on left-out messages; 0 never.
+    double rules_below = 0.0;
   };
   std::optional<learned> weighting;
 };
@@ -239,6 +242,7 @@ class understander {
     std::size_t best = 0;            // the chosen intent
     std::size_t second = no_intent;  // the learned weighting's runner-up
     bool won = false;                // chosen because it wins outright ("wins")
+    bool kept = false;               // the weighting was too unsure: the rules' choice stands
   };
   weighed weigh(std::string_view text) const;
   void choose_by_rules(weighed& w) const;

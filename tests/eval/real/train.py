@@ -9,11 +9,14 @@ The features are what the rules read of each message (each intent's pattern matc
 hand-set score, the rules' choice, the slot conditions, the cues, the message's shape) and the
 words of its normalized text that occur in at least MIN_COUNT training messages. The model is a
 multinomial logistic regression with L2 regularisation, fitted by full-batch gradient descent
-with momentum from zero weights: deterministic, no library needed.
+with momentum from zero weights: deterministic, no library needed. Each intent's messages
+weigh inversely to how many there are (BALANCE): the chat-control intents (cancel, help,
+goodbye) have 15 to 20 examples against hundreds of comparisons, and without it the
+regularisation flattened them (a left-out "never mind" came out near a uniform guess).
 
-It always cross-validates first: it splits the tuning part into FOLDS at random (fixed seed), fits on the hand-written set
-plus the other folds, and reports intent accuracy on the left-out fold next to the rules' own
-choice. The same left-out scores set the temperature that the confidence is divided by
+It always cross-validates first: it splits the hand-written set and the tuning part each into
+FOLDS at random (fixed seed), fits on the other folds, and reports intent accuracy on the
+left-out folds next to the rules' own choice. The same left-out scores set the temperature that the confidence is divided by
 (written with the weights): a model is surer of the messages it was fitted on than of new
 ones, so the confidence is fitted on messages it has not seen. They also set the clarify
 margins (written with the weights): for each pair of readings that intents.json's "clarify"
@@ -33,6 +36,7 @@ import random
 MIN_COUNT = 3      # a word must be in this many training messages to get a weight
 L2 = 0.03          # regularisation per weight (0.01 fits the tuning part better, is overconfident)
 TUNE_WEIGHT = 2.0  # a real message counts as much as two hand-written ones
+BALANCE = 1.0      # class weights (mean count / count) ** BALANCE: 1 is "balanced"; 0, none
 EPOCHS = 400
 RATE = 0.5
 FOLDS = 5
@@ -62,7 +66,10 @@ class model_inputs:
 
 def fit(rows, inputs, classes):
     index = {c: k for k, c in enumerate(classes)}
-    data = [(inputs.encode(r), index[r["intent"]], TUNE_WEIGHT if r["set"] == "tune" else 1.0)
+    counts = collections.Counter(r["intent"] for r in rows)
+    mean = len(rows) / len(counts)
+    data = [(inputs.encode(r), index[r["intent"]],
+             (TUNE_WEIGHT if r["set"] == "tune" else 1.0) * (mean / counts[r["intent"]]) ** BALANCE)
             for r in rows]
     n = sum(weight for _, _, weight in data)
     K, F = len(classes), len(inputs.names)
@@ -115,21 +122,28 @@ def rules_choice(names, row):
 
 
 def cross_validate(names, rows, classes):
-    """Left-out logits of every tuning message, with its label and the rules' choice."""
-    hand = [r for r in rows if r["set"] == "hand"]
-    tune = [r for r in rows if r["set"] == "tune"]
-    order = list(range(len(tune)))
-    random.Random(SEED).shuffle(order)
+    """Left-out logits of every message, hand-written and tuning, with its label, the rules'
+    choice, whether a rule won outright and its set. Both sets are folded: the confidence and
+    the clarify margins are fitted on messages of both kinds the model was not fitted on (a
+    question asked about a short chat line costs as much as one about a long post)."""
     held_out = []
+    folds = []
+    for part in ("hand", "tune"):
+        members = [r for r in rows if r["set"] == part]
+        order = list(range(len(members)))
+        random.Random(SEED).shuffle(order)
+        folds.append((members, order))
     for fold in range(FOLDS):
-        left_out = set(order[fold::FOLDS])
-        train = hand + [tune[i] for i in order if i not in left_out]
+        train, left = [], []
+        for members, order in folds:
+            left_out = set(order[fold::FOLDS])
+            train += [members[i] for i in order if i not in left_out]
+            left += [members[i] for i in sorted(left_out)]
         inputs = model_inputs(names, train)
         W, b = fit(train, inputs, classes)
-        for i in sorted(left_out):
-            held_out.append((logits(W, b, inputs.encode(tune[i])),
-                             classes.index(tune[i]["intent"]), rules_choice(names, tune[i]),
-                             tune[i]["won"]))
+        for row in left:
+            held_out.append((logits(W, b, inputs.encode(row)), classes.index(row["intent"]),
+                             rules_choice(names, row), row["won"], row["set"]))
     return held_out
 
 
@@ -137,7 +151,7 @@ def fit_temperature(held_out):
     """The temperature with the least log loss on messages the model was not fitted on."""
     def loss(t):
         total = 0.0
-        for z, y, _, _ in held_out:
+        for z, y, _, _, _ in held_out:
             top = max(z)
             total -= z[y] / t - top / t - math.log(sum(math.exp((v - top) / t) for v in z))
         return total
@@ -148,7 +162,7 @@ def close_readings(held_out, temperature, between):
     """(margin, top, runner-up, label) of each left-out message whose two best readings are
     a pair in `between`, the only ones a question may be asked about."""
     out = []
-    for z, y, choice, won in held_out:
+    for z, y, choice, won, _ in held_out:
         if won or choice == "fallback":
             continue  # the weighting does not choose these
         top = max(z)
@@ -193,19 +207,43 @@ def report_clarify(close, margins, classes):
         print("clarify: no pair gains enough to be asked about")
 
 
+def fit_rules_below(held_out, temperature, classes):
+    """The top probability under which the rules' own choice is kept: a message the weighting
+    can hardly tell apart ("why?" alone) has little for it to weigh. The smallest threshold
+    of the best left-out accuracy, and only when it gains MIN_GAIN messages over none."""
+    def right(threshold):
+        total = 0
+        for z, y, choice, won, _ in held_out:
+            if won or choice == "fallback":
+                continue  # the weighting does not choose these
+            top = max(z)
+            e = [math.exp((v - top) / temperature) for v in z]
+            best = max(range(len(z)), key=lambda k: e[k])
+            pick = classes.index(choice) if e[best] / sum(e) < threshold else best
+            total += pick == y
+        return total
+    best = max((0.01 * k for k in range(51)), key=lambda t: (right(t), -t))
+    gained = right(best) - right(0.0)
+    print(f"rules kept below a top probability of {best:.2f}: {gained} more left-out messages "
+          "right than never")
+    return round(best, 2) if gained >= MIN_GAIN else 0.0
+
+
 def report(held_out, classes, temperature):
-    right = sum(max(range(len(z)), key=lambda k: z[k]) == y for z, y, _, _ in held_out)
-    rules = sum(choice == classes[y] for _, y, choice, _ in held_out)
-    confident_wrong = 0
-    for z, y, _, _ in held_out:
-        top = max(z)
-        e = [math.exp((v - top) / temperature) for v in z]
-        best = max(range(len(z)), key=lambda k: z[k])
-        confident_wrong += best != y and e[best] / sum(e) >= 0.8
-    n = len(held_out)
-    print(f"tuning part, {FOLDS}-fold cross-validation ({n} messages): intent accuracy "
-          f"learned {right / n:.3f}, rules alone {rules / n:.3f}; temperature {temperature:.1f}, "
-          f"confident mistakes {confident_wrong / n:.3f}")
+    for part, name in (("tune", "tuning part"), ("hand", "hand-written set")):
+        rows = [h for h in held_out if h[4] == part]
+        right = sum(max(range(len(z)), key=lambda k: z[k]) == y for z, y, _, _, _ in rows)
+        rules = sum(choice == classes[y] for _, y, choice, _, _ in rows)
+        confident_wrong = 0
+        for z, y, _, _, _ in rows:
+            top = max(z)
+            e = [math.exp((v - top) / temperature) for v in z]
+            best = max(range(len(z)), key=lambda k: z[k])
+            confident_wrong += best != y and e[best] / sum(e) >= 0.8
+        n = len(rows)
+        print(f"{name}, {FOLDS}-fold cross-validation ({n} messages): intent accuracy "
+              f"learned {right / n:.3f}, rules alone {rules / n:.3f}; temperature "
+              f"{temperature:.1f}, confident mistakes {confident_wrong / n:.3f}")
 
 
 def fingerprint(doc):
@@ -214,7 +252,8 @@ def fingerprint(doc):
         {"names": doc["names"],
          "rows": [[r["set"], r["intent"], r["normalized"], [round(v, 6) for v in r["x"]],
                    r["won"]] for r in doc["rows"]],
-         "settings": [MIN_COUNT, L2, TUNE_WEIGHT, EPOCHS, RATE, FOLDS, SEED, MIN_GAIN, MAX_MARGIN],
+         "settings": [MIN_COUNT, L2, TUNE_WEIGHT, EPOCHS, RATE, FOLDS, SEED, MIN_GAIN, MAX_MARGIN,
+                      BALANCE],
          "clarify": doc.get("clarify_readings", [])},
         sort_keys=True)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
@@ -231,7 +270,7 @@ def check(doc, path):
     print(f"{path} matches the current rules and data")
 
 
-def write(doc, names, rows, classes, path, temperature, clarify_margins):
+def write(doc, names, rows, classes, path, temperature, clarify_margins, rules_below):
     inputs = model_inputs(names, rows)
     W, b = fit(rows, inputs, classes)
     intents = {}
@@ -248,10 +287,11 @@ def write(doc, names, rows, classes, path, temperature, clarify_margins):
             "the rules or the data and retrain. See docs/understanding.md.",
         ],
         "trained_on": {"hand_written": counts["hand"], "tuning": counts["tune"],
-                       "min_count": MIN_COUNT, "l2": L2, "tune_weight": TUNE_WEIGHT,
+                       "min_count": MIN_COUNT, "l2": L2, "tune_weight": TUNE_WEIGHT, "balance": BALANCE,
                        "epochs": EPOCHS, "fingerprint": fingerprint(doc)},
         "temperature": temperature,
         "clarify_margins": clarify_margins,
+        "rules_below": rules_below,
         "intents": intents,
     }
     with open(path, "w", encoding="utf-8") as out:
@@ -280,8 +320,10 @@ def main():
                if a in classes and b in classes}
     clarify_margins, close = fit_clarify_margins(held_out, temperature, between, classes)
     report_clarify(close, clarify_margins, classes)
+    rules_below = fit_rules_below(held_out, temperature, classes)
     if args.write:
-        write(doc, doc["names"], rows, classes, args.write, temperature, clarify_margins)
+        write(doc, doc["names"], rows, classes, args.write, temperature, clarify_margins,
+              rules_below)
 
 
 if __name__ == "__main__":
