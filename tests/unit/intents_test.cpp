@@ -672,6 +672,31 @@ TEST_CASE("intents.json \"clarify\" and weights.json \"clarify_margins\" are che
         R"(weights.json: "clarify_margins": "compare" is not "intent>intent")");
 }
 
+TEST_CASE("weights.json \"rules_below\": an unsure weighting leaves the rules' choice",
+          "[intents]") {
+  // The weighting of biases only: compare 0.525, out_of_scope 0.475, whatever the text.
+  const auto read = [](const std::string& rules_below) {
+    const text_file weights{"weights.json", R"({"rules_below": )" + rules_below + R"(,
+        "intents": {"compare": {"bias": 1.0, "weights": {}},
+                    "out_of_scope": {"bias": 0.9, "weights": {}}}})"};
+    return compile_understander({"intents.json", tiny_intents()}, {"lexicon.txt", tiny_lexicon},
+                                &weights);
+  };
+  SECTION("surer than the threshold: the weighting chooses") {
+    const auto u = std::get<understander_ptr>(read("0.5"))->understand("weather?");
+    CHECK(u.intent == intent::compare);
+    CHECK(u.runner_up == intent::out_of_scope);
+  }
+  SECTION("less sure: the rules' reading stands, with the rules' confidence") {
+    const auto u = std::get<understander_ptr>(read("0.6"))->understand("weather?");
+    CHECK(u.intent == intent::out_of_scope);
+    CHECK_FALSE(u.runner_up.has_value());
+    CHECK_FALSE(u.unsure);
+    CHECK(u.confidence > 0.0);
+  }
+  CHECK(error_of(read("1.5")) == R"(weights.json: "rules_below" must be a number from 0 to 1)");
+}
+
 TEST_CASE("the quick replies of a clarifying question pick their reading", "[intents]") {
   for (const auto& [text, reading] : std::vector<std::pair<std::string, intent>>{
            {"Compare Node.js and Python for it", intent::compare},
