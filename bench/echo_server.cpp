@@ -83,7 +83,12 @@ class echo_listener : public std::enable_shared_from_this<echo_listener> {
 
  private:
   void on_accept(beast::error_code ec, tcp::socket socket) {
-    if (!ec) std::make_shared<echo_session>(std::move(socket))->run();
+    if (!ec) {
+      // As advisor does: a reply leaves at once instead of waiting behind Nagle's algorithm.
+      beast::error_code option_ec;
+      socket.set_option(tcp::no_delay{true}, option_ec);
+      std::make_shared<echo_session>(std::move(socket))->run();
+    }
     run();
   }
 

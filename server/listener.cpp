@@ -63,6 +63,11 @@ void listener::on_accept(beast::error_code ec, net::ip::tcp::socket socket) {
   if (ec) {
     ctx_.log.warn("accept: {}", ec.message());
   } else {
+    // A reply is one write and must leave at once: without this, Nagle's algorithm holds it
+    // while an earlier segment waits for the client's (delayed) acknowledgement, and a reply
+    // then waits for the visitor's next message.
+    beast::error_code option_ec;
+    socket.set_option(net::ip::tcp::no_delay{true}, option_ec);
     std::make_shared<http_session>(std::move(socket), ctx_)->run();
   }
   if (acceptor_.is_open()) do_accept();
