@@ -59,21 +59,8 @@ CREATE TABLE webhook_gone (
 );
 )sql"};
 
-constexpr const char* lead_select =
-    "SELECT b.reference, b.created_at, b.slot_start, b.slot_minutes, b.time_zone, b.name, "
-    "b.email, b.company, b.project, b.recommendation, b.topics, b.transcript, "
-    "NOT EXISTS (SELECT 1 FROM outbox o WHERE o.reference = b.reference AND o.delivered_at IS "
-    "NULL), b.visitor_time_zone, EXISTS (SELECT 1 FROM outbox o WHERE o.reference = "
-    "b.reference AND o.delivered_at IS NULL AND o.dead_at IS NOT NULL)"
-    // The delivery's next attempt, attempts and last error, for the console.
-    ", (SELECT o.next_attempt_at FROM outbox o WHERE o.reference = b.reference AND "
-    "o.delivered_at IS NULL AND o.dead_at IS NULL ORDER BY o.id LIMIT 1), COALESCE((SELECT "
-    "o.attempts FROM outbox o WHERE o.reference = b.reference ORDER BY o.id DESC LIMIT 1), 0), "
-    "COALESCE((SELECT o.last_error FROM outbox o WHERE o.reference = b.reference ORDER BY o.id "
-    "DESC LIMIT 1), '') FROM bookings b ";
-
-const std::string leads_sql = std::string{lead_select} + "ORDER BY b.created_at, b.reference";
-const std::string find_sql = std::string{lead_select} + "WHERE b.reference = $1";
+const std::string leads_sql = std::string{lead_select} + " ORDER BY b.created_at, b.reference";
+const std::string find_sql = std::string{lead_select} + " WHERE b.reference = $1";
 
 std::vector<pg_statement> lead_statements() {
   return {

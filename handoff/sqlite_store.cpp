@@ -110,19 +110,6 @@ lead lead_from_row(SQLite::Statement& q) {
   return l;
 }
 
-constexpr const char* lead_columns =
-    "SELECT b.reference, b.created_at, b.slot_start, b.slot_minutes, b.time_zone, b.name, "
-    "b.email, b.company, b.project, b.recommendation, b.topics, b.transcript, "
-    "NOT EXISTS (SELECT 1 FROM outbox o WHERE o.reference = b.reference AND o.delivered_at IS "
-    "NULL), b.visitor_time_zone, EXISTS (SELECT 1 FROM outbox o WHERE o.reference = "
-    "b.reference AND o.delivered_at IS NULL AND o.dead_at IS NOT NULL)"
-    // The delivery's next attempt, attempts and last error, for the console.
-    ", (SELECT o.next_attempt_at FROM outbox o WHERE o.reference = b.reference AND "
-    "o.delivered_at IS NULL AND o.dead_at IS NULL ORDER BY o.id LIMIT 1), COALESCE((SELECT "
-    "o.attempts FROM outbox o WHERE o.reference = b.reference ORDER BY o.id DESC LIMIT 1), 0), "
-    "COALESCE((SELECT o.last_error FROM outbox o WHERE o.reference = b.reference ORDER BY o.id "
-    "DESC LIMIT 1), '') FROM bookings b";
-
 }  // namespace
 
 bool is_busy(const SQLite::Exception& e) {
@@ -262,7 +249,7 @@ bool sqlite_store::is_taken(time_point slot_start) const {
 
 std::vector<lead> sqlite_store::leads() const {
   const auto lock = hold();
-  SQLite::Statement q{*db_, std::string{lead_columns} + " ORDER BY b.created_at, b.reference"};
+  SQLite::Statement q{*db_, std::string{lead_select} + " ORDER BY b.created_at, b.reference"};
   std::vector<lead> out;
   while (q.executeStep()) out.push_back(lead_from_row(q));
   return out;
@@ -270,7 +257,7 @@ std::vector<lead> sqlite_store::leads() const {
 
 std::optional<lead> sqlite_store::find(const std::string& reference) const {
   const auto lock = hold();
-  SQLite::Statement q{*db_, std::string{lead_columns} + " WHERE b.reference = ?"};
+  SQLite::Statement q{*db_, std::string{lead_select} + " WHERE b.reference = ?"};
   q.bind(1, reference);
   if (!q.executeStep()) return std::nullopt;
   return lead_from_row(q);
