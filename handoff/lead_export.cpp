@@ -6,8 +6,6 @@
 #include <sstream>
 
 namespace advisor::handoff {
-namespace {
-
 using json = nlohmann::ordered_json;
 
 json transcript_array(const std::vector<dialogue::transcript_line>& lines) {
@@ -16,11 +14,9 @@ json transcript_array(const std::vector<dialogue::transcript_line>& lines) {
   return out;
 }
 
-std::string iso8601(time_point t) {
-  return date::format("%FT%TZ", t);
+std::string iso8601(instant t) {
+  return date::format("%FT%TZ", std::chrono::floor<std::chrono::seconds>(t));
 }
-
-}  // namespace
 
 std::string transcript_json(const std::vector<dialogue::transcript_line>& lines) {
   return transcript_array(lines).dump(-1, ' ', false, json::error_handler_t::replace);

@@ -2,6 +2,8 @@
 // Bookings as others read them: the webhook's JSON body, GET /api/leads (JSON and CSV) and
 // `advisor leads`. The stored transcript uses the same JSON form.
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,5 +28,10 @@ std::string leads_table(const std::vector<lead>& leads,
 std::string printable(std::string_view text);
 // [{"speaker": ..., "text": ...}, ...]
 std::string transcript_json(const std::vector<dialogue::transcript_line>& lines);
+// The same, as a value to put in a larger reply (the webhook body, the console's leads).
+nlohmann::ordered_json transcript_array(const std::vector<dialogue::transcript_line>& lines);
+
+// A time in UTC to the second, as every export writes it: "2026-12-03T13:00:00Z".
+std::string iso8601(instant t);
 
 }  // namespace advisor::handoff

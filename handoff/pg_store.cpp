@@ -59,23 +59,10 @@ CREATE TABLE webhook_gone (
 );
 )sql"};
 
-constexpr const char* lead_select =
-    "SELECT b.reference, b.created_at, b.slot_start, b.slot_minutes, b.time_zone, b.name, "
-    "b.email, b.company, b.project, b.recommendation, b.topics, b.transcript, "
-    "NOT EXISTS (SELECT 1 FROM outbox o WHERE o.reference = b.reference AND o.delivered_at IS "
-    "NULL), b.visitor_time_zone, EXISTS (SELECT 1 FROM outbox o WHERE o.reference = "
-    "b.reference AND o.delivered_at IS NULL AND o.dead_at IS NOT NULL)"
-    // The delivery's next attempt, attempts and last error, for the console.
-    ", (SELECT o.next_attempt_at FROM outbox o WHERE o.reference = b.reference AND "
-    "o.delivered_at IS NULL AND o.dead_at IS NULL ORDER BY o.id LIMIT 1), COALESCE((SELECT "
-    "o.attempts FROM outbox o WHERE o.reference = b.reference ORDER BY o.id DESC LIMIT 1), 0), "
-    "COALESCE((SELECT o.last_error FROM outbox o WHERE o.reference = b.reference ORDER BY o.id "
-    "DESC LIMIT 1), '') FROM bookings b ";
+const std::string leads_sql = std::string{lead_select} + " ORDER BY b.created_at, b.reference";
+const std::string find_sql = std::string{lead_select} + " WHERE b.reference = $1";
 
-const std::string leads_sql = std::string{lead_select} + "ORDER BY b.created_at, b.reference";
-const std::string find_sql = std::string{lead_select} + "WHERE b.reference = $1";
-
-std::vector<pg_statement> statements() {
+std::vector<pg_statement> lead_statements() {
   return {
       {"book",
        "WITH b AS (INSERT INTO bookings (reference, created_at, slot_start, slot_minutes, "
@@ -124,31 +111,8 @@ std::vector<pg_statement> statements() {
        "ON CONFLICT (url) DO UPDATE SET at = excluded.at, status = excluded.status"},
       {"gone", "SELECT url, at, status FROM webhook_gone WHERE url = $1"},
       {"gone_all", "SELECT url, at, status FROM webhook_gone ORDER BY at, url"},
-      // Updated only from the version the state was based on (0: unconditionally); no row
-      // returned means another instance saved first.
-      {"save_session",
-       "INSERT INTO sessions (token, state, last_used, version) VALUES ($1, $2, $3::bigint, 1) "
-       "ON CONFLICT (token) DO UPDATE SET state = excluded.state, "
-       "last_used = excluded.last_used, version = sessions.version + 1 "
-       "WHERE $4::bigint = 0 OR sessions.version = $4::bigint RETURNING version"},
-      {"load_session",
-       "SELECT state, version FROM sessions WHERE token = $1 AND last_used >= $2::bigint"},
-      {"forget_sessions", "DELETE FROM sessions WHERE last_used < $1::bigint"},
       {"ping", "SELECT 1"},
   };
-}
-
-std::int64_t to_unix(time_point t) {
-  return t.time_since_epoch().count();
-}
-time_point from_unix(std::int64_t s) {
-  return time_point{std::chrono::seconds{s}};
-}
-std::int64_t to_unix_ms(instant t) {
-  return t.time_since_epoch().count();
-}
-instant from_unix_ms(std::int64_t ms) {
-  return instant{std::chrono::milliseconds{ms}};
 }
 
 lead lead_from_row(const pg_rows& rows, int r) {
@@ -194,6 +158,14 @@ std::string redacted_uri(const std::string& uri) {
   const auto colon = uri.find(':', scheme_end + 3);
   if (colon == std::string::npos || colon > at) return uri;
   return uri.substr(0, colon + 1) + "***" + uri.substr(at);
+}
+
+// The statements of bookings and the outbox, then those of conversations.
+std::vector<pg_statement> pg_store::statements() {
+  auto all = lead_statements();
+  auto conversations = conversation_statements();
+  all.insert(all.end(), conversations.begin(), conversations.end());
+  return all;
 }
 
 pg_store::pg_store(const std::string& uri, store_options options)
@@ -403,36 +375,6 @@ std::optional<gone_endpoint> pg_store::gone(const std::string& url) const {
 std::vector<gone_endpoint> pg_store::gone_endpoints() const {
   const auto lock = hold();
   return gone_from(conn_.run("gone_all", {}));
-}
-
-std::vector<std::int64_t> pg_store::save_sessions(const std::vector<session_save>& sessions,
-                                                  time_point now, bool durable) {
-  std::vector<std::int64_t> versions;
-  if (sessions.empty()) return versions;
-  const auto lock = hold();
-  pg_transaction tx{conn_};
-  // Small talk need not wait for the WAL flush; a form the visitor was told is kept does.
-  if (!durable) conn_.exec("SET LOCAL synchronous_commit = off");
-  for (const auto& session : sessions) {
-    const auto saved = conn_.run("save_session", {session.token, session.state,
-                                                  pg_text(to_unix(now)), pg_text(session.version)});
-    versions.push_back(saved.size() == 1 ? saved.integer(0, 0) : 0);
-  }
-  tx.commit();
-  return versions;
-}
-
-std::optional<stored_session> pg_store::load_session(const std::string& token,
-                                                     time_point not_before) const {
-  const auto lock = hold();
-  const auto rows = conn_.run("load_session", {token, pg_text(to_unix(not_before))});
-  if (rows.size() == 0) return std::nullopt;
-  return stored_session{rows.text(0, 0), rows.integer(0, 1)};
-}
-
-void pg_store::forget_sessions(time_point used_before) {
-  const auto lock = hold();
-  conn_.run("forget_sessions", {pg_text(to_unix(used_before))});
 }
 
 }  // namespace advisor::handoff

@@ -15,6 +15,8 @@
 
 namespace advisor::handoff {
 
+// Bookings and the outbox in pg_store.cpp; its conversation_store side (save_sessions,
+// load_session, forget_sessions) in conversation_pg.cpp.
 class pg_store final : public lead_store {
  public:
   // Connects and migrates; the error says why not (without a password).
@@ -54,6 +56,9 @@ class pg_store final : public lead_store {
 
  private:
   pg_store(const std::string& uri, store_options options);
+  // The prepared statements: bookings and the outbox, and conversations (conversation_pg.cpp).
+  static std::vector<pg_statement> statements();
+  static std::vector<pg_statement> conversation_statements();
   void migrate();
   // The store's lock, taken within the caller's wait_limit.
   std::unique_lock<std::timed_mutex> hold() const;

@@ -33,10 +33,6 @@ int wait_while_busy(void*, int retries) {
   return 1;
 }
 
-bool is_busy(const SQLite::Exception& e) {
-  return (e.getErrorCode() & 0xFF) == SQLITE_BUSY || (e.getErrorCode() & 0xFF) == SQLITE_LOCKED;
-}
-
 // Each entry moves the schema one version up; user_version records how far a file is.
 constexpr std::array<const char*, 4> migrations{
     R"sql(
@@ -91,20 +87,6 @@ CREATE TABLE webhook_gone (
 ALTER TABLE sessions ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 )sql"};
 
-std::int64_t to_unix(time_point t) {
-  return t.time_since_epoch().count();
-}
-time_point from_unix(std::int64_t s) {
-  return time_point{std::chrono::seconds{s}};
-}
-std::int64_t to_unix_ms(instant t) {
-  return t.time_since_epoch().count();
-}
-
-instant from_unix_ms(std::int64_t ms) {
-  return instant{std::chrono::milliseconds{ms}};
-}
-
 lead lead_from_row(SQLite::Statement& q) {
   lead l;
   l.reference = q.getColumn(0).getString();
@@ -128,20 +110,11 @@ lead lead_from_row(SQLite::Statement& q) {
   return l;
 }
 
-constexpr const char* lead_columns =
-    "SELECT b.reference, b.created_at, b.slot_start, b.slot_minutes, b.time_zone, b.name, "
-    "b.email, b.company, b.project, b.recommendation, b.topics, b.transcript, "
-    "NOT EXISTS (SELECT 1 FROM outbox o WHERE o.reference = b.reference AND o.delivered_at IS "
-    "NULL), b.visitor_time_zone, EXISTS (SELECT 1 FROM outbox o WHERE o.reference = "
-    "b.reference AND o.delivered_at IS NULL AND o.dead_at IS NOT NULL)"
-    // The delivery's next attempt, attempts and last error, for the console.
-    ", (SELECT o.next_attempt_at FROM outbox o WHERE o.reference = b.reference AND "
-    "o.delivered_at IS NULL AND o.dead_at IS NULL ORDER BY o.id LIMIT 1), COALESCE((SELECT "
-    "o.attempts FROM outbox o WHERE o.reference = b.reference ORDER BY o.id DESC LIMIT 1), 0), "
-    "COALESCE((SELECT o.last_error FROM outbox o WHERE o.reference = b.reference ORDER BY o.id "
-    "DESC LIMIT 1), '') FROM bookings b";
-
 }  // namespace
+
+bool is_busy(const SQLite::Exception& e) {
+  return (e.getErrorCode() & 0xFF) == SQLITE_BUSY || (e.getErrorCode() & 0xFF) == SQLITE_LOCKED;
+}
 
 std::unique_lock<std::timed_mutex> sqlite_store::hold() const {
   return lock_within_limit(mutex_);
@@ -276,7 +249,7 @@ bool sqlite_store::is_taken(time_point slot_start) const {
 
 std::vector<lead> sqlite_store::leads() const {
   const auto lock = hold();
-  SQLite::Statement q{*db_, std::string{lead_columns} + " ORDER BY b.created_at, b.reference"};
+  SQLite::Statement q{*db_, std::string{lead_select} + " ORDER BY b.created_at, b.reference"};
   std::vector<lead> out;
   while (q.executeStep()) out.push_back(lead_from_row(q));
   return out;
@@ -284,7 +257,7 @@ std::vector<lead> sqlite_store::leads() const {
 
 std::optional<lead> sqlite_store::find(const std::string& reference) const {
   const auto lock = hold();
-  SQLite::Statement q{*db_, std::string{lead_columns} + " WHERE b.reference = ?"};
+  SQLite::Statement q{*db_, std::string{lead_select} + " WHERE b.reference = ?"};
   q.bind(1, reference);
   if (!q.executeStep()) return std::nullopt;
   return lead_from_row(q);
@@ -430,68 +403,6 @@ std::vector<gone_endpoint> sqlite_store::gone_endpoints() const {
                    q.getColumn(2).getString()});
   }
   return out;
-}
-
-std::vector<std::int64_t> sqlite_store::save_sessions(const std::vector<session_save>& sessions,
-                                                      time_point now, bool durable) {
-  std::vector<std::int64_t> versions;
-  if (sessions.empty()) return versions;
-  const auto lock = hold();
-  // The connection's setting applies to its next transactions: relaxed for this one only.
-  if (!durable) db_->exec("PRAGMA synchronous=NORMAL");
-  struct restore_full {
-    SQLite::Database& db;
-    bool active;
-    ~restore_full() {
-      try {
-        if (active) db.exec("PRAGMA synchronous=FULL");
-      } catch (const std::exception&) {
-        // Only this connection's conversation saves are affected; bookings have their own.
-      }
-    }
-  } restore{*db_, !durable};
-  try {
-    SQLite::Transaction tx{*db_, SQLite::TransactionBehavior::IMMEDIATE};
-    // The update happens only from the version the state was based on (or unconditionally
-    // for version 0); no row returned means another writer saved first.
-    SQLite::Statement q{*db_,
-                        "INSERT INTO sessions (token, state, last_used, version) "
-                        "VALUES (?1, ?2, ?3, 1) ON CONFLICT(token) DO UPDATE SET "
-                        "state = excluded.state, last_used = excluded.last_used, "
-                        "version = sessions.version + 1 "
-                        "WHERE ?4 = 0 OR sessions.version = ?4 RETURNING version"};
-    for (const auto& session : sessions) {
-      q.bind(1, session.token);
-      q.bind(2, session.state);
-      q.bind(3, to_unix(now));
-      q.bind(4, session.version);
-      versions.push_back(q.executeStep() ? q.getColumn(0).getInt64() : 0);
-      q.reset();
-    }
-    tx.commit();
-  } catch (const SQLite::Exception& e) {
-    if (is_busy(e)) throw store_busy{e.what()};
-    throw;
-  }
-  return versions;
-}
-
-std::optional<stored_session> sqlite_store::load_session(const std::string& token,
-                                                         time_point not_before) const {
-  const auto lock = hold();
-  SQLite::Statement q{*db_,
-                      "SELECT state, version FROM sessions WHERE token = ? AND last_used >= ?"};
-  q.bind(1, token);
-  q.bind(2, to_unix(not_before));
-  if (!q.executeStep()) return std::nullopt;
-  return stored_session{q.getColumn(0).getString(), q.getColumn(1).getInt64()};
-}
-
-void sqlite_store::forget_sessions(time_point used_before) {
-  const auto lock = hold();
-  SQLite::Statement q{*db_, "DELETE FROM sessions WHERE last_used < ?"};
-  q.bind(1, to_unix(used_before));
-  q.exec();
 }
 
 }  // namespace advisor::handoff

@@ -12,10 +12,16 @@
 
 namespace SQLite {
 class Database;
-}
+class Exception;
+}  // namespace SQLite
 
 namespace advisor::handoff {
 
+// Whether SQLite gave up waiting for a lock another connection holds (SQLITE_BUSY, _LOCKED).
+bool is_busy(const SQLite::Exception& e);
+
+// Bookings and the outbox in sqlite_store.cpp; its conversation_store side (save_sessions,
+// load_session, forget_sessions) in conversation_sqlite.cpp.
 class sqlite_store final : public lead_store {
  public:
   // Opens (creating folders and file as needed) and migrates; the error says why not.

@@ -55,10 +55,6 @@ bool is_get(const request& req) {
   return req.method() == http::verb::get || req.method() == http::verb::head;
 }
 
-std::string iso(std::chrono::sys_time<std::chrono::milliseconds> t) {
-  return date::format("%FT%TZ", std::chrono::floor<std::chrono::seconds>(t));
-}
-
 // "Thu 03 Dec 2026, 14:00 CET": how the consultancy (or the visitor) reads the slot.
 std::string in_zone(handoff::time_point t, const std::string& zone) {
   if (zone.empty()) return {};
@@ -77,20 +73,16 @@ json delivery_json(const handoff::lead& l, bool configured) {
            {"attempts", l.attempts},
            {"last_error", l.last_error},
            {"configured", configured}};
-  out["next_attempt"] = l.next_attempt ? json(iso(*l.next_attempt)) : json(nullptr);
+  out["next_attempt"] = l.next_attempt ? json(handoff::iso8601(*l.next_attempt)) : json(nullptr);
   return out;
 }
 
 json console_lead(const handoff::lead& l, bool webhook_configured) {
-  json transcript = json::array();
-  for (const auto& line : l.transcript) {
-    transcript.push_back({{"speaker", line.speaker}, {"text", line.text}});
-  }
   return {
       {"reference", l.reference},
-      {"created_at", iso(l.created_at)},
+      {"created_at", handoff::iso8601(l.created_at)},
       {"slot",
-       {{"utc", iso(l.slot_start)},
+       {{"utc", handoff::iso8601(l.slot_start)},
         {"minutes", l.slot_length.count()},
         {"zone", l.time_zone},
         {"local", in_zone(l.slot_start, l.time_zone)},
@@ -103,7 +95,7 @@ json console_lead(const handoff::lead& l, bool webhook_configured) {
       {"recommendation", l.recommendation ? json(*l.recommendation) : json(nullptr)},
       {"topics", l.topics},
       {"delivery", delivery_json(l, webhook_configured)},
-      {"transcript", std::move(transcript)},
+      {"transcript", json(handoff::transcript_array(l.transcript))},
   };
 }
 
@@ -199,8 +191,8 @@ http::response<http::string_body> review_response(const request& req, server_con
                              {"intent", g.intent},
                              {"confidence", g.confidence},
                              {"count", g.count},
-                             {"first_seen", iso(g.first_seen)},
-                             {"last_seen", iso(g.last_seen)}});
+                             {"first_seen", handoff::iso8601(g.first_seen)},
+                             {"last_seen", handoff::iso8601(g.last_seen)}});
   }
   return json_reply(req, http::status::ok, out);
 }
@@ -227,18 +219,19 @@ json health_json(server_context& ctx, admin_state& admin) {
   using std::chrono::seconds;
   return {
       {"version", ADVISOR_VERSION},
-      {"started_at", iso(floor<std::chrono::milliseconds>(admin.started_at()))},
+      {"started_at", handoff::iso8601(floor<std::chrono::milliseconds>(admin.started_at()))},
       {"uptime_seconds", floor<seconds>(wall - admin.started_at()).count()},
       {"storage", storage ? "ok" : "unavailable"},
       {"knowledge",
-       {{"loaded_at", iso(floor<std::chrono::milliseconds>(load.at))}, {"files", load.files}}},
+       {{"loaded_at", handoff::iso8601(floor<std::chrono::milliseconds>(load.at))},
+        {"files", load.files}}},
       {"reloads",
        {{"ok", count("advisor_engine_reloads_total{result=\"ok\"}")},
         {"failed", count("advisor_engine_reloads_total{result=\"failed\"}")}}},
       {"connections", count("advisor_websocket_connections")},
       {"sessions", now.sessions},
       {"replies_last_hour",
-       {{"since", iso(floor<std::chrono::milliseconds>(replies.since))},
+       {{"since", handoff::iso8601(floor<std::chrono::milliseconds>(replies.since))},
         {"by_intent", replies.by_intent}}},
       {"webhook",
        {{"configured", !ctx.settings.webhook.url.empty()},

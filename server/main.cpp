@@ -22,11 +22,11 @@
 
 #include "handoff/lead_store.hpp"
 #include "handoff/webhook.hpp"
-#include "server/admin_state.hpp"
 #include "server/chat_service.hpp"
 #include "server/check_command.hpp"
 #include "server/config.hpp"
 #include "server/connection_registry.hpp"
+#include "server/console_wiring.hpp"
 #include "server/conversation_saver.hpp"
 #include "server/engine_loader.hpp"
 #include "server/engine_reloader.hpp"
@@ -36,7 +36,6 @@
 #include "server/metrics.hpp"
 #include "server/options.hpp"
 #include "server/rate_limiter.hpp"
-#include "server/review_recorder.hpp"
 #include "server/session_store.hpp"
 #include "server/static_files.hpp"
 #include "server/trusted_proxies.hpp"
@@ -71,18 +70,22 @@ void lower_priority() {
 
 using store_ptr = std::unique_ptr<advisor::handoff::lead_store>;
 
-// Two connections to one store: bookings and the outbox on one, conversations on the other,
-// each with a writer thread of its own.
-struct stores {
+// What the service keeps and sends through. Two connections to one store: bookings and the
+// outbox on one, conversations on the other, each with a writer thread of its own; the
+// webhook sender, which reads the outbox; the questions to review (null when --no-review).
+struct storage {
   store_ptr leads;
   store_ptr conversations;
+  std::unique_ptr<advisor::handoff::webhook_sender> webhook;
+  std::unique_ptr<advisor::handoff::review_store> reviews;
 };
 
-std::optional<stores> open_stores(const config& settings, spdlog::logger& log) {
+std::optional<storage> open_storage(const config& settings, const review_settings& review,
+                                    spdlog::logger& log) {
   // A delivery is left to the instance that claimed it for longer than one attempt can take.
   const advisor::handoff::store_options options{settings.webhook.request_timeout +
                                                 std::chrono::seconds{5}};
-  stores out;
+  storage out;
   for (store_ptr* store : {&out.leads, &out.conversations}) {
     auto opened = advisor::handoff::lead_store::open(settings.db, options);
     if (auto* error = std::get_if<std::string>(&opened)) {
@@ -92,6 +95,15 @@ std::optional<stores> open_stores(const config& settings, spdlog::logger& log) {
     *store = std::move(std::get<store_ptr>(opened));
   }
   log_database(log, settings.db, out.leads->created());
+  auto created = advisor::handoff::webhook_sender::create(settings.webhook, *out.leads, log);
+  if (auto* error = std::get_if<std::string>(&created)) {
+    log.critical("{}", *error);
+    return std::nullopt;
+  }
+  out.webhook = std::get<0>(std::move(created));
+  auto reviews = open_review_store(settings.db, review, log);
+  if (!reviews) return std::nullopt;
+  out.reviews = std::move(*reviews);
   return out;
 }
 
@@ -138,18 +150,6 @@ void run(net::io_context& ioc, unsigned threads) {
   for (auto& t : pool) t.join();
 }
 
-// The questions to review, on a connection of their own; null when --no-review.
-std::optional<std::unique_ptr<advisor::handoff::review_store>> open_review(
-    const config& settings, const review_settings& review, spdlog::logger& log) {
-  if (!review.enabled) return std::unique_ptr<advisor::handoff::review_store>{};
-  auto opened = advisor::handoff::review_store::open(settings.db);
-  if (auto* error = std::get_if<std::string>(&opened)) {
-    log.critical("cannot open the database: {}", *error);
-    return std::nullopt;
-  }
-  return std::get<0>(std::move(opened));
-}
-
 int serve(config& settings, const review_settings& review, spdlog::logger& log) {
   const data_dirs dirs{settings.intents_dir, settings.knowledge_dir};
   auto loaded = load_engine(dirs, settings.hours);
@@ -157,18 +157,11 @@ int serve(config& settings, const review_settings& review, spdlog::logger& log) 
     log.critical("cannot load knowledge: {}", *error);
     return 2;
   }
-  auto store = open_stores(settings, log);
+  auto store = open_storage(settings, review, log);
   if (!store) return 2;
   auto& leads = *store->leads;
   auto& conversations = *store->conversations;
-  auto created = advisor::handoff::webhook_sender::create(settings.webhook, leads, log);
-  if (auto* error = std::get_if<std::string>(&created)) {
-    log.critical("{}", *error);
-    return 2;
-  }
-  auto& webhook = *std::get<0>(created);
-  auto reviews = open_review(settings, review, log);
-  if (!reviews) return 2;
+  auto& webhook = *store->webhook;
 
   // One writer per store: bookings in order on one thread, conversations on another.
   net::thread_pool booking_writer{1};
@@ -176,15 +169,16 @@ int serve(config& settings, const review_settings& review, spdlog::logger& log) 
   net::post(conversation_writer, lower_priority);
   session_store sessions{settings.sessions, &conversations};
   metrics counters;
-  chat_service chat{
-      std::get<advisor::dialogue::engine_ptr>(std::move(loaded)),
-      sessions,
-      counters,
-      {settings.limit.max_text_chars, 64},
-      {leads, booking_writer.get_executor(), conversations, conversation_writer.get_executor()},
-      [&webhook] { webhook.notify(); },
-      log,
-      settings.db_wait};
+  const chat_storage writes{leads, booking_writer.get_executor(), conversations,
+                            conversation_writer.get_executor()};
+  chat_service chat{std::get<advisor::dialogue::engine_ptr>(std::move(loaded)),
+                    sessions,
+                    counters,
+                    {settings.limit.max_text_chars, 64},
+                    writes,
+                    [&webhook] { webhook.notify(); },
+                    log,
+                    settings.db_wait};
   const static_files files{settings.web_root};
   connection_registry connections;
   address_rate_limiter http_chat_limit{settings.limit.rate_per_second, settings.limit.rate_burst};
@@ -198,18 +192,9 @@ int serve(config& settings, const review_settings& review, spdlog::logger& log) 
                      http_chat_limit, log,  websocket_limit, proxies,  nullptr};
   const unsigned threads = io_threads(settings);
   net::io_context ioc{static_cast<int>(threads)};
-  admin_state admin{ioc, counters, dirs};
-  admin.loaded();
-  ctx.admin = &admin;
-  std::optional<review_recorder> recorder;
-  if (*reviews) {
-    recorder.emplace(ioc, conversation_writer.get_executor(), **reviews, review, log);
-    chat.observe_replies(
-        [&r = *recorder](std::string_view text, const advisor::dialogue::reply& reply) {
-          r.note(text, reply);
-        });
-    admin.use_review(reviews->get(), review.retention_days);
-  }
+  console_wiring console(ioc, conversation_writer.get_executor(), counters, dirs,
+                         store->reviews.get(), review, chat, log);
+  ctx.admin = &console.state();
 
   const auto server = open_listener(ioc, ctx, settings, log);
   if (!server) return 2;
@@ -217,37 +202,25 @@ int serve(config& settings, const review_settings& review, spdlog::logger& log) 
   server->run();
   webhook.start();
 
-  conversation_saver saver{ioc,
-                           conversation_writer.get_executor(),
-                           sessions,
-                           conversations,
-                           settings.session_flush,
-                           settings.sessions.ttl,
-                           settings.db_wait,
-                           log};
+  conversation_saver saver(ioc, conversation_writer.get_executor(), sessions, conversations,
+                           settings.session_flush, settings.sessions.ttl, settings.db_wait, log);
   saver.start();
   engine_reloader reloader{
-      ioc, dirs, settings.hours, chat, counters, log, [&admin] { admin.loaded(); }};
+      ioc, dirs, settings.hours, chat, counters, log, [&console] { console.loaded(); }};
   reloader.start();
-  admin.start();
-  if (recorder) recorder->start();
-  graceful_shutdown shutdown{ioc,
-                             server,
-                             connections,
-                             settings.shutdown_timeout,
-                             [&] {
-                               reloader.stop();
-                               saver.stop();
-                               admin.stop();
-                               if (recorder) recorder->stop();
-                             },
-                             log};
+  console.start();
+  auto stop_timers = [&] {
+    reloader.stop();
+    saver.stop();
+    console.stop();
+  };
+  graceful_shutdown shutdown{ioc, server, connections, settings.shutdown_timeout, stop_timers, log};
   shutdown.start();
 
   run(ioc, threads);
   webhook.stop();
   saver.save_last();  // the last conversations, after every connection is gone
-  if (recorder) recorder->save_last();
+  console.save_last();
   booking_writer.join();
   conversation_writer.join();
   log.info("stopped");

@@ -60,6 +60,27 @@ dialogue::booking_request request(std::string name, dialogue::time_point start =
   return r;
 }
 
+// A calendar file with its folded lines joined again (RFC 5545 3.1).
+std::string unfolded(std::string ics) {
+  for (auto at = ics.find("\r\n "); at != std::string::npos; at = ics.find("\r\n ")) {
+    ics.erase(at, 3);
+  }
+  return ics;
+}
+
+// Every line of a calendar file is 75 octets at most, and a continuation line starts with a
+// whole UTF-8 character.
+void check_folded(const std::string& ics) {
+  std::size_t start = 0;
+  for (auto end = ics.find("\r\n"); end != std::string::npos; end = ics.find("\r\n", start)) {
+    CHECK(end - start <= 75);
+    if (end + 3 < ics.size() && ics[end + 2] == ' ') {
+      CHECK((static_cast<unsigned char>(ics[end + 3]) & 0xC0U) != 0x80U);
+    }
+    start = end + 2;
+  }
+}
+
 }  // namespace
 
 TEST_CASE("lead store: bookings", "[handoff]") {
@@ -256,17 +277,20 @@ TEST_CASE("exports", "[handoff]") {
     theirs.visitor_time_zone = "America/New_York";
     const auto ics = handoff::consultation_ics(theirs, now, "Acme");
     // Folded at 75 octets, as RFC 5545 requires; unfolded it says both.
-    std::string unfolded = ics;
-    for (auto at = unfolded.find("\r\n "); at != std::string::npos; at = unfolded.find("\r\n ")) {
-      unfolded.erase(at, 3);
-    }
-    CHECK(unfolded.find("DESCRIPTION:Booking reference ADV-0123456789\\nThu 03 Dec 2026\\, 08:00 "
-                        "America/New_York (14:00 Europe/Berlin)\r\n") != std::string::npos);
-    std::size_t start = 0;
-    for (auto end = ics.find("\r\n"); end != std::string::npos; end = ics.find("\r\n", start)) {
-      CHECK(end - start <= 75);
-      start = end + 2;
-    }
+    CHECK(unfolded(ics).find("DESCRIPTION:Booking reference ADV-0123456789\\nThu 03 Dec 2026\\, "
+                             "08:00 America/New_York (14:00 Europe/Berlin)\r\n") !=
+          std::string::npos);
+    check_folded(ics);
+  }
+  SECTION("a long line is folded between UTF-8 characters, never inside one") {
+    // The summary's 76th octet is the second of "ö": a cut at 75 octets would split it.
+    const std::string name =
+        "Łukasz Żółć, Ærø Ørsteds Åsa, Größe Müller Söhne, Zürich Köln Málaga Göteborg";
+    const auto ics = handoff::consultation_ics(l, now, name);
+    CHECK(unfolded(ics).find("SUMMARY:Free consultation with Łukasz Żółć\\, Ærø Ørsteds Åsa\\, "
+                             "Größe Müller Söhne\\, Zürich Köln Málaga Göteborg\r\n") !=
+          std::string::npos);
+    check_folded(ics);
   }
 }
 

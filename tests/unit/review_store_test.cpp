@@ -4,52 +4,18 @@
 // process starts (tests/support). Each TEMPLATE_TEST_CASE runs once per backend.
 #include <catch2/catch.hpp>
 
-#include <filesystem>
 #include <memory>
-#include <random>
 
 #include "handoff/lead_store.hpp"
 #include "handoff/review_store.hpp"
-#include "tests/support/pg_cluster.hpp"
+#include "tests/support/store_backends.hpp"
 
 using namespace advisor;
 using namespace std::chrono_literals;
+using test::postgresql_backend;
+using test::sqlite_backend;
 
 namespace {
-
-struct sqlite_backend {
-  std::filesystem::path dir;
-  sqlite_backend() {
-    std::random_device rd;
-    dir = std::filesystem::temp_directory_path() /
-          ("advisor-review-" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(dir);
-  }
-  ~sqlite_backend() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
-  [[nodiscard]] bool available() const { return true; }
-  [[nodiscard]] std::string where() const { return "sqlite:" + (dir / "advisor.db").string(); }
-};
-
-test::pg_cluster& cluster() {
-  static test::pg_cluster instance;
-  return instance;
-}
-
-struct postgresql_backend {
-  std::string uri;
-  postgresql_backend() {
-    if (auto why = test::pg_cluster::why_not()) {
-      WARN("PostgreSQL backend skipped: " << *why);
-      return;
-    }
-    uri = cluster().create_database();
-  }
-  [[nodiscard]] bool available() const { return !uri.empty(); }
-  [[nodiscard]] std::string where() const { return uri; }
-};
 
 std::unique_ptr<handoff::review_store> open_at(const std::string& where) {
   // The lead store first, as in the server: the review table lives beside its tables.

@@ -4,16 +4,17 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
-#include <filesystem>
 #include <memory>
-#include <random>
 #include <thread>
 
 #include "handoff/lead_store.hpp"
-#include "tests/support/pg_cluster.hpp"
+#include "tests/support/store_backends.hpp"
 
 using namespace advisor;
 using namespace std::chrono_literals;
+using test::cluster;
+using test::postgresql_backend;
+using test::sqlite_backend;
 
 namespace {
 
@@ -23,43 +24,6 @@ std::unique_ptr<handoff::lead_store> open_at(const std::string& where,
   if (auto* error = std::get_if<std::string>(&opened)) FAIL(*error);
   return std::get<std::unique_ptr<handoff::lead_store>>(std::move(opened));
 }
-
-struct sqlite_backend {
-  static constexpr bool shared = false;
-  std::filesystem::path dir;
-  sqlite_backend() {
-    std::random_device rd;
-    dir = std::filesystem::temp_directory_path() /
-          ("advisor-store-" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(dir);
-  }
-  ~sqlite_backend() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
-  [[nodiscard]] bool available() const { return true; }
-  [[nodiscard]] std::string where() const { return "sqlite:" + (dir / "advisor.db").string(); }
-};
-
-// One cluster per test process, a new database per test.
-test::pg_cluster& cluster() {
-  static test::pg_cluster instance;
-  return instance;
-}
-
-struct postgresql_backend {
-  static constexpr bool shared = true;
-  std::string uri;
-  postgresql_backend() {
-    if (auto why = test::pg_cluster::why_not()) {
-      WARN("PostgreSQL backend skipped: " << *why);
-      return;
-    }
-    uri = cluster().create_database();
-  }
-  [[nodiscard]] bool available() const { return !uri.empty(); }
-  [[nodiscard]] std::string where() const { return uri; }
-};
 
 const auto slot =
     dialogue::time_point{std::chrono::sys_days{std::chrono::year{2026} / 12 / 3}} + 13h;
