@@ -329,6 +329,9 @@ bool webhook_sender::endpoint_gone() {
 }
 
 void webhook_sender::deliver_next() {
+  // One POST at a time. A timer that had already fired when wake() cancelled it still runs
+  // its handler: the delivery wake() started is then in flight, and its end looks again.
+  if (busy_) return;
   if (endpoint_gone()) return sleep_until_due();
   std::vector<outbox_item> due;
   try {
