@@ -73,7 +73,12 @@ bool answered_outside(const intents::understanding& understood, std::string_view
   };
   if (!listed(answered_elsewhere)) return false;
   if (!free_text) return true;
-  if (text.find('?') != std::string_view::npos || listed(social)) return true;
+  if (text.find('?') != std::string_view::npos) return true;
+  // A social phrase read with little confidence is the field's answer: a company called
+  // "What We Do Matters GmbH" is not a request for help. Plain ones ("thanks", "hi",
+  // "help", "ok cool") are read at 0.44 and more.
+  constexpr double social_min_confidence = 0.4;
+  if (listed(social)) return understood.confidence >= social_min_confidence;
   if (understood.intent != intent::book_consultation) return false;
   const std::string plain = plain_words(text);
   return std::any_of(booking_words.begin(), booking_words.end(), [&](std::string_view w) {
