@@ -9,9 +9,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -22,6 +19,7 @@
 
 #include "handoff/lead_store.hpp"
 #include "handoff/webhook.hpp"
+#include "server/background_priority.hpp"
 #include "server/chat_service.hpp"
 #include "server/check_command.hpp"
 #include "server/config.hpp"
@@ -60,12 +58,6 @@ void log_database(spdlog::logger& log, const std::string& where, bool created) {
   } else {
     log.info("database {}: opened the existing {}", name, postgresql ? "database" : "file");
   }
-}
-
-// The conversation writer yields the core to the I/O threads: saving small talk waits
-// while visitors are being answered (a durable form save there still makes progress).
-void lower_priority() {
-  setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
 }
 
 using store_ptr = std::unique_ptr<advisor::handoff::lead_store>;
@@ -166,7 +158,7 @@ int serve(config& settings, const review_settings& review, spdlog::logger& log) 
   // One writer per store: bookings in order on one thread, conversations on another.
   net::thread_pool booking_writer{1};
   net::thread_pool conversation_writer{1};
-  net::post(conversation_writer, lower_priority);
+  net::post(conversation_writer, make_background_thread);  // yields to the I/O threads
   session_store sessions{settings.sessions, &conversations};
   metrics counters;
   const chat_storage writes{leads, booking_writer.get_executor(), conversations,
