@@ -91,12 +91,8 @@ void admin_state::loaded() {
   for (const auto& [label, dir] :
        {std::pair{"intents", dirs_.intents}, std::pair{"knowledge", dirs_.knowledge}}) {
     std::error_code ec;
-    for (std::filesystem::recursive_directory_iterator it{dir, ec}, end; !ec && it != end;
-         it.increment(ec)) {
-      if (!it->is_regular_file()) continue;
-      record.files.push_back(std::string{label} + '/' +
-                             std::filesystem::relative(it->path(), dir).generic_string());
-    }
+    for (const auto& name : data_files(dir, ec))
+      record.files.push_back(std::string{label} + '/' + name.generic_string());
   }
   std::sort(record.files.begin(), record.files.end());
   std::lock_guard lock{mutex_};

@@ -23,12 +23,7 @@ std::string with_folder(const std::string& error, const data_dirs& dirs) {
 
 std::size_t count_files(const std::filesystem::path& dir) {
   std::error_code ec;
-  std::size_t n = 0;
-  for (std::filesystem::recursive_directory_iterator it{dir, ec}, end; !ec && it != end;
-       it.increment(ec)) {
-    if (it->is_regular_file()) ++n;
-  }
-  return n;
+  return data_files(dir, ec).size();
 }
 
 }  // namespace

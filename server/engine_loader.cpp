@@ -10,27 +10,33 @@ namespace {
 std::variant<std::vector<intents::text_file>, std::string> read_folder(
     const std::filesystem::path& dir) {
   std::error_code ec;
-  std::vector<std::filesystem::path> paths;
-  for (std::filesystem::recursive_directory_iterator it{dir, ec}, end; !ec && it != end;
-       it.increment(ec)) {
-    if (it->is_regular_file()) paths.push_back(it->path());
-  }
+  const auto names = data_files(dir, ec);
   if (ec) return dir.string() + ": " + ec.message();
-  std::sort(paths.begin(), paths.end());
-
   std::vector<intents::text_file> files;
-  for (const auto& path : paths) {
+  for (const auto& name : names) {
+    const auto path = dir / name;
     std::ifstream in{path, std::ios::binary};
     if (!in.is_open()) return path.string() + ": cannot be read";
     std::ostringstream content;
     content << in.rdbuf();
     // Names relative to the folder, as the data files refer to each other.
-    files.push_back({std::filesystem::relative(path, dir).generic_string(), content.str()});
+    files.push_back({name.generic_string(), content.str()});
   }
   return files;
 }
 
 }  // namespace
+
+std::vector<std::filesystem::path> data_files(const std::filesystem::path& dir,
+                                              std::error_code& ec) {
+  std::vector<std::filesystem::path> names;
+  for (std::filesystem::recursive_directory_iterator it{dir, ec}, end; !ec && it != end;
+       it.increment(ec)) {
+    if (it->is_regular_file()) names.push_back(std::filesystem::relative(it->path(), dir));
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
 
 std::variant<dialogue::engine_ptr, std::string> load_engine(const data_dirs& dirs,
                                                             const dialogue::availability& hours) {

@@ -4,7 +4,9 @@
 
 #include <filesystem>
 #include <string>
+#include <system_error>
 #include <variant>
+#include <vector>
 
 #include "dialogue/engine.hpp"
 
@@ -15,7 +17,12 @@ struct data_dirs {
   std::filesystem::path knowledge;  // knowledge/data
 };
 
-// Every regular file of both folders, sorted by name, is read and passed on.
+// The files the engine is built from: every regular file under `dir`, relative to it, sorted.
+// The console lists them and `advisor check` counts them.
+std::vector<std::filesystem::path> data_files(const std::filesystem::path& dir,
+                                              std::error_code& ec);
+
+// Every file of both folders (data_files) is read and passed on.
 std::variant<dialogue::engine_ptr, std::string> load_engine(
     const data_dirs& dirs, const dialogue::availability& hours = {});
 
