@@ -2,6 +2,7 @@
 
 #include <mutex>
 
+#include "handoff/lead_rows.hpp"
 #include "handoff/pg_connection.hpp"
 #include "handoff/review_store.hpp"
 
@@ -40,7 +41,7 @@ std::vector<pg_statement> statements() {
 }
 
 std::string seconds_text(time_point t) {
-  return pg_text(std::chrono::floor<std::chrono::seconds>(t).time_since_epoch().count());
+  return pg_text(to_unix(t));
 }
 
 class pg_review_store final : public review_store {
@@ -79,8 +80,8 @@ class pg_review_store final : public review_store {
       g.intent = rows.text(r, 3);
       g.confidence = std::stod(rows.text(r, 4));
       g.count = rows.integer(r, 5);
-      g.first_seen = time_point{std::chrono::seconds{rows.integer(r, 6)}};
-      g.last_seen = time_point{std::chrono::seconds{rows.integer(r, 7)}};
+      g.first_seen = from_unix(rows.integer(r, 6));
+      g.last_seen = from_unix(rows.integer(r, 7));
       out.push_back(std::move(g));
     }
     return out;

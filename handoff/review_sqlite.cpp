@@ -4,6 +4,7 @@
 
 #include <mutex>
 
+#include "handoff/lead_rows.hpp"
 #include "handoff/review_store.hpp"
 
 namespace advisor::handoff {
@@ -22,10 +23,6 @@ CREATE TABLE IF NOT EXISTS review_questions (
 );
 CREATE INDEX IF NOT EXISTS review_questions_last_seen ON review_questions(last_seen);
 )sql";
-
-std::int64_t unix_seconds(time_point t) {
-  return std::chrono::floor<std::chrono::seconds>(t).time_since_epoch().count();
-}
 
 class sqlite_review_store final : public review_store {
  public:
@@ -51,7 +48,7 @@ class sqlite_review_store final : public review_store {
       upsert.bind(3, note.reply);
       upsert.bind(4, note.intent);
       upsert.bind(5, note.confidence);
-      upsert.bind(6, unix_seconds(note.at));
+      upsert.bind(6, to_unix(note.at));
       upsert.exec();
       upsert.reset();
     }
@@ -61,7 +58,7 @@ class sqlite_review_store final : public review_store {
   std::size_t purge(time_point seen_before) override {
     const std::lock_guard lock{mutex_};
     SQLite::Statement remove{db_, "DELETE FROM review_questions WHERE last_seen < ?"};
-    remove.bind(1, unix_seconds(seen_before));
+    remove.bind(1, to_unix(seen_before));
     return static_cast<std::size_t>(remove.exec());
   }
 
@@ -80,8 +77,8 @@ class sqlite_review_store final : public review_store {
       g.intent = q.getColumn(3).getString();
       g.confidence = q.getColumn(4).getDouble();
       g.count = q.getColumn(5).getInt64();
-      g.first_seen = time_point{std::chrono::seconds{q.getColumn(6).getInt64()}};
-      g.last_seen = time_point{std::chrono::seconds{q.getColumn(7).getInt64()}};
+      g.first_seen = from_unix(q.getColumn(6).getInt64());
+      g.last_seen = from_unix(q.getColumn(7).getInt64());
       out.push_back(std::move(g));
     }
     return out;
