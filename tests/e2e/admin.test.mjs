@@ -2,27 +2,15 @@
 // playwright-core, against the real advisor binary on a free port. The bookings are made
 // through the real chat (POST /api/chat). Everything waits on events or on the page's state;
 // the only timers are deadlines that turn a hang into a failure.
-//
-//   ADVISOR_BINARY      the advisor executable (required)
-//   ADVISOR_SOURCE_DIR  the source tree (web/ is served from it); default: ../.. from here
-//   ADVISOR_E2E_ARTIFACTS  where screenshots go; default: <source>/test-artifacts/e2e
-//   ADVISOR_E2E_UPDATE_DOCS=1  also copy the screenshots to docs/
-//   CHROMIUM            the browser; default /usr/bin/chromium
+// The environment they read is listed in harness.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { chromium } from 'playwright-core';
+import { BINARY, launchBrowser, screenshot as save, startServer, stopServer } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const BINARY = process.env.ADVISOR_BINARY;
-const SOURCE = process.env.ADVISOR_SOURCE_DIR || path.resolve(here, '../..');
-const ARTIFACTS = process.env.ADVISOR_E2E_ARTIFACTS || path.join(SOURCE, 'test-artifacts', 'e2e');
 const TOKEN = randomBytes(16).toString('hex');
 const WAIT = 20_000; // deadline for any one expected event
 const HOSTILE = '<img src=x onerror="window.pwned=1"> is node good for streaming?';
@@ -31,37 +19,6 @@ const UNANSWERED = 'I\'m Sarah Kim, sarah@northwind.io: what is the best pizza t
 
 let dir, server, browser;
 const leads = {}; // name -> reference
-
-// ---- the server --------------------------------------------------------------------------
-async function startServer() {
-  const child = spawn(BINARY, ['--address', '127.0.0.1', '--port', '0', '--db',
-    path.join(dir, 'advisor.db'), '--web-root', path.join(SOURCE, 'web'), '--timezone', 'Europe/Berlin'], {
-    env: { ...process.env, ADVISOR_ADMIN_TOKEN: TOKEN },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  child.stderr.on('data', (d) => { log += d; });
-  const exited = once(child, 'exit');
-  let out = '';
-  const port = await new Promise((resolve, reject) => {
-    const deadline = setTimeout(() => reject(new Error('no "listening on" within 15 s')), 15_000);
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /listening on (\S+):(\d+)/.exec(out);
-      if (m) { clearTimeout(deadline); resolve(Number(m[2])); }
-    });
-    exited.then(([code]) => { clearTimeout(deadline); reject(new Error(`advisor exited (${code}): ${log}`)); });
-  });
-  return { child, exited, origin: `http://127.0.0.1:${port}`, log: () => log };
-}
-
-async function stopServer(s) {
-  if (s.child.exitCode !== null) return;
-  s.child.kill('SIGTERM');
-  const kill = setTimeout(() => s.child.kill('SIGKILL'), 10_000);
-  await s.exited;
-  clearTimeout(kill);
-}
 
 // ---- bookings through the real chat --------------------------------------------------------
 async function say(session, text) {
@@ -135,12 +92,7 @@ async function cardCount(page, n) {
   await page.waitForFunction((count) => document.querySelectorAll('#lead-list > li').length === count, n);
 }
 
-async function screenshot(page, name) {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  const file = path.join(ARTIFACTS, name);
-  await page.screenshot({ path: file, fullPage: true });
-  if (process.env.ADVISOR_E2E_UPDATE_DOCS === '1') copyFileSync(file, path.join(SOURCE, 'docs', name));
-}
+const screenshot = (page, name) => save(page, name, { fullPage: true });
 
 async function checkClean(c) {
   assert.deepEqual(await c.page.evaluate(() => window.cspViolations), []);
@@ -151,17 +103,13 @@ async function checkClean(c) {
 before(async () => {
   assert.ok(BINARY, 'ADVISOR_BINARY must name the advisor executable');
   dir = mkdtempSync(path.join(tmpdir(), 'advisor-e2e-admin-'));
-  server = await startServer();
+  server = await startServer({ db: path.join(dir, 'advisor.db'), env: { ADVISOR_ADMIN_TOKEN: TOKEN },
+    args: ['--timezone', 'Europe/Berlin'] });
   leads.grace = await book('Grace Hopper', 'grace@example.com', HOSTILE);
   leads.ada = await book('Ada Lovelace', 'ada@example.com', 'node or python for a chat app?');
   const unanswered = await say(undefined, UNANSWERED);
   assert.match(unanswered.intent, /^(out_of_scope|fallback)$/);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
 });
 
 after(async () => {

@@ -1,63 +1,24 @@
 // Browser tests of the chat widget: Debian's chromium, driven by playwright-core, against the
 // real advisor binary on a free port. Everything waits on events (frames, selectors, process
 // output); the only timers are deadlines that turn a hang into a failure.
-//
-//   ADVISOR_BINARY      the advisor executable (required)
-//   ADVISOR_SOURCE_DIR  the source tree (web/ is served from it); default: ../.. from here
-//   ADVISOR_E2E_ARTIFACTS  where screenshots go; default: <source>/test-artifacts/e2e
-//   ADVISOR_E2E_UPDATE_DOCS=1  also copy the screenshots to docs/
-//   CHROMIUM            the browser; default /usr/bin/chromium
+// The environment they read is listed in harness.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { chromium } from 'playwright-core';
+import { BINARY, launchBrowser, screenshot as save, startServer as start, stopServer } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const BINARY = process.env.ADVISOR_BINARY;
-const SOURCE = process.env.ADVISOR_SOURCE_DIR || path.resolve(here, '../..');
-const ARTIFACTS = process.env.ADVISOR_E2E_ARTIFACTS || path.join(SOURCE, 'test-artifacts', 'e2e');
 const TOKEN = randomBytes(16).toString('hex');
 const WAIT = 20_000; // deadline for any one expected event
 
 let dir, db, server, browser;
 
 // ---- the server --------------------------------------------------------------------------
-async function startServer(port = 0, extra = []) {
-  const child = spawn(BINARY, ['--address', '127.0.0.1', '--port', String(port), '--db', db,
-    '--web-root', path.join(SOURCE, 'web'), '--log-level', 'error', ...extra], {
-    env: { ...process.env, ADVISOR_ADMIN_TOKEN: TOKEN },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  child.stderr.on('data', (d) => { log = (log + d).slice(-4000); });
-  const exited = once(child, 'exit');
-  let out = '';
-  const line = await new Promise((resolve, reject) => {
-    const deadline = setTimeout(() => reject(new Error('no "listening on" within 15 s')), 15_000);
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /listening on (\S+):(\d+)/.exec(out);
-      if (m) { clearTimeout(deadline); resolve(m); }
-    });
-    exited.then(([code]) => { clearTimeout(deadline); reject(new Error(`advisor exited (${code}): ${log}`)); });
-  });
-  const bound = Number(line[2]);
-  return { child, exited, port: bound, origin: `http://127.0.0.1:${bound}`, log: () => log };
-}
-
-async function stopServer(s) {
-  if (s.child.exitCode !== null) return;
-  s.child.kill('SIGTERM');
-  const kill = setTimeout(() => s.child.kill('SIGKILL'), 10_000);
-  await s.exited;
-  clearTimeout(kill);
-}
+const startServer = (port = 0, extra = []) => start({ db, port, env: { ADVISOR_ADMIN_TOKEN: TOKEN },
+  args: ['--log-level', 'error', ...extra] });
 
 // ---- the browser -------------------------------------------------------------------------
 // A page with the demo site, its WebSocket frames as an awaitable list, dialogs and errors.
@@ -188,12 +149,7 @@ async function shadowEval(page, fn, arg) {
   }, [fn.toString(), arg]);
 }
 
-async function screenshot(chat, name) {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  const file = path.join(ARTIFACTS, name);
-  await chat.page.screenshot({ path: file });
-  if (process.env.ADVISOR_E2E_UPDATE_DOCS === '1') copyFileSync(file, path.join(SOURCE, 'docs', name));
-}
+const screenshot = (chat, name) => save(chat.page, name);
 
 function sessionKey(chat) {
   return chat.page.evaluate((origin) => JSON.parse(sessionStorage.getItem('advisor-chat:' + origin)).session,
@@ -206,12 +162,7 @@ before(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'advisor-e2e-'));
   db = path.join(dir, 'advisor.db');
   server = await startServer();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
 });
 
 after(async () => {
@@ -695,8 +646,7 @@ test('phone: at 390x844 the time slots are buttons that fit the screen', async (
   assert.equal(await w.input.inputValue(), '');
   const hint = await w.input.evaluate((t) => [t.placeholder, t.scrollHeight, t.clientHeight]);
   assert.ok(hint[1] <= hint[2], `the whole hint "${hint[0]}" shows: ${hint[1]} > ${hint[2]}`);
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await chat.page.screenshot({ path: path.join(ARTIFACTS, 'widget-phone-slots.png') });
+  await save(chat.page, 'widget-phone-slots.png');
   await chat.context.close();
 });
 
