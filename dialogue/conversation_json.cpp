@@ -248,8 +248,9 @@ std::optional<conversation> restore_conversation(std::string_view text) {
   if (!ok) return std::nullopt;
 
   if (in.contains("form") && !in.at("form").is_null()) {
-    state.form = restore_form(in.at("form"));
-    if (!state.form) return std::nullopt;
+    auto form = restore_form(in.at("form"));
+    if (!form) return std::nullopt;
+    state.form = std::move(*form);
   }
   if (in.contains("confirmed") && !in.at("confirmed").is_null()) {
     const json& confirmed = in.at("confirmed");

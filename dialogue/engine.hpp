@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "dialogue/booking_form.hpp"
+#include "dialogue/boxed_optional.hpp"
 #include "intents/understanding.hpp"
 #include "knowledge/knowledge.hpp"
 
@@ -151,14 +152,14 @@ struct conversation {
   // The last answer's intent name, or booking_wording's confirmation_intent after a booking.
   std::string last_intent;
   int turns = 0;
-  std::vector<std::string> needs;    // every topic discussed, oldest first (prefills "project")
-  bool booking_offered = false;      // the last reply asked "shall I book one?"
-  std::optional<booking_form> form;  // set while the booking form is open
+  std::vector<std::string> needs;     // every topic discussed, oldest first (prefills "project")
+  bool booking_offered = false;       // the last reply asked "shall I book one?"
+  boxed_optional<booking_form> form;  // set while the booking form is open
   std::vector<transcript_line> transcript;  // the last lines, both speakers, oldest first
   visitor_place visitor;
-  bool booked = false;                         // a booking was confirmed: no more offers to book
-  std::optional<confirmed_booking> confirmed;  // the last booking confirmed
-  std::optional<clarification> clarifying;     // set by the reply that asked which was meant
+  bool booked = false;                          // a booking was confirmed: no more offers to book
+  boxed_optional<confirmed_booking> confirmed;  // the last booking confirmed
+  boxed_optional<clarification> clarifying;     // set by the reply that asked which was meant
 
   static constexpr std::size_t transcript_lines = 40;
 };
