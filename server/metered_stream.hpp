@@ -1,5 +1,5 @@
 #pragma once
-// The WebSocket's next layer: a drained_tcp_stream whose reads also pass the bytes read to
+// The WebSocket's next layer: a drained_socket whose reads also pass the bytes read to
 // a frame_header_reader, so the session sees every frame the client sends, the empty
 // fragments Beast consumes silently included (see message_guard.hpp).
 
@@ -16,17 +16,17 @@
 
 namespace advisor::server {
 
-class metered_tcp_stream : public drained_tcp_stream {
+class metered_socket : public drained_socket {
  public:
   using frame_callback = std::function<void(const frame_header&)>;
 
-  explicit metered_tcp_stream(boost::beast::tcp_stream&& stream)
-      : drained_tcp_stream{std::move(stream)} {}
+  explicit metered_socket(boost::asio::ip::tcp::socket&& socket)
+      : drained_socket{std::move(socket)} {}
 
   // Called, on the reading strand, for each frame header read; none before this is set.
   void on_frame(frame_callback callback) { on_frame_ = std::move(callback); }
 
-  // Hides tcp_stream's: websocket::stream reads its next layer through this.
+  // Hides the socket's: websocket::stream reads its next layer through this.
   template <class MutableBuffers, class ReadHandler>
   auto async_read_some(const MutableBuffers& buffers, ReadHandler&& handler) {
     return boost::asio::async_compose<ReadHandler, void(boost::beast::error_code, std::size_t)>(
@@ -36,7 +36,7 @@ class metered_tcp_stream : public drained_tcp_stream {
  private:
   template <class MutableBuffers>
   struct read_op {
-    metered_tcp_stream& stream;
+    metered_socket& stream;
     MutableBuffers buffers;
     bool started = false;
 
@@ -44,7 +44,7 @@ class metered_tcp_stream : public drained_tcp_stream {
     void operator()(Self& self, boost::beast::error_code ec = {}, std::size_t bytes = 0) {
       if (!started) {
         started = true;
-        return stream.drained_tcp_stream::async_read_some(buffers, std::move(self));
+        return stream.drained_socket::async_read_some(buffers, std::move(self));
       }
       stream.observe(buffers, bytes);
       self.complete(ec, bytes);
@@ -70,15 +70,15 @@ class metered_tcp_stream : public drained_tcp_stream {
 
 // The drained teardown (drained_stream.hpp), found by argument-dependent lookup.
 template <class TeardownHandler>
-void async_teardown(boost::beast::role_type role, metered_tcp_stream& stream,
+void async_teardown(boost::beast::role_type role, metered_socket& stream,
                     TeardownHandler&& handler) {
-  async_teardown(role, static_cast<drained_tcp_stream&>(stream),
+  async_teardown(role, static_cast<drained_socket&>(stream),
                  std::forward<TeardownHandler>(handler));
 }
 
-inline void teardown(boost::beast::role_type role, metered_tcp_stream& stream,
+inline void teardown(boost::beast::role_type role, metered_socket& stream,
                      boost::beast::error_code& ec) {
-  teardown(role, static_cast<drained_tcp_stream&>(stream), ec);
+  teardown(role, static_cast<drained_socket&>(stream), ec);
 }
 
 }  // namespace advisor::server

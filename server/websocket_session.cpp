@@ -8,12 +8,15 @@ namespace advisor::server {
 namespace net = boost::asio;
 
 namespace {
-constexpr std::size_t retained_read_bytes = 1024;  // kept between messages; more is released
+// What an idle connection holds for its next message. Beast would prepare tcp_frame_size
+// (1536 bytes) however short the messages are; most chat lines fit in this, and the rest of a
+// longer one is read into a buffer grown to the frame's exact size.
+constexpr std::size_t idle_read_bytes = 128;
 }  // namespace
 
 websocket_session::websocket_session(beast::tcp_stream&& stream, server_context& ctx,
                                      connection_limit::slot slot)
-    : ws_{metered_tcp_stream{std::move(stream)}},
+    : ws_{metered_socket{stream.release_socket()}},
       ctx_{ctx},
       bucket_{ctx.settings.limit.rate_per_second, ctx.settings.limit.rate_burst,
               token_bucket::clock::now()},
@@ -32,8 +35,6 @@ websocket_session::~websocket_session() {
 
 void websocket_session::run(request req, std::optional<std::string> session_token) {
   const auto& limit = ctx_.settings.limit;
-  // The WebSocket stream has its own timeouts; the HTTP ones must not cut it off.
-  beast::get_lowest_layer(ws_).expires_never();
   websocket::stream_base::timeout timeouts{};
   timeouts.handshake_timeout = limit.handshake_timeout;
   timeouts.idle_timeout = limit.idle_timeout;
@@ -76,9 +77,19 @@ void websocket_session::do_read() {
   if (queue_.size() >= ctx_.settings.limit.max_write_queue) return;
   reading_ = true;
   buffer_.clear();
-  // Sized to what was sent: a rare large message does not pin its buffer to the connection.
-  if (buffer_.capacity() > retained_read_bytes) buffer_.shrink_to_fit();
-  ws_.async_read(buffer_,
+  // Sized to what was sent: a longer message does not pin its buffer to the connection.
+  if (buffer_.capacity() > idle_read_bytes) buffer_.shrink_to_fit();
+  // Into prepared bytes rather than the dynamic buffer: one composed operation less is held
+  // while the connection waits.
+  ws_.async_read_some(
+      buffer_.prepare(idle_read_bytes),
+      beast::bind_front_handler(&websocket_session::on_read_start, shared_from_this()));
+}
+
+void websocket_session::on_read_start(beast::error_code ec, std::size_t bytes) {
+  buffer_.commit(bytes);
+  if (ec || ws_.is_message_done()) return on_read(ec, bytes);
+  ws_.async_read(buffer_,  // the rest of this message
                  beast::bind_front_handler(&websocket_session::on_read, shared_from_this()));
 }
 

@@ -49,7 +49,8 @@ class websocket_session : public connection,
 
   void on_accept(beast::error_code ec);
   void do_read();
-  void on_read(beast::error_code ec, std::size_t bytes);
+  void on_read_start(beast::error_code ec, std::size_t bytes);  // the first bytes of a message
+  void on_read(beast::error_code ec, std::size_t bytes);        // a whole message
   void on_control(websocket::frame_type kind);  // inside a read, for each ping and pong
   void on_frame(const frame_header& header);    // inside a read, for every frame
   void arm_message_timer();
@@ -65,7 +66,7 @@ class websocket_session : public connection,
   void on_close(beast::error_code ec);
   void fail(beast::error_code ec, const char* what);
 
-  websocket::stream<metered_tcp_stream> ws_;
+  websocket::stream<metered_socket> ws_;
   server_context& ctx_;
   beast::flat_buffer buffer_;
   // Front is the next to write (or in flight). A vector, not a deque: an idle connection

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -175,6 +176,33 @@ TEST_CASE("a peer that never completes the closing handshake is dropped", "[serv
   INFO("error: " << end.error);
   CHECK(end.closed);
   CHECK(contains(server_frame_opcodes(end.data), opcode_close));
+}
+
+// Polls /metrics until no WebSocket connection is open (a deadline, no fixed sleep).
+bool no_connection_left(std::uint16_t port, std::chrono::milliseconds deadline) {
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  while (std::chrono::steady_clock::now() < until) {
+    const auto metrics = http_request(port, "GET", "/metrics");
+    if (metrics.body.find("\nadvisor_websocket_connections 0\n") != std::string::npos) return true;
+    std::this_thread::sleep_for(50ms);
+  }
+  return false;
+}
+
+TEST_CASE("a peer that answers the close but never ends its side is dropped after the drain",
+          "[server]") {
+  server_process server;
+  raw_client raw = upgraded_raw_client(server.port());
+  raw.write(client_frame(opcode_binary, "x"));  // the server closes with 1003
+  raw.read_until(std::string{"\x88"});          // its close frame has begun
+  // The closing handshake completes and the server ends its side; it then reads until our
+  // end of stream, which never comes: its teardown stops waiting after 5 seconds (the
+  // closing handshake's own timeout, 30 seconds, is past this test's deadline).
+  raw.write(client_frame(opcode_close, std::string{"\x03\xeb", 2}));
+  const raw_client::until_closed end = raw.read_until_closed(20s);
+  INFO("error: " << end.error);
+  CHECK(end.closed);
+  CHECK(no_connection_left(server.port(), 20s));
 }
 
 TEST_CASE("an HTTP request that never completes is closed after --http-timeout", "[server][http]") {
