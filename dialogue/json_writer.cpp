@@ -4,18 +4,62 @@
 
 #include <array>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 namespace advisor::dialogue::json_out {
 namespace {
 
+// Eight bytes at a time: replies are a kilobyte or more of mostly plain ASCII, which would
+// otherwise be looked at byte by byte twice (UTF-8 check, escaping).
+using word = std::uint64_t;
+constexpr word ones = 0x0101010101010101ULL;
+constexpr word highs = 0x8080808080808080ULL;
+constexpr std::size_t word_bytes = sizeof(word);
+
+word load(const char* p) {
+  word w;
+  std::memcpy(&w, p, word_bytes);
+  return w;
+}
+
+// A byte of `w` equal to zero, or below `n` (n <= 128), has its high bit set in the result.
+constexpr word zero_byte(word w) {
+  return (w - ones) & ~w & highs;
+}
+constexpr word byte_below(word w, unsigned char n) {
+  return (w - ones * n) & ~w & highs;
+}
+
+// The first index from `at` where a byte is not ASCII.
+std::size_t skip_ascii(std::string_view text, std::size_t at) {
+  while (at + word_bytes <= text.size() && (load(text.data() + at) & highs) == 0) {
+    at += word_bytes;
+  }
+  return at;
+}
+
+// The first index from `at` of a word holding a byte JSON escapes: below 0x20, '"' or '\\'.
+std::size_t skip_unescaped(std::string_view text, std::size_t at) {
+  while (at + word_bytes <= text.size()) {
+    const word w = load(text.data() + at);
+    if ((byte_below(w, 0x20) | zero_byte(w ^ (ones * '"')) | zero_byte(w ^ (ones * '\\'))) != 0) {
+      break;
+    }
+    at += word_bytes;
+  }
+  return at;
+}
+
 // Well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing past U+10FFFF.
 bool valid_utf8(std::string_view text) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* begin = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* p = begin;
   const auto* end = p + text.size();
   while (p < end) {
     const unsigned c = *p;
     if (c < 0x80U) {
-      ++p;
+      p = begin + skip_ascii(text, static_cast<std::size_t>(p - begin) + 1);
       continue;
     }
     std::size_t n = 0;
@@ -45,15 +89,6 @@ bool valid_utf8(std::string_view text) {
 
 }  // namespace
 
-std::size_t escaped_size(std::string_view text) {
-  std::size_t size = 2;
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    size += (u == '"' || u == '\\') ? 2 : (u < 0x20U ? 6 : 1);
-  }
-  return size;
-}
-
 void string(std::string& out, std::string_view text) {
   if (!valid_utf8(text)) {
     out += nlohmann::json(std::string{text})
@@ -63,7 +98,7 @@ void string(std::string& out, std::string_view text) {
   static constexpr char hex[] = "0123456789abcdef";
   out.push_back('"');
   std::size_t plain = 0;  // start of the run of bytes copied as they are
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  for (std::size_t i = skip_unescaped(text, 0); i < text.size(); i = skip_unescaped(text, i + 1)) {
     const auto u = static_cast<unsigned char>(text[i]);
     if (u >= 0x20U && u != '"' && u != '\\') continue;
     out.append(text.data() + plain, i - plain);

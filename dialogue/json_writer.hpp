@@ -18,7 +18,4 @@ void optional_string(std::string& out, const std::optional<std::string>& text); 
 void string_array(std::string& out, const std::vector<std::string>& items);
 void string_map(std::string& out, const std::map<std::string, std::string>& items);
 
-// A JSON string's length once escaped, quotes included: the size to reserve.
-std::size_t escaped_size(std::string_view text);
-
 }  // namespace advisor::dialogue::json_out
