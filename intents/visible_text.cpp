@@ -76,6 +76,8 @@ bool invisible_at(std::string_view s, std::size_t& length) {
 }  // namespace
 
 bool is_invisible(char32_t code_point) {
+  // Printable ASCII, most of any message, is outside every range: no need to look them up.
+  if (code_point > 0x20 && code_point < 0x7F) return false;
   return std::any_of(invisible_ranges.begin(), invisible_ranges.end(), [&](const auto& range) {
     return code_point >= range.first && code_point <= range.second;
   });
