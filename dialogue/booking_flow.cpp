@@ -469,7 +469,7 @@ std::optional<reply> booking_flow::at_confirm(conversation& state, const said_te
                                    schedule_.zone().name(),
                                    state.last_recommendation,
                                    state.needs,
-                                   state.transcript,
+                                   state.transcript.ordered(),
                                    shown_zone(state).name()};
     return out;
   }

@@ -167,7 +167,9 @@ void put_bool(std::string& out, bool value) {
 std::string save_conversation(const conversation& state) {
   std::string out;
   std::size_t size = 256;
-  for (const auto& line : state.transcript) size += line.speaker.size() + line.text.size() + 32;
+  for (std::size_t i = 0; i < state.transcript.size(); ++i) {
+    size += state.transcript[i].speaker.size() + state.transcript[i].text.size() + 32;
+  }
   out.reserve(size);
   out += "{\"booked\":";
   put_bool(out, state.booked);
@@ -282,7 +284,7 @@ std::optional<conversation> restore_conversation(std::string_view text) {
   }
   if (in.contains("transcript")) {
     const json& lines = in.at("transcript");
-    if (!lines.is_array()) return std::nullopt;
+    if (!lines.is_array() || lines.size() > conversation::transcript_lines) return std::nullopt;
     for (const json& line : lines) {
       if (!line.is_object()) return std::nullopt;
       transcript_line entry;
@@ -292,7 +294,6 @@ std::optional<conversation> restore_conversation(std::string_view text) {
       if (entry.speaker != "visitor" && entry.speaker != "bot") return std::nullopt;
       state.transcript.push_back(std::move(entry));
     }
-    if (state.transcript.size() > conversation::transcript_lines) return std::nullopt;
   }
   return state;
 }

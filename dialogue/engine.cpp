@@ -42,11 +42,6 @@ const date::time_zone* load_zone(const std::string& name) {
 
 void remember_line(conversation& state, std::string speaker, std::string_view text) {
   state.transcript.push_back({std::move(speaker), std::string{text.substr(0, max_line)}});
-  if (state.transcript.size() > conversation::transcript_lines) {
-    const auto excess = state.transcript.size() - conversation::transcript_lines;
-    state.transcript.erase(state.transcript.begin(),
-                           state.transcript.begin() + static_cast<std::ptrdiff_t>(excess));
-  }
 }
 
 // Topics discussed, oldest first, each once: what the project prefill is built from.

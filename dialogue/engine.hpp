@@ -14,6 +14,7 @@
 
 #include "dialogue/booking_form.hpp"
 #include "dialogue/boxed_optional.hpp"
+#include "dialogue/transcript.hpp"
 #include "intents/understanding.hpp"
 #include "knowledge/knowledge.hpp"
 
@@ -68,11 +69,6 @@ class slot_calendar {
 struct turn_context {
   time_point now{};                         // the wall clock, passed in so tests control it
   const slot_calendar* calendar = nullptr;  // null: no slot is taken
-};
-
-struct transcript_line {
-  std::string speaker;  // "visitor" or "bot"
-  std::string text;
 };
 
 // Set on a reply when the visitor confirmed the booking summary: the shell stores it
@@ -155,13 +151,13 @@ struct conversation {
   std::vector<std::string> needs;     // every topic discussed, oldest first (prefills "project")
   bool booking_offered = false;       // the last reply asked "shall I book one?"
   boxed_optional<booking_form> form;  // set while the booking form is open
-  std::vector<transcript_line> transcript;  // the last lines, both speakers, oldest first
+  dialogue::transcript transcript;    // the last lines, both speakers, oldest first
   visitor_place visitor;
   bool booked = false;                          // a booking was confirmed: no more offers to book
   boxed_optional<confirmed_booking> confirmed;  // the last booking confirmed
   boxed_optional<clarification> clarifying;     // set by the reply that asked which was meant
 
-  static constexpr std::size_t transcript_lines = 40;
+  static constexpr std::size_t transcript_lines = transcript::capacity;
 };
 
 // The whole conversation as JSON (for the session store), and back. Restore rejects anything

@@ -123,6 +123,21 @@ TEST_CASE("the transcript keeps the last 40 lines of both speakers", "[dialogue]
   for (int i = 0; i < 30; ++i) engine->respond(state, "message " + std::to_string(i));
   CHECK(state.transcript.size() == conversation::transcript_lines);
   CHECK(state.transcript[conversation::transcript_lines - 2].text == "message 29");
+  // 62 lines were said: the oldest kept is the 23rd, and the order holds across the ring.
+  CHECK(state.transcript[0].text == "message 10");
+  CHECK(state.transcript[1].speaker == "bot");
+  CHECK(state.transcript[2].text == "message 11");
+  const auto ordered = state.transcript.ordered();
+  REQUIRE(ordered.size() == conversation::transcript_lines);
+  CHECK(ordered.front().text == "message 10");
+  CHECK(ordered[conversation::transcript_lines - 2].text == "message 29");
+  // Saved and restored, the same lines in the same order.
+  const auto back = restore_conversation(save_conversation(state));
+  REQUIRE(back.has_value());
+  REQUIRE(back->transcript.size() == conversation::transcript_lines);
+  for (std::size_t i = 0; i < conversation::transcript_lines; ++i) {
+    CHECK(back->transcript[i].text == state.transcript[i].text);
+  }
 }
 
 TEST_CASE("restore rejects what save never writes", "[dialogue]") {
@@ -148,7 +163,8 @@ TEST_CASE("restore rejects what save never writes", "[dialogue]") {
     CHECK(back->form->name == "Ada");
     CHECK_FALSE(back->form->email.has_value());
     CHECK(back->form->slot == state.form->slot);
-    CHECK(back->transcript.at(0).text == "caf\xC3\xA9");
+    REQUIRE(back->transcript.size() == 1);
+    CHECK(back->transcript[0].text == "caf\xC3\xA9");
   }
   SECTION("no form at all is fine") {
     const auto back = restore_conversation(save_conversation(conversation{}));

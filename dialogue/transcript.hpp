@@ -1,0 +1,58 @@
+#pragma once
+// The last lines of a conversation, both speakers, oldest first: a ring of at most `capacity`
+// lines, so that in a long conversation each new line takes the oldest one's place instead
+// of moving all the others.
+
+#include <algorithm>
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace advisor::dialogue {
+
+struct transcript_line {
+  std::string speaker;  // "visitor" or "bot"
+  std::string text;
+};
+
+class transcript {
+ public:
+  static constexpr std::size_t capacity = 40;
+
+  void push_back(transcript_line line) {
+    if (lines_.size() < capacity) {
+      // Grown by doubling up to the capacity, never past it.
+      if (lines_.size() == lines_.capacity()) {
+        lines_.reserve(std::min(capacity, std::max<std::size_t>(2, 2 * lines_.size())));
+      }
+      lines_.push_back(std::move(line));
+      return;
+    }
+    lines_[oldest_] = std::move(line);
+    oldest_ = (oldest_ + 1) % capacity;
+  }
+
+  [[nodiscard]] std::size_t size() const { return lines_.size(); }
+  [[nodiscard]] bool empty() const { return lines_.empty(); }
+  // The i-th line, oldest first.
+  const transcript_line& operator[](std::size_t i) const {
+    return lines_[(oldest_ + i) % lines_.size()];
+  }
+  const transcript_line& front() const { return (*this)[0]; }
+  const transcript_line& back() const { return (*this)[size() - 1]; }
+
+  // A copy, oldest first (what a booking carries).
+  [[nodiscard]] std::vector<transcript_line> ordered() const {
+    std::vector<transcript_line> out;
+    out.reserve(size());
+    for (std::size_t i = 0; i < size(); ++i) out.push_back((*this)[i]);
+    return out;
+  }
+
+ private:
+  std::vector<transcript_line> lines_;
+  std::size_t oldest_ = 0;  // where the oldest line is, once the ring is full
+};
+
+}  // namespace advisor::dialogue
