@@ -725,9 +725,19 @@ void understander::take_follow_up(weighed& w) const {
 understanding understander::understand(std::string_view text) const {
   weighed w = weigh(text);
   choose_by_rules(w);
-  if (learned_ && w.best != fallback_ && !w.won) choose_by_weights(w);
+  // A short follow-up ("why?", "what about node?") is read against the conversation, which
+  // the weighting never saw (it is fitted on single messages): the rules' reading stands. A
+  // longer post that opens with "how about ..." is a message of its own.
+  constexpr std::size_t follow_up_words = 8;
+  if (w.best != fallback_ && w.sentences == 1 && w.result.words <= follow_up_words)
+    take_follow_up(w);
+  if (!w.result.follow_up.empty()) {
+    w.kept = true;
+  } else if (learned_ && w.best != fallback_ && !w.won) {
+    choose_by_weights(w);
+    if (w.best != fallback_) take_follow_up(w);
+  }
   w.result.unsure = worth_asking(w);
-  if (w.best != fallback_) take_follow_up(w);
   understanding& result = w.result;
   result.intent = intents_[w.best];
   if (w.best == fallback_) {
