@@ -69,6 +69,7 @@ understander::understander(understander_parts parts)
       calibrated_(parts.calibrated),
       subject_(std::move(parts.subject)),
       cue_topics_(std::move(parts.cue_topics)),
+      cue_topics_with_need_(std::move(parts.cue_topics_with_need)),
       choice_cancels_(std::move(parts.choice_cancels)),
       choice_cues_(std::move(parts.choice_cues)),
       context_kinds_(std::move(parts.context_kinds)),
@@ -257,8 +258,8 @@ bool understander::has_cue(const reading& r, std::string_view cue) const {
 // "<tech> [words] <connector> [words] <tech>" between consecutive names, as named.
 std::vector<std::pair<std::string, std::string>> understander::pairs(const analysis& a) const {
   std::vector<std::pair<std::string, std::string>> out;
-  // "and" joins two names only right after "between", "difference", ... ("compare node and
-  // python").
+  // "and" (or "with") joins two names only right after "between", "difference", ... ("compare
+  // node and python", "compare node with python").
   constexpr std::size_t between_reach = 3;
   const auto after_between = [&](std::size_t at) {
     for (std::size_t k = at; k > 0 && at - k < between_reach; --k) {
@@ -275,8 +276,8 @@ std::vector<std::pair<std::string, std::string>> understander::pairs(const analy
     const bool joined =
         std::any_of(a.canonical.begin() + static_cast<std::ptrdiff_t>(x.at + 1),
                     a.canonical.begin() + static_cast<std::ptrdiff_t>(y.at), [&](const auto& w) {
-                      return comparing_.connectors.contains(w) || (between && w == "and") ||
-                             (migrating && w == "to");
+                      return comparing_.connectors.contains(w) ||
+                             (between && (w == "and" || w == "with")) || (migrating && w == "to");
                     });
     if (joined) out.emplace_back(x.member, y.member);
   }
@@ -366,6 +367,14 @@ void understander::settle_cues(understanding& u) const {
     const auto topics = cue_topics_.find(cue);
     if (topics == cue_topics_.end()) continue;
     for (const auto& topic : topics->second) add_unique(u.found.topics, topic);
+  }
+  for (const auto& [cue, rule] : cue_topics_with_need_) {
+    if (!u.has_cue(cue)) continue;
+    const bool need = std::any_of(rule.needs.begin(), rule.needs.end(), [&](const auto& t) {
+      return std::find(u.found.topics.begin(), u.found.topics.end(), t) != u.found.topics.end();
+    });
+    if (!need) continue;
+    for (const auto& topic : rule.topics) add_unique(u.found.topics, topic);
   }
 }
 
