@@ -253,6 +253,9 @@ std::optional<load_error> check_cue_references(json_compiler& c, const understan
   for (const auto& [cue, topics] : parts.cue_topics) {
     if (auto err = check(cue, "cue_topics")) return err;
   }
+  for (const auto& [cue, rule] : parts.cue_topics_with_need) {
+    if (auto err = check(cue, "cue_topics_with_need")) return err;
+  }
   for (const auto& cue : parts.choice_cancels) {
     if (auto err = check(cue, "choice_cancels")) return err;
   }
@@ -275,15 +278,32 @@ std::optional<load_error> read_count(json_compiler& c, const json& spec, const c
 
 std::optional<load_error> parse_cue_topics(json_compiler& c, const json& doc,
                                            understander_parts& parts) {
-  if (!doc.contains("cue_topics")) return std::nullopt;
-  if (!doc.at("cue_topics").is_object())
-    return c.error(0, "\"cue_topics\" must map cues to topics");
-  for (const auto& [cue, topics] : doc.at("cue_topics").items()) {
+  const json no_topics = json::object();
+  const json& cue_topics = doc.contains("cue_topics") ? doc.at("cue_topics") : no_topics;
+  if (!cue_topics.is_object()) return c.error(0, "\"cue_topics\" must map cues to topics");
+  for (const auto& [cue, topics] : cue_topics.items()) {
     std::set<std::string> read;
-    if (auto err = read_words(c, doc.at("cue_topics"), cue.c_str(), "\"cue_topics\": ", read)) {
+    if (auto err = read_words(c, cue_topics, cue.c_str(), "\"cue_topics\": ", read)) {
       return err;
     }
     parts.cue_topics[cue].assign(read.begin(), read.end());
+  }
+  if (!doc.contains("cue_topics_with_need")) return std::nullopt;
+  const json& with_need = doc.at("cue_topics_with_need");
+  const char* shape =
+      "\"cue_topics_with_need\" must map cues to {\"needs\": [...], \"topics\": [...]}";
+  if (!with_need.is_object()) return c.error(0, shape);
+  for (const auto& [cue, spec] : with_need.items()) {
+    if (!spec.is_object() || !spec.contains("needs") || !spec.contains("topics"))
+      return c.error(0, shape);
+    std::set<std::string> needs;
+    std::set<std::string> topics;
+    const std::string what = "\"cue_topics_with_need\": \"" + cue + "\": ";
+    if (auto err = read_words(c, spec, "needs", what, needs)) return err;
+    if (auto err = read_words(c, spec, "topics", what, topics)) return err;
+    auto& rule = parts.cue_topics_with_need[cue];
+    rule.needs.assign(needs.begin(), needs.end());
+    rule.topics.assign(topics.begin(), topics.end());
   }
   return std::nullopt;
 }

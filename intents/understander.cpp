@@ -69,6 +69,7 @@ understander::understander(understander_parts parts)
       calibrated_(parts.calibrated),
       subject_(std::move(parts.subject)),
       cue_topics_(std::move(parts.cue_topics)),
+      cue_topics_with_need_(std::move(parts.cue_topics_with_need)),
       choice_cancels_(std::move(parts.choice_cancels)),
       choice_cues_(std::move(parts.choice_cues)),
       context_kinds_(std::move(parts.context_kinds)),
@@ -257,8 +258,8 @@ bool understander::has_cue(const reading& r, std::string_view cue) const {
 // "<tech> [words] <connector> [words] <tech>" between consecutive names, as named.
 std::vector<std::pair<std::string, std::string>> understander::pairs(const analysis& a) const {
   std::vector<std::pair<std::string, std::string>> out;
-  // "and" joins two names only right after "between", "difference", ... ("compare node and
-  // python").
+  // "and" (or "with") joins two names only right after "between", "difference", ... ("compare
+  // node and python", "compare node with python").
   constexpr std::size_t between_reach = 3;
   const auto after_between = [&](std::size_t at) {
     for (std::size_t k = at; k > 0 && at - k < between_reach; --k) {
@@ -275,8 +276,8 @@ std::vector<std::pair<std::string, std::string>> understander::pairs(const analy
     const bool joined =
         std::any_of(a.canonical.begin() + static_cast<std::ptrdiff_t>(x.at + 1),
                     a.canonical.begin() + static_cast<std::ptrdiff_t>(y.at), [&](const auto& w) {
-                      return comparing_.connectors.contains(w) || (between && w == "and") ||
-                             (migrating && w == "to");
+                      return comparing_.connectors.contains(w) ||
+                             (between && (w == "and" || w == "with")) || (migrating && w == "to");
                     });
     if (joined) out.emplace_back(x.member, y.member);
   }
@@ -366,6 +367,14 @@ void understander::settle_cues(understanding& u) const {
     const auto topics = cue_topics_.find(cue);
     if (topics == cue_topics_.end()) continue;
     for (const auto& topic : topics->second) add_unique(u.found.topics, topic);
+  }
+  for (const auto& [cue, rule] : cue_topics_with_need_) {
+    if (!u.has_cue(cue)) continue;
+    const bool need = std::any_of(rule.needs.begin(), rule.needs.end(), [&](const auto& t) {
+      return std::find(u.found.topics.begin(), u.found.topics.end(), t) != u.found.topics.end();
+    });
+    if (!need) continue;
+    for (const auto& topic : rule.topics) add_unique(u.found.topics, topic);
   }
 }
 
@@ -725,9 +734,19 @@ void understander::take_follow_up(weighed& w) const {
 understanding understander::understand(std::string_view text) const {
   weighed w = weigh(text);
   choose_by_rules(w);
-  if (learned_ && w.best != fallback_ && !w.won) choose_by_weights(w);
+  // A short follow-up ("why?", "what about node?") is read against the conversation, which
+  // the weighting never saw (it is fitted on single messages): the rules' reading stands. A
+  // longer post that opens with "how about ..." is a message of its own.
+  constexpr std::size_t follow_up_words = 8;
+  if (w.best != fallback_ && w.sentences == 1 && w.result.words <= follow_up_words)
+    take_follow_up(w);
+  if (!w.result.follow_up.empty()) {
+    w.kept = true;
+  } else if (learned_ && w.best != fallback_ && !w.won) {
+    choose_by_weights(w);
+    if (w.best != fallback_) take_follow_up(w);
+  }
   w.result.unsure = worth_asking(w);
-  if (w.best != fallback_) take_follow_up(w);
   understanding& result = w.result;
   result.intent = intents_[w.best];
   if (w.best == fallback_) {

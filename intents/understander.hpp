@@ -140,6 +140,13 @@ struct understander_parts {
   std::optional<calibration> calibrated;
   subject_words subject;
   std::map<std::string, std::vector<std::string>> cue_topics;  // topics a cue brings ("hybrid")
+  // Topics a cue brings only beside one of some needs: an existing Node.js service and a need
+  // on the Python side ("our backend is Express; we now need ML") is the both-together answer.
+  struct cue_with_need {
+    std::vector<std::string> needs;
+    std::vector<std::string> topics;
+  };
+  std::map<std::string, cue_with_need> cue_topics_with_need;
   std::set<std::string> choice_cancels;  // cues that do not hold when a choice is asked
   std::set<std::string> choice_cues;     // cues that ask for a choice ("migrate")
   // Kinds of outside technology that are the project's surroundings when named alone (a React
@@ -277,6 +284,7 @@ class understander {
   std::optional<understander_parts::calibration> calibrated_;
   subject_words subject_;
   std::map<std::string, std::vector<std::string>> cue_topics_;
+  std::map<std::string, understander_parts::cue_with_need> cue_topics_with_need_;
   std::set<std::string> choice_cancels_;
   std::set<std::string> choice_cues_;
   std::set<std::string> context_kinds_;

@@ -449,6 +449,27 @@ TEST_CASE("cues", "[intents]") {
   SECTION("a choice cancels the implicit hybrid") {
     CHECK_FALSE(has(ask("replace the node server with a python script").found.topics, "hybrid"));
   }
+  SECTION("two sides joined without a choice bring the hybrid topic") {
+    CHECK(
+        has(ask("we forward requests from our nextjs api routes to a fastapi server").found.topics,
+            "hybrid"));
+    CHECK(has(ask("the node app spawns a child_process running our python script").found.topics,
+              "hybrid"));
+    CHECK_FALSE(has(ask("compare node with python").found.topics, "hybrid"));
+  }
+  SECTION("an existing side and a need of the other side bring the hybrid topic") {
+    CHECK(has(
+        ask("Our backend is Express. We now need some machine learning, any advice?").found.topics,
+        "hybrid"));
+    CHECK(has(ask("we have a django app and need realtime notifications, what do you suggest?")
+                  .found.topics,
+              "hybrid"));
+    CHECK_FALSE(
+        has(ask("our node api does auth, what would you suggest for the admin panel?").found.topics,
+            "hybrid"));
+    CHECK_FALSE(
+        has(ask("our node api needs ml, should we move it to python?").found.topics, "hybrid"));
+  }
   SECTION("named cues the answers read") {
     CHECK(ask("how much do you charge?").has_cue(advisor::intents::cue::price));
     CHECK(ask("what are python's weaknesses").has_cue(advisor::intents::cue::weaknesses));
@@ -562,6 +583,15 @@ TEST_CASE("intents.json: cues and calibration are checked when loaded", "[intent
   choice_of_nothing.insert(1, R"("choice_cancels": ["hybird"],)");
   CHECK(error_of(compile_tiny(choice_of_nothing)) ==
         "intents.json: \"choice_cancels\": unknown cue \"hybird\"");
+  std::string need_of_nothing = tiny_intents();
+  need_of_nothing.insert(
+      1, R"("cue_topics_with_need": {"nope": {"needs": ["ml"], "topics": ["ml"]}},)");
+  CHECK(error_of(compile_tiny(need_of_nothing)) ==
+        "intents.json: \"cue_topics_with_need\": unknown cue \"nope\"");
+  std::string need_shape = tiny_intents();
+  need_shape.insert(1, R"("cue_topics_with_need": {"price": ["ml"]},)");
+  CHECK(error_of(compile_tiny(need_shape))
+            .starts_with("intents.json: \"cue_topics_with_need\" must map cues to"));
 }
 
 TEST_CASE("intents.json load errors name file, pattern and reason", "[intents]") {
