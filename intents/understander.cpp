@@ -742,8 +742,9 @@ understanding understander::understand(std::string_view text) const {
     take_follow_up(w);
   if (!w.result.follow_up.empty()) {
     w.kept = true;
-  } else if (learned_ && w.best != fallback_ && !w.won) {
-    choose_by_weights(w);
+  } else {
+    if (learned_ && w.best != fallback_ && !w.won) choose_by_weights(w);
+    // Whichever way the intent was chosen (weights, an outright win, no weights loaded).
     if (w.best != fallback_) take_follow_up(w);
   }
   w.result.unsure = worth_asking(w);

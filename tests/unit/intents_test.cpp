@@ -503,6 +503,19 @@ TEST_CASE("understand is safe to call from many threads", "[intents]") {
   CHECK(wrong == std::vector<int>(4, 0));
 }
 
+TEST_CASE("a follow-up is read whichever way the intent was chosen", "[intents]") {
+  // No weighting loaded: the rules choose, and a long or many-sentence follow-up still
+  // carries its cue (short ones are taken before any weighting).
+  const auto result = compile_tiny(
+      tiny_intents(R"({"re": "\\bwhat about\\b", "weight": 0.8, "follow_up": "topic"})"));
+  REQUIRE(error_of(result) == "(compiled)");
+  const auto& u = *std::get<understander_ptr>(result);
+  CHECK(u.understand("what about it").follow_up == "topic");
+  CHECK(u.understand("ok and what about the setup we talked about for the whole team then")
+            .follow_up == "topic");
+  CHECK(u.understand("Sounds good. And what about the part we talked about?").follow_up == "topic");
+}
+
 TEST_CASE("inline data compiles and matches", "[intents]") {
   const auto result = compile_tiny(tiny_intents());
   REQUIRE(error_of(result) == "(compiled)");
