@@ -193,8 +193,8 @@ TEST_CASE("a peer that answers the close but never ends its side is dropped afte
           "[server]") {
   server_process server;
   raw_client raw = upgraded_raw_client(server.port());
-  raw.write(client_frame(opcode_binary, "x"));  // the server closes with 1003
-  raw.read_until(std::string{"\x88"});          // its close frame has begun
+  raw.write(client_frame(opcode_binary, "x"));         // the server closes with 1003
+  raw.read_until(std::string{"\x88\x02\x03\xeb", 4});  // its close frame, code 1003
   // The closing handshake completes and the server ends its side; it then reads until our
   // end of stream, which never comes: its teardown stops waiting after 5 seconds (the
   // closing handshake's own timeout, 30 seconds, is past this test's deadline).
