@@ -218,7 +218,7 @@ std::optional<load_error> parse_cues(json_compiler& c, const json& spec,
       auto checked = c.check_pattern(source, line, options);
       if (auto* e = std::get_if<load_error>(&checked)) return *e;
       std::string set_error;
-      if (parts.set->Add(std::get<std::string>(checked), &set_error) < 0) {
+      if (parts.set->add(std::get<std::string>(checked), set_error) < 0) {
         return c.error(line, "pattern #" + std::to_string(c.pattern_number) + ": " + set_error);
       }
       parts.patterns.push_back(pattern_info{no_intent, 0.0, {}, cue});
@@ -501,7 +501,7 @@ std::optional<load_error> parse_pattern(json_compiler& c, const json& p, const s
   auto checked = c.check_pattern(source, line, options);
   if (auto* e = std::get_if<load_error>(&checked)) return *e;
   std::string set_error;
-  if (parts.set->Add(std::get<std::string>(checked), &set_error) < 0)
+  if (parts.set->add(std::get<std::string>(checked), set_error) < 0)
     return c.error(line, label(source) + ": " + set_error);
   parts.patterns.push_back(std::move(info));
   return std::nullopt;
@@ -577,7 +577,7 @@ std::optional<load_error> parse_evidence(json_compiler& c, const json& doc,
   return std::nullopt;
 }
 
-// The intents and cues, all in one RE2::Set.
+// The intents and cues, all in one pattern set.
 std::optional<load_error> parse_patterns(json_compiler& c, const json& doc,
                                          std::map<std::string, std::size_t>& intent_index,
                                          understander_parts& parts) {
@@ -585,8 +585,7 @@ std::optional<load_error> parse_patterns(json_compiler& c, const json& doc,
     return c.error(0, "\"intents\" must be a list of intents");
   re2::RE2::Options options;
   options.set_log_errors(false);
-  options.set_max_mem(int64_t{64} << 20);  // the set's DFA needs room for a few hundred patterns
-  parts.set = std::make_unique<re2::RE2::Set>(options, re2::RE2::UNANCHORED);
+  parts.set = std::make_unique<pattern_set>(options);
   for (const auto& intent : doc.at("intents")) {
     if (auto err = parse_intent_entry(c, intent, options, intent_index, parts)) return err;
   }
@@ -599,7 +598,7 @@ std::optional<load_error> parse_patterns(json_compiler& c, const json& doc,
       return c.error(0, "missing intent \"" + std::string{to_string(required)} + "\"");
   }
   if (parts.patterns.empty()) return c.error(0, "no patterns");
-  if (!parts.set->Compile())
+  if (!parts.set->compile())
     return c.error(0, "the patterns are too large for RE2 to compile together");
   return std::nullopt;
 }

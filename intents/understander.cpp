@@ -244,7 +244,7 @@ void understander::extract_people_slots(std::string_view raw, slots& out) const 
 understander::reading understander::read(std::string_view folded) const {
   reading r;
   r.a = analyze_folded(folded, false);
-  set_->Match(r.a.normalized, &r.hits);
+  set_->match(r.a.normalized, r.hits);
   r.asks = r.a.question || has_cue(r, cue::asks);
   r.background = !r.asks && has_cue(r, cue::background);
   return r;

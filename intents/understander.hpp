@@ -1,5 +1,5 @@
 #pragma once
-// The compiled understander: lexicon + one RE2::Set over every intent pattern.
+// The compiled understander: lexicon + one pattern set over every intent pattern.
 // Immutable after compile_understander(); every const member is safe to call concurrently.
 
 #include <array>
@@ -14,9 +14,9 @@
 #include <vector>
 
 #include <re2/re2.h>
-#include <re2/set.h>
 
 #include "intents/lexicon.hpp"
+#include "intents/pattern_set.hpp"
 #include "intents/subject.hpp"
 #include "intents/typo_corrector.hpp"
 #include "intents/understanding.hpp"
@@ -118,8 +118,8 @@ struct understander_parts {
   lexicon lex;
   std::vector<std::string> intent_names;  // as intents.json spells them, in its order
   std::vector<intent> intent_ids;         // parallel to intent_names
-  std::vector<pattern_info> patterns;     // parallel to the RE2::Set's indices
-  std::unique_ptr<re2::RE2::Set> set;
+  std::vector<pattern_info> patterns;     // parallel to the pattern set's indices
+  std::unique_ptr<pattern_set> set;
   std::vector<evidence_rule> evidence;
   std::vector<std::string> question_words;
   slot_patterns slot_res;
@@ -273,7 +273,7 @@ class understander {
   std::vector<std::string> intent_names_;
   std::vector<intent> intents_;  // parallel to intent_names_
   std::vector<pattern_info> patterns_;
-  std::unique_ptr<re2::RE2::Set> set_;
+  std::unique_ptr<pattern_set> set_;
   std::vector<evidence_rule> evidence_;
   std::unordered_set<std::string> question_words_;
   slot_patterns slot_res_;
