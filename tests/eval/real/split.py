@@ -8,6 +8,10 @@ split on its own, at random within each label (intent, and the verdict for compa
 batch's fixed seed, so a later batch never moves a message of an earlier one between the parts,
 every label is in both parts and the held-back part is HELD_BACK of each batch. Run it once per
 batch; after that, nothing is fitted to heldout.jsonl (see ../README.md).
+
+relabel.jsonl holds labels corrected later by a written labelling rule (its "rule" field names
+the rule in ../README.md, "was" the label as gathered). The split is made on the labels as
+gathered, so a correction never moves a message between the parts; it is applied after.
 """
 import json
 import pathlib
@@ -79,6 +83,29 @@ def split(items, seed):
     return tune, heldout
 
 
+def relabelled(parts):
+    """Applies relabel.jsonl to both parts; every correction must find its message."""
+    path = HERE / "relabel.jsonl"
+    if not path.exists():
+        return
+    fixes = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            fix = json.loads(line)
+            if not fix.get("rule"):
+                sys.exit(f"relabel.jsonl:{number}: \"rule\" must name the labelling rule")
+            fixes[" ".join(fix["text"].lower().split())] = check(
+                dict(fix, source="relabel"), f"relabel.jsonl:{number}")
+    for part in parts:
+        for item in part:
+            fix = fixes.pop(" ".join(item["text"].lower().split()), None)
+            if fix:
+                item.update(intent=fix["intent"], recommendation=fix["recommendation"],
+                            kind=fix["kind"])
+    if fixes:
+        sys.exit(f"relabel.jsonl: {len(fixes)} corrections match no message")
+
+
 def main():
     seen, tune, heldout, total = set(), [], [], 0
     for folder, seed in BATCHES:
@@ -87,6 +114,7 @@ def main():
         part_tune, part_heldout = split(items, seed)
         tune += part_tune
         heldout += part_heldout
+    relabelled((tune, heldout))
     for name, part in (("tune.jsonl", tune), ("heldout.jsonl", heldout)):
         with open(HERE / name, "w", encoding="utf-8") as out:
             for item in part:
