@@ -423,6 +423,16 @@ reply explain(const turn& t) {
   f.asked = found.technologies;
   f.seed = seed_of(t, found.topics);
   f.question = t.u.question;
+  f.polar = t.u.has_cue(intents::cue::polar);
+  f.inverse = t.u.has_cue(intents::cue::inverse);
+  f.topics = found.topics;
+  // A yes/no question about one technology ("is npm bigger than PyPI?") is answered from the
+  // guide's verdict on the needs it names, as a comparison would be.
+  std::optional<knowledge::recommendation> verdict;
+  if (f.polar && !f.asked.empty()) {
+    verdict = t.k.recommend(found.topics, {f.asked.front()}, 3);
+    f.verdict = &*verdict;
+  }
   auto c = compose::explanation_text(t.k, topic, facts, f);
   reply out = base(t, std::move(c.text));
   out.sources = compose::sources_of(c.cited);

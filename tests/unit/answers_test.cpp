@@ -221,6 +221,61 @@ TEST_CASE("a yes/no question is answered yes or no first", "[dialogue][answers]"
   }
 }
 
+TEST_CASE("a factual or yes/no question is answered in the first sentence", "[dialogue][answers]") {
+  const auto starts = [](const reply& r, const std::string& start) {
+    return r.text.rfind(start, 0) == 0;
+  };
+  const auto quotes = [](const reply& r) {
+    std::size_t count = 0;
+    for (auto at = r.text.find("\u201c"); at != std::string::npos;
+         at = r.text.find("\u201c", at + 1))
+      ++count;
+    return count;
+  };
+  SECTION("a registry's size: the guide's 'largest', for the side it names") {
+    const auto bigger = ask("is npm bigger than PyPI?");
+    CHECK(starts(bigger, "Yes: "));
+    CHECK(cites(bigger, "Node.js's npm is the world's largest package registry."));
+    const auto larger = ask("does python have a larger package index than node?");
+    CHECK(starts(larger, "No: "));
+    CHECK(contains(larger.text, "**Node.js**"));
+    CHECK(starts(ask("does node have more packages than python?"), "Yes: "));
+  }
+  SECTION("a weakness of the side the guide gives nothing on the need: a plain yes") {
+    const auto r = ask("will a CPU-heavy loop block Node?");
+    CHECK(starts(r, "Yes: "));
+    CHECK(contains(r.text, "Node.js's single-threaded event loop"));
+    CHECK(contains(r.text, "**Python**"));
+    CHECK(starts(ask("can one long calculation freeze my express server?"), "Yes: "));
+    CHECK(starts(ask("is python slow for I/O heavy services?"), "Yes: "));
+  }
+  SECTION("a limit the guide states of the side asked about") {
+    CHECK(starts(ask("is the GIL a problem for multithreaded python code?"), "Yes: "));
+    CHECK(starts(ask("is node single threaded?"), "Yes: "));
+  }
+  SECTION("what something is: its definition first, then one quote from the guide") {
+    const auto gil = ask("what is the GIL?");
+    CHECK(starts(gil, "The GIL is Python's global interpreter lock"));
+    CHECK(quotes(gil) == 1);
+    const auto asyncio = ask("what's asyncio?");
+    CHECK(starts(asyncio, "Asynchronous I/O means"));
+    CHECK(cites(asyncio, "Python's GIL limits pure multi-threading"));
+    CHECK(starts(ask("what is pypi"), "PyPI is the Python Package Index"));
+  }
+}
+
+TEST_CASE("stated facts decide", "[dialogue][answers]") {
+  SECTION("a JavaScript team's CRUD dashboard: one language, not two stacks") {
+    const auto r = ask("we are three React developers building a CRUD dashboard, which backend?");
+    CHECK(r.intent == intent::compare);
+    CHECK(r.recommendation == "node");
+    CHECK(cites(r, "Unified frontend and backend in one language is a major advantage."));
+  }
+  SECTION("without the team's language, an admin dashboard is still Python's") {
+    CHECK(ask("internal admin dashboard to manage users and orders").recommendation == "python");
+  }
+}
+
 TEST_CASE("follow-ups are answered against the conversation", "[dialogue][answers]") {
   conversation state;
   SECTION("why? keeps the recommendation and gives its reasons with their sources") {
@@ -304,7 +359,7 @@ TEST_CASE("explain answers from the guide's sentences on the topic", "[dialogue]
     CHECK(r.intent == intent::explain);
     CHECK_FALSE(r.recommendation.has_value());
     CHECK(cites(r, "Python's GIL limits pure multi-threading"));
-    CHECK(contains(r.text, "the GIL"));
+    CHECK(r.text.rfind("The GIL is Python's global interpreter lock", 0) == 0);
     CHECK(suggests(r, "Which is better for CPU-bound work?"));
   }
   SECTION("npm") {
