@@ -354,7 +354,8 @@ reply compare(const turn& t) {
   f.others = t.u.found.other_technologies;
   f.seed = seed_of(t, b.topics);
   f.opening = std::move(b.opening);
-  f.question = t.u.question;
+  // "Yes" answers a question that can be answered so, not "which backend?".
+  f.question = t.u.question && !t.u.has_cue(intents::cue::open_question);
   f.polar = t.u.has_cue(intents::cue::polar);
   f.inverse = t.u.has_cue(intents::cue::inverse);
   auto c = compose::recommendation_text(t.k, rec, f);

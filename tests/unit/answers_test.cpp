@@ -213,6 +213,10 @@ TEST_CASE("a yes/no question is answered yes or no first", "[dialogue][answers]"
     CHECK(starts(ask("Can Node handle CPU heavy image processing?"), "Not as well. "));
     CHECK(starts(ask("Is Python good for CPU heavy work?"), "Yes, to a degree. "));
   }
+  SECTION("should we use ...? is a yes/no question too") {
+    CHECK(starts(ask("should we use node for machine learning?"), "No: "));
+    CHECK(starts(ask("should I use python for data pipelines?"), "Yes: "));
+  }
   SECTION("alternatives make it a choice, not a yes/no question") {
     const auto r = ask("Is Node or Python better for ML?");
     CHECK(r.recommendation == "python");
@@ -270,6 +274,15 @@ TEST_CASE("stated facts decide", "[dialogue][answers]") {
     CHECK(r.intent == intent::compare);
     CHECK(r.recommendation == "node");
     CHECK(cites(r, "Unified frontend and backend in one language is a major advantage."));
+  }
+  SECTION("a team that only writes JavaScript: Node.js, not 'it depends'") {
+    CHECK(ask("our team only writes javascript, what should our backend be?").recommendation ==
+          "node");
+  }
+  SECTION("'which backend?' is answered, not with a 'Yes'") {
+    const auto r = ask("we are python data scientists building a web dashboard, which backend?");
+    CHECK(r.recommendation == "python");
+    CHECK(r.text.rfind("Yes", 0) != 0);
   }
   SECTION("without the team's language, an admin dashboard is still Python's") {
     CHECK(ask("internal admin dashboard to manage users and orders").recommendation == "python");
