@@ -351,7 +351,10 @@ reply compare(const turn& t) {
 
   compose::framing f;
   f.asked = b.technologies;
-  f.others = t.u.found.other_technologies;
+  // What the guide cannot weigh; a React frontend or a Postgres database is only context.
+  for (const auto& other : t.u.found.other_technologies) {
+    if (!contains(t.u.found.context_technologies, other)) f.others.push_back(other);
+  }
   f.seed = seed_of(t, b.topics);
   f.opening = std::move(b.opening);
   // "Yes" answers a question that can be answered so, not "which backend?".

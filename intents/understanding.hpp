@@ -20,6 +20,9 @@ struct slots {
   std::vector<std::string> topics;        // topic ids from the lexicon, e.g. "streaming", "ml"
   // Technologies the guide does not cover, as named: "go", "rust", "laravel", "redis", ...
   std::vector<std::string> other_technologies;
+  // Those of them that are the project's surroundings, not options: a UI framework, a database
+  // or a cloud (intents.json context_kinds) not set against anything ("our React team").
+  std::vector<std::string> context_technologies;
   std::optional<std::string> email;
   std::optional<std::string> person_name;  // "my name is Ada Lovelace" -> "Ada Lovelace"
   std::optional<std::string> date_text;    // a date/time expression as typed, for the booking form

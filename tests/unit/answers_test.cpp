@@ -274,6 +274,13 @@ TEST_CASE("stated facts decide", "[dialogue][answers]") {
     CHECK(r.intent == intent::compare);
     CHECK(r.recommendation == "node");
     CHECK(cites(r, "Unified frontend and backend in one language is a major advantage."));
+    CHECK_FALSE(contains(r.text, "weigh in on React"));
+  }
+  SECTION("where the data lives is context, not an option the guide leaves out") {
+    const auto r = ask("our data lives in postgres, node or python for an ML api?");
+    CHECK(r.recommendation == "python");
+    CHECK_FALSE(contains(r.text, "PostgreSQL"));
+    CHECK(contains(ask("node vs go for streaming").text, "Go"));
   }
   SECTION("a team that only writes JavaScript: Node.js, not 'it depends'") {
     CHECK(ask("our team only writes javascript, what should our backend be?").recommendation ==
