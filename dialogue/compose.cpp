@@ -337,6 +337,10 @@ void winner_quote(composed& out, const knowledge_base& k, const recommendation& 
     std::stable_partition(evidence.begin(), evidence.end(),
                           [&](const fact* s) { return s->section != background; });
   }
+  if (f.quote != nullptr && speaks_for(*f.quote, r.verdict)) {
+    evidence.insert(evidence.begin(), f.quote);
+    cite(out.cited, f.quote);
+  }
   if (evidence.empty()) return;
   const fact& first = *evidence.front();
   const std::array<std::string, 3> intros{" The guide's " + first.section + " section says: ",

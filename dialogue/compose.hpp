@@ -45,6 +45,9 @@ struct framing {
   // yes or no first; `inverse`: it asks after a weakness ("is python slower ...?").
   bool polar = false;
   bool inverse = false;
+  // The sentence to quote for the winner instead of its first ("the API around it": what the
+  // guide says of that part); null for the first.
+  const knowledge::fact* quote = nullptr;
   // explain: the topics asked, and the guide's verdict on them (for a yes/no question).
   std::vector<std::string> topics;
   const knowledge::recommendation* verdict = nullptr;

@@ -325,6 +325,14 @@ TEST_CASE("follow-ups are answered against the conversation", "[dialogue][answer
     CHECK(r.recommendation == "python");
     CHECK(state.last_topics == std::vector<std::string>{"ml"});
   }
+  SECTION("the API around it: the same project, and what the guide says of that part") {
+    const auto ml = say(state, "node or python for machine learning?");
+    const auto r = say(state, "and what would you use for the API around it?");
+    CHECK(r.recommendation == "python");
+    CHECK(r.text.rfind("What you build around it can stay in Python.", 0) == 0);
+    CHECK(contains(r.text, "Django and FastAPI excelling"));
+    CHECK(r.text != ml.text);
+  }
   SECTION("and for a beginner?") {
     (void)say(state, "node or python for a chat app?");
     CHECK(say(state, "and for a beginner?").recommendation == "python");
