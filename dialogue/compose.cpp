@@ -659,12 +659,16 @@ said_yes_or_no stance_yes_or_no(const std::vector<const fact*>& facts, const fra
   return out;
 }
 
+// The guide's verdict on the needs asked first; else what its sentence says of the one
+// technology asked. A question setting two against each other ("does PyPI have more libraries
+// than npm?") is the verdict's alone: one side's strength says nothing of the other's.
 said_yes_or_no yes_or_no(const knowledge_base& k, const std::vector<const fact*>& facts,
                          const framing& f) {
   if (f.verdict != nullptr) {
     auto out = verdict_yes_or_no(k, *f.verdict, f);
     if (!out.lead.empty()) return out;
   }
+  if (f.asked.size() != 1) return {};
   return stance_yes_or_no(facts, f);
 }
 

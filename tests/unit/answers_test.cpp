@@ -244,6 +244,7 @@ TEST_CASE("a factual or yes/no question is answered in the first sentence", "[di
     CHECK(starts(larger, "No: "));
     CHECK(contains(larger.text, "**Node.js**"));
     CHECK(starts(ask("does node have more packages than python?"), "Yes: "));
+    CHECK(starts(ask("does pypi have more libraries than npm?"), "No: "));
   }
   SECTION("a weakness of the side the guide gives nothing on the need: a plain yes") {
     const auto r = ask("will a CPU-heavy loop block Node?");
@@ -251,6 +252,7 @@ TEST_CASE("a factual or yes/no question is answered in the first sentence", "[di
     CHECK(contains(r.text, "Node.js's single-threaded event loop"));
     CHECK(contains(r.text, "**Python**"));
     CHECK(starts(ask("can one long calculation freeze my express server?"), "Yes: "));
+    CHECK(starts(ask("will a long calculation freeze my express server"), "Yes: "));
     CHECK(starts(ask("is python slow for I/O heavy services?"), "Yes: "));
   }
   SECTION("a limit the guide states of the side asked about") {
