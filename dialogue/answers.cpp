@@ -325,6 +325,28 @@ reply unknown_subject(const turn& t, const std::string& subject) {
   return out;
 }
 
+// "What would you use for the API around it?": a broad part of the project discussed, which
+// the recommender does not weigh beside the need; the first one named.
+std::string part_topic(const turn& t) {
+  if (!t.u.has_cue(intents::cue::refers_back)) return {};
+  for (const auto& topic : t.u.found.topics) {
+    if (t.k.is_generic(topic)) return topic;
+  }
+  return {};
+}
+
+// The guide's sentence for the side recommended on that part, so the answer says something
+// new about the same project rather than the same quote again.
+const knowledge::fact* part_around(const turn& t, const knowledge::recommendation& rec) {
+  const std::string topic = part_topic(t);
+  if (topic.empty() || (rec.verdict != "node" && rec.verdict != "python")) return nullptr;
+  for (const knowledge::fact* f : t.k.about(topic)) {
+    const bool alone = f->technologies.size() == 1 && f->technologies.front() == rec.verdict;
+    if (alone && !f->hybrid && f->stance == knowledge::polarity::strength) return f;
+  }
+  return nullptr;
+}
+
 reply compare(const turn& t) {
   if (t.u.follow_up == "why") return why(t);
   basis b = resolve(t);
@@ -351,12 +373,21 @@ reply compare(const turn& t) {
 
   compose::framing f;
   f.asked = b.technologies;
-  f.others = t.u.found.other_technologies;
+  // What the guide cannot weigh; a React frontend or a Postgres database is only context.
+  for (const auto& other : t.u.found.other_technologies) {
+    if (!contains(t.u.found.context_technologies, other)) f.others.push_back(other);
+  }
   f.seed = seed_of(t, b.topics);
   f.opening = std::move(b.opening);
-  f.question = t.u.question;
+  // "Yes" answers a question that can be answered so, not "which backend?".
+  f.question = t.u.question && !t.u.has_cue(intents::cue::open_question);
   f.polar = t.u.has_cue(intents::cue::polar);
   f.inverse = t.u.has_cue(intents::cue::inverse);
+  if (const knowledge::fact* part = part_around(t, rec)) {
+    f.opening = "What you build around it can stay in " +
+                std::string{compose::display_name(rec.verdict)} + ".";
+    f.quote = part;
+  }
   auto c = compose::recommendation_text(t.k, rec, f);
   reply out = base(t, std::move(c.text));
   out.recommendation = rec.verdict;
@@ -423,6 +454,16 @@ reply explain(const turn& t) {
   f.asked = found.technologies;
   f.seed = seed_of(t, found.topics);
   f.question = t.u.question;
+  f.polar = t.u.has_cue(intents::cue::polar);
+  f.inverse = t.u.has_cue(intents::cue::inverse);
+  f.topics = found.topics;
+  // A yes/no question about one technology ("is npm bigger than PyPI?") is answered from the
+  // guide's verdict on the needs it names, as a comparison would be.
+  std::optional<knowledge::recommendation> verdict;
+  if (f.polar && !f.asked.empty()) {
+    verdict = t.k.recommend(found.topics, {f.asked.front()}, 3);
+    f.verdict = &*verdict;
+  }
   auto c = compose::explanation_text(t.k, topic, facts, f);
   reply out = base(t, std::move(c.text));
   out.sources = compose::sources_of(c.cited);

@@ -133,6 +133,13 @@ double support(const need_outcome& n, std::string_view technology) {
   return 0.0;
 }
 
+// A technology's support over every need asked.
+double support_on(const recommendation& r, std::string_view technology) {
+  double total = 0.0;
+  for (const auto& n : r.needs) total += support(n, technology);
+  return total;
+}
+
 // What a sentence is mainly about, for "if it's mostly X": its most specific topic other
 // than `besides` (a need before a broad one; details never).
 std::string focus(const knowledge_base& k, const fact& f, std::string_view besides) {
@@ -265,9 +272,16 @@ void lean_sentence(composed& out, std::string& aside, const recommendation& r, c
                    const std::string& needs, const std::string& asked) {
   const std::string& winner = r.verdict;
   if (f.polar && !asked.empty()) {
-    out.text += says_yes(asked == winner, f) ? "Yes, to a degree. " : "Not as well. ";
+    // The hedge is on the winner's edge; asked after a weakness of a side the guide credits
+    // with nothing on these needs ("will it block node?"), the answer is a plain yes.
+    const bool firm = f.inverse && asked != winner && support_on(r, asked) <= 0.0;
+    out.text += firm                           ? "Yes: the guide"
+                : says_yes(asked == winner, f) ? "Yes, to a degree. The guide"
+                                               : "Not as well. The guide";
+  } else {
+    out.text += "The guide";
   }
-  out.text += "The guide leans towards " + bold(winner) + " for " + needs + ", though only mildly.";
+  out.text += " leans towards " + bold(winner) + " for " + needs + ", though only mildly.";
   for (const fact* s : r.sources) {
     if (!speaks_for(*s, winner) && !s->both && !s->technologies.empty()) {
       aside = " " + std::string{display_name(s->technologies.front())} +
@@ -322,6 +336,10 @@ void winner_quote(composed& out, const knowledge_base& k, const recommendation& 
     const std::string& background = k.sections().front().heading;
     std::stable_partition(evidence.begin(), evidence.end(),
                           [&](const fact* s) { return s->section != background; });
+  }
+  if (f.quote != nullptr && speaks_for(*f.quote, r.verdict)) {
+    evidence.insert(evidence.begin(), f.quote);
+    cite(out.cited, f.quote);
   }
   if (evidence.empty()) return;
   const fact& first = *evidence.front();
@@ -510,6 +528,150 @@ std::vector<const fact*> strengths_of(const knowledge_base& k, const std::string
   return out;
 }
 
+// Whether the sentences speak of the technologies asked about (all of them when none was).
+bool asked_named(const std::vector<const fact*>& facts, const framing& f) {
+  return f.asked.empty() || std::any_of(facts.begin(), facts.end(), [&](const fact* x) {
+           return std::any_of(f.asked.begin(), f.asked.end(),
+                              [&](const auto& t) { return names(*x, t); });
+         });
+}
+
+// "Here's what the guide says about the GIL:", or that it has nothing on the technology asked.
+void explanation_header(std::string& text, const knowledge_base& k, std::string_view topic,
+                        const std::vector<const fact*>& facts, const framing& f) {
+  if (topic.empty()) {
+    std::vector<std::string> techs;
+    for (const auto& t : f.asked) techs.emplace_back(display_name(t));
+    text += "Here's how the guide introduces " + join(techs) + ":";
+    return;
+  }
+  const std::string label = k.label(topic);
+  if (!asked_named(facts, f)) {
+    std::vector<std::string> asked;
+    for (const auto& t : f.asked) asked.emplace_back(display_name(t));
+    text += "The guide doesn't discuss " + label + " for " + join(asked, "or") +
+            "; here's what it does say:";
+  } else if (variant(f.seed, 2) == 0) {
+    text += "Here's what the guide says about " + label + ":";
+  } else {
+    text += "On " + label + ", the guide's " + facts.front()->section + " section says:";
+  }
+}
+
+// The quoted sentence goes first among the sources.
+void cite_first(std::vector<const fact*>& cited, const fact* f) {
+  std::erase(cited, f);
+  cited.insert(cited.begin(), f);
+}
+
+// A yes/no answer: its first words, the sentence that backs it and what follows the quote.
+struct said_yes_or_no {
+  std::string lead;  // "Yes:" and what follows it, if anything; empty when the guide gives no side
+  std::string intro;
+  const fact* quote = nullptr;
+  std::string after;
+};
+
+// The source arguing for `technology` that shares most topics with the question (the first
+// of those: the recommender orders them strongest first).
+const fact* best_speaking_for(const recommendation& r, std::string_view technology,
+                              const std::vector<std::string>& asked_topics) {
+  const fact* best = nullptr;
+  std::ptrdiff_t best_shared = -1;
+  for (const fact* s : r.sources) {
+    if (!speaks_for(*s, technology)) continue;
+    const auto shared = std::count_if(s->topics.begin(), s->topics.end(), [&](const auto& t) {
+      return std::find(asked_topics.begin(), asked_topics.end(), t) != asked_topics.end();
+    });
+    if (shared > best_shared) {
+      best = s;
+      best_shared = shared;
+    }
+  }
+  return best;
+}
+
+// From the guide's verdict on the needs asked: the side asked about wins them or not; a
+// question after a weakness ("will it block node?") turns the answer round.
+said_yes_or_no verdict_yes_or_no(const knowledge_base& k, const recommendation& r,
+                                 const framing& f) {
+  said_yes_or_no out;
+  const std::string& winner = r.verdict;
+  if (r.general || (winner != "node" && winner != "python")) return out;
+  const std::string& asked = f.asked.front();
+  const bool hedged = only_leans(r);
+  out.quote = best_speaking_for(r, winner, f.topics);
+  if (out.quote != nullptr) out.intro = "the guide's " + out.quote->section + " section says ";
+  if (asked == winner) {
+    out.lead = f.inverse ? "No:" : hedged ? "Yes, to a degree:" : "Yes:";
+    return out;
+  }
+  const auto lost = needs_favouring(r, winner);
+  if (lost.empty()) return {};
+  const std::string needs = topic_list(k, lost);
+  const std::string points = " for " + needs + ", the guide points to " + bold(winner) + ".";
+  if (out.quote != nullptr) out.intro = "Its " + out.quote->section + " section says: ";
+  if (!f.inverse) {
+    out.lead = std::string{hedged ? "Not as well:" : "No:"} + points;
+    return out;
+  }
+  // Asked after a weakness of the losing side: firm when the guide gives it nothing on these
+  // needs; its own sentence then says where its strength lies instead.
+  out.lead = hedged && support_on(r, asked) > 0.0 ? "Yes, to a degree:" : "Yes:";
+  const fact* own = best_speaking_for(r, asked, f.topics);
+  const std::string elsewhere = own == nullptr ? std::string{} : focus(k, *own, lost.front());
+  if (own == nullptr || elsewhere.empty()) {
+    out.lead += points;
+    return out;
+  }
+  out.lead += " the guide's case for " + std::string{display_name(asked)} + " is " +
+              k.label(elsewhere) + ", not " + needs + ".";
+  out.quote = own;
+  out.intro = "Its " + own->section + " section says: ";
+  out.after = " For " + needs + ", it leans to " + bold(winner) + ".";
+  return out;
+}
+
+// From the stance of the guide's sentence on the technology asked: the claim sharing most
+// topics with the question (the most focused of those) says yes (a strength) or no (a limit).
+said_yes_or_no stance_yes_or_no(const std::vector<const fact*>& facts, const framing& f) {
+  said_yes_or_no out;
+  std::pair<std::size_t, std::ptrdiff_t> best{0, 0};  // (topics shared, -topics)
+  for (const fact* x : facts) {
+    if (!names(*x, f.asked.front())) continue;
+    for (const auto& c : x->claims) {
+      if (c.stance != knowledge::polarity::strength && c.stance != knowledge::polarity::limit)
+        continue;
+      const auto shared = static_cast<std::size_t>(
+          std::count_if(c.topics.begin(), c.topics.end(), [&](const std::string& t) {
+            return std::find(f.topics.begin(), f.topics.end(), t) != f.topics.end();
+          }));
+      const std::pair<std::size_t, std::ptrdiff_t> score{
+          shared, -static_cast<std::ptrdiff_t>(c.topics.size())};
+      if (shared == 0 || (out.quote != nullptr && score <= best)) continue;
+      best = score;
+      const bool yes = (c.stance == knowledge::polarity::strength) != f.inverse;
+      out.lead = yes ? "Yes:" : "No:";
+      out.quote = x;
+      out.intro = "the guide's " + x->section + " section says ";
+    }
+  }
+  return out;
+}
+
+// The guide's verdict on the needs asked first; else what its sentence says of the one
+// technology asked. A question setting two against each other ("does PyPI have more libraries
+// than npm?") is the verdict's alone: one side's strength says nothing of the other's.
+said_yes_or_no yes_or_no(const knowledge_base& k, const std::vector<const fact*>& facts,
+                         const framing& f) {
+  if (f.verdict != nullptr) {
+    auto out = verdict_yes_or_no(k, *f.verdict, f);
+    if (!out.lead.empty()) return out;
+  }
+  if (f.asked.size() != 1) return {};
+  return stance_yes_or_no(facts, f);
+}
+
 }  // namespace
 
 std::string_view display_name(std::string_view technology) {
@@ -674,34 +836,27 @@ composed explanation_text(const knowledge_base& k, std::string_view topic,
   composed out;
   out.cited = facts;
   open(out.text, f);
-  if (topic.empty()) {
-    std::vector<std::string> techs;
-    for (const auto& t : f.asked) techs.emplace_back(display_name(t));
-    out.text += "Here's how the guide introduces " + join(techs) + ":";
-  } else {
-    const std::string label = k.label(topic);
-    // Asked about a technology the guide says nothing on for this topic ("does node have a GIL?").
-    const bool about_asked =
-        f.asked.empty() || std::any_of(facts.begin(), facts.end(), [&](const fact* x) {
-          return std::any_of(f.asked.begin(), f.asked.end(),
-                             [&](const auto& t) { return names(*x, t); });
-        });
-    if (!about_asked) {
-      std::vector<std::string> asked;
-      for (const auto& t : f.asked) asked.emplace_back(display_name(t));
-      out.text += "The guide doesn't discuss " + label + " for " + join(asked, "or") +
-                  "; here's what it does say:";
-    } else if (variant(f.seed, 2) == 0) {
-      out.text += "Here's what the guide says about " + label + ":";
-    } else {
-      out.text += "On " + label + ", the guide's " + facts.front()->section + " section says:";
+  if (f.polar && !f.asked.empty()) {
+    const auto said = yes_or_no(k, facts, f);
+    if (!said.lead.empty()) {
+      out.text += said.lead;
+      if (said.quote != nullptr) {
+        out.text += " " + said.intro + quoted(*said.quote);
+        cite_first(out.cited, said.quote);
+      }
+      out.text += said.after;
+      return out;
     }
   }
-  static constexpr std::array<std::string_view, 2> more{" It also notes: ", " And: "};
-  for (std::size_t i = 0; i < facts.size(); ++i) {
-    out.text += i == 0 ? std::string{" "} : std::string{more[std::min<std::size_t>(i - 1, 1)]};
-    out.text += quoted(*facts[i]);
+  const std::string defined = topic.empty() ? std::string{} : k.definition(topic);
+  if (!defined.empty() && asked_named(facts, f)) {
+    out.text += defined + " The guide's " + facts.front()->section + " section says: ";
+  } else {
+    explanation_header(out.text, k, topic, facts, f);
+    out.text += " ";
   }
+  // One quote in the bubble; the others are shown under it as sources.
+  out.text += quoted(*facts.front());
   return out;
 }
 

@@ -45,6 +45,12 @@ struct framing {
   // yes or no first; `inverse`: it asks after a weakness ("is python slower ...?").
   bool polar = false;
   bool inverse = false;
+  // The sentence to quote for the winner instead of its first ("the API around it": what the
+  // guide says of that part); null for the first.
+  const knowledge::fact* quote = nullptr;
+  // explain: the topics asked, and the guide's verdict on them (for a yes/no question).
+  std::vector<std::string> topics;
+  const knowledge::recommendation* verdict = nullptr;
 };
 
 // A composed answer and the guide sentences it rests on: the recommendation's sources first,
@@ -64,7 +70,10 @@ composed reasons_text(const knowledge::knowledge_base& k, const knowledge::recom
                       const framing& f);
 
 // The answer to "what is X?": the guide's sentences on `topic` (empty: the introduction of the
-// technologies asked about). `facts` is not empty.
+// technologies asked about), opened by knowledge.txt's definition of the topic; a yes/no
+// question ("is npm bigger than PyPI?") is answered yes or no first, from the guide's verdict
+// on the needs asked or the stance of its sentence. One quote in the text, every sentence in
+// `cited`. `facts` is not empty.
 composed explanation_text(const knowledge::knowledge_base& k, std::string_view topic,
                           const std::vector<const knowledge::fact*>& facts, const framing& f);
 

@@ -353,6 +353,21 @@ bool understander::competitor_named(const slots& s) const {
                      });
 }
 
+// Outside technologies of a context kind that are not set against anything: the project's
+// surroundings ("our React frontend"), not options the guide leaves out.
+std::vector<std::string> understander::surroundings(const slots& s) const {
+  std::vector<std::string> out;
+  for (const auto& name : s.other_technologies) {
+    const auto kind = lex_.family.find(name);
+    const bool compared = std::any_of(s.compared.begin(), s.compared.end(), [&](const auto& p) {
+      return p.first == name || p.second == name;
+    });
+    if (!compared && kind != lex_.family.end() && context_kinds_.contains(kind->second))
+      out.push_back(name);
+  }
+  return out;
+}
+
 // Cues that a choice cancels go ("replace the node server with python" is no hybrid), and a
 // yes/no question offering alternatives is a choice; cues that are topics add them.
 void understander::settle_cues(understanding& u) const {
@@ -666,6 +681,7 @@ understander::weighed understander::weigh(std::string_view text) const {
   result.found.topics = std::move(message.topics);
   const std::string raw = text::fold(text, text::letter_case::keep);
   extract_people_slots(raw, result.found);
+  result.found.context_technologies = surroundings(result.found);
 
   w.matched.assign(intent_names_.size(), 0.0);
   std::vector<double> miss(intent_names_.size(), 1.0);  // product of (1 - weight): noisy-or

@@ -264,6 +264,7 @@ class understander {
                                                           std::vector<double>& score) const;
   bool guide_pair(const slots& s) const;
   bool competitor_named(const slots& s) const;
+  std::vector<std::string> surroundings(const slots& s) const;
   double confidence_of(const understanding& u) const;
   void settle_cues(understanding& u) const;
   analysis analyze_folded(std::string_view folded, bool question) const;

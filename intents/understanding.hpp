@@ -20,6 +20,9 @@ struct slots {
   std::vector<std::string> topics;        // topic ids from the lexicon, e.g. "streaming", "ml"
   // Technologies the guide does not cover, as named: "go", "rust", "laravel", "redis", ...
   std::vector<std::string> other_technologies;
+  // Those of them that are the project's surroundings, not options: a UI framework, a database
+  // or a cloud (intents.json context_kinds) not set against anything ("our React team").
+  std::vector<std::string> context_technologies;
   std::optional<std::string> email;
   std::optional<std::string> person_name;  // "my name is Ada Lovelace" -> "Ada Lovelace"
   std::optional<std::string> date_text;    // a date/time expression as typed, for the booking form
@@ -87,6 +90,8 @@ inline constexpr std::string_view joke = "joke";
 // are offered ("is node or python better?"), which is a choice.
 inline constexpr std::string_view polar = "polar";
 inline constexpr std::string_view alternatives = "alternatives";
+// It asks which or what ("we are Python people, which backend?"): an answer, not a yes.
+inline constexpr std::string_view open_question = "open_question";
 // The question asks after a weakness ("is python slower ...?", "will it block node?"): a
 // "yes" means the other side wins.
 inline constexpr std::string_view inverse = "inverse";
@@ -100,9 +105,10 @@ inline constexpr std::string_view picks_reading = "picks_reading";
 inline constexpr std::string_view first_choice = "first_choice";
 inline constexpr std::string_view second_choice = "second_choice";
 inline constexpr std::string_view required[] = {
-    asks,       background,  price,        adding,  replacing,     refers_back,  strengths,
-    weaknesses, how_are_you, about_bot,    joke,    career,        trouble,      howto,
-    meeting,    polar,       alternatives, inverse, picks_reading, first_choice, second_choice};
+    asks,          background,   price,         adding,       replacing,    refers_back,
+    strengths,     weaknesses,   how_are_you,   about_bot,    joke,         career,
+    trouble,       howto,        meeting,       polar,        alternatives, inverse,
+    picks_reading, first_choice, second_choice, open_question};
 }  // namespace cue
 
 class understander;  // defined by the implementation (see understander.hpp)

@@ -101,6 +101,10 @@ class knowledge_base {
   // the id with spaces for underscores when it has no label.
   std::string label(std::string_view topic) const;
 
+  // What a topic is, one sentence ("gil" -> "The GIL is Python's global interpreter lock: ..."),
+  // from knowledge.txt's "define"; empty when it has none. An explanation opens with it.
+  std::string definition(std::string_view topic) const;
+
   // How knowledge.txt classes a topic: a detail is for explain only ("npm"); a broad need
   // counts only when nothing more specific is asked ("performance"). Answers use these to
   // name what a sentence is mainly about.

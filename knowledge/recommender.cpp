@@ -31,6 +31,11 @@ std::string knowledge_base::label(std::string_view topic) const {
   return out;
 }
 
+std::string knowledge_base::definition(std::string_view topic) const {
+  const auto it = rules_->definitions.find(std::string{topic});
+  return it == rules_->definitions.end() ? std::string{} : it->second;
+}
+
 bool knowledge_base::is_detail(std::string_view topic) const {
   return rules_->detail.contains(std::string{topic});
 }
@@ -69,6 +74,15 @@ std::pair<std::vector<std::string>, bool> knowledge_base::needs_of(
   const bool any_specific = std::any_of(needs.begin(), needs.end(),
                                         [&](const auto& t) { return !r.generic.contains(t); });
   if (any_specific) std::erase_if(needs, [&](const auto& t) { return r.generic.contains(t); });
+  // A stated fact outweighs a need either side can serve ("React developers building a CRUD
+  // dashboard": one language, not an admin panel in another).
+  const std::vector<std::string> asked = needs;  // erase_if below reorders `needs`
+  const auto outweighed = [&](const std::string& t) {
+    const auto by = r.yields.find(t);
+    return by != r.yields.end() && std::any_of(by->second.begin(), by->second.end(),
+                                               [&](const auto& f) { return contains(asked, f); });
+  };
+  std::erase_if(needs, outweighed);
   return {std::move(needs), any_specific};
 }
 

@@ -25,7 +25,7 @@ using problem = std::optional<std::string>;  // what is wrong with a line; none 
 // "directive argument: value", trimmed.
 struct directive_line {
   std::string directive;
-  std::string argument;  // only "counterpart" and "label" take one
+  std::string argument;  // only "counterpart", "yields", "label" and "define" take one
   std::string_view value;
   int number = 0;  // the line's, for topic references checked later
 };
@@ -39,7 +39,9 @@ std::variant<directive_line, std::string> split_directive(std::string_view line,
                    std::string{space == std::string_view::npos ? "" : trim(head.substr(space))},
                    trim(line.substr(colon + 1)), number};
   if (d.value.empty()) return "\"" + d.directive + "\" needs a value after ':'";
-  if (!d.argument.empty() && d.directive != "counterpart" && d.directive != "label")
+  const bool takes_topic = d.directive == "counterpart" || d.directive == "yields" ||
+                           d.directive == "label" || d.directive == "define";
+  if (!d.argument.empty() && !takes_topic)
     return "\"" + d.directive + "\" takes no argument before ':'";
   return d;
 }
@@ -95,10 +97,11 @@ problem read_phrases(rules& r, const directive_line& d, const std::vector<std::s
   return std::nullopt;
 }
 
-// detail, generic, together: sets of topics; counterpart TOPIC: the topics it stands against.
+// detail, generic, together: sets of topics; counterpart TOPIC: the topics it stands against;
+// yields TOPIC: the topics that outweigh it when asked together.
 void read_topics(rules& r, const directive_line& d, const std::vector<std::string>& entries) {
-  if (d.directive == "counterpart") {
-    auto& list = r.counterpart[d.argument];
+  if (d.directive == "counterpart" || d.directive == "yields") {
+    auto& list = (d.directive == "counterpart" ? r.counterpart : r.yields)[d.argument];
     list.insert(list.end(), entries.begin(), entries.end());
     r.topic_refs.emplace_back(d.argument, d.number);
   } else {
@@ -123,9 +126,10 @@ problem read_list(rules& r, const directive_line& d) {
   if (name == "contrast" || name == "strength" || name == "limit" || name == "hedge" ||
       name == "both" || name == "hybrid")
     return read_phrases(r, d, entries);
-  if (name == "counterpart" && d.argument.empty())
-    return std::string{"\"counterpart\" needs a topic before ':'"};
-  if (name == "detail" || name == "generic" || name == "together" || name == "counterpart") {
+  if ((name == "counterpart" || name == "yields") && d.argument.empty())
+    return "\"" + name + "\" needs a topic before ':'";
+  if (name == "detail" || name == "generic" || name == "together" || name == "counterpart" ||
+      name == "yields") {
     read_topics(r, d, entries);
     return std::nullopt;
   }
@@ -146,9 +150,9 @@ problem apply(rules& r, const directive_line& d) {
     r.hedged_alone_decides = d.value == "yes";
     return std::nullopt;
   }
-  if (name == "label") {
-    if (d.argument.empty()) return std::string{"\"label\" needs a topic before ':'"};
-    r.labels[d.argument] = std::string{d.value};
+  if (name == "label" || name == "define") {
+    if (d.argument.empty()) return "\"" + name + "\" needs a topic before ':'";
+    (name == "label" ? r.labels : r.definitions)[d.argument] = std::string{d.value};
     r.topic_refs.emplace_back(d.argument, d.number);
     return std::nullopt;
   }

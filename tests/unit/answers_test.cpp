@@ -213,11 +213,88 @@ TEST_CASE("a yes/no question is answered yes or no first", "[dialogue][answers]"
     CHECK(starts(ask("Can Node handle CPU heavy image processing?"), "Not as well. "));
     CHECK(starts(ask("Is Python good for CPU heavy work?"), "Yes, to a degree. "));
   }
+  SECTION("should we use ...? is a yes/no question too") {
+    CHECK(starts(ask("should we use node for machine learning?"), "No: "));
+    CHECK(starts(ask("should I use python for data pipelines?"), "Yes: "));
+  }
   SECTION("alternatives make it a choice, not a yes/no question") {
     const auto r = ask("Is Node or Python better for ML?");
     CHECK(r.recommendation == "python");
     CHECK_FALSE(starts(r, "Yes"));
     CHECK_FALSE(starts(r, "No"));
+  }
+}
+
+TEST_CASE("a factual or yes/no question is answered in the first sentence", "[dialogue][answers]") {
+  const auto starts = [](const reply& r, const std::string& start) {
+    return r.text.rfind(start, 0) == 0;
+  };
+  const auto quotes = [](const reply& r) {
+    std::size_t count = 0;
+    for (auto at = r.text.find("\u201c"); at != std::string::npos;
+         at = r.text.find("\u201c", at + 1))
+      ++count;
+    return count;
+  };
+  SECTION("a registry's size: the guide's 'largest', for the side it names") {
+    const auto bigger = ask("is npm bigger than PyPI?");
+    CHECK(starts(bigger, "Yes: "));
+    CHECK(cites(bigger, "Node.js's npm is the world's largest package registry."));
+    const auto larger = ask("does python have a larger package index than node?");
+    CHECK(starts(larger, "No: "));
+    CHECK(contains(larger.text, "**Node.js**"));
+    CHECK(starts(ask("does node have more packages than python?"), "Yes: "));
+    CHECK(starts(ask("does pypi have more libraries than npm?"), "No: "));
+  }
+  SECTION("a weakness of the side the guide gives nothing on the need: a plain yes") {
+    const auto r = ask("will a CPU-heavy loop block Node?");
+    CHECK(starts(r, "Yes: "));
+    CHECK(contains(r.text, "Node.js's single-threaded event loop"));
+    CHECK(contains(r.text, "**Python**"));
+    CHECK(starts(ask("can one long calculation freeze my express server?"), "Yes: "));
+    CHECK(starts(ask("will a long calculation freeze my express server"), "Yes: "));
+    CHECK(starts(ask("is python slow for I/O heavy services?"), "Yes: "));
+  }
+  SECTION("a limit the guide states of the side asked about") {
+    CHECK(starts(ask("is the GIL a problem for multithreaded python code?"), "Yes: "));
+    CHECK(starts(ask("is node single threaded?"), "Yes: "));
+  }
+  SECTION("what something is: its definition first, then one quote from the guide") {
+    const auto gil = ask("what is the GIL?");
+    CHECK(starts(gil, "The GIL is Python's global interpreter lock"));
+    CHECK(quotes(gil) == 1);
+    const auto asyncio = ask("what's asyncio?");
+    CHECK(starts(asyncio, "Asynchronous I/O means"));
+    CHECK(cites(asyncio, "Python's GIL limits pure multi-threading"));
+    CHECK(starts(ask("what is pypi"), "PyPI is the Python Package Index"));
+  }
+}
+
+TEST_CASE("stated facts decide", "[dialogue][answers]") {
+  SECTION("a JavaScript team's CRUD dashboard: one language, not two stacks") {
+    const auto r = ask("we are three React developers building a CRUD dashboard, which backend?");
+    CHECK(r.intent == intent::compare);
+    CHECK(r.recommendation == "node");
+    CHECK(cites(r, "Unified frontend and backend in one language is a major advantage."));
+    CHECK_FALSE(contains(r.text, "weigh in on React"));
+  }
+  SECTION("where the data lives is context, not an option the guide leaves out") {
+    const auto r = ask("our data lives in postgres, node or python for an ML api?");
+    CHECK(r.recommendation == "python");
+    CHECK_FALSE(contains(r.text, "PostgreSQL"));
+    CHECK(contains(ask("node vs go for streaming").text, "Go"));
+  }
+  SECTION("a team that only writes JavaScript: Node.js, not 'it depends'") {
+    CHECK(ask("our team only writes javascript, what should our backend be?").recommendation ==
+          "node");
+  }
+  SECTION("'which backend?' is answered, not with a 'Yes'") {
+    const auto r = ask("we are python data scientists building a web dashboard, which backend?");
+    CHECK(r.recommendation == "python");
+    CHECK(r.text.rfind("Yes", 0) != 0);
+  }
+  SECTION("without the team's language, an admin dashboard is still Python's") {
+    CHECK(ask("internal admin dashboard to manage users and orders").recommendation == "python");
   }
 }
 
@@ -249,6 +326,14 @@ TEST_CASE("follow-ups are answered against the conversation", "[dialogue][answer
     const auto r = say(state, "what about machine learning?");
     CHECK(r.recommendation == "python");
     CHECK(state.last_topics == std::vector<std::string>{"ml"});
+  }
+  SECTION("the API around it: the same project, and what the guide says of that part") {
+    const auto ml = say(state, "node or python for machine learning?");
+    const auto r = say(state, "and what would you use for the API around it?");
+    CHECK(r.recommendation == "python");
+    CHECK(r.text.rfind("What you build around it can stay in Python.", 0) == 0);
+    CHECK(contains(r.text, "Django and FastAPI excelling"));
+    CHECK(r.text != ml.text);
   }
   SECTION("and for a beginner?") {
     (void)say(state, "node or python for a chat app?");
@@ -304,7 +389,7 @@ TEST_CASE("explain answers from the guide's sentences on the topic", "[dialogue]
     CHECK(r.intent == intent::explain);
     CHECK_FALSE(r.recommendation.has_value());
     CHECK(cites(r, "Python's GIL limits pure multi-threading"));
-    CHECK(contains(r.text, "the GIL"));
+    CHECK(r.text.rfind("The GIL is Python's global interpreter lock", 0) == 0);
     CHECK(suggests(r, "Which is better for CPU-bound work?"));
   }
   SECTION("npm") {

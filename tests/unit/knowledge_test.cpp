@@ -234,6 +234,15 @@ TEST_CASE("recommender outcomes", "[knowledge]") {
     CHECK(r.needs.size() == 1);
     CHECK(r.needs.front().topic == "streaming");
   }
+  SECTION("a stated fact outweighs a need either side serves (knowledge.txt 'yields')") {
+    CHECK(real()->recommend({"frontend_fullstack", "admin_cms"}, {}).verdict == "node");
+    CHECK(real()->recommend({"admin_cms"}, {}).verdict == "python");
+    CHECK(real()->recommend({"frontend_fullstack", "ml"}, {}).verdict == "hybrid");
+  }
+  SECTION("a registry's size is the guide's 'largest', Node.js's") {
+    CHECK(recommend_for("is npm bigger than pypi").verdict == "node");
+    CHECK(recommend_for("which has better packages").verdict == "depends");
+  }
   SECTION("sources are capped") {
     CHECK(real()->recommend({"ml", "data_pipelines", "scientific"}, {}, 2).sources.size() == 2);
   }
@@ -248,6 +257,10 @@ TEST_CASE("explain", "[knowledge]") {
     const auto npm = kb.explain({"ecosystem", "npm"}, {"node"});
     REQUIRE(npm.size() == 1);
     CHECK(npm.front()->text == "Node.js's npm is the world's largest package registry.");
+  }
+  SECTION("a topic's definition, from knowledge.txt; none for a need") {
+    CHECK(kb.definition("gil").rfind("The GIL is Python's global interpreter lock", 0) == 0);
+    CHECK(kb.definition("streaming").empty());
   }
   SECTION("type hints and the event loop") {
     CHECK(kb.explain({"typing", "type_hints"}, {})
@@ -335,6 +348,14 @@ TEST_CASE("knowledge load errors name file and line", "[knowledge]") {
   SECTION("a multi-word contrast") {
     CHECK(error_of(compile(guide, "contrast: on the other hand\n")) ==
           "knowledge.txt:1: contrast \"on the other hand\" must be one word");
+  }
+  SECTION("yields and define need a topic") {
+    CHECK(error_of(compile(guide, "strength: ideal\nyields: streaming\n")) ==
+          "knowledge.txt:2: \"yields\" needs a topic before ':'");
+    CHECK(error_of(compile(guide, "define: a thing\n")) ==
+          "knowledge.txt:1: \"define\" needs a topic before ':'");
+    CHECK(error_of(compile(guide, "define cpu_bond: CPU work.\n")) ==
+          "knowledge.txt:1: unknown topic \"cpu_bond\" (not in the lexicon)");
   }
   SECTION("no rules file") {
     CHECK(error_of(compile_knowledge({{"guide.txt", guide}}, *understander())) ==
