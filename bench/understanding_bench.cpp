@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/questions.hpp"
 #include "server/engine_loader.hpp"
 #include "server/protocol.hpp"
 
@@ -135,6 +136,10 @@ void understand_and_answer_real_new_engine(benchmark::State& state) {
 void understand_and_answer(benchmark::State& state) {
   answer_each(state, corpus());
 }
+// The ten questions bench/ws_load cycles through (bench/run-compare, issue 14).
+void understand_and_answer_load_questions(benchmark::State& state) {
+  answer_each(state, advisor::bench::questions);
+}
 void understand_and_answer_real(benchmark::State& state) {
   answer_each(state, real_corpus());
 }
@@ -143,6 +148,7 @@ void understand_and_answer_real(benchmark::State& state) {
 
 BENCHMARK(baseline_parse_frame);
 BENCHMARK(understand_and_answer);
+BENCHMARK(understand_and_answer_load_questions);
 BENCHMARK(understand_and_answer_real);
 BENCHMARK(understand_and_answer_real_new)->Unit(benchmark::kMicrosecond);
 BENCHMARK(understand_and_answer_real_new_engine)->Unit(benchmark::kMicrosecond);
