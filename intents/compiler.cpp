@@ -585,6 +585,9 @@ std::optional<load_error> parse_patterns(json_compiler& c, const json& doc,
     return c.error(0, "\"intents\" must be a list of intents");
   re2::RE2::Options options;
   options.set_log_errors(false);
+  // Room for the DFA of the set of patterns made of words (RE2's default is 8 MiB); each
+  // filtered pattern takes only what its own small DFA needs.
+  options.set_max_mem(int64_t{64} << 20);
   parts.set = std::make_unique<pattern_set>(options);
   for (const auto& intent : doc.at("intents")) {
     if (auto err = parse_intent_entry(c, intent, options, intent_index, parts)) return err;
