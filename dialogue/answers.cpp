@@ -383,6 +383,10 @@ reply compare(const turn& t) {
   f.question = t.u.question && !t.u.has_cue(intents::cue::open_question);
   f.polar = t.u.has_cue(intents::cue::polar);
   f.inverse = t.u.has_cue(intents::cue::inverse);
+  // A yes/no question about a move ("is it worth rewriting our Flask server in Node?") is
+  // about where it goes, whichever side was named first.
+  const auto to = std::find(f.asked.begin(), f.asked.end(), t.u.moving_to);
+  if (f.polar && to != f.asked.end()) std::rotate(f.asked.begin(), to, to + 1);
   if (const knowledge::fact* part = part_around(t, rec)) {
     f.opening = "What you build around it can stay in " +
                 std::string{compose::display_name(rec.verdict)} + ".";
@@ -421,7 +425,10 @@ std::string explained_topic(const turn& t, const std::vector<const knowledge::fa
 
 reply explain(const turn& t) {
   const auto& found = t.u.found;
-  auto facts = t.k.explain(found.topics, found.technologies, 3);
+  // A topic only a framework's name brings gives way to the concept asked beside it.
+  std::vector<std::string> topics = found.topics;
+  std::erase_if(topics, [&](const std::string& topic) { return contains(found.by_name, topic); });
+  auto facts = t.k.explain(topics, found.technologies, 3);
   // "does python have types": Python's sentences, when the guide has some on the topic.
   const auto names_asked = [&](const knowledge::fact* f) {
     return std::any_of(found.technologies.begin(), found.technologies.end(),
@@ -452,22 +459,22 @@ reply explain(const turn& t) {
   const std::string topic = explained_topic(t, facts);
   compose::framing f;
   f.asked = found.technologies;
-  f.seed = seed_of(t, found.topics);
+  f.seed = seed_of(t, topics);
   f.question = t.u.question;
   f.polar = t.u.has_cue(intents::cue::polar);
   f.inverse = t.u.has_cue(intents::cue::inverse);
-  f.topics = found.topics;
+  f.topics = topics;
   // A yes/no question about one technology ("is npm bigger than PyPI?") is answered from the
   // guide's verdict on the needs it names, as a comparison would be.
   std::optional<knowledge::recommendation> verdict;
   if (f.polar && !f.asked.empty()) {
-    verdict = t.k.recommend(found.topics, {f.asked.front()}, 3);
+    verdict = t.k.recommend(topics, {f.asked.front()}, 3);
     f.verdict = &*verdict;
   }
   auto c = compose::explanation_text(t.k, topic, facts, f);
   reply out = base(t, std::move(c.text));
   out.sources = compose::sources_of(c.cited);
-  const related* rel = related_to(found.topics);
+  const related* rel = related_to(topics);
   suggest(out, rel != nullptr ? rel->compare : "Node or Python for ML?");
   for (const auto concept_question : concepts) {
     if (rel == nullptr || concept_question != rel->explain) {

@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdlib>
+#include <set>
 
 #include "intents/text.hpp"
 
@@ -111,6 +112,7 @@ void understander::rewrite_and_tag(analysis& out) const {
   const auto& words = out.words;
   out.canonical.reserve(words.size());
   std::vector<bool> inside(words.size(), false);
+  std::vector<bool> named(words.size(), false);  // words of a member's name ("flask")
   for (std::size_t i = 0; i < words.size();) {
     const auto it = lex_.rewrites.find(words[i]);
     bool done = false;
@@ -127,6 +129,9 @@ void understander::rewrite_and_tag(analysis& out) const {
         }
         for (const auto& t : lex_.canonical[p.target]) out.canonical.push_back(t);
         for (std::size_t k = 1; k < p.tokens.size(); ++k) inside[i + k] = true;
+        if (!p.member.empty()) {
+          for (std::size_t k = 0; k < p.tokens.size(); ++k) named[i + k] = true;
+        }
         i += p.tokens.size();
         done = true;
         break;
@@ -162,6 +167,27 @@ void understander::rewrite_and_tag(analysis& out) const {
   }
   tag_topics(lex_, out.words, inside, out.topics);
   tag_topics(lex_, out.canonical, {}, out.topics);
+  // A framework named beside a concept asked about ("will the GIL slow down my Flask API?")
+  // is where the code runs, not what is asked: a topic only its name brings ("frameworks")
+  // is set apart, for the answer to give way to the concept.
+  if (std::find(named.begin(), named.end(), true) != named.end()) {
+    std::vector<std::string> masked = out.words;
+    for (std::size_t k = 0; k < masked.size(); ++k) {
+      if (named[k]) masked[k].clear();
+    }
+    std::vector<std::string> unnamed;
+    tag_topics(lex_, masked, inside, unnamed);
+    tag_topics(lex_, out.canonical, {}, unnamed);
+    const bool asks_concept =
+        std::any_of(unnamed.begin(), unnamed.end(),
+                    [&](const std::string& t) { return lex_.features.contains(t); });
+    if (asks_concept) {
+      for (const auto& t : out.topics) {
+        if (std::find(unnamed.begin(), unnamed.end(), t) == unnamed.end())
+          add_unique(out.by_name, t);
+      }
+    }
+  }
   out.question =
       out.question || (!out.canonical.empty() && question_words_.contains(out.canonical.front()));
 }
@@ -321,6 +347,7 @@ void merge(analysis& into, const analysis& from, bool slots) {
   if (!slots) return;
   for (const auto& t : from.technologies) add_unique(into.technologies, t);
   for (const auto& t : from.topics) add_unique(into.topics, t);
+  for (const auto& t : from.by_name) add_unique(into.by_name, t);
 }
 
 }  // namespace
@@ -364,6 +391,22 @@ std::vector<std::string> understander::surroundings(const slots& s) const {
     });
     if (!compared && kind != lex_.family.end() && context_kinds_.contains(kind->second))
       out.push_back(name);
+  }
+  return out;
+}
+
+// Where a move goes: the guide technology after the last "to", "in", "into" or "with"
+// ("rewrite our Flask server in Node", "replace the node server with python"); empty if none.
+std::string understander::destination(const std::vector<std::string>& canonical) const {
+  static const std::set<std::string, std::less<>> towards{"to", "in", "into", "with"};
+  static const std::set<std::string, std::less<>> skipped{"a", "an", "the", "our", "my", "pure"};
+  std::string out;
+  for (std::size_t i = 0; i + 1 < canonical.size(); ++i) {
+    if (!towards.contains(canonical[i])) continue;
+    std::size_t j = i + 1;
+    while (j + 1 < canonical.size() && skipped.contains(canonical[j])) ++j;
+    const auto kind = canonical_kind_.find(canonical[j]);
+    if (kind != canonical_kind_.end() && kind->second == term_kind::technology) out = canonical[j];
   }
   return out;
 }
@@ -679,6 +722,7 @@ understander::weighed understander::weigh(std::string_view text) const {
   result.question = message.question;
   result.found.technologies = std::move(message.technologies);
   result.found.topics = std::move(message.topics);
+  result.found.by_name = std::move(message.by_name);
   const std::string raw = text::fold(text, text::letter_case::keep);
   extract_people_slots(raw, result.found);
   result.found.context_technologies = surroundings(result.found);
@@ -695,6 +739,7 @@ understander::weighed understander::weigh(std::string_view text) const {
     miss[p.intent] *= 1.0 - p.weight;
   }
   settle_cues(result);
+  if (result.has_cue(cue::migrate)) result.moving_to = destination(message.canonical);
   for (std::size_t i = 0; i < miss.size(); ++i) w.matched[i] = 1.0 - miss[i];
   w.score = w.matched;
   w.held = apply_evidence(result, focus, w.score);

@@ -31,7 +31,8 @@ struct analysis {
   std::string normalized;              // `canonical` joined by single spaces
   std::vector<std::string> technologies;
   std::vector<std::string> other_technologies;
-  std::vector<std::string> topics;  // in order of first mention
+  std::vector<std::string> topics;   // in order of first mention
+  std::vector<std::string> by_name;  // topics only a framework's name brings, beside a concept
   // Every technology named, guide or other, in order: id (family), the name as written
   // (member: "express" of "node"), and its index in `canonical`.
   struct mention {
@@ -267,6 +268,7 @@ class understander {
   std::vector<std::string> surroundings(const slots& s) const;
   double confidence_of(const understanding& u) const;
   void settle_cues(understanding& u) const;
+  std::string destination(const std::vector<std::string>& canonical) const;
   analysis analyze_folded(std::string_view folded, bool question) const;
   std::optional<std::string> take_name(std::string_view raw, bool strong) const;
 

@@ -18,6 +18,9 @@ namespace advisor::intents {
 struct slots {
   std::vector<std::string> technologies;  // canonical ids in order of mention: "node", "python"
   std::vector<std::string> topics;        // topic ids from the lexicon, e.g. "streaming", "ml"
+  // Those of them that only a framework's name brings when a concept is asked beside it
+  // ("will the GIL slow down my Flask API?": "frameworks"): where the code runs, not the question.
+  std::vector<std::string> by_name;
   // Technologies the guide does not cover, as named: "go", "rust", "laravel", "redis", ...
   std::vector<std::string> other_technologies;
   // Those of them that are the project's surroundings, not options: a UI framework, a database
@@ -64,6 +67,9 @@ struct understanding {
   // "security"); empty when it is the project itself, a pronoun, or nothing.
   std::string subject;
   std::string asked_for;
+  // Where a move asked about goes ("is it worth rewriting our Flask server in Node?" -> "node"):
+  // the side a yes/no question about the move is about. Empty without a move.
+  std::string moving_to;
   bool has_cue(std::string_view cue) const {
     for (const auto& c : cues) {
       if (c == cue) return true;
@@ -99,6 +105,8 @@ inline constexpr std::string_view career = "career";    // jobs, salaries, learn
 inline constexpr std::string_view trouble = "trouble";  // an error, a crash, something broken
 inline constexpr std::string_view howto = "howto";      // how to do something in one framework
 inline constexpr std::string_view meeting = "meeting";  // how the consultation call happens
+// Moves a project or a part between the sides; optional (without it nothing is a move).
+inline constexpr std::string_view migrate = "migrate";
 // Picks one reading offered by a clarifying question ("Compare Node.js and Python for it").
 inline constexpr std::string_view picks_reading = "picks_reading";
 // Picks an offered reading by its place: "the first one", "option 2", "the latter".

@@ -259,6 +259,22 @@ TEST_CASE("a factual or yes/no question is answered in the first sentence", "[di
     CHECK(starts(ask("is the GIL a problem for multithreaded python code?"), "Yes: "));
     CHECK(starts(ask("is node single threaded?"), "Yes: "));
   }
+  SECTION("a framework named beside a concept is where it runs, not what is asked") {
+    const auto gil = ask("will the GIL slow down my Flask API?");
+    CHECK(starts(gil, "Yes: "));
+    CHECK(contains(gil.text, "GIL"));
+    CHECK_FALSE(contains(gil.text, "PyPI"));
+    CHECK(starts(ask("does the GIL hold back a Django app?"), "Yes: "));
+    CHECK_FALSE(contains(ask("can the event loop get blocked in my express server?").text, "npm"));
+  }
+  SECTION("a yes/no question about a move is about where it goes") {
+    const auto move = ask("is it worth rewriting our Flask websocket server in Node?");
+    CHECK(starts(move, "Yes: "));
+    CHECK(contains(move.text, "**Node.js**"));
+    CHECK(starts(ask("should we move our Express chat backend to Python?"), "No: "));
+    CHECK(starts(ask("is switching our django ML service to node a good idea?"), "No: "));
+    CHECK(starts(ask("would it make sense to port our node data pipeline to python?"), "Yes: "));
+  }
   SECTION("what something is: its definition first, then one quote from the guide") {
     const auto gil = ask("what is the GIL?");
     CHECK(starts(gil, "The GIL is Python's global interpreter lock"));
