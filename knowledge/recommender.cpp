@@ -76,13 +76,17 @@ std::pair<std::vector<std::string>, bool> knowledge_base::needs_of(
   if (any_specific) std::erase_if(needs, [&](const auto& t) { return r.generic.contains(t); });
   // A stated fact outweighs a need either side can serve ("React developers building a CRUD
   // dashboard": one language, not an admin panel in another).
-  const std::vector<std::string> asked = needs;  // erase_if below reorders `needs`
-  const auto outweighed = [&](const std::string& t) {
+  // Found before erasing (a need's fact may itself be outweighed); usually none, then nothing
+  // is copied.
+  std::vector<std::string> outweighed;
+  for (const auto& t : needs) {
     const auto by = r.yields.find(t);
-    return by != r.yields.end() && std::any_of(by->second.begin(), by->second.end(),
-                                               [&](const auto& f) { return contains(asked, f); });
-  };
-  std::erase_if(needs, outweighed);
+    if (by != r.yields.end() && std::any_of(by->second.begin(), by->second.end(),
+                                            [&](const auto& f) { return contains(needs, f); }))
+      outweighed.push_back(t);
+  }
+  if (!outweighed.empty())
+    std::erase_if(needs, [&](const std::string& t) { return contains(outweighed, t); });
   return {std::move(needs), any_specific};
 }
 

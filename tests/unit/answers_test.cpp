@@ -63,6 +63,11 @@ bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
+// The reply's text opens with `start` ("Yes: ").
+bool starts(const reply& r, const std::string& start) {
+  return r.text.rfind(start, 0) == 0;
+}
+
 bool suggests(const reply& r, const std::string& s) {
   return std::find(r.suggestions.begin(), r.suggestions.end(), s) != r.suggestions.end();
 }
@@ -190,9 +195,6 @@ TEST_CASE("compare recommends from the needs, citing the guide", "[dialogue][ans
 }
 
 TEST_CASE("a yes/no question is answered yes or no first", "[dialogue][answers]") {
-  const auto starts = [](const reply& r, const std::string& start) {
-    return r.text.rfind(start, 0) == 0;
-  };
   SECTION("the side asked about wins: yes") {
     const auto r = ask("Is Python good for data pipelines?");
     CHECK(r.recommendation == "python");
@@ -226,9 +228,6 @@ TEST_CASE("a yes/no question is answered yes or no first", "[dialogue][answers]"
 }
 
 TEST_CASE("a factual or yes/no question is answered in the first sentence", "[dialogue][answers]") {
-  const auto starts = [](const reply& r, const std::string& start) {
-    return r.text.rfind(start, 0) == 0;
-  };
   const auto quotes = [](const reply& r) {
     std::size_t count = 0;
     for (auto at = r.text.find("\u201c"); at != std::string::npos;
