@@ -137,12 +137,13 @@ std::variant<engine_ptr, std::string> build_engine(const engine_inputs& inputs) 
   if (auto* error = std::get_if<intents::load_error>(&knowledge)) return error->what();
   return std::make_shared<const engine>(std::move(understander),
                                         std::get<knowledge::knowledge_ptr>(std::move(knowledge)),
-                                        inputs.hours);
+                                        inputs.hours, inputs.understanding_cache_entries);
 }
 
 engine::engine(intents::understander_ptr understander, knowledge::knowledge_ptr knowledge,
-               const availability& hours)
+               const availability& hours, std::size_t understanding_cache_entries)
     : understander_{std::move(understander)},
+      cache_{understanding_cache_entries},
       knowledge_{std::move(knowledge)},
       booking_{std::make_shared<const booking_flow>(hours, load_zone(hours.time_zone))} {}
 
@@ -155,23 +156,31 @@ welcome engine::greet() const {
 
 // The answer to a clarifying question ("Compare Node.js and Python for it") is the question's
 // message read as the reading picked; anything else is a message of its own.
-intents::understanding engine::understand(conversation& state, std::string_view text) const {
-  auto understood = understander_->understand(text);
+engine::understood_ptr engine::read(std::string_view text) const {
+  if (auto kept = cache_.find(text)) return kept;
+  auto understood = std::make_shared<const intents::understanding>(understander_->understand(text));
+  cache_.keep(text, understood);
+  return understood;
+}
+
+engine::understood_ptr engine::understand(conversation& state, std::string_view text) const {
+  auto understood = read(text);
   const auto asked = std::exchange(state.clarifying, std::nullopt);
   if (!asked) return understood;
-  const auto picked = picked_reading(*asked, understood);
+  const auto picked = picked_reading(*asked, *understood);
   if (!picked) return understood;
-  auto meant = understander_->understand(asked->text);
+  auto meant = *read(asked->text);
   meant.intent = *picked;
   meant.confidence = 1.0;  // the visitor said so
   meant.unsure = false;
-  return meant;
+  return std::make_shared<const intents::understanding>(std::move(meant));
 }
 
 reply engine::respond(conversation& state, std::string_view text,
                       const turn_context& context) const {
   const bool asked_before = state.clarifying.has_value();  // the last reply was a question
-  const auto understood = understand(state, text);
+  const auto read_as = understand(state, text);
+  const auto& understood = *read_as;
   remember_line(state, "visitor", text);
   // An offer to book holds for one turn: the reply right after it.
   const bool offered = std::exchange(state.booking_offered, false);

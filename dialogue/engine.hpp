@@ -16,6 +16,7 @@
 #include "dialogue/boxed_optional.hpp"
 #include "dialogue/transcript.hpp"
 #include "intents/understanding.hpp"
+#include "intents/understanding_cache.hpp"
 #include "knowledge/knowledge.hpp"
 
 namespace advisor::dialogue {
@@ -171,6 +172,10 @@ struct engine_inputs {
   std::vector<intents::text_file> intent_files;
   std::vector<intents::text_file> knowledge_files;
   availability hours;  // from the server's configuration
+  // Short texts kept with what they were understood as (intents/understanding_cache.hpp); 0, the
+  // default, reads every message afresh (what the evaluation and the benchmarks of
+  // understanding measure).
+  std::size_t understanding_cache_entries = 0;
 };
 
 class engine;
@@ -185,7 +190,7 @@ class engine {
  public:
   // Throws std::runtime_error when hours.time_zone is unknown; build_engine checks first.
   engine(intents::understander_ptr understander, knowledge::knowledge_ptr knowledge,
-         const availability& hours = {});
+         const availability& hours = {}, std::size_t understanding_cache_entries = 0);
 
   welcome greet() const;
   // One visitor message. While the booking form is open the reply carries `form`; when the
@@ -203,9 +208,12 @@ class engine {
                                            const std::optional<std::string>& locale) const;
 
  private:
-  intents::understanding understand(conversation& state, std::string_view text) const;
+  using understood_ptr = intents::understanding_cache::shared;
+  understood_ptr understand(conversation& state, std::string_view text) const;
+  understood_ptr read(std::string_view text) const;
 
   intents::understander_ptr understander_;
+  intents::understanding_cache cache_;
   knowledge::knowledge_ptr knowledge_;  // the compiled guide the answers rest on
   std::shared_ptr<const booking_flow> booking_;
 };

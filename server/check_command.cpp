@@ -39,7 +39,7 @@ check_command::check_command(CLI::App& app, config& settings) : settings_{settin
 
 int check_command::run(std::ostream& out, std::ostream& err) const {
   const data_dirs dirs{settings_.intents_dir, settings_.knowledge_dir};
-  auto loaded = load_engine(dirs, settings_.hours);
+  auto loaded = load_engine(dirs, {settings_.hours});
   if (auto* error = std::get_if<std::string>(&loaded)) {
     err << "advisor check: " << with_folder(*error, dirs) << '\n';
     return 1;

@@ -67,6 +67,9 @@ struct config {
   // process holds locked; then "try again in a moment" instead of queued busy timeouts.
   std::chrono::milliseconds db_wait{2000};
   dialogue::availability hours;  // when consultations can be booked
+  // Short texts kept with what they were understood as (the quick replies, "hi", common first
+  // questions are read once); 0 reads every message afresh.
+  std::size_t understanding_cache = 4096;
   handoff::webhook_config webhook;
   limits limit;
   sessions_config sessions;

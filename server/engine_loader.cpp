@@ -39,9 +39,10 @@ std::vector<std::filesystem::path> data_files(const std::filesystem::path& dir,
 }
 
 std::variant<dialogue::engine_ptr, std::string> load_engine(const data_dirs& dirs,
-                                                            const dialogue::availability& hours) {
+                                                            const engine_settings& settings) {
   dialogue::engine_inputs inputs;
-  inputs.hours = hours;
+  inputs.hours = settings.hours;
+  inputs.understanding_cache_entries = settings.understanding_cache_entries;
   auto intent_files = read_folder(dirs.intents);
   if (auto* error = std::get_if<std::string>(&intent_files)) return *error;
   inputs.intent_files = std::get<0>(std::move(intent_files));

@@ -22,8 +22,14 @@ struct data_dirs {
 std::vector<std::filesystem::path> data_files(const std::filesystem::path& dir,
                                               std::error_code& ec);
 
+// What the engine is built with besides the data files.
+struct engine_settings {
+  dialogue::availability hours;
+  std::size_t understanding_cache_entries = 0;  // see dialogue::engine_inputs
+};
+
 // Every file of both folders (data_files) is read and passed on.
-std::variant<dialogue::engine_ptr, std::string> load_engine(
-    const data_dirs& dirs, const dialogue::availability& hours = {});
+std::variant<dialogue::engine_ptr, std::string> load_engine(const data_dirs& dirs,
+                                                            const engine_settings& settings = {});
 
 }  // namespace advisor::server

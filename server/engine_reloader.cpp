@@ -10,12 +10,11 @@
 namespace advisor::server {
 
 engine_reloader::engine_reloader(boost::asio::io_context& ioc, data_dirs dirs,
-                                 dialogue::availability hours, chat_service& chat,
-                                 metrics& counters, spdlog::logger& log,
-                                 std::function<void()> on_reloaded)
+                                 engine_settings settings, chat_service& chat, metrics& counters,
+                                 spdlog::logger& log, std::function<void()> on_reloaded)
     : signal_{ioc, SIGHUP},
       dirs_{std::move(dirs)},
-      hours_{std::move(hours)},
+      settings_{std::move(settings)},
       chat_{chat},
       counters_{counters},
       log_{log},
@@ -38,7 +37,7 @@ void engine_reloader::wait() {
 }
 
 void engine_reloader::reload() {
-  auto reloaded = load_engine(dirs_, hours_);
+  auto reloaded = load_engine(dirs_, settings_);
   // The log line comes last: whoever reads it (an operator, a test) finds the counter and
   // the engine already changed.
   if (auto* error = std::get_if<std::string>(&reloaded)) {

@@ -21,7 +21,7 @@ class metrics;
 
 class engine_reloader {
  public:
-  engine_reloader(boost::asio::io_context& ioc, data_dirs dirs, dialogue::availability hours,
+  engine_reloader(boost::asio::io_context& ioc, data_dirs dirs, engine_settings settings,
                   chat_service& chat, metrics& counters, spdlog::logger& log,
                   std::function<void()> on_reloaded = {});
 
@@ -34,7 +34,7 @@ class engine_reloader {
 
   boost::asio::signal_set signal_;
   data_dirs dirs_;
-  dialogue::availability hours_;
+  engine_settings settings_;
   chat_service& chat_;
   metrics& counters_;
   spdlog::logger& log_;

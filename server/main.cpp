@@ -144,7 +144,8 @@ void run(net::io_context& ioc, unsigned threads) {
 
 int serve(config& settings, const review_settings& review, spdlog::logger& log) {
   const data_dirs dirs{settings.intents_dir, settings.knowledge_dir};
-  auto loaded = load_engine(dirs, settings.hours);
+  const engine_settings built_with{settings.hours, settings.understanding_cache};
+  auto loaded = load_engine(dirs, built_with);
   if (auto* error = std::get_if<std::string>(&loaded)) {
     log.critical("cannot load knowledge: {}", *error);
     return 2;
@@ -198,7 +199,7 @@ int serve(config& settings, const review_settings& review, spdlog::logger& log) 
                            settings.session_flush, settings.sessions.ttl, settings.db_wait, log);
   saver.start();
   engine_reloader reloader{
-      ioc, dirs, settings.hours, chat, counters, log, [&console] { console.loaded(); }};
+      ioc, dirs, built_with, chat, counters, log, [&console] { console.loaded(); }};
   reloader.start();
   console.start();
   auto stop_timers = [&] {

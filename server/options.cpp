@@ -98,6 +98,9 @@ void add_place_options(CLI::App& app, config& c) {
       ->capture_default_str();
   app.add_option("--intents-dir", c.intents_dir, "folder of the intent data")
       ->capture_default_str();
+  add_bounded(app, "--understanding-cache", c.understanding_cache,
+              "short texts kept with what they were understood as; 0 = read every message", 0UL,
+              1000000UL);
   app.add_option("--knowledge-dir", c.knowledge_dir, "folder of the guide and its data")
       ->capture_default_str();
   app.add_option("--db", c.db,
