@@ -23,35 +23,41 @@ frame_error make_error(error_code code, std::string message,
 }
 
 // Reads the optional id first so that every later error can point back at the frame.
-std::variant<std::optional<std::string>, frame_error> read_id(const json& object,
+bool absent(const json_member* member) {
+  return member == nullptr || member->what == json_member::type::null;
+}
+
+std::variant<std::optional<std::string>, frame_error> read_id(const json_document& object,
                                                               const frame_rules& rules) {
-  if (!object.contains("id") || object.at("id").is_null()) return std::optional<std::string>{};
-  const auto& id = object.at("id");
-  if (!id.is_string()) return make_error(error_code::bad_message, "\"id\" must be a string");
-  auto value = id.get<std::string>();
+  const auto* id = object.find("id");
+  if (absent(id)) return std::optional<std::string>{};
+  if (id->what != json_member::type::string) {
+    return make_error(error_code::bad_message, "\"id\" must be a string");
+  }
+  const auto& value = id->text;
   if (intents::text::count_characters(value) > rules.max_id_chars) {
     return make_error(
         error_code::bad_message,
         "\"id\" is longer than " + std::to_string(rules.max_id_chars) + " characters");
   }
-  return std::optional<std::string>{std::move(value)};
+  return std::optional<std::string>{value};
 }
 
-std::variant<message_frame, frame_error> read_message(const json& object,
+std::variant<message_frame, frame_error> read_message(const json_document& object,
                                                       const frame_rules& rules) {
   auto id = read_id(object, rules);
   if (auto* error = std::get_if<frame_error>(&id)) return std::move(*error);
   auto reply_to = std::get<std::optional<std::string>>(std::move(id));
 
-  if (!object.contains("text")) {
+  const auto* text_value = object.find("text");
+  if (text_value == nullptr) {
     return make_error(error_code::bad_message, "a message needs a \"text\" string", reply_to);
   }
-  const auto& text_value = object.at("text");
-  if (!text_value.is_string()) {
+  if (text_value->what != json_member::type::string) {
     return make_error(error_code::bad_message, "\"text\" must be a string", reply_to);
   }
   // Empty is judged by what a reader sees: zero-width and no-break spaces count as nothing.
-  const auto text = intents::trim_invisible(text_value.get_ref<const std::string&>());
+  const auto text = intents::trim_invisible(text_value->text);
   if (text.empty()) return make_error(error_code::bad_message, "\"text\" is empty", reply_to);
   if (intents::text::count_characters(text) > rules.max_text_chars) {
     return make_error(
@@ -75,21 +81,23 @@ bool locale_char(char c) {
 }
 
 // An optional string field of `object` made of `allowed` characters, at most `max` long.
-std::variant<std::optional<std::string>, frame_error> read_token(const json& object,
+std::variant<std::optional<std::string>, frame_error> read_token(const json_document& object,
                                                                  const char* key, std::size_t max,
                                                                  bool (*allowed)(char)) {
-  if (!object.contains(key) || object.at(key).is_null()) return std::optional<std::string>{};
-  const auto& value = object.at(key);
+  const auto* value = object.find(key);
+  if (absent(value)) return std::optional<std::string>{};
   const std::string name = std::string{"\""} + key + "\"";
-  if (!value.is_string()) return make_error(error_code::bad_message, name + " must be a string");
-  const auto& text = value.get_ref<const std::string&>();
+  if (value->what != json_member::type::string) {
+    return make_error(error_code::bad_message, name + " must be a string");
+  }
+  const auto& text = value->text;
   if (text.empty() || text.size() > max || !std::all_of(text.begin(), text.end(), allowed)) {
     return make_error(error_code::bad_message, name + " is not a valid name");
   }
   return std::optional<std::string>{text};
 }
 
-std::variant<place, frame_error> read_place(const json& object) {
+std::variant<place, frame_error> read_place(const json_document& object) {
   auto zone = read_token(object, "time_zone", max_zone_chars, zone_char);
   if (auto* error = std::get_if<frame_error>(&zone)) return std::move(*error);
   auto locale = read_token(object, "locale", max_locale_chars, locale_char);
@@ -105,16 +113,23 @@ frame_error duplicate_error(std::string_view text, const json_problem& problem,
   auto error =
       make_error(error_code::bad_message, "\"" + problem.name + "\" appears twice in one object");
   if (problem.top_level && problem.name == "id") return error;
+  // The text is JSON: read again, the last of each repeated name kept, for the id alone.
   const auto lenient = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!lenient.is_object()) return error;
-  if (auto id = read_id(lenient, rules); auto* valid = std::get_if<0>(&id)) {
+  if (!lenient.is_object() || !lenient.contains("id") || !lenient.at("id").is_string()) {
+    return error;
+  }
+  json_document id_only;
+  id_only.members.emplace_back(
+      "id", json_member{json_member::type::string, lenient.at("id").get<std::string>()});
+  if (auto id = read_id(id_only, rules); auto* valid = std::get_if<0>(&id)) {
     error.reply_to = std::move(*valid);
   }
   return error;
 }
 
 // Exactly one JSON object, read strictly (server/strict_json.hpp).
-std::variant<json, frame_error> parse_object(std::string_view text, const frame_rules& rules) {
+std::variant<json_document, frame_error> parse_object(std::string_view text,
+                                                      const frame_rules& rules) {
   auto parsed = parse_strict_json(text, rules.max_depth);
   if (auto* problem = std::get_if<json_problem>(&parsed)) {
     switch (problem->what) {
@@ -127,8 +142,8 @@ std::variant<json, frame_error> parse_object(std::string_view text, const frame_
         return duplicate_error(text, *problem, rules);
     }
   }
-  auto& value = std::get<json>(parsed);
-  if (!value.is_object()) {
+  auto& value = std::get<json_document>(parsed);
+  if (!value.is_object) {
     return make_error(error_code::bad_message, "the frame must be a JSON object");
   }
   return std::move(value);
@@ -197,20 +212,20 @@ std::variant<client_frame, frame_error> parse_client_frame(std::string_view fram
                                                            const frame_rules& rules) {
   auto parsed = parse_object(frame, rules);
   if (auto* error = std::get_if<frame_error>(&parsed)) return std::move(*error);
-  const auto& object = std::get<json>(parsed);
+  const auto& object = std::get<json_document>(parsed);
   // The id first: every later error can then point back at the frame.
   auto id = read_id(object, rules);
   if (auto* error = std::get_if<frame_error>(&id)) return std::move(*error);
   const auto& reply_to = std::get<std::optional<std::string>>(id);
 
-  if (!object.contains("type")) {
+  const auto* type_value = object.find("type");
+  if (type_value == nullptr) {
     return make_error(error_code::bad_message, "the frame needs a \"type\" string", reply_to);
   }
-  const auto& type_value = object.at("type");
-  if (!type_value.is_string()) {
+  if (type_value->what != json_member::type::string) {
     return make_error(error_code::bad_message, "\"type\" must be a string", reply_to);
   }
-  const auto& type = type_value.get_ref<const std::string&>();
+  const auto& type = type_value->text;
   if (type == "message") {
     auto message = read_message(object, rules);
     if (auto* error = std::get_if<frame_error>(&message)) return std::move(*error);
@@ -231,14 +246,14 @@ std::variant<chat_request, frame_error> parse_chat_request(std::string_view body
                                                            const frame_rules& rules) {
   auto parsed = parse_object(body, rules);
   if (auto* error = std::get_if<frame_error>(&parsed)) return std::move(*error);
-  const auto& object = std::get<json>(parsed);
+  const auto& object = std::get<json_document>(parsed);
 
   std::optional<std::string> session;
-  if (object.contains("session") && !object.at("session").is_null()) {
-    if (!object.at("session").is_string()) {
+  if (const auto* value = object.find("session"); !absent(value)) {
+    if (value->what != json_member::type::string) {
       return make_error(error_code::bad_message, "\"session\" must be a string");
     }
-    session = object.at("session").get<std::string>();
+    session = value->text;
   }
   auto message = read_message(object, rules);
   if (auto* error = std::get_if<frame_error>(&message)) return std::move(*error);

@@ -1,15 +1,16 @@
 #pragma once
-// JSON as the protocol takes it from clients: exactly one value (nothing after it, not even a
-// NUL, which nlohmann's lexer would take for the end of the text), nesting no deeper than a
-// limit enforced while parsing (so a flood of '[' costs nothing), and no object with the
-// same name twice (a peer and the server must not read different values).
+// JSON as the protocol takes it from clients: exactly one value (nothing after it), nesting no
+// deeper than a limit enforced while parsing (so a flood of '[' costs nothing), no object with
+// the same name twice (a peer and the server must not read different values), valid UTF-8 and
+// finite numbers. Read with Boost.JSON's SAX parser into the one level the protocol reads: the
+// outermost object's members; what is nested deeper is checked and dropped, never built.
 
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
-
-#include <nlohmann/json.hpp>
+#include <vector>
 
 namespace advisor::server {
 
@@ -19,7 +20,26 @@ struct json_problem {
   bool top_level = false;  // duplicate_name: repeated in the outermost object
 };
 
-std::variant<nlohmann::json, json_problem> parse_strict_json(std::string_view text,
-                                                             std::size_t max_depth);
+// A member of the outermost object: its type, and its value when it is a string.
+struct json_member {
+  enum class type { null, boolean, number, string, object, array } what = type::null;
+  std::string text;
+};
+
+// The one value of the text: an object's members in order, or some other value.
+struct json_document {
+  bool is_object = false;
+  std::vector<std::pair<std::string, json_member>> members;
+
+  const json_member* find(std::string_view name) const {
+    for (const auto& [key, member] : members) {
+      if (key == name) return &member;
+    }
+    return nullptr;
+  }
+};
+
+std::variant<json_document, json_problem> parse_strict_json(std::string_view text,
+                                                            std::size_t max_depth);
 
 }  // namespace advisor::server

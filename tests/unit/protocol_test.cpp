@@ -2,9 +2,12 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <random>
 #include <string>
+#include <vector>
 
 #include "server/protocol.hpp"
+#include "server/strict_json.hpp"
 
 using namespace advisor::server::protocol;
 using nlohmann::json;
@@ -158,6 +161,42 @@ TEST_CASE("bad_json: anything after the one JSON value", "[protocol]") {
   }
   SECTION("white space after the value is fine") {
     CHECK(std::holds_alternative<ping_frame>(frame_of(ping + " \r\n\t")));
+  }
+}
+
+TEST_CASE("strict JSON takes as JSON exactly what nlohmann's strict parser does", "[protocol]") {
+  // Frames edited at random, one to three bytes at a time, with the bytes JSON is made of and
+  // some that are not valid UTF-8: each is JSON to both parsers or to neither.
+  const std::vector<std::string> seeds{
+      R"({"type":"message","text":"hi there","id":"n1"})",
+      R"({"a":[1,2.5e3,-0,true,false,null,{"b":"\u00e9\ud83d\ude00"}]})", R"([1e999, 0e999])",
+      R"("x")", R"({"t":"a\\b\"c\n"})"};
+  const char alphabet[] = "{}[]\",:0123456789.eE+-tfnul\\ \t\nabx\0\xc3\xa9\xff\xed\xa0\x80";
+  const std::string bytes{alphabet, sizeof alphabet - 1};
+  std::mt19937 random{20261206};
+  for (int i = 0; i < 200'000; ++i) {
+    auto text = seeds[random() % seeds.size()];
+    for (auto edits = 1 + random() % 3; edits > 0; --edits) {
+      const auto at = random() % (text.size() + 1);
+      const char byte = bytes[random() % bytes.size()];
+      if (at == text.size()) {
+        text.push_back(byte);
+      } else if (const auto how = random() % 3; how == 0) {
+        text.erase(at, 1);
+      } else if (how == 1) {
+        text.insert(at, 1, byte);
+      } else {
+        text[at] = byte;
+      }
+    }
+    // nlohmann reads a NUL as the end of the text; JSON has none outside strings' escapes.
+    const bool json_to_nlohmann = text.find('\0') == std::string::npos && json::accept(text);
+    const auto read = advisor::server::parse_strict_json(text, 1000);
+    const auto* problem = std::get_if<advisor::server::json_problem>(&read);
+    const bool json_to_us =
+        problem == nullptr || problem->what != advisor::server::json_problem::kind::not_json;
+    if (json_to_us != json_to_nlohmann)
+      FAIL_CHECK(json(text).dump(-1, ' ', true, json::error_handler_t::replace));
   }
 }
 
