@@ -31,6 +31,8 @@ class strict_handler {
   static constexpr std::size_t max_key_size = std::size_t(-1);
   static constexpr std::size_t max_string_size = std::size_t(-1);
 
+  static constexpr std::size_t expected_members = 6;
+
   explicit strict_handler(std::size_t max_depth) : max_depth_{max_depth} {}
 
   bool on_document_begin(error_code&) { return true; }
@@ -38,7 +40,10 @@ class strict_handler {
 
   bool on_object_begin(error_code&) {
     if (!enter(member_type::object)) return false;
-    if (depth_ == 1) document_.is_object = true;
+    if (depth_ == 1) {
+      document_.is_object = true;
+      document_.members.reserve(expected_members);  // a frame has three or four
+    }
     if (depth_ > 1) nested_names_.emplace_back();
     open_.push_back(true);
     return true;

@@ -27,10 +27,10 @@ std::string as_written(const std::string& text) {
 }  // namespace
 
 TEST_CASE("json_out::string writes what nlohmann writes", "[json]") {
-  SECTION("each byte alone and inside plain text, at every offset in a word") {
+  SECTION("each byte alone and inside plain text, at every offset in a block or a word") {
     for (int byte = 0; byte < 256; ++byte) {
-      for (std::size_t at = 0; at < 17; ++at) {
-        std::string text(24, 'a');
+      for (std::size_t at = 0; at < 40; ++at) {
+        std::string text(40, 'a');
         text[at] = static_cast<char>(byte);
         INFO("byte " << byte << " at " << at);
         CHECK(as_written(text) == as_nlohmann_writes(text));
