@@ -305,9 +305,8 @@ reply booking_flow::complete(conversation& state, const booking_outcome& outcome
   return form_reply(state, context, "", {});
 }
 
-bool booking_flow::confirms_again(const conversation& state, std::string_view plain) {
-  return state.confirmed && !state.form && state.last_intent == confirmation_intent &&
-         intents::read_yes_no(plain) == yes_no::yes;
+bool booking_flow::confirms_again(const conversation& state, bool says_yes) {
+  return state.confirmed && !state.form && state.last_intent == confirmation_intent && says_yes;
 }
 
 reply booking_flow::status(conversation& state, const turn_context& context) const {

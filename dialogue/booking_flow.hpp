@@ -42,8 +42,8 @@ class booking_flow {
   // "Did my booking go through?", or "yes" again after the confirmation: the booking this
   // conversation made, with its reference, as confirmed; without one, an offer to book.
   reply status(conversation& state, const turn_context& context) const;
-  // Whether `plain` (plain words) says yes to a confirmation the last reply gave.
-  static bool confirms_again(const conversation& state, std::string_view plain);
+  // Whether a "yes" (`says_yes`) repeats the confirmation the last reply gave.
+  static bool confirms_again(const conversation& state, bool says_yes);
 
   const slot_schedule& schedule() const { return schedule_; }
 

@@ -9,14 +9,11 @@
 
 #include "dialogue/answers.hpp"
 #include "dialogue/booking_flow.hpp"
-#include "intents/booking_status.hpp"
 #include "intents/form_reading.hpp"
 #include "intents/understander.hpp"
 
 namespace advisor::dialogue {
 using intents::intent;
-using intents::plain_words;
-using intents::read_yes_no;
 using intents::yes_no;
 
 namespace {
@@ -170,6 +167,8 @@ engine::understood_ptr engine::understand(conversation& state, std::string_view 
   const auto picked = picked_reading(*asked, *understood);
   if (!picked) return understood;
   auto meant = *read(asked->text);
+  meant.yes_or_no = understood->yes_or_no;  // what this text says, not the question's
+  meant.asks_booking_status = understood->asks_booking_status;
   meant.intent = *picked;
   meant.confidence = 1.0;  // the visitor said so
   meant.unsure = false;
@@ -186,13 +185,12 @@ reply engine::respond(conversation& state, std::string_view text,
   const bool offered = std::exchange(state.booking_offered, false);
 
   reply out;
-  const std::string plain = plain_words(text);
+  const bool says_yes = understood.yes_or_no == yes_no::yes;
   if (!state.form &&
-      (intents::asks_booking_status(plain) || booking_flow::confirms_again(state, plain))) {
+      (understood.asks_booking_status || booking_flow::confirms_again(state, says_yes))) {
     // A confirmation that did not arrive, or a second "yes": the booking as it was confirmed.
     out = booking_->status(state, context);
-  } else if (asks_which(state, understood, asked_before) &&
-             !(offered && read_yes_no(plain) == yes_no::yes)) {
+  } else if (asks_which(state, understood, asked_before) && !(offered && says_yes)) {
     out = clarify(understood);
     state.clarifying = clarification{std::string{text.substr(0, clarification::max_text_bytes)},
                                      {understood.intent, *understood.runner_up}};
@@ -206,8 +204,7 @@ reply engine::respond(conversation& state, std::string_view text,
       out = answer(*knowledge_, understood, state);
       booking_->resume(state, out, context);
     }
-  } else if (understood.intent == intent::book_consultation ||
-             (offered && read_yes_no(plain) == yes_no::yes)) {
+  } else if (understood.intent == intent::book_consultation || (offered && says_yes)) {
     remember_needs(state, understood);
     // A price question gets the price first (free) and an offer; anything else opens the form.
     // So does a question about how the call happens ("is it on zoom?").

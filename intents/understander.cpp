@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "intents/booking_status.hpp"
 #include "intents/text.hpp"
 
 namespace advisor::intents {
@@ -810,6 +811,9 @@ understanding understander::understand(std::string_view text) const {
   }
   w.result.unsure = worth_asking(w);
   understanding& result = w.result;
+  const auto plain = plain_words(text);
+  result.yes_or_no = read_yes_no(plain);
+  result.asks_booking_status = intents::asks_booking_status(plain);
   result.intent = intents_[w.best];
   if (w.best == fallback_) {
     result.confidence = 0.0;

@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "intents/form_reading.hpp"
 #include "intents/intent.hpp"
 #include "intents/text_file.hpp"
 
@@ -70,6 +71,11 @@ struct understanding {
   // Where a move asked about goes ("is it worth rewriting our Flask server in Node?" -> "node"):
   // the side a yes/no question about the move is about. Empty without a move.
   std::string moving_to;
+  // The whole text read as an answer to a yes/no question ("sure", "nope"), and whether it asks
+  // after a booking already made ("did my booking go through?"): what the conversation around
+  // the booking form acts on.
+  yes_no yes_or_no = yes_no::neither;
+  bool asks_booking_status = false;
   bool has_cue(std::string_view cue) const {
     for (const auto& c : cues) {
       if (c == cue) return true;
