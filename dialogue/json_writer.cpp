@@ -101,7 +101,9 @@ bool valid_utf8(std::string_view text) {
   while (p < end) {
     const unsigned c = *p;
     if (c < 0x80U) {
+      // Blocks and words first, then the bytes left one by one without another call.
       p = begin + skip_ascii(text, static_cast<std::size_t>(p - begin) + 1);
+      while (p < end && *p < 0x80U) ++p;
       continue;
     }
     std::size_t n = 0;
@@ -140,9 +142,12 @@ void string(std::string& out, std::string_view text) {
   static constexpr char hex[] = "0123456789abcdef";
   out.push_back('"');
   std::size_t plain = 0;  // start of the run of bytes copied as they are
-  for (std::size_t i = skip_unescaped(text, 0); i < text.size(); i = skip_unescaped(text, i + 1)) {
+  const auto escapes = [](unsigned char u) { return u < 0x20U || u == '"' || u == '\\'; };
+  for (std::size_t i = skip_unescaped(text, 0);; i = skip_unescaped(text, i + 1)) {
+    // Blocks and words first, then the bytes left one by one without another call.
+    while (i < text.size() && !escapes(static_cast<unsigned char>(text[i]))) ++i;
+    if (i == text.size()) break;
     const auto u = static_cast<unsigned char>(text[i]);
-    if (u >= 0x20U && u != '"' && u != '\\') continue;
     out.append(text.data() + plain, i - plain);
     plain = i + 1;
     switch (u) {
