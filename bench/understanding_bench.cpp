@@ -1,6 +1,6 @@
 // Understanding plus answer, per message, on one core: the engine on every utterance of the
 // evaluation set, in turn. The baseline in the same run is parsing the message's WebSocket
-// frame (nlohmann/json), the least work the server does for any message.
+// frame (the protocol's strict reader), the least work the server does for any message.
 //
 //   build/test/bench/understanding_bench --benchmark_repetitions=10
 //       --benchmark_report_aggregates_only=true   (one command line)
@@ -45,9 +45,12 @@ const std::vector<std::string>& heldout_corpus() {
   return texts;
 }
 
-advisor::dialogue::engine_ptr fresh_engine() {
+// cache_entries: the understanding cache as the server has it (--understanding-cache); 0, the
+// default here, reads every message afresh.
+advisor::dialogue::engine_ptr fresh_engine(std::size_t cache_entries = 0) {
   auto loaded = advisor::server::load_engine(
-      {ADVISOR_SOURCE_DIR "/intents/data", ADVISOR_SOURCE_DIR "/knowledge/data"});
+      {ADVISOR_SOURCE_DIR "/intents/data", ADVISOR_SOURCE_DIR "/knowledge/data"},
+      {{}, cache_entries});
   if (auto* error = std::get_if<std::string>(&loaded)) {
     std::cerr << *error << '\n';
     std::exit(2);
@@ -86,8 +89,8 @@ void baseline_parse_frame(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
-void answer_each(benchmark::State& state, const std::vector<std::string>& texts) {
-  const auto e = engine();
+void answer_each(benchmark::State& state, const std::vector<std::string>& texts,
+                 advisor::dialogue::engine_ptr e = engine()) {
   std::size_t i = 0;
   for (auto _ : state) {
     advisor::dialogue::conversation fresh;  // one turn of a new conversation per message
@@ -140,6 +143,11 @@ void understand_and_answer(benchmark::State& state) {
 void understand_and_answer_load_questions(benchmark::State& state) {
   answer_each(state, advisor::bench::questions);
 }
+// The same with the server's default understanding cache: each question is read once, then
+// only answered.
+void understand_and_answer_load_questions_cached(benchmark::State& state) {
+  answer_each(state, advisor::bench::questions, fresh_engine(4096));
+}
 void understand_and_answer_real(benchmark::State& state) {
   answer_each(state, real_corpus());
 }
@@ -149,6 +157,7 @@ void understand_and_answer_real(benchmark::State& state) {
 BENCHMARK(baseline_parse_frame);
 BENCHMARK(understand_and_answer);
 BENCHMARK(understand_and_answer_load_questions);
+BENCHMARK(understand_and_answer_load_questions_cached);
 BENCHMARK(understand_and_answer_real);
 BENCHMARK(understand_and_answer_real_new)->Unit(benchmark::kMicrosecond);
 BENCHMARK(understand_and_answer_real_new_engine)->Unit(benchmark::kMicrosecond);
