@@ -131,6 +131,15 @@ TEST_CASE("text primitives", "[intents]") {
     CHECK_FALSE(tokenize("  i like   python.  ", tokens));
     CHECK(tokens == std::vector<std::string>{"i", "like", "python"});
   }
+  SECTION("currency signs next to a number are words: an amount reads as money") {
+    std::vector<std::string> tokens;
+    CHECK_FALSE(tokenize("donate $100 or 50$, not $ alone", tokens));
+    CHECK(tokens ==
+          std::vector<std::string>{"donate", "usd", "100", "or", "50", "usd", "not", "alone"});
+    CHECK(fold("\xE2\x82\xAC"
+               "300 or \xC2\xA3"
+               "20") == " eur 300 or  gbp 20");
+  }
   SECTION("edit distance counts a transposition as one edit") {
     CHECK(edit_distance("pyhton", "python", 2) == 1);
     CHECK(edit_distance("streming", "streaming", 2) == 1);
