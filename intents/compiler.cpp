@@ -255,6 +255,11 @@ std::optional<load_error> check_cue_references(json_compiler& c, const understan
   }
   for (const auto& [cue, rule] : parts.cue_topics_with_need) {
     if (auto err = check(cue, "cue_topics_with_need")) return err;
+    constexpr auto prefix = understander_parts::cue_need_prefix;
+    for (const auto& need : rule.needs) {
+      if (!need.starts_with(prefix)) continue;
+      if (auto err = check(need.substr(prefix.size()), "cue_topics_with_need")) return err;
+    }
   }
   for (const auto& cue : parts.choice_cancels) {
     if (auto err = check(cue, "choice_cancels")) return err;
@@ -395,6 +400,8 @@ std::optional<load_error> parse_comparison(json_compiler& c, const json& doc,
   const std::string what = "\"comparison\": ";
   if (auto err = read_words(c, spec, "connectors", what, out.connectors)) return err;
   if (auto err = read_words(c, spec, "between", what, out.between)) return err;
+  if (auto err = read_words(c, spec, "flows", what, out.flows)) return err;
+  if (auto err = read_count(c, spec, "flow_reach", what, out.flow_reach)) return err;
   if (spec.contains("from_to")) {
     if (!spec.at("from_to").is_boolean())
       return c.error(0, "\"comparison\": \"from_to\" must be true or false");

@@ -8,6 +8,10 @@
 namespace advisor::intents::text {
 namespace {
 
+bool is_ascii_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
 bool is_ascii_alnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
@@ -106,6 +110,11 @@ const char* ascii_for(char32_t cp, bool lower) {
     case 0xFF0C:
     case 0x3001:
       return ",";
+    // Currency signs become words, so "€500" and "£50" read as money ("$" in tokenize).
+    case 0x20AC:
+      return " eur ";
+    case 0x00A3:
+      return " gbp ";
     case 0x3002:
     case 0xFF0E:
       return ".";
@@ -160,6 +169,11 @@ bool tokenize(std::string_view s, std::vector<std::string>& out) {
     const char c = s[i];
     if (!is_word_byte(c)) {
       if (c == '?') question = true;
+      // "$500", "500$": an amount of money, the one sign that is ASCII.
+      if (c == '$' &&
+          ((i + 1 < n && is_ascii_digit(s[i + 1])) || (i > 0 && is_ascii_digit(s[i - 1])))) {
+        out.emplace_back("usd");
+      }
       // A leading dot belongs to names like ".net".
       if (c == '.' && i + 1 < n && is_ascii_alnum(s[i + 1]) && (i == 0 || s[i - 1] == ' ')) {
         std::string word = ".";

@@ -299,7 +299,8 @@ std::vector<std::pair<std::string, std::string>> understander::pairs(const analy
     const auto& y = a.mentions[i + 1];
     const bool between = after_between(x.at);
     if (x.member == y.member || y.at <= x.at + 1 || y.at - x.at - 1 > comparing_.max_gap) continue;
-    const bool migrating = comparing_.from_to && x.at > 0 && a.canonical[x.at - 1] == "from";
+    const bool migrating = comparing_.from_to && x.at > 0 && a.canonical[x.at - 1] == "from" &&
+                           !flows_before(a, x.at - 1);
     const bool joined =
         std::any_of(a.canonical.begin() + static_cast<std::ptrdiff_t>(x.at + 1),
                     a.canonical.begin() + static_cast<std::ptrdiff_t>(y.at), [&](const auto& w) {
@@ -310,6 +311,14 @@ std::vector<std::pair<std::string, std::string>> understander::pairs(const analy
   }
   if (out.empty()) listed_choice(a, out);
   return out;
+}
+
+// Whether a flow word ("send", "stream", "forward") comes shortly before position `from`.
+bool understander::flows_before(const analysis& a, std::size_t from) const {
+  const std::size_t first = from > comparing_.flow_reach ? from - comparing_.flow_reach : 0;
+  return std::any_of(a.canonical.begin() + static_cast<std::ptrdiff_t>(first),
+                     a.canonical.begin() + static_cast<std::ptrdiff_t>(from),
+                     [&](const auto& w) { return comparing_.flows.contains(w); });
 }
 
 // Names listed without a connector ("Django Rest Framework - FastAPI", "deno ... but bun"):
@@ -370,6 +379,19 @@ bool understander::guide_pair(const slots& s) const {
   });
 }
 
+// Two members of one guide family ("Flask or FastAPI"): a choice inside one side, which leaves
+// a joining of the two sides standing ("a Flask or FastAPI service called from Node").
+bool understander::one_guide_family(const std::pair<std::string, std::string>& pair) const {
+  const auto family = [&](const std::string& m) {
+    const auto f = lex_.family.find(m);
+    return f == lex_.family.end() ? m : f->second;
+  };
+  const std::string first = family(pair.first);
+  return first == family(pair.second) &&
+         std::find(lex_.technologies.begin(), lex_.technologies.end(), first) !=
+             lex_.technologies.end();
+}
+
 // An outside technology that could stand in for Node.js or Python, or any set against another:
 // a React frontend or a Postgres database named alone is the project's surroundings.
 bool understander::competitor_named(const slots& s) const {
@@ -415,7 +437,8 @@ std::string understander::destination(const std::vector<std::string>& canonical)
 // Cues that a choice cancels go ("replace the node server with python" is no hybrid), and a
 // yes/no question offering alternatives is a choice; cues that are topics add them.
 void understander::settle_cues(understanding& u) const {
-  const bool choosing = !u.found.compared.empty() ||
+  const bool choosing = std::any_of(u.found.compared.begin(), u.found.compared.end(),
+                                    [&](const auto& pair) { return !one_guide_family(pair); }) ||
                         std::any_of(u.cues.begin(), u.cues.end(),
                                     [&](const auto& c) { return choice_cues_.contains(c); });
   if (choosing) {
@@ -429,7 +452,11 @@ void understander::settle_cues(understanding& u) const {
   }
   for (const auto& [cue, rule] : cue_topics_with_need_) {
     if (!u.has_cue(cue)) continue;
+    constexpr auto prefix = understander_parts::cue_need_prefix;
+    // A need is a topic, or "cue:NAME": the other side's part named in another sentence
+    // ("Our API is Express. Do we add a Python worker?") joins the two as a topic would.
     const bool need = std::any_of(rule.needs.begin(), rule.needs.end(), [&](const auto& t) {
+      if (t.starts_with(prefix)) return u.has_cue(t.substr(prefix.size()));
       return std::find(u.found.topics.begin(), u.found.topics.end(), t) != u.found.topics.end();
     });
     if (!need) continue;
@@ -686,8 +713,11 @@ understander::weighed understander::weigh(std::string_view text) const {
 
   const bool any_asks =
       std::any_of(sentences.begin(), sentences.end(), [](const reading& r) { return r.asks; });
-  const bool any_need = std::any_of(sentences.begin(), sentences.end(),
-                                    [](const reading& r) { return !r.background; });
+  // Background gives no needs when another sentence brings some; a bare "How do I do it?"
+  // after "I built a model in Python and want it in my Node app" takes the needs from there.
+  const bool any_need = std::any_of(sentences.begin(), sentences.end(), [](const reading& r) {
+    return !r.background && (!r.a.topics.empty() || !r.a.mentions.empty());
+  });
   analysis message;  // every sentence's words, and the needs of those that are not background
   analysis focus;    // the asking sentences
   std::vector<int> hits;

@@ -104,6 +104,10 @@ struct comparison_words {
   std::unordered_set<std::string> between;     // "and" connects only with one of these
   std::size_t max_gap = 4;                     // words allowed between the two names
   bool from_to = false;                        // "from <tech> to <tech>" is a comparison too
+  // "from X to Y" shortly after one of these is data moving between the two ("stream frames
+  // from Flask to Node"), not a move of the project: no pair.
+  std::unordered_set<std::string> flows;
+  std::size_t flow_reach = 5;  // words before "from" where a flow word counts
 };
 
 // Slot extractors, compiled from intents.json's "slots" (case-insensitive, on the text as typed).
@@ -143,11 +147,13 @@ struct understander_parts {
   std::map<std::string, std::vector<std::string>> cue_topics;  // topics a cue brings ("hybrid")
   // Topics a cue brings only beside one of some needs: an existing Node.js service and a need
   // on the Python side ("our backend is Express; we now need ML") is the both-together answer.
+  // A need written "cue:NAME" holds when that cue does (the other side's part named elsewhere).
   struct cue_with_need {
     std::vector<std::string> needs;
     std::vector<std::string> topics;
   };
   std::map<std::string, cue_with_need> cue_topics_with_need;
+  static constexpr std::string_view cue_need_prefix = "cue:";
   std::set<std::string> choice_cancels;  // cues that do not hold when a choice is asked
   std::set<std::string> choice_cues;     // cues that ask for a choice ("migrate")
   // Kinds of outside technology that are the project's surroundings when named alone (a React
@@ -264,6 +270,8 @@ class understander {
                                                           const analysis& focus,
                                                           std::vector<double>& score) const;
   bool guide_pair(const slots& s) const;
+  bool one_guide_family(const std::pair<std::string, std::string>& pair) const;
+  bool flows_before(const analysis& a, std::size_t from) const;
   bool competitor_named(const slots& s) const;
   std::vector<std::string> surroundings(const slots& s) const;
   double confidence_of(const understanding& u) const;

@@ -131,6 +131,15 @@ TEST_CASE("text primitives", "[intents]") {
     CHECK_FALSE(tokenize("  i like   python.  ", tokens));
     CHECK(tokens == std::vector<std::string>{"i", "like", "python"});
   }
+  SECTION("currency signs next to a number are words: an amount reads as money") {
+    std::vector<std::string> tokens;
+    CHECK_FALSE(tokenize("donate $100 or 50$, not $ alone", tokens));
+    CHECK(tokens ==
+          std::vector<std::string>{"donate", "usd", "100", "or", "50", "usd", "not", "alone"});
+    CHECK(fold("\xE2\x82\xAC"
+               "300 or \xC2\xA3"
+               "20") == " eur 300 or  gbp 20");
+  }
   SECTION("edit distance counts a transposition as one edit") {
     CHECK(edit_distance("pyhton", "python", 2) == 1);
     CHECK(edit_distance("streming", "streaming", 2) == 1);
@@ -471,6 +480,47 @@ TEST_CASE("cues", "[intents]") {
     CHECK_FALSE(
         has(ask("our node api needs ml, should we move it to python?").found.topics, "hybrid"));
   }
+  SECTION("the other side's part, or both sides run, named in another sentence") {
+    CHECK(has(ask("Our API is written in Node.js. Should we add a separate Python worker for "
+                  "the heavy lifting?")
+                  .found.topics,
+              "hybrid"));
+    CHECK(has(ask("Our scraper is Python, the dashboard is Node. What's a good way to sync them?")
+                  .found.topics,
+              "hybrid"));
+    CHECK_FALSE(has(
+        ask("Our API is written in Node.js. Should we move it to a Python backend?").found.topics,
+        "hybrid"));
+  }
+  SECTION("a piece moved while the other side is kept, and the two sides sharing work") {
+    CHECK(has(ask("We're moving our ML scoring into its own Python service but keeping the Node "
+                  "API. Any pitfalls?")
+                  .found.topics,
+              "hybrid"));
+    CHECK(has(ask("Can Python and Node share the same Postgres while Python handles the ML jobs?")
+                  .found.topics,
+              "hybrid"));
+    CHECK(has(ask("Is it bad practice to have a Node app that shells out to Python for NLP?")
+                  .found.topics,
+              "hybrid"));
+  }
+  SECTION(
+      "data sent from one side to the other is no pair; a choice inside one side keeps a "
+      "joining") {
+    const auto sent = ask("how do i send video frames from flask to node");
+    CHECK(sent.found.compared.empty());
+    CHECK(has(sent.found.topics, "hybrid"));
+    CHECK_FALSE(ask("should we switch from flask to node").found.compared.empty());
+    const auto inside =
+        ask("flask or fastapi for the python service our express api calls for predictions?");
+    CHECK_FALSE(inside.found.compared.empty());
+    CHECK(has(inside.found.topics, "hybrid"));
+  }
+  SECTION("a bare question takes its needs from the background before it") {
+    const auto u = ask("I built a classifier in Python for our Node app. How do I do it?");
+    CHECK(has(u.found.technologies, "python"));
+    CHECK(has(u.found.topics, "ml"));
+  }
   SECTION("named cues the answers read") {
     CHECK(ask("how much do you charge?").has_cue(advisor::intents::cue::price));
     CHECK(ask("what are python's weaknesses").has_cue(advisor::intents::cue::weaknesses));
@@ -601,6 +651,11 @@ TEST_CASE("intents.json: cues and calibration are checked when loaded", "[intent
   need_of_nothing.insert(
       1, R"("cue_topics_with_need": {"nope": {"needs": ["ml"], "topics": ["ml"]}},)");
   CHECK(error_of(compile_tiny(need_of_nothing)) ==
+        "intents.json: \"cue_topics_with_need\": unknown cue \"nope\"");
+  std::string need_of_no_cue = tiny_intents();
+  need_of_no_cue.insert(
+      1, R"("cue_topics_with_need": {"price": {"needs": ["cue:nope"], "topics": ["ml"]}},)");
+  CHECK(error_of(compile_tiny(need_of_no_cue)) ==
         "intents.json: \"cue_topics_with_need\": unknown cue \"nope\"");
   std::string need_shape = tiny_intents();
   need_shape.insert(1, R"("cue_topics_with_need": {"price": ["ml"]},)");
