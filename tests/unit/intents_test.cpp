@@ -532,6 +532,41 @@ TEST_CASE("cues", "[intents]") {
   }
 }
 
+TEST_CASE("kinds of out-of-scope messages are read as cues", "[intents]") {
+  SECTION("a fault: an exception's class, an error code, what a failing program does") {
+    CHECK(ask("my script dies with a UnicodeEncodeError on windows").has_cue("trouble"));
+    CHECK(ask("npm ERR! code EPERM when installing globally").has_cue("trouble"));
+    CHECK(ask("the client keeps disconnecting behind our load balancer").has_cue("trouble"));
+    CHECK(ask("fetch returns undefined inside my route handler").has_cue("trouble"));
+  }
+  SECTION("a request about one project's support or upkeep") {
+    CHECK(ask("please add python support to the vscode extension").has_cue("project_support"));
+    CHECK(ask("would be great if the exporter handled typescript too").has_cue("project_support"));
+    CHECK(ask("is this package still maintained?").has_cue("project_support"));
+  }
+  SECTION("pay and learning paths") {
+    CHECK(ask("do django developers earn more than express developers").has_cue("career"));
+    CHECK(ask("how long did it take you to learn node?").has_cue("career"));
+    CHECK(ask("any good books on python for a total beginner?").has_cue("career"));
+  }
+  SECTION("a release of one technology") {
+    CHECK(ask("when does python 3.9 reach end of life?").has_cue("release"));
+    CHECK(ask("is node 18 still supported?").has_cue("release"));
+    CHECK(ask("upgrading from node 14 to 20 broke our build").has_cue("release"));
+  }
+  SECTION("a library looked up on one side") {
+    CHECK(ask("what's the node equivalent of the requests library?").has_cue("lookup"));
+  }
+  SECTION("a choice with a version or a need in it is none of these") {
+    const auto u = ask("python 3.12 or node 20 for a realtime chat app?");
+    CHECK_FALSE(u.has_cue("release"));
+    CHECK_FALSE(u.has_cue("trouble"));
+    CHECK_FALSE(ask("is python still a good choice for ml?").has_cue("release"));
+    CHECK_FALSE(
+        ask("which is better for live dashboards, node or python?").has_cue("project_support"));
+  }
+}
+
 TEST_CASE("subject of a follow-up and of a 'for' phrase", "[intents]") {
   CHECK(ask("and what about security?").subject == "security");
   CHECK(ask("what about it?").subject.empty());

@@ -244,6 +244,17 @@ def report(held_out, classes, temperature):
         print(f"{name}, {FOLDS}-fold cross-validation ({n} messages): intent accuracy "
               f"learned {right / n:.3f}, rules alone {rules / n:.3f}; temperature "
               f"{temperature:.1f}, confident mistakes {confident_wrong / n:.3f}")
+        # Recall of the labels most often confused, on messages the model was not fitted on:
+        # the tuning part's own figures flatter the weighting, these are what generalises.
+        recalls = []
+        for label in ("out_of_scope", "compare", "explain"):
+            if label not in classes:
+                continue
+            of = [(z, y) for z, y, _, _, _ in rows if classes[y] == label]
+            got = sum(max(range(len(z)), key=lambda k: z[k]) == y for z, y in of)
+            if of:
+                recalls.append(f"{label} {got / len(of):.3f} ({got}/{len(of)})")
+        print(f"  left-out recall: {', '.join(recalls)}")
 
 
 def fingerprint(doc):
