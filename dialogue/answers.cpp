@@ -150,9 +150,13 @@ reply base(const turn& t, std::string text) {
   return out;
 }
 
+// Room for a reply's quick replies: it offers three or four.
+constexpr std::size_t usual_suggestions = 4;
+
 void suggest(reply& r, std::string_view s) {
   if (s.empty()) return;
   if (std::find(r.suggestions.begin(), r.suggestions.end(), s) == r.suggestions.end()) {
+    r.suggestions.reserve(usual_suggestions);
     r.suggestions.emplace_back(s);
   }
 }

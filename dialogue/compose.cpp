@@ -181,7 +181,11 @@ std::string other_than(const knowledge_base& k, std::string_view technology) {
   return out;
 }
 
+// Room for a whole answer: a bubble of about 60 words, with its quote.
+constexpr std::size_t answer_bytes = 640;
+
 void open(std::string& text, const framing& f) {
+  text.reserve(answer_bytes);  // grown sentence by sentence: one allocation, not several
   text = f.opening;
   if (!text.empty()) text += ' ';
 }

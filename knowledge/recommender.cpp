@@ -278,6 +278,7 @@ recommendation knowledge_base::recommend(const std::vector<std::string>& topics,
   const auto [needs, any_specific] = needs_of(topics, out);
   bool favours_node = false;
   bool favours_python = false;
+  out.needs.reserve(needs.size());
   for (const auto& need : needs) {
     const need_outcome& n = outcomes_.at(need);  // needs_of keeps only topics it holds
     if (n.facts.empty()) {
