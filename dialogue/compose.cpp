@@ -121,6 +121,7 @@ const fact* first_for(const need_outcome& n, std::string_view technology) {
 
 std::vector<std::string> needs_favouring(const recommendation& r, std::string_view side) {
   std::vector<std::string> out;
+  out.reserve(r.needs.size());
   for (const auto& n : r.needs) {
     if (n.favours == side) out.push_back(n.topic);
   }
@@ -724,11 +725,10 @@ std::size_t variant(std::string_view seed, std::size_t count) {
 std::vector<source> sources_of(const std::vector<const fact*>& facts) {
   std::vector<source> out;
   out.reserve(facts.size());
-  std::vector<const fact*> seen;
-  for (const fact* f : facts) {
-    if (f == nullptr || std::find(seen.begin(), seen.end(), f) != seen.end()) continue;
-    seen.push_back(f);
-    out.push_back({f->section, f->text});
+  for (auto it = facts.begin(); it != facts.end(); ++it) {
+    // A fact cited twice is listed once, where it first appears.
+    if (*it == nullptr || std::find(facts.begin(), it, *it) != it) continue;
+    out.push_back({(*it)->section, (*it)->text});
   }
   return out;
 }
