@@ -12,7 +12,6 @@
 namespace advisor::server::protocol {
 namespace {
 
-using json = nlohmann::json;
 namespace json_out = dialogue::json_out;
 // Output keeps the field order of docs/protocol.md ("type" first): easier to read in a log.
 using ordered = nlohmann::ordered_json;
@@ -22,11 +21,11 @@ frame_error make_error(error_code code, std::string message,
   return frame_error{code, std::move(message), std::move(reply_to)};
 }
 
-// Reads the optional id first so that every later error can point back at the frame.
 bool absent(const json_member* member) {
   return member == nullptr || member->what == json_member::type::null;
 }
 
+// Reads the optional id first so that every later error can point back at the frame.
 std::variant<std::optional<std::string>, frame_error> read_id(const json_document& object,
                                                               const frame_rules& rules) {
   const auto* id = object.find("id");
@@ -107,21 +106,12 @@ std::variant<place, frame_error> read_place(const json_document& object) {
 }
 
 // A repeated name earns bad_message; it still points back at the frame when the id was given
-// once and is valid (the text is known to be JSON within the depth limit by then).
-frame_error duplicate_error(std::string_view text, const json_problem& problem,
-                            const frame_rules& rules) {
-  auto error =
-      make_error(error_code::bad_message, "\"" + problem.name + "\" appears twice in one object");
-  if (problem.top_level && problem.name == "id") return error;
-  // The text is JSON: read again, the last of each repeated name kept, for the id alone.
-  const auto lenient = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!lenient.is_object() || !lenient.contains("id") || !lenient.at("id").is_string()) {
-    return error;
-  }
-  json_document id_only;
-  id_only.members.emplace_back(
-      "id", json_member{json_member::type::string, lenient.at("id").get<std::string>()});
-  if (auto id = read_id(id_only, rules); auto* valid = std::get_if<0>(&id)) {
+// once and is valid.
+frame_error duplicate_error(const json_document& document, const frame_rules& rules) {
+  auto error = make_error(error_code::bad_message,
+                          "\"" + document.repeated->name + "\" appears twice in one object");
+  if (document.count("id") != 1) return error;
+  if (auto id = read_id(document, rules); auto* valid = std::get_if<0>(&id)) {
     error.reply_to = std::move(*valid);
   }
   return error;
@@ -138,11 +128,10 @@ std::variant<json_document, frame_error> parse_object(std::string_view text,
       case json_problem::kind::too_deep:
         return make_error(error_code::bad_message, "the frame nests deeper than " +
                                                        std::to_string(rules.max_depth) + " levels");
-      case json_problem::kind::duplicate_name:
-        return duplicate_error(text, *problem, rules);
     }
   }
   auto& value = std::get<json_document>(parsed);
+  if (value.repeated) return duplicate_error(value, rules);
   if (!value.is_object) {
     return make_error(error_code::bad_message, "the frame must be a JSON object");
   }

@@ -95,7 +95,7 @@ class strict_handler {
  private:
   bool enter(member_type type) {
     if (++depth_ > max_depth_) {
-      problem_ = json_problem{json_problem::kind::too_deep, {}, false};
+      problem_ = json_problem{json_problem::kind::too_deep};
       return false;
     }
     if (depth_ == 2 && open_.front()) document_.members.back().second.what = type;
@@ -128,9 +128,9 @@ class strict_handler {
     }
     return true;
   }
-  // The first repeat is reported, unless the text turns out not to be JSON at all.
+  // The first repeat is reported (unless the text turns out not to be JSON at all).
   void repeated(const std::string& key, bool top_level) {
-    if (!problem_) problem_ = json_problem{json_problem::kind::duplicate_name, key, top_level};
+    if (!document_.repeated) document_.repeated = repeated_name{key, top_level};
   }
 
   std::size_t max_depth_;
@@ -151,10 +151,8 @@ std::variant<json_document, json_problem> parse_strict_json(std::string_view tex
   boost::json::basic_parser<strict_handler> parser{options, max_depth};
   error_code ec;
   const auto used = parser.write_some(false, text.data(), text.size(), ec);
-  const auto& problem = parser.handler().problem();
-  if (problem && problem->what == json_problem::kind::too_deep) return *problem;
+  if (const auto& problem = parser.handler().problem()) return *problem;  // too deep
   if (ec || used != text.size()) return json_problem{};
-  if (problem) return *problem;
   return std::move(parser.handler().document());
 }
 

@@ -1,11 +1,13 @@
 #pragma once
 // JSON as the protocol takes it from clients: exactly one value (nothing after it), nesting no
-// deeper than a limit enforced while parsing (so a flood of '[' costs nothing), no object with
-// the same name twice (a peer and the server must not read different values), valid UTF-8 and
-// finite numbers. Read with Boost.JSON's SAX parser into the one level the protocol reads: the
-// outermost object's members; what is nested deeper is checked and dropped, never built.
+// deeper than a limit enforced while parsing (so a flood of '[' costs nothing), valid UTF-8 and
+// finite numbers, and any object with the same name twice reported (a peer and the server must
+// not read different values). Read with Boost.JSON's SAX parser into the one level the protocol
+// reads: the outermost object's members; what is nested deeper is checked and dropped, never built.
 
+#include <algorithm>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -15,9 +17,13 @@
 namespace advisor::server {
 
 struct json_problem {
-  enum class kind { not_json, too_deep, duplicate_name } what = kind::not_json;
-  std::string name;        // duplicate_name: the repeated name
-  bool top_level = false;  // duplicate_name: repeated in the outermost object
+  enum class kind { not_json, too_deep } what = kind::not_json;
+};
+
+// The first name found twice in one object.
+struct repeated_name {
+  std::string name;
+  bool top_level = false;  // repeated in the outermost object
 };
 
 // A member of the outermost object: its type, and its value when it is a string.
@@ -29,7 +35,13 @@ struct json_member {
 // The one value of the text: an object's members in order, or some other value.
 struct json_document {
   bool is_object = false;
-  std::vector<std::pair<std::string, json_member>> members;
+  std::vector<std::pair<std::string, json_member>> members;  // a repeated name: each time
+  std::optional<repeated_name> repeated;
+
+  std::size_t count(std::string_view name) const {
+    return static_cast<std::size_t>(std::count_if(
+        members.begin(), members.end(), [&](const auto& member) { return member.first == name; }));
+  }
 
   const json_member* find(std::string_view name) const {
     for (const auto& [key, member] : members) {
