@@ -36,58 +36,58 @@ constexpr word byte_below(word w, unsigned char n) {
 }
 
 #ifdef __SSE2__
-// Sixteen bytes at a time where the CPU has SSE2 (every x86-64): a bit per byte of `block`.
+// Sixteen bytes at a time where the CPU has SSE2 (every x86-64).
 using block = __m128i;
 constexpr std::size_t block_bytes = sizeof(block);
 
 block load_block(const char* p) {
   return _mm_loadu_si128(reinterpret_cast<const block*>(p));
 }
-unsigned not_ascii(block b) {
+unsigned mask_of(block b) {
   return static_cast<unsigned>(_mm_movemask_epi8(b));
 }
-unsigned escaped(block b) {
-  const block below_space =
-      _mm_cmpeq_epi8(_mm_max_epu8(b, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
-  const block quote = _mm_cmpeq_epi8(b, _mm_set1_epi8('"'));
-  const block backslash = _mm_cmpeq_epi8(b, _mm_set1_epi8('\\'));
-  return static_cast<unsigned>(
-      _mm_movemask_epi8(_mm_or_si128(below_space, _mm_or_si128(quote, backslash))));
-}
 #endif
 
-// The first index from `at` where a byte is not ASCII (or a word holding one).
-std::size_t skip_ascii(std::string_view text, std::size_t at) {
+// What skip() looks for, in a block (a bit per byte) and in a word (a high bit per byte).
+struct not_ascii {
+#ifdef __SSE2__
+  static unsigned in(block b) {
+    return mask_of(b);
+  }
+#endif
+  static word in(word w) {
+    return w & highs;
+  }
+};
+struct escaped {  // the bytes JSON escapes: below 0x20, '"' and '\\'
+#ifdef __SSE2__
+  static unsigned in(block b) {
+    const block below_space =
+        _mm_cmpeq_epi8(_mm_max_epu8(b, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
+    const block quote = _mm_cmpeq_epi8(b, _mm_set1_epi8('"'));
+    const block backslash = _mm_cmpeq_epi8(b, _mm_set1_epi8('\\'));
+    return mask_of(_mm_or_si128(below_space, _mm_or_si128(quote, backslash)));
+  }
+#endif
+  static word in(word w) {
+    return byte_below(w, 0x20) | zero_byte(w ^ (ones * '"')) | zero_byte(w ^ (ones * '\\'));
+  }
+};
+
+// The first index from `at` of a byte `Find` looks for when a block holds it, else the start of
+// the word holding it, else the first of the bytes short of a whole word (the caller reads those
+// one by one).
+template <typename Find>
+std::size_t skip(std::string_view text, std::size_t at) {
 #ifdef __SSE2__
   while (at + block_bytes <= text.size()) {
-    if (const unsigned bits = not_ascii(load_block(text.data() + at)); bits != 0) {
+    if (const unsigned bits = Find::in(load_block(text.data() + at)); bits != 0) {
       return at + static_cast<std::size_t>(__builtin_ctz(bits));
     }
     at += block_bytes;
   }
 #endif
-  while (at + word_bytes <= text.size() && (load(text.data() + at) & highs) == 0) {
-    at += word_bytes;
-  }
-  return at;
-}
-
-// The first index from `at` of a byte JSON escapes (below 0x20, '"' or '\\'), or of a word
-// holding one.
-std::size_t skip_unescaped(std::string_view text, std::size_t at) {
-#ifdef __SSE2__
-  while (at + block_bytes <= text.size()) {
-    if (const unsigned bits = escaped(load_block(text.data() + at)); bits != 0) {
-      return at + static_cast<std::size_t>(__builtin_ctz(bits));
-    }
-    at += block_bytes;
-  }
-#endif
-  while (at + word_bytes <= text.size()) {
-    const word w = load(text.data() + at);
-    if ((byte_below(w, 0x20) | zero_byte(w ^ (ones * '"')) | zero_byte(w ^ (ones * '\\'))) != 0) {
-      break;
-    }
+  while (at + word_bytes <= text.size() && Find::in(load(text.data() + at)) == 0) {
     at += word_bytes;
   }
   return at;
@@ -102,7 +102,7 @@ bool valid_utf8(std::string_view text) {
     const unsigned c = *p;
     if (c < 0x80U) {
       // Blocks and words first, then the bytes left one by one without another call.
-      p = begin + skip_ascii(text, static_cast<std::size_t>(p - begin) + 1);
+      p = begin + skip<not_ascii>(text, static_cast<std::size_t>(p - begin) + 1);
       while (p < end && *p < 0x80U) ++p;
       continue;
     }
@@ -143,7 +143,7 @@ void string(std::string& out, std::string_view text) {
   out.push_back('"');
   std::size_t plain = 0;  // start of the run of bytes copied as they are
   const auto escapes = [](unsigned char u) { return u < 0x20U || u == '"' || u == '\\'; };
-  for (std::size_t i = skip_unescaped(text, 0);; i = skip_unescaped(text, i + 1)) {
+  for (std::size_t i = skip<escaped>(text, 0);; i = skip<escaped>(text, i + 1)) {
     // Blocks and words first, then the bytes left one by one without another call.
     while (i < text.size() && !escapes(static_cast<unsigned char>(text[i]))) ++i;
     if (i == text.size()) break;
