@@ -18,10 +18,9 @@ understanding_cache::shared understanding_cache::find(std::string_view text) con
 
 void understanding_cache::keep(std::string_view text, shared understood) const {
   if (entries_ == 0 || text.size() > max_text_bytes) return;
+  table dropped;  // declared before the lock: its texts are freed after it is released
   std::lock_guard lock{mutex_};
-  if (recent_.size() >= entries_) {
-    older_ = std::exchange(recent_, table{});
-  }
+  if (recent_.size() >= entries_) dropped = std::exchange(older_, std::exchange(recent_, table{}));
   recent_.insert_or_assign(std::string{text}, std::move(understood));
 }
 
