@@ -16,7 +16,7 @@ constexpr std::size_t idle_read_bytes = 128;
 
 websocket_session::websocket_session(beast::tcp_stream&& stream, server_context& ctx,
                                      connection_limit::slot slot)
-    : ws_{metered_socket{stream.release_socket()}},
+    : ws_{batching_socket{stream.release_socket()}},
       ctx_{ctx},
       bucket_{ctx.settings.limit.rate_per_second, ctx.settings.limit.rate_burst,
               token_bucket::clock::now()},
@@ -73,8 +73,14 @@ void websocket_session::on_accept(beast::error_code ec) {
 
 void websocket_session::do_read() {
   if (reading_ || closing_) return;
-  // Back-pressure: a client that does not read its replies stops being read.
-  if (queue_.size() >= ctx_.settings.limit.max_write_queue) return;
+  // Back-pressure: a client that does not read its replies stops being read, and what was
+  // gathered for it goes out now rather than after the pause.
+  if (queue_.size() >= ctx_.settings.limit.max_write_queue) {
+    ws_.next_layer().hold_writes(false);
+    if (!ws_.next_layer().holds_bytes()) return;
+    return ws_.next_layer().async_flush(
+        beast::bind_front_handler(&websocket_session::on_flush, shared_from_this()));
+  }
   reading_ = true;
   buffer_.clear();
   // Sized to what was sent: a longer message does not pin its buffer to the connection.
@@ -97,6 +103,8 @@ void websocket_session::on_read(beast::error_code ec, std::size_t) {
   reading_ = false;
   // Beast has already sent 1009 (too big) or 1007 (bad UTF-8) where those apply.
   if (ec) return fail(ec, "read");
+  ++messages_read_;
+  ws_.next_layer().hold_writes(messages_arrived_ != messages_read_);
   if (closing_) return;
   if (ws_.got_binary()) return close(websocket::close_code::unknown_data);  // 1003: text only
 
@@ -128,6 +136,7 @@ void websocket_session::on_control(websocket::frame_type kind) {
 }
 
 void websocket_session::on_frame(const frame_header& header) {
+  if (header.fin && header.opcode <= 2) ++messages_arrived_;  // the end of a data message
   if (closing_ || fragments_exceeded_) return;
   if (guard_.on_frame(header, message_guard::clock::now()) ==
       message_guard::verdict::too_many_fragments) {
@@ -198,6 +207,10 @@ void websocket_session::on_write(beast::error_code ec, std::size_t) {
   if (!queue_.empty()) return do_write();
   if (close_after_writes_) return close_when_sent();
   do_read();  // resumes reading if back-pressure had paused it
+}
+
+void websocket_session::on_flush(beast::error_code ec) {
+  if (ec) return fail(ec, "write");
 }
 
 void websocket_session::close_when_sent() {

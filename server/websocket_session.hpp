@@ -20,10 +20,10 @@
 #include <string>
 #include <vector>
 
+#include "server/batching_socket.hpp"
 #include "server/connection_registry.hpp"
 #include "server/http_handler.hpp"
 #include "server/message_guard.hpp"
-#include "server/metered_stream.hpp"
 #include "server/rate_limiter.hpp"
 #include "server/server_context.hpp"
 
@@ -61,12 +61,13 @@ class websocket_session : public connection,
   void on_answer(std::uint64_t slot, std::string frame);
   void do_write();
   void on_write(beast::error_code ec, std::size_t bytes);
+  void on_flush(beast::error_code ec);
   void close_when_sent();
   void close(websocket::close_code code);
   void on_close(beast::error_code ec);
   void fail(beast::error_code ec, const char* what);
 
-  websocket::stream<metered_socket> ws_;
+  websocket::stream<batching_socket> ws_;
   server_context& ctx_;
   beast::flat_buffer buffer_;
   // Front is the next to write (or in flight). A vector, not a deque: an idle connection
@@ -82,6 +83,10 @@ class websocket_session : public connection,
   boost::asio::steady_timer message_timer_;  // armed while a message is incomplete
   bool message_timer_armed_ = false;
   bool fragments_exceeded_ = false;
+  // Whole messages whose last frame has arrived, and those read: while the first is ahead,
+  // replies are gathered for one send (batching_socket.hpp). Compared with !=, so they wrap.
+  std::uint32_t messages_arrived_ = 0;
+  std::uint32_t messages_read_ = 0;
   bool reading_ = false;     // a read is in flight
   bool writing_ = false;     // a write is in flight (of queue_.front())
   bool closing_ = false;     // no more reads; close once the queue is out

@@ -8,11 +8,40 @@
 
 #include "tests/integration/clients.hpp"
 #include "tests/integration/protocol_checks.hpp"
+#include "tests/integration/raw_websocket.hpp"
 #include "tests/integration/server_process.hpp"
 
 using namespace advisor::test;
 
-namespace {}  // namespace
+namespace {
+
+// Messages sent in one write, so the server reads them together (batching_socket.hpp).
+std::string message_frames(const std::vector<std::string>& texts, const std::string& prefix) {
+  std::string bytes;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    bytes += frame(opcode::text, message(texts[i], prefix + std::to_string(i)).dump());
+  }
+  return bytes;
+}
+
+// The next text frame as JSON; fails the test when none comes in time.
+json next_json(raw_websocket& ws) {
+  const auto next = ws.next_frame(default_io_deadline);
+  REQUIRE(next);
+  REQUIRE(next->opcode == opcode::text);
+  return json::parse(next->payload);
+}
+
+void read_replies(raw_websocket& ws, const std::string& prefix, std::size_t from, std::size_t to) {
+  for (std::size_t i = from; i < to; ++i) {
+    const json reply = next_json(ws);
+    INFO("reply #" << i << ": " << reply.dump());
+    REQUIRE(reply.value("type", "") == "reply");
+    CHECK(reply.value("reply_to", "") == prefix + std::to_string(i));
+  }
+}
+
+}  // namespace
 
 TEST_CASE("the first frame is a welcome with a fresh session", "[protocol][session]") {
   server_process server;
@@ -309,4 +338,56 @@ TEST_CASE("pipelined messages keep their order when one answer waits for storage
   CHECK(saw_form);  // the storage path was taken
   client.send_json({{"type", "ping"}});
   CHECK(client.read_json() == json{{"type", "pong"}});
+}
+
+TEST_CASE("messages read together are answered together, none held behind an incomplete one",
+          "[protocol]") {
+  // Replies to messages the server read in one go are gathered and sent at once; this checks
+  // that gathering never keeps a reply back: not behind a message whose bytes are still on the
+  // way, not behind a ping, not behind an answer that waits for storage.
+  server_process server;
+  raw_websocket ws{server.port()};
+  REQUIRE(ws.status() == 101);
+  REQUIRE(next_json(ws).value("type", "") == "welcome");
+  const std::vector<std::string> texts = {
+      "hello",     "what is the GIL?", "thanks", "node or python for a chat app?",
+      "zxqv wplm", "what can you do?", "bye",    "hi again"};
+
+  SECTION("all at once") {
+    REQUIRE(ws.send(message_frames(texts, "a")));
+    read_replies(ws, "a", 0, texts.size());
+  }
+  SECTION("the last message cut in two: the replies before it still come") {
+    const auto last = frame(opcode::text, message("and for machine learning?", "cut").dump());
+    REQUIRE(ws.send(message_frames(texts, "b") + last.substr(0, last.size() / 2)));
+    read_replies(ws, "b", 0, texts.size());
+    REQUIRE(ws.send(last.substr(last.size() / 2)));
+    CHECK(next_json(ws).value("reply_to", "") == "cut");
+  }
+  SECTION("a ping among them is answered in its place") {
+    const std::vector<std::string> first(texts.begin(), texts.begin() + 3);
+    const std::vector<std::string> second(texts.begin() + 3, texts.end());
+    REQUIRE(ws.send(message_frames(first, "c") + frame(opcode::ping, "here") +
+                    message_frames(second, "d")));
+    read_replies(ws, "c", 0, first.size());
+    const auto pong = ws.next_frame(default_io_deadline);
+    REQUIRE(pong);
+    CHECK(pong->opcode == opcode::pong);
+    CHECK(pong->payload == "here");
+    read_replies(ws, "d", 0, second.size());
+  }
+  SECTION("an answer that waits for storage, and more messages than the reply queue holds") {
+    // The form's answer is saved before it is sent; the 70 messages behind it fill the
+    // connection's queue (64), so reading pauses until it is written.
+    std::vector<std::string> many = {"hello", "I'd like to book a consultation", "cancel"};
+    for (int i = 0; i < 70; ++i) many.emplace_back(i % 2 == 0 ? "what is npm?" : "thanks");
+    server_process roomy{{{"--rate-burst", "200"}}};
+    raw_websocket other{roomy.port()};
+    REQUIRE(next_json(other).value("type", "") == "welcome");
+    REQUIRE(other.send(message_frames(many, "e")));
+    read_replies(other, "e", 0, many.size());
+  }
+  // The connection still serves one message at a time afterwards.
+  REQUIRE(ws.send(frame(opcode::text, R"({"type":"ping"})")));
+  CHECK(next_json(ws) == json{{"type", "pong"}});
 }
