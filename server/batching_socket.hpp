@@ -6,14 +6,15 @@
 // and on loopback or a LAN each segment wakes the client again. While the session says more
 // messages are already read (`hold_writes(true)`), a write is copied here and completes at
 // once; the next write made without the hold, or the next read that has to wait on the
-// socket, sends everything gathered in one call. So nothing waits for a timer, a reply never
-// leaves later than the input it answers was used up, and the bytes held are bounded
-// (`max_held_bytes`, then the write goes out as usual and back-pressure works as before).
+// socket, sends everything gathered in one call. So nothing waits for a timer, and a reply
+// never leaves later than the input it answers was used up.
 //
-// At most one write waits here: Beast writes one frame at a time, and a write meeting a send
-// of gathered bytes already in flight waits for it to finish (`waiter_`).
+// Bounded: a write that would hold more than `max_held_bytes` goes out at once with what is
+// held. A write made while held bytes are being sent joins them and is sent next, whatever
+// the hold; only the read that waits for input (and the teardown) send held bytes, and the
+// session reads nothing new meanwhile, so what joins them is bounded by its reply queue.
+// Beast writes one frame at a time, so a write never meets another write in flight here.
 
-#include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/compose.hpp>
 #include <boost/asio/post.hpp>
@@ -54,83 +55,94 @@ class batching_socket : public metered_socket {
         read_op<MutableBuffers>{*this, buffers}, handler, *this);
   }
 
-  // Sends what is held, for a session that stops reading for a while (its queue is full).
+  // Sends what is held, and what joins it meanwhile, until nothing is left.
   template <class FlushHandler>
   auto async_flush(FlushHandler&& handler) {
     return boost::asio::async_compose<FlushHandler, void(boost::beast::error_code)>(flush_op{*this},
                                                                                     handler, *this);
   }
 
-  [[nodiscard]] bool holds_bytes() const { return !held_.empty(); }
-
  private:
-  using socket_type = boost::asio::ip::tcp::socket;
-  socket_type& socket() { return *this; }
+  boost::asio::ip::tcp::socket& socket() { return *this; }
 
-  // Appends a frame to the held bytes; false when they would grow past the bound.
   template <class ConstBuffers>
-  bool hold(const ConstBuffers& buffers) {
+  void append(const ConstBuffers& buffers) {
     namespace net = boost::asio;
     const auto size = net::buffer_size(buffers);
-    if (held_.size() + size > max_held_bytes) return false;
     const auto at = held_.size();
     held_.resize(at + size);
     net::buffer_copy(net::buffer(held_.data() + at, size), buffers);
-    return true;
   }
 
-  // A send of held bytes ended: they are gone (their memory too: an idle connection keeps
-  // none), and a write that waited for it goes on.
-  void sent(boost::beast::error_code ec) {
-    sending_ = false;
-    std::string{}.swap(held_);
-    if (!waiter_) return;
-    auto waiter = std::move(waiter_);
-    std::move(waiter)(ec);
+  template <class ConstBuffers>
+  [[nodiscard]] bool may_hold(const ConstBuffers& buffers) const {
+    if (sending_) return true;  // sent by the send in flight, after what it carries
+    // While the socket is read, the session has no input in hand: nothing follows at once.
+    return hold_ && !reading_ && held_.size() + boost::asio::buffer_size(buffers) <= max_held_bytes;
   }
 
   template <class ConstBuffers>
   struct write_op {
     batching_socket& stream;
     ConstBuffers buffers;
-    enum class step { start, resume, held, sent } at = step::start;
+    enum class step { start, held, sent } at = step::start;
 
     template <class Self>
     void operator()(Self& self, boost::beast::error_code ec = {}, std::size_t = 0) {
       namespace net = boost::asio;
       switch (at) {
         case step::start:
-          if (stream.sending_) {
-            at = step::resume;
-            stream.waiter_ = std::move(self);
-            return;
+          if (stream.may_hold(buffers)) {
+            stream.append(buffers);
+            at = step::held;
+            return net::post(stream.get_executor(), std::move(self));  // not inside the call
           }
-          return go_on(self, false);
-        case step::resume:
-          if (ec) return self.complete(ec, 0);
-          return go_on(self, true);
+          at = step::sent;
+          stream.sending_ = true;
+          return net::async_write(stream.socket(),
+                                  boost::beast::buffers_cat(net::buffer(stream.held_), buffers),
+                                  std::move(self));
         case step::held:
           return self.complete({}, net::buffer_size(buffers));
         case step::sent:
-          stream.sent(ec);
+          stream.sending_ = false;
+          std::string{}.swap(stream.held_);  // an idle connection keeps no buffer
           return self.complete(ec, ec ? 0 : net::buffer_size(buffers));
+      }
+    }
+  };
+
+  struct flush_op {
+    batching_socket& stream;
+    enum class step { start, idle, sending } at = step::start;
+
+    template <class Self>
+    void operator()(Self& self, boost::beast::error_code ec = {}, std::size_t = 0) {
+      namespace net = boost::asio;
+      switch (at) {
+        case step::start:
+          // Nothing held, or a send in flight that carries it all: nothing to do.
+          if (stream.sending_ || stream.held_.empty()) {
+            at = step::idle;
+            return net::post(stream.get_executor(), std::move(self));
+          }
+          return send(self);
+        case step::idle:
+          return self.complete({});
+        case step::sending:
+          stream.sending_ = false;
+          std::string{}.swap(stream.sent_);
+          if (ec || stream.held_.empty()) return self.complete(ec);
+          return send(self);  // what was written meanwhile
       }
     }
 
     template <class Self>
-    void go_on(Self& self, bool in_handler) {
-      namespace net = boost::asio;
-      if (stream.hold_ && stream.hold(buffers)) {
-        at = step::held;
-        // Completing inside the initiating call is not allowed; from a handler it is.
-        if (in_handler) return self();
-        return net::post(std::move(self));
-      }
-      at = step::sent;
+    void send(Self& self) {
+      at = step::sending;
       stream.sending_ = true;
-      net::async_write(stream.socket(),
-                       boost::beast::buffers_cat(net::buffer(stream.held_), buffers),
-                       std::move(self));
+      stream.sent_.swap(stream.held_);  // writes made meanwhile gather in held_
+      boost::asio::async_write(stream.socket(), boost::asio::buffer(stream.sent_), std::move(self));
     }
   };
 
@@ -142,57 +154,32 @@ class batching_socket : public metered_socket {
 
     template <class Self>
     void operator()(Self& self, boost::beast::error_code ec = {}, std::size_t bytes = 0) {
-      namespace net = boost::asio;
       switch (at) {
         case step::start:
+          // A send in flight already carries what is held.
           if (!stream.held_.empty() && !stream.sending_) {
             at = step::flushed;
-            stream.sending_ = true;
-            return net::async_write(stream.socket(), net::buffer(stream.held_), std::move(self));
+            return stream.async_flush(std::move(self));
           }
           break;
         case step::flushed:
-          stream.sent(ec);
           if (ec) return self.complete(ec, 0);
           break;
         case step::read:
+          stream.reading_ = false;
           return self.complete(ec, bytes);
       }
       at = step::read;
+      stream.reading_ = true;
       stream.metered_socket::async_read_some(buffers, std::move(self));
     }
   };
 
-  struct flush_op {
-    batching_socket& stream;
-    enum class step { start, done, sent } at = step::start;
-
-    template <class Self>
-    void operator()(Self& self, boost::beast::error_code ec = {}, std::size_t = 0) {
-      namespace net = boost::asio;
-      switch (at) {
-        case step::start:
-          // Nothing held, or a send already carries it: done.
-          if (stream.held_.empty() || stream.sending_) {
-            at = step::done;
-            return net::post(std::move(self));
-          }
-          at = step::sent;
-          stream.sending_ = true;
-          return net::async_write(stream.socket(), net::buffer(stream.held_), std::move(self));
-        case step::done:
-          return self.complete({});
-        case step::sent:
-          stream.sent(ec);
-          return self.complete(ec);
-      }
-    }
-  };
-
   std::string held_;  // frames written while holding, not yet sent
-  boost::asio::any_completion_handler<void(boost::beast::error_code)> waiter_;
+  std::string sent_;  // held frames being sent by a flush
   bool hold_ = false;
-  bool sending_ = false;  // held_ is being sent
+  bool sending_ = false;  // a send is in flight: writes join held_
+  bool reading_ = false;  // a read waits on the socket
 };
 
 // Held bytes go out before the drained teardown (drained_stream.hpp) shuts the socket down.

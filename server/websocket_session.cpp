@@ -73,13 +73,10 @@ void websocket_session::on_accept(beast::error_code ec) {
 
 void websocket_session::do_read() {
   if (reading_ || closing_) return;
-  // Back-pressure: a client that does not read its replies stops being read, and what was
-  // gathered for it goes out now rather than after the pause.
+  // Back-pressure: a client that does not read its replies stops being read.
   if (queue_.size() >= ctx_.settings.limit.max_write_queue) {
-    ws_.next_layer().hold_writes(false);
-    if (!ws_.next_layer().holds_bytes()) return;
-    return ws_.next_layer().async_flush(
-        beast::bind_front_handler(&websocket_session::on_flush, shared_from_this()));
+    ws_.next_layer().hold_writes(false);  // held replies go with the next write
+    return;
   }
   reading_ = true;
   buffer_.clear();
@@ -207,10 +204,6 @@ void websocket_session::on_write(beast::error_code ec, std::size_t) {
   if (!queue_.empty()) return do_write();
   if (close_after_writes_) return close_when_sent();
   do_read();  // resumes reading if back-pressure had paused it
-}
-
-void websocket_session::on_flush(beast::error_code ec) {
-  if (ec) return fail(ec, "write");
 }
 
 void websocket_session::close_when_sent() {

@@ -61,7 +61,6 @@ class websocket_session : public connection,
   void on_answer(std::uint64_t slot, std::string frame);
   void do_write();
   void on_write(beast::error_code ec, std::size_t bytes);
-  void on_flush(beast::error_code ec);
   void close_when_sent();
   void close(websocket::close_code code);
   void on_close(beast::error_code ec);
