@@ -57,6 +57,12 @@ review_recorder::review_recorder(net::io_context& ioc, net::any_io_executor writ
 
 void review_recorder::note(std::string_view visitor_text, const dialogue::reply& reply) {
   if (!needs_review(reply, settings_.below_confidence)) return;
+  // Under load most notes are dropped: find out before copying the texts (a racy read; the
+  // check under the lock below is the one that counts).
+  if (queued_.load(std::memory_order_relaxed) >= settings_.max_queued) {
+    dropped_.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
   pending p{std::string{visitor_text.substr(0, max_text_bytes)},
             std::string{std::string_view{reply.text}.substr(0, max_text_bytes)},
             std::string{intents::to_string(reply.intent)}, reply.confidence, wall_now()};
@@ -66,6 +72,7 @@ void review_recorder::note(std::string_view visitor_text, const dialogue::reply&
     return;
   }
   queue_.push_back(std::move(p));
+  queued_.store(queue_.size(), std::memory_order_relaxed);
 }
 
 void review_recorder::start() {
@@ -84,6 +91,7 @@ void review_recorder::schedule() {
     {
       const std::lock_guard lock{mutex_};
       batch.swap(queue_);
+      queued_.store(0, std::memory_order_relaxed);
     }
     net::post(writer_, [this, batch = std::move(batch)]() mutable { write(std::move(batch)); });
     schedule();
@@ -95,6 +103,7 @@ void review_recorder::save_last() {
   {
     const std::lock_guard lock{mutex_};
     batch.swap(queue_);
+    queued_.store(0, std::memory_order_relaxed);
   }
   // On the writer too (the caller joins it next), so that writes never overlap.
   net::post(writer_, [this, batch = std::move(batch)]() mutable { write(std::move(batch)); });

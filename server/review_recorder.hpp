@@ -71,6 +71,7 @@ class review_recorder {
   std::mutex mutex_;
   std::vector<pending> queue_;
   std::atomic<std::size_t> dropped_{0};
+  std::atomic<std::size_t> queued_{0};  // queue_.size(), readable without the lock
   std::chrono::steady_clock::time_point purged_at_{};
 };
 
