@@ -42,6 +42,19 @@ understanding ask(std::string_view text) {
   return real()->understand(text);
 }
 
+// The same with the learned weighting the service loads (intents/data/weights.json).
+const understander_ptr& real_weighted() {
+  static const understander_ptr compiled = [] {
+    const text_file weights{"weights.json", read_source_file("intents/data/weights.json")};
+    auto result = compile_understander(
+        {"intents.json", read_source_file("intents/data/intents.json")},
+        {"lexicon.txt", read_source_file("intents/data/lexicon.txt")}, &weights);
+    if (auto* e = std::get_if<load_error>(&result)) FAIL(e->what());
+    return std::get<understander_ptr>(result);
+  }();
+  return compiled;
+}
+
 bool has(const std::vector<std::string>& list, const std::string& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
@@ -843,4 +856,22 @@ TEST_CASE("the quick replies of a clarifying question pick their reading", "[int
     CHECK(u.has_cue("picks_reading"));
   }
   CHECK_FALSE(ask("compare node and python for streaming").has_cue("picks_reading"));
+}
+
+// The weighting has next to nothing to weigh in three words (with rules_below 0 it read "Just
+// explain it" as a greeting, so asking "explanation or outside the guide?" never offered the
+// explanation): a quick reply keeps the rules' reading, as a short follow-up does.
+TEST_CASE("the quick replies pick their reading with the learned weighting too", "[intents]") {
+  for (const auto& [text, reading] : std::vector<std::pair<std::string, intent>>{
+           {"Compare Node.js and Python for it", intent::compare},
+           {"It's about something else", intent::out_of_scope},
+           {"Just explain it", intent::explain},
+           {"just explain this", intent::explain},
+           {"it is about something else", intent::out_of_scope},
+           {"Book a free consultation", intent::book_consultation}}) {
+    const auto u = real_weighted()->understand(text);
+    INFO(text);
+    CHECK(u.intent == reading);
+    CHECK(u.has_cue("picks_reading"));
+  }
 }
