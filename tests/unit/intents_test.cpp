@@ -875,3 +875,25 @@ TEST_CASE("the quick replies pick their reading with the learned weighting too",
     CHECK(u.has_cue("picks_reading"));
   }
 }
+
+// Each side kept for its own part, said in a clause or in another sentence, and data sent to
+// one side from the other: the guide's both-together answer (the hybrid topic).
+TEST_CASE("the two sides' parts and data sent back join the two", "[intents]") {
+  for (const std::string text : {
+           "Make our Next.js app a pure frontend. We want FastAPI to handle all of the backend.",
+           "can next.js serve as the ui layer for a flask api?",
+           "python stays the main program, but the web server part is in node now",
+           "every service that has nothing to do with the machine learning part should be "
+           "written in node",
+           "the scoring part stays in python. the web layer is in node, how should they share "
+           "sessions?",
+           "The heavy processing part runs in python. Should the dashboard part be in node too?",
+           "the readings are sent to our node server from a python script on the raspberry pi",
+           "we use bull for the api and for queueing jobs; our processors are written in python",
+       }) {
+    INFO(text);
+    CHECK(has(ask(text).found.topics, "hybrid"));
+  }
+  // A choice between the sides is not a join.
+  CHECK_FALSE(has(ask("should the api be in python or node?").found.topics, "hybrid"));
+}

@@ -277,7 +277,7 @@ def report(held_out, classes, temperature):
         # Recall of the labels most often confused, on messages the model was not fitted on:
         # the tuning part's own figures flatter the weighting, these are what generalises.
         recalls = []
-        for label in ("out_of_scope", "compare", "explain"):
+        for label in ("out_of_scope", "compare", "explain", "book_consultation"):
             if label not in classes:
                 continue
             of = [(z, y) for z, y, _, _, _ in rows if classes[y] == label]
