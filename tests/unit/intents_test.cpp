@@ -897,3 +897,15 @@ TEST_CASE("the two sides' parts and data sent back join the two", "[intents]") {
   // A choice between the sides is not a join.
   CHECK_FALSE(has(ask("should the api be in python or node?").found.topics, "hybrid"));
 }
+
+// Invited proposals and bids are leads; quotes in code are not.
+TEST_CASE("proposals and bids invited are leads", "[intents]") {
+  for (const std::string text : {"we are inviting bids from agencies to build our member portal",
+                                 "qualified firms may submit proposals for a new web portal",
+                                 "request for quotes: a small booking site"}) {
+    INFO(text);
+    CHECK(ask(text).intent == intent::book_consultation);
+  }
+  CHECK(ask("does the json parser accept single quotes in node?").intent !=
+        intent::book_consultation);
+}
