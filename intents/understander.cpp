@@ -832,7 +832,10 @@ understanding understander::understand(std::string_view text) const {
   constexpr std::size_t follow_up_words = 8;
   if (w.best != fallback_ && w.sentences == 1 && w.result.words <= follow_up_words)
     take_follow_up(w);
-  if (!w.result.follow_up.empty()) {
+  // A quick reply to a clarifying question ("Just explain it") is the bot's own wording, read
+  // by its pattern: three words give the weighting nothing to weigh (it read "Just explain it"
+  // as a greeting), so the rules' reading stands for it as for a follow-up.
+  if (!w.result.follow_up.empty() || w.result.has_cue(cue::picks_reading)) {
     w.kept = true;
   } else {
     if (learned_ && w.best != fallback_ && !w.won) choose_by_weights(w);

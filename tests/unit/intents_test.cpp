@@ -42,6 +42,19 @@ understanding ask(std::string_view text) {
   return real()->understand(text);
 }
 
+// The same with the learned weighting the service loads (intents/data/weights.json).
+const understander_ptr& real_weighted() {
+  static const understander_ptr compiled = [] {
+    const text_file weights{"weights.json", read_source_file("intents/data/weights.json")};
+    auto result = compile_understander(
+        {"intents.json", read_source_file("intents/data/intents.json")},
+        {"lexicon.txt", read_source_file("intents/data/lexicon.txt")}, &weights);
+    if (auto* e = std::get_if<load_error>(&result)) FAIL(e->what());
+    return std::get<understander_ptr>(result);
+  }();
+  return compiled;
+}
+
 bool has(const std::vector<std::string>& list, const std::string& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
@@ -843,4 +856,56 @@ TEST_CASE("the quick replies of a clarifying question pick their reading", "[int
     CHECK(u.has_cue("picks_reading"));
   }
   CHECK_FALSE(ask("compare node and python for streaming").has_cue("picks_reading"));
+}
+
+// The weighting has next to nothing to weigh in three words (with rules_below 0 it read "Just
+// explain it" as a greeting, so asking "explanation or outside the guide?" never offered the
+// explanation): a quick reply keeps the rules' reading, as a short follow-up does.
+TEST_CASE("the quick replies pick their reading with the learned weighting too", "[intents]") {
+  for (const auto& [text, reading] : std::vector<std::pair<std::string, intent>>{
+           {"Compare Node.js and Python for it", intent::compare},
+           {"It's about something else", intent::out_of_scope},
+           {"Just explain it", intent::explain},
+           {"just explain this", intent::explain},
+           {"it is about something else", intent::out_of_scope},
+           {"Book a free consultation", intent::book_consultation}}) {
+    const auto u = real_weighted()->understand(text);
+    INFO(text);
+    CHECK(u.intent == reading);
+    CHECK(u.has_cue("picks_reading"));
+  }
+}
+
+// Each side kept for its own part, said in a clause or in another sentence, and data sent to
+// one side from the other: the guide's both-together answer (the hybrid topic).
+TEST_CASE("the two sides' parts and data sent back join the two", "[intents]") {
+  for (const std::string text : {
+           "Make our Next.js app a pure frontend. We want FastAPI to handle all of the backend.",
+           "can next.js serve as the ui layer for a flask api?",
+           "python stays the main program, but the web server part is in node now",
+           "every service that has nothing to do with the machine learning part should be "
+           "written in node",
+           "the scoring part stays in python. the web layer is in node, how should they share "
+           "sessions?",
+           "The heavy processing part runs in python. Should the dashboard part be in node too?",
+           "the readings are sent to our node server from a python script on the raspberry pi",
+           "we use bull for the api and for queueing jobs; our processors are written in python",
+       }) {
+    INFO(text);
+    CHECK(has(ask(text).found.topics, "hybrid"));
+  }
+  // A choice between the sides is not a join.
+  CHECK_FALSE(has(ask("should the api be in python or node?").found.topics, "hybrid"));
+}
+
+// Invited proposals and bids are leads; quotes in code are not.
+TEST_CASE("proposals and bids invited are leads", "[intents]") {
+  for (const std::string text : {"we are inviting bids from agencies to build our member portal",
+                                 "qualified firms may submit proposals for a new web portal",
+                                 "request for quotes: a small booking site"}) {
+    INFO(text);
+    CHECK(ask(text).intent == intent::book_consultation);
+  }
+  CHECK(ask("does the json parser accept single quotes in node?").intent !=
+        intent::book_consultation);
 }
