@@ -19,12 +19,13 @@
 #include <boost/asio/compose.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/async_base.hpp>
 #include <boost/beast/core/buffers_cat.hpp>
 #include <boost/beast/core/error.hpp>
 
 #include <cstddef>
-#include <string>
 #include <utility>
+#include <vector>
 
 #include "server/metered_stream.hpp"
 
@@ -48,11 +49,17 @@ class batching_socket : public metered_socket {
         write_op<ConstBuffers>{*this, buffers}, handler, *this);
   }
 
-  // Hides metered_socket's: sends what is held before waiting for input.
+  // Hides metered_socket's: sends what is held before waiting for input. The read itself is
+  // metered_socket's with the caller's handler, so an idle connection's pending read is no
+  // bigger than without batching.
   template <class MutableBuffers, class ReadHandler>
-  auto async_read_some(const MutableBuffers& buffers, ReadHandler&& handler) {
-    return boost::asio::async_compose<ReadHandler, void(boost::beast::error_code, std::size_t)>(
-        read_op<MutableBuffers>{*this, buffers}, handler, *this);
+  void async_read_some(const MutableBuffers& buffers, ReadHandler&& handler) {
+    // A send in flight already carries what is held.
+    if (held_.empty() || sending_) {
+      return metered_socket::async_read_some(buffers, std::forward<ReadHandler>(handler));
+    }
+    flush_then_read<std::decay_t<ReadHandler>, MutableBuffers>{std::forward<ReadHandler>(handler),
+                                                               *this, buffers};
   }
 
   // Sends what is held, and what joins it meanwhile, until nothing is left.
@@ -78,7 +85,8 @@ class batching_socket : public metered_socket {
   [[nodiscard]] bool may_hold(const ConstBuffers& buffers) const {
     if (sending_) return true;  // sent by the send in flight, after what it carries
     // While the socket is read, the session has no input in hand: nothing follows at once.
-    return hold_ && !reading_ && held_.size() + boost::asio::buffer_size(buffers) <= max_held_bytes;
+    return hold_ && !reading() &&
+           held_.size() + boost::asio::buffer_size(buffers) <= max_held_bytes;
   }
 
   template <class ConstBuffers>
@@ -106,7 +114,7 @@ class batching_socket : public metered_socket {
           return self.complete({}, net::buffer_size(buffers));
         case step::sent:
           stream.sending_ = false;
-          std::string{}.swap(stream.held_);  // an idle connection keeps no buffer
+          std::vector<char>{}.swap(stream.held_);  // an idle connection keeps no buffer
           return self.complete(ec, ec ? 0 : net::buffer_size(buffers));
       }
     }
@@ -114,6 +122,7 @@ class batching_socket : public metered_socket {
 
   struct flush_op {
     batching_socket& stream;
+    std::vector<char> sending{};  // its bytes stay put when the operation moves
     enum class step { start, idle, sending } at = step::start;
 
     template <class Self>
@@ -131,7 +140,7 @@ class batching_socket : public metered_socket {
           return self.complete({});
         case step::sending:
           stream.sending_ = false;
-          std::string{}.swap(stream.sent_);
+          sending = {};
           if (ec || stream.held_.empty()) return self.complete(ec);
           return send(self);  // what was written meanwhile
       }
@@ -141,45 +150,39 @@ class batching_socket : public metered_socket {
     void send(Self& self) {
       at = step::sending;
       stream.sending_ = true;
-      stream.sent_.swap(stream.held_);  // writes made meanwhile gather in held_
-      boost::asio::async_write(stream.socket(), boost::asio::buffer(stream.sent_), std::move(self));
+      sending.swap(stream.held_);  // writes made meanwhile gather in held_
+      boost::asio::async_write(stream.socket(), boost::asio::buffer(sending), std::move(self));
     }
   };
 
-  template <class MutableBuffers>
-  struct read_op {
-    batching_socket& stream;
-    MutableBuffers buffers;
-    enum class step { start, flushed, read } at = step::start;
-
-    template <class Self>
-    void operator()(Self& self, boost::beast::error_code ec = {}, std::size_t bytes = 0) {
-      switch (at) {
-        case step::start:
-          // A send in flight already carries what is held.
-          if (!stream.held_.empty() && !stream.sending_) {
-            at = step::flushed;
-            return stream.async_flush(std::move(self));
-          }
-          break;
-        case step::flushed:
-          if (ec) return self.complete(ec, 0);
-          break;
-        case step::read:
-          stream.reading_ = false;
-          return self.complete(ec, bytes);
-      }
-      at = step::read;
-      stream.reading_ = true;
-      stream.metered_socket::async_read_some(buffers, std::move(self));
+  // Sends what is held, then hands the caller's handler to metered_socket's read.
+  template <class Handler, class MutableBuffers>
+  class flush_then_read
+      : public boost::beast::async_base<Handler, boost::asio::ip::tcp::socket::executor_type> {
+   public:
+    template <class H>
+    flush_then_read(H&& handler, batching_socket& stream, const MutableBuffers& buffers)
+        : boost::beast::async_base<
+              Handler, boost::asio::ip::tcp::socket::executor_type>{std::forward<H>(handler),
+                                                                    stream.get_executor()},
+          stream_{stream},
+          buffers_{buffers} {
+      stream_.async_flush(std::move(*this));
     }
+
+    void operator()(boost::beast::error_code ec) {
+      if (ec) return this->complete_now(ec, std::size_t{0});
+      stream_.metered_socket::async_read_some(buffers_, this->release_handler());
+    }
+
+   private:
+    batching_socket& stream_;
+    MutableBuffers buffers_;
   };
 
-  std::string held_;  // frames written while holding, not yet sent
-  std::string sent_;  // held frames being sent by a flush
+  std::vector<char> held_;  // frames written while holding, not yet sent
   bool hold_ = false;
   bool sending_ = false;  // a send is in flight: writes join held_
-  bool reading_ = false;  // a read waits on the socket
 };
 
 // Held bytes go out before the drained teardown (drained_stream.hpp) shuts the socket down.

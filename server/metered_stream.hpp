@@ -26,6 +26,9 @@ class metered_socket : public drained_socket {
   // Called, on the reading strand, for each frame header read; none before this is set.
   void on_frame(frame_callback callback) { on_frame_ = std::move(callback); }
 
+  // A read waits on the socket: everything read so far has been handed over.
+  [[nodiscard]] bool reading() const { return reading_; }
+
   // Hides the socket's: websocket::stream reads its next layer through this.
   template <class MutableBuffers, class ReadHandler>
   auto async_read_some(const MutableBuffers& buffers, ReadHandler&& handler) {
@@ -44,8 +47,10 @@ class metered_socket : public drained_socket {
     void operator()(Self& self, boost::beast::error_code ec = {}, std::size_t bytes = 0) {
       if (!started) {
         started = true;
+        stream.reading_ = true;
         return stream.drained_socket::async_read_some(buffers, std::move(self));
       }
+      stream.reading_ = false;
       stream.observe(buffers, bytes);
       self.complete(ec, bytes);
     }
@@ -66,6 +71,7 @@ class metered_socket : public drained_socket {
 
   frame_header_reader reader_;
   frame_callback on_frame_;
+  bool reading_ = false;
 };
 
 // The drained teardown (drained_stream.hpp), found by argument-dependent lookup.
