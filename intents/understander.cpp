@@ -780,7 +780,50 @@ understander::weighed understander::weigh(std::string_view text) const {
   result.asked_for = asked_for(subject_, message.canonical);
   result.normalized = std::move(message.normalized);
   w.words = std::move(message.canonical);
+  for (auto& word : member_words(message)) w.words.push_back(std::move(word));
   return w;
+}
+
+// Frameworks and libraries are rewritten to their side ("django" is "python"), which hides
+// from the weighting what the patterns need hidden: "Flask or Django" (a choice inside one
+// side, outside the guide) reads like "Flask or Express" (the guide's). Each guide member
+// named adds its own name, and the names' shape adds one word: members of one side only,
+// two or more of them ("@one_side_members": a choice or a how-to among one side's tools),
+// or one of them with its side named by nothing else ("@one_member"; a question about one
+// framework), or members of both sides ("@both_sides_members").
+std::vector<std::string> understander::member_words(const analysis& message) const {
+  std::vector<std::string> out;
+  std::vector<std::string> sides;    // guide families named, bare or by a member
+  std::vector<std::string> members;  // guide members named, as "@name"
+  std::vector<std::string> member_sides;
+  for (const auto& m : message.mentions) {
+    if (std::find(lex_.technologies.begin(), lex_.technologies.end(), m.family) ==
+        lex_.technologies.end()) {
+      continue;
+    }
+    add_unique(sides, m.family);
+    if (m.member == m.family) continue;
+    add_unique(members, "@" + m.member);
+    add_unique(member_sides, m.family);
+  }
+  if (members.empty()) return out;
+  out = members;
+  if (member_sides.size() > 1) {
+    out.emplace_back("@both_sides_members");
+  } else if (sides.size() == 1) {
+    out.emplace_back(members.size() > 1 ? "@one_side_members" : "@one_member");
+  }
+  return out;
+}
+
+std::string understander::weighed_words(std::string_view text) const {
+  const weighed w = weigh(text);
+  std::string out;
+  for (const auto& word : w.words) {
+    if (!out.empty()) out.push_back(' ');
+    out += word;
+  }
+  return out;
 }
 
 // The hand-set choice: the best score, unless an intent that wins outright reaches its mark.
