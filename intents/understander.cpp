@@ -24,6 +24,95 @@ bool negated(const lexicon& lex, const std::vector<std::string>& tokens, std::si
   return false;
 }
 
+// A bare "go" is mostly the verb ("should we go with node", "the way to go", "go through the
+// docs"); only its neighbours make it the language ("rewrite it in go", "go or rust", "go has
+// goroutines"). "golang" and "go lang" are rewritten before this and are always the language.
+bool go_is_the_language(const std::vector<std::string>& words, std::size_t at) {
+  static const std::set<std::string, std::less<>> before{
+      "in",    "into",  "or",       "vs",     "versus",   "than",  "about",    "like",    "use",
+      "using", "learn", "learning", "choose", "choosing", "chose", "prefer",   "with",    "over",
+      "of",    "pick",  "picking",  "try",    "trying",   "adopt", "adopting", "written", "pure"};
+  static const std::set<std::string, std::less<>> after{"or",
+                                                        "vs",
+                                                        "versus",
+                                                        "lang",
+                                                        "language",
+                                                        "code",
+                                                        "codebase",
+                                                        "backend",
+                                                        "server",
+                                                        "servers",
+                                                        "service",
+                                                        "services",
+                                                        "developer",
+                                                        "developers",
+                                                        "devs",
+                                                        "dev",
+                                                        "is",
+                                                        "was",
+                                                        "has",
+                                                        "had",
+                                                        "does",
+                                                        "would",
+                                                        "could",
+                                                        "will",
+                                                        "can",
+                                                        "seems",
+                                                        "looks",
+                                                        "handles",
+                                                        "compiles",
+                                                        "runs",
+                                                        "uses",
+                                                        "lacks",
+                                                        "offers",
+                                                        "supports",
+                                                        "provides",
+                                                        "instead",
+                                                        "rather",
+                                                        "binary",
+                                                        "binaries",
+                                                        "program",
+                                                        "programs",
+                                                        "version",
+                                                        "implementation",
+                                                        "port",
+                                                        "sdk",
+                                                        "library",
+                                                        "libraries",
+                                                        "module",
+                                                        "modules",
+                                                        "compiler",
+                                                        "runtime",
+                                                        "ecosystem",
+                                                        "community",
+                                                        "routines",
+                                                        "app",
+                                                        "apps",
+                                                        "api",
+                                                        "microservice",
+                                                        "microservices",
+                                                        "s"};
+  static const std::set<std::string, std::less<>> moves{
+      "rewrite", "rewriting",  "rewritten", "port",        "porting", "ported",
+      "migrate", "migrating",  "switch",    "switching",   "move",    "moving",
+      "convert", "converting", "transfer",  "transferring"};
+  if (at >= 2 && words[at - 1] == "to" && words[at - 2] == "way") return false;  // the way to go
+  // "go with go": the second one is the language, the first the verb.
+  if (at + 1 < words.size() && (words[at + 1] == "with" || words[at + 1] == "for") &&
+      !(at > 0 && before.contains(words[at - 1]) && words[at - 1] != "with")) {
+    return false;
+  }
+  if (at > 0 && before.contains(words[at - 1])) return true;
+  if (at + 1 < words.size() && after.contains(words[at + 1])) return true;
+  // "port it to go": a move before "to" makes it the destination; "want to go" is the verb.
+  if (at > 0 && words[at - 1] == "to") {
+    for (std::size_t back = 2; back <= 5 && back <= at; ++back) {
+      if (moves.contains(words[at - back])) return true;
+    }
+  }
+  return false;
+}
+
 // Finds topic phrases in `tokens` and records their ids in order. The longest phrase at a
 // position wins and covers its words ("video encoding" is CPU work, not "video" streaming);
 // every topic sharing that phrase counts ("data science": ml and data pipelines).
@@ -146,7 +235,8 @@ void understander::rewrite_and_tag(analysis& out) const {
     if (!done) {
       const auto kind = canonical_kind_.find(words[i]);
       if (kind != canonical_kind_.end() &&
-          (kind->second == term_kind::technology || kind->second == term_kind::other)) {
+          (kind->second == term_kind::technology || kind->second == term_kind::other) &&
+          (words[i] != "go" || go_is_the_language(words, i))) {
         out.mentions.push_back(mention_of(words[i], {}, out.canonical.size()));
       }
       out.canonical.push_back(words[i++]);
