@@ -24,6 +24,95 @@ bool negated(const lexicon& lex, const std::vector<std::string>& tokens, std::si
   return false;
 }
 
+// A bare "go" is mostly the verb ("should we go with node", "the way to go", "go through the
+// docs"); only its neighbours make it the language ("rewrite it in go", "go or rust", "go has
+// goroutines"). "golang" and "go lang" are rewritten before this and are always the language.
+bool go_is_the_language(const std::vector<std::string>& words, std::size_t at) {
+  static const std::set<std::string, std::less<>> before{
+      "in",    "into",  "or",       "vs",     "versus",   "than",  "about",    "like",    "use",
+      "using", "learn", "learning", "choose", "choosing", "chose", "prefer",   "with",    "over",
+      "of",    "pick",  "picking",  "try",    "trying",   "adopt", "adopting", "written", "pure"};
+  static const std::set<std::string, std::less<>> after{"or",
+                                                        "vs",
+                                                        "versus",
+                                                        "lang",
+                                                        "language",
+                                                        "code",
+                                                        "codebase",
+                                                        "backend",
+                                                        "server",
+                                                        "servers",
+                                                        "service",
+                                                        "services",
+                                                        "developer",
+                                                        "developers",
+                                                        "devs",
+                                                        "dev",
+                                                        "is",
+                                                        "was",
+                                                        "has",
+                                                        "had",
+                                                        "does",
+                                                        "would",
+                                                        "could",
+                                                        "will",
+                                                        "can",
+                                                        "seems",
+                                                        "looks",
+                                                        "handles",
+                                                        "compiles",
+                                                        "runs",
+                                                        "uses",
+                                                        "lacks",
+                                                        "offers",
+                                                        "supports",
+                                                        "provides",
+                                                        "instead",
+                                                        "rather",
+                                                        "binary",
+                                                        "binaries",
+                                                        "program",
+                                                        "programs",
+                                                        "version",
+                                                        "implementation",
+                                                        "port",
+                                                        "sdk",
+                                                        "library",
+                                                        "libraries",
+                                                        "module",
+                                                        "modules",
+                                                        "compiler",
+                                                        "runtime",
+                                                        "ecosystem",
+                                                        "community",
+                                                        "routines",
+                                                        "app",
+                                                        "apps",
+                                                        "api",
+                                                        "microservice",
+                                                        "microservices",
+                                                        "s"};
+  static const std::set<std::string, std::less<>> moves{
+      "rewrite", "rewriting",  "rewritten", "port",        "porting", "ported",
+      "migrate", "migrating",  "switch",    "switching",   "move",    "moving",
+      "convert", "converting", "transfer",  "transferring"};
+  if (at >= 2 && words[at - 1] == "to" && words[at - 2] == "way") return false;  // the way to go
+  // "go with go": the second one is the language, the first the verb.
+  if (at + 1 < words.size() && (words[at + 1] == "with" || words[at + 1] == "for") &&
+      !(at > 0 && before.contains(words[at - 1]) && words[at - 1] != "with")) {
+    return false;
+  }
+  if (at > 0 && before.contains(words[at - 1])) return true;
+  if (at + 1 < words.size() && after.contains(words[at + 1])) return true;
+  // "port it to go": a move before "to" makes it the destination; "want to go" is the verb.
+  if (at > 0 && words[at - 1] == "to") {
+    for (std::size_t back = 2; back <= 5 && back <= at; ++back) {
+      if (moves.contains(words[at - back])) return true;
+    }
+  }
+  return false;
+}
+
 // Finds topic phrases in `tokens` and records their ids in order. The longest phrase at a
 // position wins and covers its words ("video encoding" is CPU work, not "video" streaming);
 // every topic sharing that phrase counts ("data science": ml and data pipelines).
@@ -146,7 +235,8 @@ void understander::rewrite_and_tag(analysis& out) const {
     if (!done) {
       const auto kind = canonical_kind_.find(words[i]);
       if (kind != canonical_kind_.end() &&
-          (kind->second == term_kind::technology || kind->second == term_kind::other)) {
+          (kind->second == term_kind::technology || kind->second == term_kind::other) &&
+          (words[i] != "go" || go_is_the_language(words, i))) {
         out.mentions.push_back(mention_of(words[i], {}, out.canonical.size()));
       }
       out.canonical.push_back(words[i++]);
@@ -780,7 +870,50 @@ understander::weighed understander::weigh(std::string_view text) const {
   result.asked_for = asked_for(subject_, message.canonical);
   result.normalized = std::move(message.normalized);
   w.words = std::move(message.canonical);
+  for (auto& word : member_words(message)) w.words.push_back(std::move(word));
   return w;
+}
+
+// Frameworks and libraries are rewritten to their side ("django" is "python"), which hides
+// from the weighting what the patterns need hidden: "Flask or Django" (a choice inside one
+// side, outside the guide) reads like "Flask or Express" (the guide's). Each guide member
+// named adds its own name, and the names' shape adds one word: members of one side only,
+// two or more of them ("@one_side_members": a choice or a how-to among one side's tools),
+// or one of them with its side named by nothing else ("@one_member"; a question about one
+// framework), or members of both sides ("@both_sides_members").
+std::vector<std::string> understander::member_words(const analysis& message) const {
+  std::vector<std::string> out;
+  std::vector<std::string> sides;    // guide families named, bare or by a member
+  std::vector<std::string> members;  // guide members named, as "@name"
+  std::vector<std::string> member_sides;
+  for (const auto& m : message.mentions) {
+    if (std::find(lex_.technologies.begin(), lex_.technologies.end(), m.family) ==
+        lex_.technologies.end()) {
+      continue;
+    }
+    add_unique(sides, m.family);
+    if (m.member == m.family) continue;
+    add_unique(members, "@" + m.member);
+    add_unique(member_sides, m.family);
+  }
+  if (members.empty()) return out;
+  out = members;
+  if (member_sides.size() > 1) {
+    out.emplace_back("@both_sides_members");
+  } else if (sides.size() == 1) {
+    out.emplace_back(members.size() > 1 ? "@one_side_members" : "@one_member");
+  }
+  return out;
+}
+
+std::string understander::weighed_words(std::string_view text) const {
+  const weighed w = weigh(text);
+  std::string out;
+  for (const auto& word : w.words) {
+    if (!out.empty()) out.push_back(' ');
+    out += word;
+  }
+  return out;
 }
 
 // The hand-set choice: the best score, unless an intent that wins outright reaches its mark.

@@ -216,6 +216,10 @@ class understander {
   // Whether an intent listed under intents.json "wins" took the message outright, so the
   // learned weighting is not asked (train.py leaves these out of the clarify margins).
   bool won_outright(std::string_view text) const;
+  // The words the learned weighting weighs: the normalized text's, then one word per framework
+  // or library of a guide side named ("@django"; the text says "python") and the shape of
+  // those names ("@one_side_members": two or more of one side, the other side unnamed).
+  std::string weighed_words(std::string_view text) const;
 
   const lexicon& vocabulary() const { return lex_; }
   const std::vector<std::string>& intent_names() const { return intent_names_; }
@@ -258,6 +262,7 @@ class understander {
     bool won = false;                // chosen because it wins outright ("wins")
     bool kept = false;               // the weighting was too unsure: the rules' choice stands
   };
+  std::vector<std::string> member_words(const analysis& message) const;
   weighed weigh(std::string_view text) const;
   void choose_by_rules(weighed& w) const;
   void choose_by_weights(weighed& w) const;

@@ -699,7 +699,7 @@ void write_features(const options& opt) {
                       {"intent", e.intent},
                       {"x", reader->features(e.text)},
                       {"won", reader->won_outright(e.text)},
-                      {"normalized", reader->understand(e.text).normalized}});
+                      {"normalized", reader->weighed_words(e.text)}});
     }
   };
   add(opt.data / "utterances.jsonl", "hand");

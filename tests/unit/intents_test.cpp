@@ -456,6 +456,32 @@ TEST_CASE("scope: what is compared decides", "[intents]") {
   SECTION("frameworks of each side are the guide's comparison") {
     CHECK(ask("express or django for a chat app?").intent == intent::compare);
   }
+  SECTION("'go' is the language only where its neighbours say so") {
+    CHECK(ask("should we go with node or python for the api?").found.other_technologies.empty());
+    CHECK(
+        ask("i want to go for web development, node or python?").found.other_technologies.empty());
+    CHECK(ask("the way to go is python, right?").found.other_technologies.empty());
+    CHECK(has(ask("we should port the api to go").found.other_technologies, "go"));
+    CHECK(has(ask("node or go for a proxy?").found.other_technologies, "go"));
+    CHECK(has(ask("go has goroutines, does node have that?").found.other_technologies, "go"));
+  }
+  SECTION("the learned weighting sees frameworks by name and by side") {
+    const understander& u = *real();
+    CHECK(u.weighed_words("we have flask and sqlalchemy set up") ==
+          "we have python and python set up @flask @sqlalchemy @one_side_members");
+    CHECK(u.weighed_words("express or django?") ==
+          "node or python @express @django "
+          "@both_sides_members");
+    CHECK(u.weighed_words("how do i paginate in django") ==
+          "how do i paginate in python @django @one_member");
+    CHECK(u.weighed_words("node or python?") == "node or python");
+  }
+  SECTION("names listed after 'options' or 'candidates' are weighed against each other") {
+    CHECK(ask("we narrowed the options to ruby and node for the api").found.compared ==
+          std::vector<std::pair<std::string, std::string>>{{"ruby", "node"}});
+    CHECK(ask("our candidates are java and python for a bank backend").found.compared ==
+          std::vector<std::pair<std::string, std::string>>{{"java", "python"}});
+  }
   SECTION("an outside technology beside a need is context, not the subject") {
     CHECK(ask("our react team needs machine learning features, which backend?").intent ==
           intent::compare);
@@ -566,6 +592,22 @@ TEST_CASE("kinds of out-of-scope messages are read as cues", "[intents]") {
     CHECK(ask("when does python 3.9 reach end of life?").has_cue("release"));
     CHECK(ask("is node 18 still supported?").has_cue("release"));
     CHECK(ask("upgrading from node 14 to 20 broke our build").has_cue("release"));
+  }
+  SECTION("a language outside the guide offered as the destination or an alternative") {
+    CHECK(ask("our node service is slow, should we just rewrite it in rust?")
+              .has_cue("outside_option"));
+    CHECK(ask("why did the team choose elixir for the chat server?").has_cue("outside_option"));
+    CHECK(ask("we should move to a compiled language like kotlin").has_cue("outside_option"));
+    CHECK_FALSE(ask("our main app is java; should the ml part be node or python?")
+                    .has_cue("outside_option"));
+    CHECK_FALSE(ask("should we go with node or python?").has_cue("outside_option"));
+  }
+  SECTION("how one would build something with one side is a how-to, not a request for work") {
+    CHECK(ask("how would you set up rate limiting in nestjs?").has_cue("asks_approach"));
+    CHECK(
+        ask("how should one structure background jobs in a django app?").has_cue("asks_approach"));
+    CHECK(ask("how would you set up rate limiting in nestjs?").intent != intent::book_consultation);
+    CHECK_FALSE(ask("could you set up our node server on aws for us?").has_cue("asks_approach"));
   }
   SECTION("a library looked up on one side") {
     CHECK(ask("what's the node equivalent of the requests library?").has_cue("lookup"));
