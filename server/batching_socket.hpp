@@ -42,10 +42,15 @@ class batching_socket : public metered_socket {
   // at once, so a reply written now may wait for them.
   void hold_writes(bool on) { hold_ = on; }
 
-  // Hides the socket's (Beast writes every frame through this).
+  // Hides the socket's (Beast writes every frame through this). With nothing held and nothing
+  // to hold, the socket's own write with the caller's handler: one message at a time costs
+  // what it did without batching.
   template <class ConstBuffers, class WriteHandler>
-  auto async_write_some(const ConstBuffers& buffers, WriteHandler&& handler) {
-    return boost::asio::async_compose<WriteHandler, void(boost::beast::error_code, std::size_t)>(
+  void async_write_some(const ConstBuffers& buffers, WriteHandler&& handler) {
+    if (held_.empty() && !may_hold(buffers)) {
+      return socket().async_write_some(buffers, std::forward<WriteHandler>(handler));
+    }
+    boost::asio::async_compose<WriteHandler, void(boost::beast::error_code, std::size_t)>(
         write_op<ConstBuffers>{*this, buffers}, handler, *this);
   }
 
