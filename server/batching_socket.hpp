@@ -7,7 +7,9 @@
 // messages are already read (`hold_writes(true)`), a write is copied here and completes at
 // once; the next write made without the hold, or the next read that has to wait on the
 // socket, sends everything gathered in one call. So nothing waits for a timer, and a reply
-// never leaves later than the input it answers was used up.
+// leaves once the input in hand is used up. One exception: when the session's reply queue
+// fills behind an answer that waits for storage, it stops reading and what was gathered goes
+// with the next write, that answer's (a flush then would let a stalled send grow unbounded).
 //
 // Bounded: a write that would hold more than `max_held_bytes` goes out at once with what is
 // held. A write made while held bytes are being sent joins them and is sent next, whatever

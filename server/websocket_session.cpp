@@ -75,7 +75,8 @@ void websocket_session::do_read() {
   if (reading_ || closing_) return;
   // Back-pressure: a client that does not read its replies stops being read.
   if (queue_.size() >= ctx_.settings.limit.max_write_queue) {
-    ws_.next_layer().hold_writes(false);  // held replies go with the next write
+    // Held replies go with the next write: the answer the queue waits for (batching_socket.hpp).
+    ws_.next_layer().hold_writes(false);
     return;
   }
   reading_ = true;
