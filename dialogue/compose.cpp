@@ -91,10 +91,40 @@ constexpr std::array<display, 68> display_names{{
     {"rails", "Rails"},
 }};
 
-std::string bold(std::string_view technology) {
-  std::string out = "**";
-  out += display_name(technology);
+// Sentences are written into the answer's own buffer, part by part (`say`): chains of
+// `a + b + c` build a temporary string for every `+`, and most of an answer's allocations
+// were those.
+void append_one(std::string& out, std::string_view part) {
+  out.append(part);
+}
+
+struct bold {
+  std::string_view technology;
+};
+void append_one(std::string& out, const bold& b) {
   out += "**";
+  out += display_name(b.technology);
+  out += "**";
+}
+
+struct quote {
+  const fact& said;
+};
+void append_one(std::string& out, const quote& q) {
+  out += "\u201c";
+  out += q.said.text;
+  out += "\u201d";
+}
+
+template <class... Parts>
+void say(std::string& out, const Parts&... parts) {
+  (append_one(out, parts), ...);
+}
+
+template <class... Parts>
+std::string cat(const Parts&... parts) {
+  std::string out;
+  say(out, parts...);
   return out;
 }
 
@@ -195,18 +225,15 @@ void open(std::string& text, const framing& f) {
 void add_gaps(std::string& text, const knowledge_base& k, const recommendation& r,
               const framing& f) {
   if (!r.uncovered.empty()) {
-    text += " The guide doesn't cover " + topic_list(k, r.uncovered) +
-            ", so that part isn't weighed here.";
+    say(text, " The guide doesn't cover ", topic_list(k, r.uncovered),
+        ", so that part isn't weighed here.");
   }
   if (!f.others.empty()) {
     std::vector<std::string> others;
     for (const auto& o : f.others) others.emplace_back(display_name(o));
-    text += " I can't weigh in on " + join(others) + ": the guide compares only " + join([&] {
-              std::vector<std::string> ours;
-              for (const auto& t : k.technologies()) ours.emplace_back(display_name(t));
-              return ours;
-            }()) +
-            ".";
+    std::vector<std::string> ours;
+    for (const auto& t : k.technologies()) ours.emplace_back(display_name(t));
+    say(text, " I can't weigh in on ", join(others), ": the guide compares only ", join(ours), ".");
   }
 }
 
@@ -225,9 +252,9 @@ void add_trade_off(std::string& text, const knowledge_base& k, const need_outcom
     const bool on_need = std::find(other_fact.topics.begin(), other_fact.topics.end(), n.topic) !=
                          other_fact.topics.end();
     const std::string elsewhere = on_need ? std::string{} : focus(k, other_fact, n.topic);
-    text += " So if " + k.label(n.topic) + " dominates your workload, lean to " + bold(lean);
+    say(text, " So if ", k.label(n.topic), " dominates your workload, lean to ", bold{lean});
     if (!elsewhere.empty()) {
-      text += "; if it's mostly " + k.label(elsewhere) + ", " + bold(other) + " fits better";
+      say(text, "; if it's mostly ", k.label(elsewhere), ", ", bold{other}, " fits better");
     }
     text += ".";
   } else {
@@ -245,7 +272,7 @@ composed general_text(const knowledge_base& k, const recommendation& r, const fr
   out.text += leads[variant(f.seed, leads.size())];
   if (!r.sources.empty()) {
     out.text += " The guide sums it up:";
-    for (const fact* s : r.sources) out.text += " " + quoted(*s);
+    for (const fact* s : r.sources) say(out.text, " ", quote{*s});
   }
   add_gaps(out.text, k, r, f);
   out.text +=
@@ -286,11 +313,11 @@ void lean_sentence(composed& out, std::string& aside, const recommendation& r, c
   } else {
     out.text += "The guide";
   }
-  out.text += " leans towards " + bold(winner) + " for " + needs + ", though only mildly.";
+  say(out.text, " leans towards ", bold{winner}, " for ", needs, ", though only mildly.");
   for (const fact* s : r.sources) {
     if (!speaks_for(*s, winner) && !s->both && !s->technologies.empty()) {
-      aside = " " + std::string{display_name(s->technologies.front())} +
-              "'s strength lies elsewhere: " + quoted(*s);
+      say(aside, " ", display_name(s->technologies.front()),
+          "'s strength lies elsewhere: ", quote{*s});
       break;
     }
   }
@@ -305,27 +332,35 @@ void verdict_sentence(composed& out, const recommendation& r, const framing& f,
   if (!asked.empty() && asked != winner) {
     const std::string loser{display_name(asked)};
     if (f.polar) {
-      out.text += yes_no(says_yes(false, f)) + "for " + needs + ", the guide points to " +
-                  bold(winner) + " rather than " + loser + ".";
+      say(out.text, yes_no(says_yes(false, f)), "for ", needs, ", the guide points to ",
+          bold{winner}, " rather than ", loser, ".");
+    } else if (pick % 2 == 0) {
+      say(out.text, "For ", needs, ", the guide points to ", bold{winner}, " rather than ", loser,
+          ".");
     } else {
-      out.text += pick % 2 == 0 ? "For " + needs + ", the guide points to " + bold(winner) +
-                                      " rather than " + loser + "."
-                                : loser + " isn't the guide's pick for " + needs + ": " +
-                                      bold(winner) + " is.";
+      say(out.text, loser, " isn't the guide's pick for ", needs, ": ", bold{winner}, " is.");
     }
   } else if (asked == winner && f.polar) {
-    out.text +=
-        yes_no(says_yes(true, f)) + "for " + needs + ", " + bold(winner) + " is the guide's pick.";
+    say(out.text, yes_no(says_yes(true, f)), "for ", needs, ", ", bold{winner},
+        " is the guide's pick.");
   } else if (asked == winner && f.question && f.opening.empty()) {
-    out.text += pick % 2 == 0 ? "Yes: for " + needs + ", " + bold(winner) + " is the guide's pick."
-                              : "Yes, " + bold(winner) + " is a strong choice for " + needs +
-                                    ", and the one the guide recommends.";
+    if (pick % 2 == 0) {
+      say(out.text, "Yes: for ", needs, ", ", bold{winner}, " is the guide's pick.");
+    } else {
+      say(out.text, "Yes, ", bold{winner}, " is a strong choice for ", needs,
+          ", and the one the guide recommends.");
+    }
   } else {
-    const std::array<std::string, 3> leads{
-        "For " + needs + ", " + bold(winner) + " is the better fit.",
-        bold(winner) + " is the stronger choice for " + needs + ".",
-        "I'd go with " + bold(winner) + " for " + needs + "."};
-    out.text += leads[pick];
+    switch (pick) {
+      case 0:
+        say(out.text, "For ", needs, ", ", bold{winner}, " is the better fit.");
+        break;
+      case 1:
+        say(out.text, bold{winner}, " is the stronger choice for ", needs, ".");
+        break;
+      default:
+        say(out.text, "I'd go with ", bold{winner}, " for ", needs, ".");
+    }
   }
 }
 
@@ -348,10 +383,17 @@ void winner_quote(composed& out, const knowledge_base& k, const recommendation& 
   }
   if (evidence.empty()) return;
   const fact& first = *evidence.front();
-  const std::array<std::string, 3> intros{" The guide's " + first.section + " section says: ",
-                                          " As the guide's " + first.section + " section puts it: ",
-                                          " In the guide's words (" + first.section + "): "};
-  out.text += intros[variant(f.seed, intros.size())] + quoted(first);
+  switch (variant(f.seed, 3)) {
+    case 0:
+      say(out.text, " The guide's ", first.section, " section says: ");
+      break;
+    case 1:
+      say(out.text, " As the guide's ", first.section, " section puts it: ");
+      break;
+    default:
+      say(out.text, " In the guide's words (", first.section, "): ");
+  }
+  say(out.text, quote{first});
 }
 
 // The guide's best sentence for the losing side asked about, on a need the winner takes.
@@ -369,10 +411,10 @@ void credit_to_asked(composed& out, const knowledge_base& k, const recommendatio
                      const std::string& needs, const std::string& asked) {
   const fact* granted = strength_granted(k, r, asked);
   if (granted == nullptr) {
-    out.text += " It names no " + std::string{display_name(asked)} + " strength for " + needs + ".";
+    say(out.text, " It names no ", display_name(asked), " strength for ", needs, ".");
   } else {
-    out.text += " It does credit " + std::string{display_name(asked)} + " (" + quoted(*granted) +
-                "), but less strongly.";
+    say(out.text, " It does credit ", display_name(asked), " (", quote{*granted},
+        "), but less strongly.");
     cite(out.cited, granted);
   }
 }
@@ -396,7 +438,7 @@ composed one_side_text(const knowledge_base& k, const recommendation& r, const f
   if (!asked.empty() && asked != winner) credit_to_asked(out, k, r, needs, asked);
   const auto open_needs = needs_favouring(r, "depends");
   if (!open_needs.empty()) {
-    out.text += " On " + topic_list(k, open_needs) + ", though, the guide gives both sides.";
+    say(out.text, " On ", topic_list(k, open_needs), ", though, the guide gives both sides.");
   }
   add_gaps(out.text, k, r, f);
   return out;
@@ -423,14 +465,19 @@ composed hybrid_text(const knowledge_base& k, const recommendation& r, const fra
   bool guide_roles = false;  // a side had no need asked: the guide's own split names it
   const std::string node_needs = topic_list(k, side_of(k, r, "node", guide_roles));
   const std::string python_needs = topic_list(k, side_of(k, r, "python", guide_roles));
-  const std::array<std::string, 3> leads{
-      "Your project pulls both ways, so use both: " + bold("node") + " for " + node_needs +
-          " and " + bold("python") + " for " + python_needs + ".",
-      "This calls for a hybrid: " + bold("node") + " for " + node_needs + ", " + bold("python") +
-          " for " + python_needs + ".",
-      "Use both: " + bold("node") + " for " + node_needs + " and " + bold("python") + " for " +
-          python_needs + "."};
-  out.text += leads[variant(f.seed, leads.size())];
+  switch (variant(f.seed, 3)) {
+    case 0:
+      say(out.text, "Your project pulls both ways, so use both: ", bold{"node"}, " for ",
+          node_needs, " and ", bold{"python"}, " for ", python_needs, ".");
+      break;
+    case 1:
+      say(out.text, "This calls for a hybrid: ", bold{"node"}, " for ", node_needs, ", ",
+          bold{"python"}, " for ", python_needs, ".");
+      break;
+    default:
+      say(out.text, "Use both: ", bold{"node"}, " for ", node_needs, " and ", bold{"python"},
+          " for ", python_needs, ".");
+  }
   if (r.hybrid_fact != nullptr) {
     // The guide's hybrid sentence names its own pair of needs; say so when they are not these.
     const bool same_needs = std::any_of(r.needs.begin(), r.needs.end(), [&](const need_outcome& n) {
@@ -438,13 +485,15 @@ composed hybrid_text(const knowledge_base& k, const recommendation& r, const fra
              r.hybrid_fact->topics.end();
     });
     if (same_needs || guide_roles) {
-      out.text += variant(f.seed, 2) == 0
-                      ? " That's a setup the guide names directly: "
-                      : " The guide's " + r.hybrid_fact->section + " describes exactly this: ";
+      if (variant(f.seed, 2) == 0) {
+        say(out.text, " That's a setup the guide names directly: ");
+      } else {
+        say(out.text, " The guide's ", r.hybrid_fact->section, " describes exactly this: ");
+      }
     } else {
       out.text += " The guide recommends the same split for another pair of needs: ";
     }
-    out.text += quoted(*r.hybrid_fact);
+    say(out.text, quote{*r.hybrid_fact});
   }
   const fact* node_fact = nullptr;
   const fact* python_fact = nullptr;
@@ -459,9 +508,8 @@ composed hybrid_text(const knowledge_base& k, const recommendation& r, const fra
   if (!asked.empty()) {
     const std::string other = other_than(k, asked);
     if (!other.empty()) {
-      out.text += " " + std::string{display_name(asked)} +
-                  " alone wouldn't be the guide's pick for " +
-                  topic_list(k, needs_favouring(r, other)) + ", though.";
+      say(out.text, " ", display_name(asked), " alone wouldn't be the guide's pick for ",
+          topic_list(k, needs_favouring(r, other)), ", though.");
     }
   }
   add_gaps(out.text, k, r, f);
@@ -475,9 +523,11 @@ composed depends_text(const knowledge_base& k, const recommendation& r, const fr
   out.cited = r.sources;
   open(out.text, f);
   const std::string open_needs = topic_list(k, needs_favouring(r, "depends"));
-  out.text += variant(f.seed, 2) == 0
-                  ? "It depends: on " + open_needs + ", the guide gives both sides."
-                  : "There's a trade-off here: on " + open_needs + ", the guide argues both ways.";
+  if (variant(f.seed, 2) == 0) {
+    say(out.text, "It depends: on ", open_needs, ", the guide gives both sides.");
+  } else {
+    say(out.text, "There's a trade-off here: on ", open_needs, ", the guide argues both ways.");
+  }
   const need_outcome* first = nullptr;
   for (const auto& n : r.needs) {
     if (n.favours == "depends") {
@@ -491,9 +541,9 @@ composed depends_text(const knowledge_base& k, const recommendation& r, const fr
         first->python > first->node ? first_for(*first, "python") : first_for(*first, "node");
     const fact* b =
         first->python > first->node ? first_for(*first, "node") : first_for(*first, "python");
-    if (a != nullptr) out.text += " The guide says " + quoted(*a);
+    if (a != nullptr) say(out.text, " The guide says ", quote{*a});
     if (b != nullptr)
-      out.text += (a != nullptr ? " It also says " : " The guide says ") + quoted(*b);
+      say(out.text, a != nullptr ? " It also says " : " The guide says ", quote{*b});
     cite(out.cited, a);
     cite(out.cited, b);
     add_trade_off(out.text, k, *first);
@@ -503,8 +553,8 @@ composed depends_text(const knowledge_base& k, const recommendation& r, const fr
   return out;
 }
 
-std::string bullet(const fact& f) {
-  return "\n- " + f.section + ": " + quoted(f);
+void add_bullet(std::string& text, const fact& f) {
+  say(text, "\n- ", f.section, ": ", quote{f});
 }
 
 // A technology's limits in the guide: sentences with a limiting claim about it.
@@ -547,19 +597,19 @@ void explanation_header(std::string& text, const knowledge_base& k, std::string_
   if (topic.empty()) {
     std::vector<std::string> techs;
     for (const auto& t : f.asked) techs.emplace_back(display_name(t));
-    text += "Here's how the guide introduces " + join(techs) + ":";
+    say(text, "Here's how the guide introduces ", join(techs), ":");
     return;
   }
   const std::string label = k.label(topic);
   if (!asked_named(facts, f)) {
     std::vector<std::string> asked;
     for (const auto& t : f.asked) asked.emplace_back(display_name(t));
-    text += "The guide doesn't discuss " + label + " for " + join(asked, "or") +
-            "; here's what it does say:";
+    say(text, "The guide doesn't discuss ", label, " for ", join(asked, "or"),
+        "; here's what it does say:");
   } else if (variant(f.seed, 2) == 0) {
-    text += "Here's what the guide says about " + label + ":";
+    say(text, "Here's what the guide says about ", label, ":");
   } else {
-    text += "On " + label + ", the guide's " + facts.front()->section + " section says:";
+    say(text, "On ", label, ", the guide's ", facts.front()->section, " section says:");
   }
 }
 
@@ -606,7 +656,7 @@ said_yes_or_no verdict_yes_or_no(const knowledge_base& k, const recommendation& 
   const std::string& asked = f.asked.front();
   const bool hedged = only_leans(r);
   out.quote = best_speaking_for(r, winner, f.topics);
-  if (out.quote != nullptr) out.intro = "the guide's " + out.quote->section + " section says ";
+  if (out.quote != nullptr) out.intro = cat("the guide's ", out.quote->section, " section says ");
   if (asked == winner) {
     out.lead = f.inverse ? "No:" : hedged ? "Yes, to a degree:" : "Yes:";
     return out;
@@ -614,8 +664,8 @@ said_yes_or_no verdict_yes_or_no(const knowledge_base& k, const recommendation& 
   const auto lost = needs_favouring(r, winner);
   if (lost.empty()) return {};
   const std::string needs = topic_list(k, lost);
-  const std::string points = " for " + needs + ", the guide points to " + bold(winner) + ".";
-  if (out.quote != nullptr) out.intro = "Its " + out.quote->section + " section says: ";
+  const std::string points = cat(" for ", needs, ", the guide points to ", bold{winner}, ".");
+  if (out.quote != nullptr) out.intro = cat("Its ", out.quote->section, " section says: ");
   if (!f.inverse) {
     out.lead = std::string{hedged ? "Not as well:" : "No:"} + points;
     return out;
@@ -629,11 +679,11 @@ said_yes_or_no verdict_yes_or_no(const knowledge_base& k, const recommendation& 
     out.lead += points;
     return out;
   }
-  out.lead += " the guide's case for " + std::string{display_name(asked)} + " is " +
-              k.label(elsewhere) + ", not " + needs + ".";
+  say(out.lead, " the guide's case for ", display_name(asked), " is ", k.label(elsewhere), ", not ",
+      needs, ".");
   out.quote = own;
-  out.intro = "Its " + own->section + " section says: ";
-  out.after = " For " + needs + ", it leans to " + bold(winner) + ".";
+  out.intro = cat("Its ", own->section, " section says: ");
+  out.after = cat(" For ", needs, ", it leans to ", bold{winner}, ".");
   return out;
 }
 
@@ -658,7 +708,7 @@ said_yes_or_no stance_yes_or_no(const std::vector<const fact*>& facts, const fra
       const bool yes = (c.stance == knowledge::polarity::strength) != f.inverse;
       out.lead = yes ? "Yes:" : "No:";
       out.quote = x;
-      out.intro = "the guide's " + x->section + " section says ";
+      out.intro = cat("the guide's ", x->section, " section says ");
     }
   }
   return out;
@@ -690,7 +740,11 @@ std::string join(const std::vector<std::string>& items, std::string_view last) {
   std::string out;
   for (std::size_t i = 0; i < items.size(); ++i) {
     if (i > 0) {
-      out += i + 1 == items.size() ? " " + std::string{last} + " " : ", ";
+      if (i + 1 == items.size()) {
+        say(out, " ", last, " ");
+      } else {
+        out += ", ";
+      }
     }
     out += items[i];
   }
@@ -706,10 +760,6 @@ std::string topic_list(const knowledge_base& k, const std::vector<std::string>& 
     if (std::find(labels.begin(), labels.end(), l) == labels.end()) labels.push_back(std::move(l));
   }
   return join(labels, last);
-}
-
-std::string quoted(const fact& f) {
-  return "\u201c" + f.text + "\u201d";
 }
 
 std::size_t variant(std::string_view seed, std::size_t count) {
@@ -743,7 +793,7 @@ composed recommendation_text(const knowledge_base& k, const recommendation& r, c
 // "Why?" before any need was named: each side's strengths.
 void general_reasons(composed& out, const recommendation& r) {
   out.text += "Because you haven't named a need yet, and the guide gives each its own strengths:";
-  for (const fact* s : r.sources) out.text += bullet(*s);
+  for (const fact* s : r.sources) add_bullet(out.text, *s);
   out.text += "\nTell me what the project needs and I'll weigh it.";
 }
 
@@ -752,9 +802,8 @@ void hybrid_reasons(composed& out, const knowledge_base& k, const recommendation
                     const std::string& asked) {
   const std::string other = asked.empty() ? std::string{} : other_than(k, asked);
   if (!other.empty()) {
-    out.text += "Because for " + topic_list(k, needs_favouring(r, other)) + " the guide backs " +
-                std::string{display_name(other)} + ", not " + std::string{display_name(asked)} +
-                ":";
+    say(out.text, "Because for ", topic_list(k, needs_favouring(r, other)), " the guide backs ",
+        display_name(other), ", not ", display_name(asked), ":");
   } else {
     out.text += "Because your needs pull in two directions:";
   }
@@ -765,22 +814,22 @@ void hybrid_reasons(composed& out, const knowledge_base& k, const recommendation
     for (const auto& n : r.needs) {
       if (n.favours == side) cite(said, first_for(n, side));
     }
-    out.text += "\n- " + std::string{display_name(side)} + " for " + topic_list(k, needs) + ":";
+    say(out.text, "\n- ", display_name(side), " for ", topic_list(k, needs), ":");
     for (const fact* s : said) {
-      out.text += " " + quoted(*s);
+      say(out.text, " ", quote{*s});
       cite(out.cited, s);
     }
   }
   if (r.hybrid_fact != nullptr) {
-    out.text += "\n- and the guide recommends the combination: " + quoted(*r.hybrid_fact);
+    say(out.text, "\n- and the guide recommends the combination: ", quote{*r.hybrid_fact});
   }
 }
 
 // "Why does it depend?": both sides' sentences, then the first trade-off.
 void depends_reasons(composed& out, const knowledge_base& k, const recommendation& r) {
-  out.text +=
-      "Because the guide gives both sides on " + topic_list(k, needs_favouring(r, "depends")) + ":";
-  for (const fact* s : r.sources) out.text += bullet(*s);
+  say(out.text, "Because the guide gives both sides on ",
+      topic_list(k, needs_favouring(r, "depends")), ":");
+  for (const fact* s : r.sources) add_bullet(out.text, *s);
   for (const auto& n : r.needs) {
     if (n.favours == "depends") {
       out.text += "\n";
@@ -800,21 +849,22 @@ void winner_reasons(composed& out, const knowledge_base& k, const recommendation
   if (!asked.empty() && asked != winner) {
     const fact* granted = strength_granted(k, r, asked);
     if (granted == nullptr) {
-      out.text += "Because the guide names no " + std::string{display_name(asked)} +
-                  " strength for " + needs + ", while it is clear about " + bold(winner) + ":";
+      say(out.text, "Because the guide names no ", display_name(asked), " strength for ", needs,
+          ", while it is clear about ", bold{winner}, ":");
     } else {
-      out.text += std::string{display_name(asked)} + " gets some credit (" + quoted(*granted) +
-                  "), but the guide backs " + bold(winner) + " for " + needs +
-                  " much more strongly:";
+      say(out.text, display_name(asked), " gets some credit (", quote{*granted},
+          "), but the guide backs ", bold{winner}, " for ", needs, " much more strongly:");
       cite(out.cited, granted);
     }
   } else {
-    out.text += variant(f.seed, 2) == 0
-                    ? "Here's why " + bold(winner) + " for " + needs + ":"
-                    : "The guide's reasons for " + bold(winner) + " on " + needs + ":";
+    if (variant(f.seed, 2) == 0) {
+      say(out.text, "Here's why ", bold{winner}, " for ", needs, ":");
+    } else {
+      say(out.text, "The guide's reasons for ", bold{winner}, " on ", needs, ":");
+    }
   }
   for (const fact* s : r.sources) {
-    if (speaks_for(*s, winner)) out.text += bullet(*s);
+    if (speaks_for(*s, winner)) add_bullet(out.text, *s);
   }
 }
 
@@ -845,7 +895,7 @@ composed explanation_text(const knowledge_base& k, std::string_view topic,
     if (!said.lead.empty()) {
       out.text += said.lead;
       if (said.quote != nullptr) {
-        out.text += " " + said.intro + quoted(*said.quote);
+        say(out.text, " ", said.intro, quote{*said.quote});
         cite_first(out.cited, said.quote);
       }
       out.text += said.after;
@@ -854,13 +904,13 @@ composed explanation_text(const knowledge_base& k, std::string_view topic,
   }
   const std::string defined = topic.empty() ? std::string{} : k.definition(topic);
   if (!defined.empty() && asked_named(facts, f)) {
-    out.text += defined + " The guide's " + facts.front()->section + " section says: ";
+    say(out.text, defined, " The guide's ", facts.front()->section, " section says: ");
   } else {
     explanation_header(out.text, k, topic, facts, f);
     out.text += " ";
   }
   // One quote in the bubble; the others are shown under it as sources.
-  out.text += quoted(*facts.front());
+  say(out.text, quote{*facts.front()});
   return out;
 }
 
@@ -871,9 +921,9 @@ composed profile_text(const knowledge_base& k, const std::string& technology, bo
   const std::string name{display_name(technology)};
   if (strengths) {
     const auto good = strengths_of(k, technology);
-    out.text += "Where the guide says " + name + " shines:";
+    say(out.text, "Where the guide says ", name, " shines:");
     for (const fact* g : good) {
-      out.text += " " + quoted(*g);
+      say(out.text, " ", quote{*g});
       cite(out.cited, g);
     }
   }
@@ -881,12 +931,15 @@ composed profile_text(const knowledge_base& k, const std::string& technology, bo
     const auto limits = limits_of(k, technology);
     if (!out.text.empty() && out.text.back() != ' ') out.text += ' ';
     if (limits.empty()) {
-      out.text += "The guide names no weakness of " + name + " outright.";
+      say(out.text, "The guide names no weakness of ", name, " outright.");
     } else {
-      out.text += limits.size() == 1 ? "The guide names one limit of " + name + " outright: "
-                                     : "The guide names these limits of " + name + ": ";
+      if (limits.size() == 1) {
+        say(out.text, "The guide names one limit of ", name, " outright: ");
+      } else {
+        say(out.text, "The guide names these limits of ", name, ": ");
+      }
       for (std::size_t i = 0; i < limits.size(); ++i) {
-        out.text += (i == 0 ? "" : " ") + quoted(*limits[i]);
+        say(out.text, i == 0 ? "" : " ", quote{*limits[i]});
         cite(out.cited, limits[i]);
       }
     }
@@ -894,8 +947,8 @@ composed profile_text(const knowledge_base& k, const std::string& technology, bo
     if (!other.empty()) {
       const auto elsewhere = strengths_of(k, other);
       if (!elsewhere.empty()) {
-        out.text += " Where it points to " + std::string{display_name(other)} +
-                    " instead: " + quoted(*elsewhere.front());
+        say(out.text, " Where it points to ", display_name(other),
+            " instead: ", quote{*elsewhere.front()});
         cite(out.cited, elsewhere.front());
       }
     }

@@ -23,9 +23,6 @@ std::string join(const std::vector<std::string>& items, std::string_view last = 
 std::string topic_list(const knowledge::knowledge_base& k, const std::vector<std::string>& ids,
                        std::string_view last = "and");
 
-// The guide's sentence as a quotation.
-std::string quoted(const knowledge::fact& f);
-
 // One of `count` phrasings, fixed by `seed`: a question always reads the same, different
 // questions read differently.
 std::size_t variant(std::string_view seed, std::size_t count);

@@ -95,7 +95,7 @@ class knowledge_base {
                                    std::size_t max_facts = 3) const;
 
   // Every fact tagged with `topic`, in guide order.
-  std::vector<const fact*> about(std::string_view topic) const;
+  const std::vector<const fact*>& about(std::string_view topic) const;
 
   // How to name a topic in an answer ("cpu_bound" -> "CPU-bound work"), from knowledge.txt;
   // the id with spaces for underscores when it has no label.

@@ -18,13 +18,14 @@ void add_unique(std::vector<const fact*>& list, const fact* f) {
 
 }  // namespace
 
-std::vector<const fact*> knowledge_base::about(std::string_view topic) const {
+const std::vector<const fact*>& knowledge_base::about(std::string_view topic) const {
+  static const std::vector<const fact*> none;
   const auto it = about_.find(std::string{topic});
-  return it == about_.end() ? std::vector<const fact*>{} : it->second;
+  return it == about_.end() ? none : it->second;
 }
 
 std::string knowledge_base::label(std::string_view topic) const {
-  const auto it = rules_->labels.find(std::string{topic});
+  const auto it = rules_->labels.find(topic);
   if (it != rules_->labels.end()) return it->second;
   std::string out{topic};
   std::replace(out.begin(), out.end(), '_', ' ');
@@ -32,16 +33,16 @@ std::string knowledge_base::label(std::string_view topic) const {
 }
 
 std::string knowledge_base::definition(std::string_view topic) const {
-  const auto it = rules_->definitions.find(std::string{topic});
+  const auto it = rules_->definitions.find(topic);
   return it == rules_->definitions.end() ? std::string{} : it->second;
 }
 
 bool knowledge_base::is_detail(std::string_view topic) const {
-  return rules_->detail.contains(std::string{topic});
+  return rules_->detail.contains(topic);
 }
 
 bool knowledge_base::is_generic(std::string_view topic) const {
-  return rules_->generic.contains(std::string{topic});
+  return rules_->generic.contains(topic);
 }
 
 // The guide's both-together sentence: the one sharing a need asked, or else the first.
