@@ -37,8 +37,8 @@ const date::time_zone* load_zone(const std::string& name) {
   return zone;
 }
 
-void remember_line(conversation& state, std::string speaker, std::string_view text) {
-  state.transcript.push_back({std::move(speaker), std::string{text.substr(0, max_line)}});
+void remember_line(conversation& state, std::string_view speaker, std::string_view text) {
+  state.transcript.add(speaker, text.substr(0, max_line));
 }
 
 // Topics discussed, oldest first, each once: what the project prefill is built from.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -30,6 +31,16 @@ class transcript {
       return;
     }
     lines_[oldest_] = std::move(line);
+    oldest_ = (oldest_ + 1) % capacity;
+  }
+
+  // The same, written into the oldest line's own strings once the ring is full: a long
+  // conversation's turns then cost no allocation for the transcript.
+  void add(std::string_view speaker, std::string_view text) {
+    if (lines_.size() < capacity) return push_back({std::string{speaker}, std::string{text}});
+    auto& line = lines_[oldest_];
+    line.speaker.assign(speaker);
+    line.text.assign(text);
     oldest_ = (oldest_ + 1) % capacity;
   }
 

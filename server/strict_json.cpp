@@ -45,7 +45,7 @@ class strict_handler {
       document_.members.reserve(expected_members);  // a frame has three or four
     }
     if (depth_ > 1) nested_names_.emplace_back();
-    open_.push_back(true);
+    if (depth_ == 1) outer_is_object_ = true;
     return true;
   }
   bool on_object_end(std::size_t, error_code&) {
@@ -54,7 +54,7 @@ class strict_handler {
   }
   bool on_array_begin(error_code&) {
     if (!enter(member_type::array)) return false;
-    open_.push_back(false);
+    if (depth_ == 1) outer_is_object_ = false;
     return true;
   }
   bool on_array_end(std::size_t, error_code&) { return leave(); }
@@ -98,11 +98,10 @@ class strict_handler {
       problem_ = json_problem{json_problem::kind::too_deep};
       return false;
     }
-    if (depth_ == 2 && open_.front()) document_.members.back().second.what = type;
+    if (depth_ == 2 && outer_is_object_) document_.members.back().second.what = type;
     return true;
   }
   bool leave() {
-    open_.pop_back();
     --depth_;
     return true;
   }
@@ -123,7 +122,7 @@ class strict_handler {
   }
   // A scalar: kept when it is a member of the outermost object.
   bool value(member_type type, std::string text = {}) {
-    if (depth_ == 1 && open_.front()) {
+    if (depth_ == 1 && outer_is_object_) {
       document_.members.back().second = json_member{type, std::move(text)};
     }
     return true;
@@ -135,7 +134,7 @@ class strict_handler {
 
   std::size_t max_depth_;
   std::size_t depth_ = 0;
-  std::vector<bool> open_;                              // each open container: an object?
+  bool outer_is_object_ = false;  // what is read is the outermost object's members
   std::vector<std::vector<std::string>> nested_names_;  // names in each open inner object
   std::string pieces_;                                  // a string or name arriving in parts
   json_document document_;
