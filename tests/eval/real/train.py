@@ -345,6 +345,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("features", help="the file advisor_eval --features wrote")
     parser.add_argument("--write", metavar="FILE", help="fit on everything and write weights")
+    parser.add_argument("--left-out", metavar="FILE",
+                        help="also write the cross-validation's left-out logits (for calibration "
+                        "experiments: label, set, logits per message)")
     parser.add_argument("--check", metavar="FILE",
                         help="only check that FILE was fitted on these features")
     args = parser.parse_args()
@@ -355,6 +358,11 @@ def main():
     rows = [r for r in doc["rows"] if r["intent"] != "fallback"]  # fallback is the threshold's
     classes = sorted({r["intent"] for r in rows})
     held_out = cross_validate(doc["names"], rows, classes)
+    if args.left_out:
+        with open(args.left_out, "w", encoding="utf-8") as out:
+            json.dump({"classes": classes,
+                       "rows": [{"logits": z, "label": y, "rules": choice, "won": won, "set": part}
+                                for z, y, choice, won, part in held_out]}, out)
     temperature = fit_temperature(held_out)
     report(held_out, classes, temperature)
     between = {(classes.index(a), classes.index(b)) for a, b in doc.get("clarify_readings", [])
