@@ -267,6 +267,13 @@ std::optional<load_error> check_cue_references(json_compiler& c, const understan
   for (const auto& cue : parts.choice_cues) {
     if (auto err = check(cue, "choice_cues")) return err;
   }
+  for (const auto& [names, where] :
+       {std::pair{&parts.join_cues, "join_cues"}, std::pair{&parts.join_cancels, "join_cancels"},
+        std::pair{&parts.join_kept_by, "join_kept_by"}}) {
+    for (const auto& cue : *names) {
+      if (auto err = check(cue, where)) return err;
+    }
+  }
   return std::nullopt;
 }
 
@@ -310,6 +317,30 @@ std::optional<load_error> parse_cue_topics(json_compiler& c, const json& doc,
     rule.needs.assign(needs.begin(), needs.end());
     rule.topics.assign(topics.begin(), topics.end());
   }
+  return std::nullopt;
+}
+
+// "needs_on_both_sides": {"sides": [[topics], [topics]], "topics": [topics]}.
+std::optional<load_error> parse_both_sides(json_compiler& c, const json& doc,
+                                           understander_parts& parts) {
+  if (!doc.contains("needs_on_both_sides")) return std::nullopt;
+  const json& spec = doc.at("needs_on_both_sides");
+  const char* shape =
+      "\"needs_on_both_sides\" must be {\"sides\": [[topics], ...], \"topics\": [topics]}";
+  if (!spec.is_object() || !spec.contains("sides") || !spec.at("sides").is_array() ||
+      !spec.contains("topics"))
+    return c.error(0, shape);
+  for (const json& side : spec.at("sides")) {
+    if (!side.is_array() || side.empty()) return c.error(0, shape);
+    auto& into = parts.both_sides.sides.emplace_back();
+    for (const json& t : side) {
+      if (!t.is_string()) return c.error(0, shape);
+      into.push_back(t.get<std::string>());
+    }
+  }
+  std::set<std::string> topics;
+  if (auto err = read_words(c, spec, "topics", "\"needs_on_both_sides\": ", topics)) return err;
+  parts.both_sides.topics.assign(topics.begin(), topics.end());
   return std::nullopt;
 }
 
@@ -419,6 +450,10 @@ std::optional<load_error> parse_reading(json_compiler& c, const json& doc,
   if (auto err = parse_cue_topics(c, doc, parts)) return err;
   if (auto err = read_words(c, doc, "choice_cancels", "", parts.choice_cancels)) return err;
   if (auto err = read_words(c, doc, "choice_cues", "", parts.choice_cues)) return err;
+  if (auto err = read_words(c, doc, "join_cues", "", parts.join_cues)) return err;
+  if (auto err = read_words(c, doc, "join_cancels", "", parts.join_cancels)) return err;
+  if (auto err = read_words(c, doc, "join_kept_by", "", parts.join_kept_by)) return err;
+  if (auto err = parse_both_sides(c, doc, parts)) return err;
   if (auto err = read_words(c, doc, "context_kinds", "", parts.context_kinds)) return err;
   if (auto err = parse_comparison(c, doc, parts.comparing)) return err;
   if (auto err = parse_clarify(c, doc, intent_index, parts)) return err;

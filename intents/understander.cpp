@@ -144,6 +144,10 @@ bool is_capitalized(std::string_view w) {
 
 }  // namespace
 
+// The kinds of technology outside the guide (database, cloud, ...), each a feature of the
+// learned weighting; defined with the feature names below.
+std::vector<std::string> other_kinds(const lexicon& lex);
+
 understander::understander(understander_parts parts)
     : lex_(std::move(parts.lex)),
       intent_names_(std::move(parts.intent_names)),
@@ -163,10 +167,15 @@ understander::understander(understander_parts parts)
       cue_topics_with_need_(std::move(parts.cue_topics_with_need)),
       choice_cancels_(std::move(parts.choice_cancels)),
       choice_cues_(std::move(parts.choice_cues)),
+      join_cues_(std::move(parts.join_cues)),
+      join_cancels_(std::move(parts.join_cancels)),
+      join_kept_by_(std::move(parts.join_kept_by)),
+      both_sides_(std::move(parts.both_sides)),
       context_kinds_(std::move(parts.context_kinds)),
       clarify_(std::move(parts.clarify)),
       learned_(std::move(parts.weighting)),
       typos_(lex_.vocabulary) {
+  other_kinds_ = other_kinds(lex_);
   for (const auto& p : patterns_) {
     if (!p.cue.empty() &&
         std::find(cue_names_.begin(), cue_names_.end(), p.cue) == cue_names_.end())
@@ -534,7 +543,22 @@ void understander::settle_cues(understanding& u) const {
   if (choosing) {
     std::erase_if(u.cues, [&](const std::string& c) { return choice_cancels_.contains(c); });
   }
+  const auto any_of_cues = [&](const std::set<std::string>& names) {
+    return std::any_of(u.cues.begin(), u.cues.end(),
+                       [&](const std::string& c) { return names.contains(c); });
+  };
+  if (any_of_cues(join_cues_) && !any_of_cues(join_kept_by_)) {
+    std::erase_if(u.cues, [&](const std::string& c) { return join_cancels_.contains(c); });
+  }
   if (u.has_cue(cue::alternatives)) std::erase(u.cues, cue::polar);
+  const auto asked = [&](const std::string& t) {
+    return std::find(u.found.topics.begin(), u.found.topics.end(), t) != u.found.topics.end();
+  };
+  if (!both_sides_.sides.empty() &&
+      std::all_of(both_sides_.sides.begin(), both_sides_.sides.end(),
+                  [&](const auto& side) { return std::any_of(side.begin(), side.end(), asked); })) {
+    for (const auto& topic : both_sides_.topics) add_unique(u.found.topics, topic);
+  }
   for (const auto& cue : u.cues) {
     const auto topics = cue_topics_.find(cue);
     if (topics == cue_topics_.end()) continue;

@@ -156,6 +156,20 @@ struct understander_parts {
   static constexpr std::string_view cue_need_prefix = "cue:";
   std::set<std::string> choice_cancels;  // cues that do not hold when a choice is asked
   std::set<std::string> choice_cues;     // cues that ask for a choice ("migrate")
+  // Joining the two sides ("call my python script from node", "hook them up") is what is
+  // asked, not a how-to or a search for a library: while one of `join_cues` holds, the cues of
+  // `join_cancels` do not, unless one of `join_kept_by` does (a named bridge library: a
+  // question about one tool of the plumbing stays one).
+  std::set<std::string> join_cues;
+  std::set<std::string> join_cancels;
+  std::set<std::string> join_kept_by;
+  // Needs of both sides in one message ("predictions on data coming in over websockets"):
+  // when each group of `sides` has a topic asked, `topics` are added (the both-together one).
+  struct needs_on_both_sides {
+    std::vector<std::vector<std::string>> sides;
+    std::vector<std::string> topics;
+  };
+  needs_on_both_sides both_sides;
   // Kinds of outside technology that are the project's surroundings when named alone (a React
   // frontend, a Postgres database): only a competitor (a language, a backend framework) or
   // a pair set against each other puts a question outside the guide.
@@ -303,6 +317,10 @@ class understander {
   std::map<std::string, understander_parts::cue_with_need> cue_topics_with_need_;
   std::set<std::string> choice_cancels_;
   std::set<std::string> choice_cues_;
+  std::set<std::string> join_cues_;
+  std::set<std::string> join_cancels_;
+  std::set<std::string> join_kept_by_;
+  understander_parts::needs_on_both_sides both_sides_;
   std::set<std::string> context_kinds_;
   std::vector<std::pair<std::size_t, std::size_t>> clarify_;
   std::optional<understander_parts::learned> learned_;

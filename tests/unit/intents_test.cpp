@@ -609,6 +609,24 @@ TEST_CASE("kinds of out-of-scope messages are read as cues", "[intents]") {
     CHECK(ask("how would you set up rate limiting in nestjs?").intent != intent::book_consultation);
     CHECK_FALSE(ask("could you set up our node server on aws for us?").has_cue("asks_approach"));
   }
+  SECTION("joining the two sides is asked, not a how-to, unless a bridge library is named") {
+    const auto join = ask("how do i call my python script from my express app?");
+    CHECK(join.has_cue("hybrid_link"));
+    CHECK_FALSE(join.has_cue("howto"));
+    CHECK(ask("any tutorial for a flask model?").has_cue("career"));
+    CHECK_FALSE(
+        ask("any tutorial for hooking them up: a flask model and a node api?").has_cue("career"));
+    const auto tool = ask("how do i pass arguments to my script with python-shell from node?");
+    CHECK(tool.has_cue("bridge_tool"));
+    CHECK(tool.has_cue("howto"));
+    CHECK(ask("how do i configure my express app?").has_cue("howto"));
+  }
+  SECTION("needs of both sides in one message are the both-together reading") {
+    CHECK(has(ask("we stream sensor readings over websockets and want live anomaly predictions")
+                  .found.topics,
+              "hybrid"));
+    CHECK_FALSE(has(ask("we stream sensor readings over websockets").found.topics, "hybrid"));
+  }
   SECTION("a library looked up on one side") {
     CHECK(ask("what's the node equivalent of the requests library?").has_cue("lookup"));
   }
