@@ -21,27 +21,14 @@ class transcript {
  public:
   static constexpr std::size_t capacity = 40;
 
-  void push_back(transcript_line line) {
-    if (lines_.size() < capacity) {
-      // Grown by doubling up to the capacity, never past it.
-      if (lines_.size() == lines_.capacity()) {
-        lines_.reserve(std::min(capacity, std::max<std::size_t>(2, 2 * lines_.size())));
-      }
-      lines_.push_back(std::move(line));
-      return;
-    }
-    lines_[oldest_] = std::move(line);
-    oldest_ = (oldest_ + 1) % capacity;
-  }
+  void push_back(transcript_line line) { next() = std::move(line); }
 
-  // The same, written into the oldest line's own strings once the ring is full: a long
-  // conversation's turns then cost no allocation for the transcript.
+  // The same, written into the line's own strings: once the ring is full, a long
+  // conversation's turns cost no allocation for the transcript.
   void add(std::string_view speaker, std::string_view text) {
-    if (lines_.size() < capacity) return push_back({std::string{speaker}, std::string{text}});
-    auto& line = lines_[oldest_];
+    auto& line = next();
     line.speaker.assign(speaker);
     line.text.assign(text);
-    oldest_ = (oldest_ + 1) % capacity;
   }
 
   [[nodiscard]] std::size_t size() const { return lines_.size(); }
@@ -62,6 +49,20 @@ class transcript {
   }
 
  private:
+  // The line to write: a new one until the ring is full, then the oldest.
+  transcript_line& next() {
+    if (lines_.size() < capacity) {
+      // Grown by doubling up to the capacity, never past it.
+      if (lines_.size() == lines_.capacity()) {
+        lines_.reserve(std::min(capacity, std::max<std::size_t>(2, 2 * lines_.size())));
+      }
+      return lines_.emplace_back();
+    }
+    auto& line = lines_[oldest_];
+    oldest_ = (oldest_ + 1) % capacity;
+    return line;
+  }
+
   std::vector<transcript_line> lines_;
   std::size_t oldest_ = 0;  // where the oldest line is, once the ring is full
 };

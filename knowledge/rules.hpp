@@ -29,17 +29,15 @@ struct knowledge_base::rules {
   phrase_list hedge;
   phrase_list both;
   phrase_list hybrid;
-  std::set<std::string, std::less<>> detail;  // topics for explain only, never needs
-  std::set<std::string, std::less<>>
-      generic;  // needs that count only when nothing specific is asked
-  std::set<std::string, std::less<>> together;  // topics asking for both technologies side by side
-  std::map<std::string, std::vector<std::string>, std::less<>>
-      counterpart;  // need -> topics of the other side
-  std::map<std::string, std::vector<std::string>, std::less<>>
-      yields;  // need -> stated facts that outweigh it
-  std::map<std::string, std::string, std::less<>>
-      definitions;                                         // topic -> what it is, in one clause
-  std::map<std::string, std::string, std::less<>> labels;  // topic -> how answers name it
+  // Looked up by string_view (transparent comparison): no key is copied per lookup.
+  std::set<std::string, std::less<>> detail;    // topics for explain only, never needs
+  std::set<std::string, std::less<>> generic;   // weighed only when nothing specific is asked
+  std::set<std::string, std::less<>> together;  // topics asking for both technologies at once
+  using topic_lists = std::map<std::string, std::vector<std::string>, std::less<>>;
+  topic_lists counterpart;  // need -> topics of the other side
+  topic_lists yields;       // need -> stated facts that outweigh it
+  std::map<std::string, std::string, std::less<>> definitions;  // topic -> one clause saying what
+  std::map<std::string, std::string, std::less<>> labels;       // topic -> how answers name it
   std::vector<std::pair<std::string, int>>
       topic_refs;                     // (topic, line) to check against the lexicon
   double decisive_ratio = 2.0;        // the winner needs this many times the loser's support
