@@ -23,7 +23,8 @@ HERE = pathlib.Path(__file__).resolve().parent
 BATCHES = (("gathered", 20261205), ("gathered2", 20261206), ("gathered3", 20261207),
            ("gathered4", 20261208), ("gathered5", 20261209), ("gathered6", 20261210),
            ("gathered7", 20261211), ("gathered8", 20261212), ("gathered9", 20261213),
-           ("gathered10", 20261214), ("gathered11", 20261215))
+           ("gathered10", 20261214), ("gathered11", 20261215),
+           ("gathered12", 20261216))
 HELD_BACK = 0.30
 INTENTS = {"compare", "explain", "book_consultation", "out_of_scope", "greeting", "thanks",
            "goodbye", "help", "smalltalk", "cancel", "fallback"}
