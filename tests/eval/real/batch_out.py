@@ -68,7 +68,7 @@ class encoder:
         self.width = self.rules + len(kept)
 
     def matrix(self, rows):
-        x = np.zeros((len(rows), self.width))
+        x = np.zeros((len(rows), self.width), dtype=np.float32)
         for i, r in enumerate(rows):
             if self.rules:
                 x[i, :self.rules] = r["x"]
@@ -80,9 +80,10 @@ class encoder:
 
 
 def fit(x, y, k, weight):
-    w, b = np.zeros((x.shape[1], k)), np.zeros(k)
-    vw, vb = np.zeros_like(w), np.zeros(k)
-    target, n = np.eye(k)[y], weight.sum()
+    w, b = np.zeros((x.shape[1], k), dtype=np.float32), np.zeros(k, dtype=np.float32)
+    vw, vb = np.zeros_like(w), np.zeros_like(b)
+    target, n = np.eye(k, dtype=np.float32)[y], weight.sum()
+    weight = weight.astype(np.float32)
     for _ in range(EPOCHS):
         p = softmax(x @ w + b)
         g = (p - target) * weight[:, None]
@@ -139,13 +140,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("features", help="the file advisor_eval --features wrote")
     parser.add_argument("--fasttext", action="store_true", help="also fastText, and a blend")
+    parser.add_argument("--pairs", action="store_true", help="also the words' pairs (slow)")
     args = parser.parse_args()
     names, rows = load(args.features)
     classes = sorted({r["intent"] for r in rows})
     models = {"rules' features + words (ships)": regression(names, True, [words_of]),
-              "the same + word pairs": regression(names, True, [words_of, pairs_of]),
               "rules' features alone": regression(names, True, []),
               "words alone": regression(names, False, [words_of])}
+    if args.pairs:
+        models["rules' features + words + word pairs"] = regression(names, True,
+                                                                    [words_of, pairs_of])
     if args.fasttext:
         models["fastText"] = fasttext_model
     left = sorted({r["batch"] for r in rows if r["set"] == "tune"})
@@ -157,6 +161,7 @@ def main():
         truth += [classes.index(r["intent"]) for r in test]
         for name, model in models.items():
             got[name].append(model(train, test, classes))
+        print(f"  {batch}: {len(test)} scored", flush=True)
     truth = np.array(truth)
     if args.fasttext:
         ships = np.vstack(got["rules' features + words (ships)"])
