@@ -8,18 +8,21 @@ For each batch of the tuning part (gathered*/), fits on the hand-written set and
 batches' tuning messages and scores that batch's tuning messages: a new batch is the nearest
 thing to new visitors the data has. The held-back part is never read. Needs numpy
 (python3-numpy) and, with --fasttext, Debian's python3-fasttext; neither is needed to build or
-test the service. The regression is train.py's (same settings), in numpy for speed.
+test the service. The regression is train.py's, with its settings and its words, fitted the
+same way in numpy (train.py's pure-Python fit takes minutes, and this fits once per batch).
 """
 import argparse
 import collections
 import json
 import pathlib
 import re
+import tempfile
 
 import numpy as np
 
+from train import BALANCE, EPOCHS, L2, MIN_COUNT, RATE, TUNE_WEIGHT, words_of
+
 HERE = pathlib.Path(__file__).resolve().parent
-L2, TUNE_WEIGHT, BALANCE, EPOCHS, RATE, MIN_COUNT = 0.03, 2.0, 1.0, 400, 0.5, 3
 
 
 def batches():
@@ -47,10 +50,6 @@ def load(features):
     for r, h in zip(rows_hand, hand):
         r["batch"], r["text"] = "hand", h["text"]
     return doc["names"], [r for r in doc["rows"] if r["intent"] != "fallback"]
-
-
-def words_of(row):
-    return set(row["normalized"].split())
 
 
 def pairs_of(row):
@@ -122,12 +121,12 @@ def plain(text):
 
 def fasttext_model(train, test, classes):
     import fasttext  # Debian's python3-fasttext
-    path = "/tmp/batch_out_fasttext.txt"
-    with open(path, "w", encoding="utf-8") as out:
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".txt") as out:
         for r in train:
             out.write(f"__label__{r['intent']} {plain(r['text'])}\n")
-    model = fasttext.train_supervised(path, epoch=50, lr=0.5, wordNgrams=2, minn=3, maxn=5,
-                                      dim=50, thread=1, seed=1, verbose=0)
+        out.flush()
+        model = fasttext.train_supervised(out.name, epoch=50, lr=0.5, wordNgrams=2, minn=3,
+                                          maxn=5, dim=50, thread=1, seed=1, verbose=0)
     p = np.zeros((len(test), len(classes)))
     for i, r in enumerate(test):
         labels, probs = model.predict(plain(r["text"]), k=len(classes))

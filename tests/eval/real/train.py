@@ -36,7 +36,7 @@ best), and no rules_below gained more than noise (at most 5 of about 1,100 left-
 values below are those readings of the curves; each refit prints what asking or keeping the
 rules did on its own left-out messages at the fixed values, and the best on its folds for
 information, so a lasting change in the curves can be seen and the constants changed by hand,
-in a commit of their own. The held-back part is never read here.The held-back part is never read here.
+in a commit of their own. The held-back part is never read here.
 """
 import argparse
 import collections
