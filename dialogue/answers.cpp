@@ -390,7 +390,10 @@ reply compare(const turn& t) {
   // A yes/no question about a move ("is it worth rewriting our Flask server in Node?") is
   // about where it goes, whichever side was named first.
   const auto to = std::find(f.asked.begin(), f.asked.end(), t.u.moving_to);
-  if (f.polar && to != f.asked.end()) std::rotate(f.asked.begin(), to, to + 1);
+  if (f.polar && to != f.asked.end()) {
+    std::rotate(f.asked.begin(), to, to + 1);
+    f.move = true;
+  }
   if (const knowledge::fact* part = part_around(t, rec)) {
     f.opening = "What you build around it can stay in " +
                 std::string{compose::display_name(rec.verdict)} + ".";

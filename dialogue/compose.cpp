@@ -262,7 +262,28 @@ void add_trade_off(std::string& text, const knowledge_base& k, const need_outcom
   }
 }
 
+// "Is moving to Python worth it?" with no need named: the guide has no overall winner, so the
+// direct answer is "not on its own", then when the destination is the guide's choice.
+composed move_text(const knowledge_base& k, const recommendation& r, const framing& f) {
+  composed out;
+  open(out.text, f);
+  const std::string& to = f.asked.front();
+  say(out.text, "Not on its own: the guide ranks neither above the other in general, so moving to ",
+      bold{to}, " pays off when your project needs what ", display_name(to), " is chosen for.");
+  for (const fact* s : r.sources) {
+    if (speaks_for(*s, to)) {
+      say(out.text, " The guide's words: ", quote{*s});
+      cite(out.cited, s);
+    }
+  }
+  add_gaps(out.text, k, r, f);
+  out.text += " Tell me what the project needs and I'll say whether the move is worth it.";
+  for (const fact* s : r.sources) cite(out.cited, s);
+  return out;
+}
+
 composed general_text(const knowledge_base& k, const recommendation& r, const framing& f) {
+  if (f.move && !f.asked.empty()) return move_text(k, r, f);
   composed out;
   open(out.text, f);
   static constexpr std::array<std::string_view, 3> leads{
@@ -523,7 +544,10 @@ composed depends_text(const knowledge_base& k, const recommendation& r, const fr
   out.cited = r.sources;
   open(out.text, f);
   const std::string open_needs = topic_list(k, needs_favouring(r, "depends"));
-  if (variant(f.seed, 2) == 0) {
+  if (f.move) {
+    // "Is rewriting our Flask server in Node worth it?": answered before the two sides.
+    say(out.text, "Not on its own: on ", open_needs, ", the guide argues both ways.");
+  } else if (variant(f.seed, 2) == 0) {
     say(out.text, "It depends: on ", open_needs, ", the guide gives both sides.");
   } else {
     say(out.text, "There's a trade-off here: on ", open_needs, ", the guide argues both ways.");

@@ -42,6 +42,9 @@ struct framing {
   // yes or no first; `inverse`: it asks after a weakness ("is python slower ...?").
   bool polar = false;
   bool inverse = false;
+  // The yes/no question asks whether moving to the first technology asked is worth it ("is
+  // rewriting our Flask app in Node worth it?").
+  bool move = false;
   // The sentence to quote for the winner instead of its first ("the API around it": what the
   // guide says of that part); null for the first.
   const knowledge::fact* quote = nullptr;

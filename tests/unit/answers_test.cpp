@@ -274,6 +274,14 @@ TEST_CASE("a factual or yes/no question is answered in the first sentence", "[di
     CHECK(starts(ask("is switching our django ML service to node a good idea?"), "No: "));
     CHECK(starts(ask("would it make sense to port our node data pipeline to python?"), "Yes: "));
   }
+  SECTION("a move with no need that decides it: not on its own, then what the move is for") {
+    const auto general = ask("Our Node service runs fine. Is moving it to Python worth it?");
+    CHECK(starts(general, "Not on its own: "));
+    CHECK(cites(general, "Choose Python when"));
+    CHECK(quotes(general) == 1);
+    CHECK(starts(ask("is it worth rewriting our Flask server in Node?"), "Not on its own: "));
+    CHECK_FALSE(starts(ask("Is Python better than Node?"), "Not on its own"));
+  }
   SECTION("what something is: its definition first, then one quote from the guide") {
     const auto gil = ask("what is the GIL?");
     CHECK(starts(gil, "The GIL is Python's global interpreter lock"));
