@@ -515,6 +515,11 @@ std::string outside_text(const turn& t) {
              "options within one of them.";
     }
   }
+  if (t.u.has_cue(intents::cue::offers_work)) {
+    return "Thanks for getting in touch, but this chat is for people planning a project: I help "
+           "them choose between Node.js and Python, and our team does the work. Job applications "
+           "and offers of services aren't something I can take up here.";
+  }
   if (t.u.has_cue(intents::cue::career)) {
     return "Careers, salaries and learning paths are outside my guide: it compares Node.js and "
            "Python as the backend of a project.";
@@ -540,7 +545,8 @@ reply out_of_scope(const turn& t) {
   std::string text = outside_text(t);
   // Where it helps, what the guide does say on the nearest subject asked about.
   const auto rec = t.k.recommend(t.u.found.topics, t.u.found.technologies, 1);
-  const bool nearest = !rec.general && !rec.sources.empty() && !rec.needs.empty();
+  const bool nearest = !rec.general && !rec.sources.empty() && !rec.needs.empty() &&
+                       !t.u.has_cue(intents::cue::offers_work);
   if (nearest) {
     text += " On " + t.k.label(rec.needs.front().topic) + ", it says: \u201c" +
             rec.sources.front()->text + "\u201d";

@@ -253,6 +253,9 @@ std::optional<load_error> check_cue_references(json_compiler& c, const understan
   for (const auto& [cue, topics] : parts.cue_topics) {
     if (auto err = check(cue, "cue_topics")) return err;
   }
+  for (const auto& r : parts.redirects) {
+    if (auto err = check(r.cue, "redirect")) return err;
+  }
   for (const auto& [cue, rule] : parts.cue_topics_with_need) {
     if (auto err = check(cue, "cue_topics_with_need")) return err;
     constexpr auto prefix = understander_parts::cue_need_prefix;
@@ -381,6 +384,33 @@ std::optional<load_error> parse_wins(json_compiler& c, const json& doc,
   return std::nullopt;
 }
 
+// "redirect": [{"from": intent, "cues": [...], "to": intent}]: an intent a cue rules out.
+std::optional<load_error> parse_redirects(json_compiler& c, const json& doc,
+                                          const std::map<std::string, std::size_t>& intent_index,
+                                          understander_parts& parts) {
+  if (!doc.contains("redirect")) return std::nullopt;
+  const auto& list = doc.at("redirect");
+  const auto bad = [&] {
+    return c.error(c.where.find("redirect"),
+                   "\"redirect\" must list {\"from\": intent, \"cues\": [...], \"to\": intent}");
+  };
+  if (!list.is_array()) return bad();
+  for (const auto& r : list) {
+    if (!r.is_object() || !r.contains("from") || !r.contains("to") || !r.contains("cues") ||
+        !r.at("from").is_string() || !r.at("to").is_string() || !r.at("cues").is_array())
+      return bad();
+    const auto from = intent_index.find(r.at("from").get<std::string>());
+    const auto to = intent_index.find(r.at("to").get<std::string>());
+    if (from == intent_index.end() || to == intent_index.end())
+      return c.error(c.where.find("redirect"), "\"redirect\": unknown intent");
+    for (const auto& cue : r.at("cues")) {
+      if (!cue.is_string()) return bad();
+      parts.redirects.push_back({from->second, cue.get<std::string>(), to->second});
+    }
+  }
+  return std::nullopt;
+}
+
 // "clarify": {"between": [[top, runner_up], ...]}: readings a visitor can choose between.
 std::optional<load_error> parse_clarify(json_compiler& c, const json& doc,
                                         const std::map<std::string, std::size_t>& intent_index,
@@ -446,6 +476,7 @@ std::optional<load_error> parse_reading(json_compiler& c, const json& doc,
                                         const std::map<std::string, std::size_t>& intent_index,
                                         understander_parts& parts) {
   if (auto err = parse_wins(c, doc, intent_index, parts)) return err;
+  if (auto err = parse_redirects(c, doc, intent_index, parts)) return err;
   if (auto err = parse_calibration(c, doc, parts)) return err;
   if (auto err = parse_cue_topics(c, doc, parts)) return err;
   if (auto err = read_words(c, doc, "choice_cancels", "", parts.choice_cancels)) return err;

@@ -160,6 +160,7 @@ understander::understander(understander_parts parts)
       threshold_(parts.threshold),
       comparing_(std::move(parts.comparing)),
       wins_(std::move(parts.wins)),
+      redirects_(std::move(parts.redirects)),
       close_margin_(parts.close_margin),
       calibrated_(parts.calibrated),
       subject_(std::move(parts.subject)),
@@ -980,6 +981,19 @@ void understander::take_follow_up(weighed& w) const {
   }
 }
 
+// "redirect": a cue that turns the request round ("hire me") takes the intent it forbids
+// away, however it was chosen. A written rule decided, so the rules' confidence stands.
+bool understander::redirect(weighed& w) const {
+  for (const auto& r : redirects_) {
+    if (w.best != r.from || !w.result.has_cue(r.cue)) continue;
+    w.best = r.to;
+    w.kept = true;
+    w.result.follow_up.clear();
+    return true;
+  }
+  return false;
+}
+
 understanding understander::understand(std::string_view text) const {
   weighed w = weigh(text);
   choose_by_rules(w);
@@ -999,7 +1013,8 @@ understanding understander::understand(std::string_view text) const {
     // Whichever way the intent was chosen (weights, an outright win, no weights loaded).
     if (w.best != fallback_) take_follow_up(w);
   }
-  w.result.unsure = worth_asking(w);
+  const bool redirected = redirect(w);
+  w.result.unsure = !redirected && worth_asking(w);
   understanding& result = w.result;
   const auto plain = plain_words(text);
   result.yes_or_no = read_yes_no(plain);

@@ -133,6 +133,14 @@ struct understander_parts {
   // An intent whose score reaches its value here wins over every other ("a lead anywhere
   // in a message wins").
   std::vector<std::pair<std::size_t, double>> wins;
+  // An intent never given when a cue says the request goes the other way (a job seeker or an
+  // agency's pitch is no lead): the message gets `to` instead, whichever way it was chosen.
+  struct redirect {
+    std::size_t from = 0;
+    std::string cue;
+    std::size_t to = 0;
+  };
+  std::vector<redirect> redirects;
   double close_margin = 0.0;  // best and runner-up closer than this: confidence is lowered
   // Confidence = logistic(bias + score * s + margin * m + words * log(1 + n)), fitted on the
   // tuning part of the real set (tests/eval/real/calibrate.py); absent: a squashed score.
@@ -282,6 +290,7 @@ class understander {
   void choose_by_weights(weighed& w) const;
   void take_follow_up(weighed& w) const;
   bool worth_asking(const weighed& w) const;
+  bool redirect(weighed& w) const;
   std::vector<double> feature_values(const weighed& w) const;
   std::array<bool, slot_conditions.size()> conditions(const understanding& u,
                                                       const analysis& focus) const;
@@ -310,6 +319,7 @@ class understander {
   double threshold_ = 0.3;
   comparison_words comparing_;
   std::vector<std::pair<std::size_t, double>> wins_;
+  std::vector<understander_parts::redirect> redirects_;
   double close_margin_ = 0.0;
   std::optional<understander_parts::calibration> calibrated_;
   subject_words subject_;

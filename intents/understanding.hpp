@@ -107,7 +107,9 @@ inline constexpr std::string_view open_question = "open_question";
 // The question asks after a weakness ("is python slower ...?", "will it block node?"): a
 // "yes" means the other side wins.
 inline constexpr std::string_view inverse = "inverse";
-inline constexpr std::string_view career = "career";    // jobs, salaries, learning paths
+inline constexpr std::string_view career = "career";  // jobs, salaries, learning paths
+// The writer offers their own work (an agency's or a freelancer's pitch): no lead.
+inline constexpr std::string_view offers_work = "offers_work";
 inline constexpr std::string_view trouble = "trouble";  // an error, a crash, something broken
 inline constexpr std::string_view howto = "howto";      // how to do something in one framework
 inline constexpr std::string_view meeting = "meeting";  // how the consultation call happens
@@ -119,10 +121,10 @@ inline constexpr std::string_view picks_reading = "picks_reading";
 inline constexpr std::string_view first_choice = "first_choice";
 inline constexpr std::string_view second_choice = "second_choice";
 inline constexpr std::string_view required[] = {
-    asks,          background,   price,         adding,       replacing,    refers_back,
-    strengths,     weaknesses,   how_are_you,   about_bot,    joke,         career,
-    trouble,       howto,        meeting,       polar,        alternatives, inverse,
-    picks_reading, first_choice, second_choice, open_question};
+    asks,          background,   price,         adding,        replacing,    refers_back,
+    strengths,     weaknesses,   how_are_you,   about_bot,     joke,         career,
+    trouble,       howto,        meeting,       polar,         alternatives, inverse,
+    picks_reading, first_choice, second_choice, open_question, offers_work};
 }  // namespace cue
 
 class understander;  // defined by the implementation (see understander.hpp)

@@ -445,6 +445,13 @@ TEST_CASE("honest answers when the guide has none", "[dialogue][answers]") {
     CHECK(contains(r.text, "only Node.js and Python"));
     CHECK(suggests(r, "Book a free consultation"));
   }
+  SECTION("a pitch offering work: thanked, not booked, no guide quote") {
+    const auto r =
+        ask("We are a dev agency, we can build your backend for you at affordable rates.");
+    CHECK(r.intent == intent::out_of_scope);
+    CHECK(starts(r, "Thanks for getting in touch"));
+    CHECK(r.sources.empty());
+  }
   SECTION("hosting prices and the weather") {
     for (const auto* text : {"how much does aws hosting cost", "whats the weather like"}) {
       const auto r = ask(text);

@@ -91,7 +91,7 @@ std::string tiny_intents(const std::string& extra_pattern = R"("\\bbetter\\b")")
              "career": ["\\bsalary\\b"], "trouble": ["\\berror\\b"], "howto": ["\\bhow do i\\b"], "meeting": ["\\bzoom\\b"],
              "asks": ["\\bshould i\\b"], "background": ["\\bcurrently\\b"],
              "polar": ["^is node\\b"], "alternatives": ["\\bor\\b"], "inverse": ["\\bslower\\b"],
-             "open_question": ["\\bwhich\\b"],
+             "open_question": ["\\bwhich\\b"], "offers_work": ["\\bhire me\\b"],
              "picks_reading": ["^compare them$"], "first_choice": ["^the first$"],
              "second_choice": ["^the second$"]},
     "evidence": [{"intent": "compare", "when": "topic", "add": 0.4}]})";
@@ -437,6 +437,24 @@ TEST_CASE("long messages: the sentence that asks decides", "[intents]") {
     CHECK(ask("I'm a Django developer looking for freelance work. Available for new projects.")
               .intent == intent::out_of_scope);
   }
+  SECTION("a pitch offering work is never a lead, whatever the weighting says") {
+    // Sentences the learned weighting reads as leads (hiring words, a price, "contact us").
+    for (const auto* pitch :
+         {"Hi, we are a software agency. We build web and mobile apps at affordable rates. "
+          "Contact us if you need developers.",
+          "I can build this for you, pay me 50 USD",
+          "We help startups launch their MVP in six weeks; our company provides outsourcing "
+          "services."}) {
+      const auto u = ask(pitch);
+      CHECK(u.intent == intent::out_of_scope);
+      CHECK(u.has_cue(advisor::intents::cue::offers_work));
+      CHECK_FALSE(u.unsure);
+    }
+    CHECK(ask("Can we hire your team to build our backend? Contact us by email.").intent ==
+          intent::book_consultation);
+    CHECK(ask("I am looking for a developer for some paid work, how can I contact you?").intent ==
+          intent::book_consultation);
+  }
 }
 
 TEST_CASE("scope: what is compared decides", "[intents]") {
@@ -765,6 +783,23 @@ TEST_CASE("intents.json: cues and calibration are checked when loaded", "[intent
       1, R"("cue_topics_with_need": {"price": {"needs": ["cue:nope"], "topics": ["ml"]}},)");
   CHECK(error_of(compile_tiny(need_of_no_cue)) ==
         "intents.json: \"cue_topics_with_need\": unknown cue \"nope\"");
+  std::string redirect_of_nothing = tiny_intents();
+  redirect_of_nothing.insert(
+      1, R"("redirect": [{"from": "book_consultation", "cues": ["nope"], "to": "out_of_scope"}],)");
+  CHECK(error_of(compile_tiny(redirect_of_nothing)) ==
+        "intents.json: \"redirect\": unknown cue \"nope\"");
+  std::string redirect_shape = tiny_intents();
+  redirect_shape.insert(1, R"("redirect": {"book_consultation": "out_of_scope"},)");
+  CHECK(error_of(compile_tiny(redirect_shape)).starts_with("intents.json: \"redirect\" must list"));
+  std::string redirected = tiny_intents();
+  redirected.insert(
+      1,
+      R"("redirect": [{"from": "book_consultation", "cues": ["offers_work"], "to": "out_of_scope"}],)");
+  const auto reader = compile_tiny(redirected);
+  REQUIRE(error_of(reader) == "(compiled)");
+  const auto& understander = *std::get<understander_ptr>(reader);
+  CHECK(understander.understand("a consultation please").intent == intent::book_consultation);
+  CHECK(understander.understand("a consultation? hire me").intent == intent::out_of_scope);
   std::string need_shape = tiny_intents();
   need_shape.insert(1, R"("cue_topics_with_need": {"price": ["ml"]},)");
   CHECK(error_of(compile_tiny(need_shape))
