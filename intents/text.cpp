@@ -225,7 +225,8 @@ std::vector<std::string_view> sentences(std::string_view s) {
   };
   for (std::size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
-    const bool stop = (c == '.' || c == '!' || c == '?' || c == ';') && (i + 1 == s.size() || s[i + 1] == ' ');
+    const bool stop =
+        (c == '.' || c == '!' || c == '?' || c == ';') && (i + 1 == s.size() || s[i + 1] == ' ');
     if (stop) take(i + 1);
   }
   take(s.size());
