@@ -70,6 +70,15 @@ std::vector<std::string_view> words_of(std::string_view plain) {
 using text::among;
 using text::count_characters;
 
+// Whether `plain` has more than `limit` words (as words_of splits it).
+bool more_words_than(std::string_view plain, std::size_t limit) {
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < plain.size(); ++i) {
+    if (plain[i] != ' ' && (i == 0 || plain[i - 1] == ' ') && ++count > limit) return true;
+  }
+  return false;
+}
+
 bool starts_with_phrase(std::string_view plain, std::string_view phrase) {
   return plain.starts_with(phrase) &&
          (plain.size() == phrase.size() || plain[phrase.size()] == ' ');
@@ -278,8 +287,11 @@ std::string plain_words(std::string_view text) {
 
 yes_no read_yes_no(std::string_view plain) {
   plain = strip_filler(plain);
+  // Most messages are longer than an answer: counted first, no list of their words is built.
+  constexpr std::size_t most_words = 8;
+  if (plain.empty() || more_words_than(plain, most_words)) return yes_no::neither;
   const auto words = words_of(plain);
-  if (words.empty() || words.size() > 8) return yes_no::neither;
+  if (words.empty() || words.size() > most_words) return yes_no::neither;
   if (among(no_first_words, words.front()) || starts_with_any(plain, no_phrases)) {
     return yes_no::no;
   }
