@@ -811,9 +811,12 @@ void understander::choose_by_weights(weighed& w) const {
     z[i] /= learned_->temperature;
     if (i != fallback_) top = std::max(top, z[i]);
   }
+  // Each exponential once: z[i] becomes its share before the division.
   double total = 0.0;
   for (std::size_t i = 0; i < z.size(); ++i) {
-    if (i != fallback_) total += std::exp(z[i] - top);
+    if (i == fallback_) continue;
+    z[i] = std::exp(z[i] - top);
+    total += z[i];
   }
   std::size_t best = w.best;
   std::size_t second = no_intent;
@@ -821,7 +824,7 @@ void understander::choose_by_weights(weighed& w) const {
   double second_p = 0.0;
   for (std::size_t i = 0; i < z.size(); ++i) {
     if (i == fallback_) continue;
-    const double p = std::exp(z[i] - top) / total;
+    const double p = z[i] / total;
     if (p > best_p) {
       second = best_p > 0.0 ? best : no_intent;
       second_p = best_p;
