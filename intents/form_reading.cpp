@@ -265,6 +265,7 @@ bool valid_domain(std::string_view domain) {
 
 std::string plain_words(std::string_view text) {
   std::string out;
+  out.reserve(text.size());  // never longer than the text: no growing character by character
   bool space = false;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];

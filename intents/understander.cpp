@@ -290,6 +290,9 @@ void understander::rewrite_and_tag(analysis& out, const word_list& facts) const 
       out.canonical.push_back(words[i++]);
     }
   }
+  std::size_t length = 0;  // `normalized` sized once, not grown word by word
+  for (const auto& t : out.canonical) length += t.size() + 1;
+  out.normalized.reserve(length);
   for (std::size_t k = 0; k < out.canonical.size(); ++k) {
     const auto& t = out.canonical[k];
     if (!out.normalized.empty()) out.normalized.push_back(' ');
