@@ -80,6 +80,8 @@ bool more_words_than(std::string_view plain, std::size_t limit) {
 }
 
 bool starts_with_phrase(std::string_view plain, std::string_view phrase) {
+  // The first letters are compared before the rest is: most phrases differ there already.
+  if (!plain.empty() && !phrase.empty() && plain.front() != phrase.front()) return false;
   return plain.starts_with(phrase) &&
          (plain.size() == phrase.size() || plain[phrase.size()] == ' ');
 }
@@ -107,7 +109,7 @@ std::string_view strip_filler(std::string_view plain) {
       }
     }
     for (const auto w : trailing_filler) {
-      if (plain.ends_with(w) &&
+      if (!plain.empty() && plain.back() == w.back() && plain.ends_with(w) &&
           (plain.size() == w.size() || plain[plain.size() - w.size() - 1] == ' ')) {
         plain = trim(plain.substr(0, plain.size() - w.size()));
         changed = true;
