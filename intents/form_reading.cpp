@@ -290,7 +290,7 @@ std::string plain_words(std::string_view text) {
 
 yes_no read_yes_no(std::string_view plain) {
   plain = strip_filler(plain);
-  // Most messages are longer than an answer: counted first, no list of their words is built.
+  // A message longer than an answer is counted, not split into a list of its words.
   constexpr std::size_t most_words = 8;
   if (plain.empty() || more_words_than(plain, most_words)) return yes_no::neither;
   const auto words = words_of(plain);
