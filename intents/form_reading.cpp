@@ -70,7 +70,18 @@ std::vector<std::string_view> words_of(std::string_view plain) {
 using text::among;
 using text::count_characters;
 
+// Whether `plain` has more than `limit` words (as words_of splits it).
+bool more_words_than(std::string_view plain, std::size_t limit) {
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < plain.size(); ++i) {
+    if (plain[i] != ' ' && (i == 0 || plain[i - 1] == ' ') && ++count > limit) return true;
+  }
+  return false;
+}
+
 bool starts_with_phrase(std::string_view plain, std::string_view phrase) {
+  // The first letters are compared before the rest is: most phrases differ there already.
+  if (!plain.empty() && !phrase.empty() && plain.front() != phrase.front()) return false;
   return plain.starts_with(phrase) &&
          (plain.size() == phrase.size() || plain[phrase.size()] == ' ');
 }
@@ -98,7 +109,7 @@ std::string_view strip_filler(std::string_view plain) {
       }
     }
     for (const auto w : trailing_filler) {
-      if (plain.ends_with(w) &&
+      if (!plain.empty() && plain.back() == w.back() && plain.ends_with(w) &&
           (plain.size() == w.size() || plain[plain.size() - w.size() - 1] == ' ')) {
         plain = trim(plain.substr(0, plain.size() - w.size()));
         changed = true;
@@ -256,6 +267,7 @@ bool valid_domain(std::string_view domain) {
 
 std::string plain_words(std::string_view text) {
   std::string out;
+  out.reserve(text.size());  // never longer than the text: no growing character by character
   bool space = false;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
@@ -278,8 +290,11 @@ std::string plain_words(std::string_view text) {
 
 yes_no read_yes_no(std::string_view plain) {
   plain = strip_filler(plain);
+  // A message longer than an answer is counted, not split into a list of its words.
+  constexpr std::size_t most_words = 8;
+  if (plain.empty() || more_words_than(plain, most_words)) return yes_no::neither;
   const auto words = words_of(plain);
-  if (words.empty() || words.size() > 8) return yes_no::neither;
+  if (words.empty() || words.size() > most_words) return yes_no::neither;
   if (among(no_first_words, words.front()) || starts_with_any(plain, no_phrases)) {
     return yes_no::no;
   }

@@ -72,18 +72,22 @@ bool pattern_set::compile() {
 
 void pattern_set::match(std::string_view text, std::vector<int>& hits) const {
   hits.clear();
-  std::vector<int> found;
-  if (!words_ids_.empty()) {
-    words_.Match(piece(text), &found);
-    for (const int i : found) hits.push_back(words_ids_[static_cast<std::size_t>(i)]);
-    found.clear();
-  }
+  // Scratch lists of each thread, kept from one sentence to the next: this runs for every
+  // sentence of every message, and fresh lists were allocated each time.
+  thread_local std::vector<int> words_found;
+  thread_local std::vector<int> literals_found;
+  thread_local std::vector<int> filtered_found;
+  words_found.clear();
+  literals_found.clear();
+  filtered_found.clear();
+  if (!words_ids_.empty()) words_.Match(piece(text), &words_found);
   if (!filtered_ids_.empty()) {
-    if (literals_) literals_->Match(piece(text), &found);
-    std::vector<int> matched;
-    filter_.AllMatches(piece(text), found, &matched);
-    for (const int i : matched) hits.push_back(filtered_ids_[static_cast<std::size_t>(i)]);
+    if (literals_) literals_->Match(piece(text), &literals_found);
+    filter_.AllMatches(piece(text), literals_found, &filtered_found);
   }
+  hits.reserve(words_found.size() + filtered_found.size());
+  for (const int i : words_found) hits.push_back(words_ids_[static_cast<std::size_t>(i)]);
+  for (const int i : filtered_found) hits.push_back(filtered_ids_[static_cast<std::size_t>(i)]);
   std::sort(hits.begin(), hits.end());
 }
 

@@ -278,6 +278,9 @@ bool is_alpha_word(std::string_view word) {
 
 std::string join_words(const std::vector<std::string>& words, std::size_t from, std::size_t to) {
   std::string out;
+  std::size_t length = 0;  // sized once: the string is not grown word by word
+  for (std::size_t i = from; i < std::min(to, words.size()); ++i) length += words[i].size() + 1;
+  out.reserve(length);
   for (std::size_t i = from; i < std::min(to, words.size()); ++i) {
     if (!out.empty()) out.push_back(' ');
     out += words[i];

@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdlib>
+#include <iterator>
 #include <set>
 
 #include "intents/booking_status.hpp"
@@ -17,9 +18,10 @@ void add_unique(std::vector<std::string>& list, const std::string& value) {
 }
 
 // "little computation", "no heavy computation": a negation up to two words before a topic.
-bool negated(const lexicon& lex, const std::vector<std::string>& tokens, std::size_t at) {
+template <class facts_list>
+bool negated(const facts_list& facts, std::size_t at) {
   for (std::size_t back = 1; back <= 2 && back <= at; ++back) {
-    if (lex.negations.contains(tokens[at - back])) return true;
+    if (facts[at - back] != nullptr && facts[at - back]->negation) return true;
   }
   return false;
 }
@@ -117,20 +119,22 @@ bool go_is_the_language(const std::vector<std::string>& words, std::size_t at) {
 // position wins and covers its words ("video encoding" is CPU work, not "video" streaming);
 // every topic sharing that phrase counts ("data science": ml and data pipelines).
 // Positions marked in `inside` continue a rewritten phrase: "learning" in "machine learning".
-void tag_topics(const lexicon& lex, const std::vector<std::string>& tokens,
+// `facts` holds what the lexicon says of each token (understander::word_facts), or null.
+template <class facts_list>
+void tag_topics(const lexicon& lex, const std::vector<std::string>& tokens, const facts_list& facts,
                 const std::vector<bool>& inside, std::vector<std::string>& topics) {
   for (std::size_t i = 0; i < tokens.size();) {
-    const auto it = (i < inside.size() && inside[i]) ? lex.topic_phrases.end()
-                                                     : lex.topic_phrases.find(tokens[i]);
+    const auto* phrases =
+        (i < inside.size() && inside[i]) || facts[i] == nullptr ? nullptr : facts[i]->topics;
     std::size_t longest = 0;
-    if (it != lex.topic_phrases.end()) {
-      for (const phrase& p : it->second) {  // longest first
+    if (phrases != nullptr) {
+      for (const phrase& p : *phrases) {  // longest first
         if (p.tokens.size() < longest) break;
         if (i + p.tokens.size() > tokens.size()) continue;
         if (std::equal(p.tokens.begin(), p.tokens.end(),
                        tokens.begin() + static_cast<std::ptrdiff_t>(i))) {
           longest = p.tokens.size();
-          if (!negated(lex, tokens, i)) add_unique(topics, lex.topics[p.target]);
+          if (!negated(facts, i)) add_unique(topics, lex.topics[p.target]);
         }
       }
     }
@@ -188,6 +192,37 @@ understander::understander(understander_parts parts)
     if (lex_.canonical[i].size() == 1)
       canonical_kind_.emplace(lex_.canonical[i][0], lex_.canonical_kind[i]);
   }
+  index_words();
+  for (std::size_t i = 0; i < lex_.topics.size(); ++i) topic_at_.emplace(lex_.topics[i], i);
+  for (const evidence_rule& r : evidence_) {
+    std::size_t at = 0;
+    while (at < slot_conditions.size() && slot_conditions[at].first != r.when) ++at;
+    evidence_slot_.push_back(at);  // slot_conditions.size() for a cue
+  }
+}
+
+// Every word any of the per-word tables knows, with what each says of it. Built whole before
+// any pointer into it is taken: the map does not move after.
+void understander::index_words() {
+  for (const auto& [first, list] : lex_.rewrites) facts_[first].rewrites = &list;
+  for (const auto& [first, list] : lex_.topic_phrases) facts_[first].topics = &list;
+  for (const auto& [word, kind] : canonical_kind_) {
+    facts_[word].has_kind = true;
+    facts_[word].kind = kind;
+  }
+  for (const auto& word : lex_.known) facts_[word].known = true;
+  for (const auto& word : lex_.negations) facts_[word].negation = true;
+  for (const auto& word : question_words_) facts_[word].question = true;
+  canonical_facts_.reserve(lex_.canonical.size());
+  for (const auto& tokens : lex_.canonical) {
+    word_list& list = canonical_facts_.emplace_back();
+    for (const auto& t : tokens) list.push_back(facts_of(t));
+  }
+}
+
+const understander::word_facts* understander::facts_of(std::string_view word) const {
+  const auto it = facts_.find(word);
+  return it == facts_.end() ? nullptr : &it->second;
 }
 
 understander::~understander() = default;
@@ -208,16 +243,18 @@ analysis::mention understander::mention_of(const std::string& id, const std::str
   return {family == lex_.family.end() ? id : family->second, name, at};
 }
 
-void understander::rewrite_and_tag(analysis& out) const {
+void understander::rewrite_and_tag(analysis& out, const word_list& facts) const {
   const auto& words = out.words;
   out.canonical.reserve(words.size());
+  word_list canonical_facts;  // parallel to out.canonical
+  canonical_facts.reserve(words.size());
   std::vector<bool> inside(words.size(), false);
   std::vector<bool> named(words.size(), false);  // words of a member's name ("flask")
   for (std::size_t i = 0; i < words.size();) {
-    const auto it = lex_.rewrites.find(words[i]);
+    const word_facts* word = facts[i];
     bool done = false;
-    if (it != lex_.rewrites.end()) {
-      for (const phrase& p : it->second) {
+    if (word != nullptr && word->rewrites != nullptr) {
+      for (const phrase& p : *word->rewrites) {
         if (i + p.tokens.size() > words.size()) continue;
         if (!std::equal(p.tokens.begin(), p.tokens.end(),
                         words.begin() + static_cast<std::ptrdiff_t>(i))) {
@@ -228,6 +265,8 @@ void understander::rewrite_and_tag(analysis& out) const {
               mention_of(lex_.canonical[p.target].front(), p.member, out.canonical.size()));
         }
         for (const auto& t : lex_.canonical[p.target]) out.canonical.push_back(t);
+        const word_list& rewritten = canonical_facts_[p.target];
+        canonical_facts.insert(canonical_facts.end(), rewritten.begin(), rewritten.end());
         for (std::size_t k = 1; k < p.tokens.size(); ++k) inside[i + k] = true;
         if (!p.member.empty()) {
           for (std::size_t k = 0; k < p.tokens.size(); ++k) named[i + k] = true;
@@ -243,21 +282,25 @@ void understander::rewrite_and_tag(analysis& out) const {
       continue;
     }
     if (!done) {
-      const auto kind = canonical_kind_.find(words[i]);
-      if (kind != canonical_kind_.end() &&
-          (kind->second == term_kind::technology || kind->second == term_kind::other) &&
+      if (word != nullptr && word->has_kind &&
+          (word->kind == term_kind::technology || word->kind == term_kind::other) &&
           (words[i] != "go" || go_is_the_language(words, i))) {
         out.mentions.push_back(mention_of(words[i], {}, out.canonical.size()));
       }
+      canonical_facts.push_back(word);
       out.canonical.push_back(words[i++]);
     }
   }
-  for (const auto& t : out.canonical) {
+  std::size_t length = 0;  // `normalized` sized once, not grown word by word
+  for (const auto& t : out.canonical) length += t.size() + 1;
+  out.normalized.reserve(length);
+  for (std::size_t k = 0; k < out.canonical.size(); ++k) {
+    const auto& t = out.canonical[k];
     if (!out.normalized.empty()) out.normalized.push_back(' ');
     out.normalized += t;
-    const auto kind = canonical_kind_.find(t);
-    if (kind == canonical_kind_.end()) continue;
-    if (kind->second == term_kind::technology) add_unique(out.technologies, t);
+    const word_facts* canonical = canonical_facts[k];
+    if (canonical != nullptr && canonical->has_kind && canonical->kind == term_kind::technology)
+      add_unique(out.technologies, t);
   }
   // Outside the guide, as named: "laravel", not its family "php".
   for (const auto& m : out.mentions) {
@@ -266,19 +309,22 @@ void understander::rewrite_and_tag(analysis& out) const {
       add_unique(out.other_technologies, m.member);
     }
   }
-  tag_topics(lex_, out.words, inside, out.topics);
-  tag_topics(lex_, out.canonical, {}, out.topics);
+  tag_topics(lex_, out.words, facts, inside, out.topics);
+  tag_topics(lex_, out.canonical, canonical_facts, {}, out.topics);
   // A framework named beside a concept asked about ("will the GIL slow down my Flask API?")
   // is where the code runs, not what is asked: a topic only its name brings ("frameworks")
   // is set apart, for the answer to give way to the concept.
   if (std::find(named.begin(), named.end(), true) != named.end()) {
     std::vector<std::string> masked = out.words;
+    word_list masked_facts = facts;
     for (std::size_t k = 0; k < masked.size(); ++k) {
-      if (named[k]) masked[k].clear();
+      if (!named[k]) continue;
+      masked[k].clear();
+      masked_facts[k] = nullptr;  // as the empty word: in no table
     }
     std::vector<std::string> unnamed;
-    tag_topics(lex_, masked, inside, unnamed);
-    tag_topics(lex_, out.canonical, {}, unnamed);
+    tag_topics(lex_, masked, masked_facts, inside, unnamed);
+    tag_topics(lex_, out.canonical, canonical_facts, {}, unnamed);
     const bool asks_concept =
         std::any_of(unnamed.begin(), unnamed.end(),
                     [&](const std::string& t) { return lex_.features.contains(t); });
@@ -289,8 +335,8 @@ void understander::rewrite_and_tag(analysis& out) const {
       }
     }
   }
-  out.question =
-      out.question || (!out.canonical.empty() && question_words_.contains(out.canonical.front()));
+  out.question = out.question || (!canonical_facts.empty() && canonical_facts.front() != nullptr &&
+                                  canonical_facts.front()->question);
 }
 
 analysis understander::analyze(std::string_view input) const {
@@ -300,14 +346,23 @@ analysis understander::analyze(std::string_view input) const {
 analysis understander::analyze_folded(std::string_view folded, bool question) const {
   analysis out;
   std::vector<std::string> raw_words;
+  raw_words.reserve(folded.size() / 2 + 2);  // a word and a space at least, most of the time
   out.question = text::tokenize(folded, raw_words) || question;
   // Corrected in place: a known word (most of them) is neither copied nor looked up twice.
+  word_list facts;
+  facts.reserve(raw_words.size());
   for (auto& w : raw_words) {
-    if (w.size() < 4 || lex_.known.contains(w)) continue;
-    if (const std::string* target = typos_.nearest(w)) w = *target;
+    const word_facts* word = facts_of(w);
+    if (w.size() >= 4 && (word == nullptr || !word->known)) {
+      if (const std::string* target = typos_.nearest(w)) {
+        w = *target;
+        word = facts_of(w);
+      }
+    }
+    facts.push_back(word);
   }
   out.words = std::move(raw_words);
-  rewrite_and_tag(out);
+  rewrite_and_tag(out, facts);
   return out;
 }
 
@@ -444,16 +499,33 @@ void understander::listed_choice(const analysis& a,
 
 namespace {
 
-// Merges one sentence's analysis into the message's.
-void merge(analysis& into, const analysis& from, bool slots) {
+// A slot condition's place in slot_conditions (folded by the compiler for a constant kind).
+constexpr std::size_t slot_of(evidence_kind kind) {
+  std::size_t at = 0;
+  while (at < slot_conditions.size() && slot_conditions[at].first != kind) ++at;
+  return at;
+}
+
+// Merges one sentence's analysis into the message's, taking (moving) its words, names and
+// normalized text.
+void merge(analysis& into, analysis& from, bool slots) {
   if (!into.normalized.empty() && !from.normalized.empty()) into.normalized.push_back(' ');
-  into.normalized += from.normalized;
+  if (into.normalized.empty()) {
+    into.normalized = std::move(from.normalized);
+  } else {
+    into.normalized += from.normalized;
+  }
   into.question = into.question || from.question;
-  for (auto m : from.mentions) {
+  for (auto& m : from.mentions) {
     m.at += into.canonical.size();
     into.mentions.push_back(std::move(m));
   }
-  into.canonical.insert(into.canonical.end(), from.canonical.begin(), from.canonical.end());
+  if (into.canonical.empty()) {
+    into.canonical = std::move(from.canonical);
+  } else {
+    into.canonical.insert(into.canonical.end(), std::make_move_iterator(from.canonical.begin()),
+                          std::make_move_iterator(from.canonical.end()));
+  }
   if (!slots) return;
   for (const auto& t : from.technologies) add_unique(into.technologies, t);
   for (const auto& t : from.topics) add_unique(into.topics, t);
@@ -581,7 +653,7 @@ void understander::settle_cues(understanding& u) const {
 
 // Which slot conditions hold for the message, in slot_conditions' order.
 std::array<bool, slot_conditions.size()> understander::conditions(const understanding& u,
-                                                                  const analysis& focus) const {
+                                                                  bool focus_technology) const {
   const slots& s = u.found;
   const bool any_slot =
       !s.technologies.empty() || !s.topics.empty() || !s.other_technologies.empty();
@@ -589,18 +661,14 @@ std::array<bool, slot_conditions.size()> understander::conditions(const understa
       s.topics.begin(), s.topics.end(), [&](const auto& t) { return lex_.features.contains(t); }));
   const bool node_python = guide_pair(s);
   std::array<bool, slot_conditions.size()> held{};
-  const auto set = [&](evidence_kind kind, bool value) {
-    for (std::size_t i = 0; i < slot_conditions.size(); ++i) {
-      if (slot_conditions[i].first == kind) held[i] = value;
-    }
-  };
+  const auto set = [&](evidence_kind kind, bool value) { held[slot_of(kind)] = value; };
   set(evidence_kind::topic, !s.topics.empty());
   set(evidence_kind::technology, !s.technologies.empty());
   set(evidence_kind::two_technologies, s.technologies.size() >= 2);
   set(evidence_kind::other_technology, competitor_named(s));
   // Another technology beside a need ("a React team that needs ML") is context.
   set(evidence_kind::only_other_technology,
-      !s.other_technologies.empty() && focus.technologies.empty() && s.topics.empty());
+      !s.other_technologies.empty() && !focus_technology && s.topics.empty());
   set(evidence_kind::question, u.question);
   set(evidence_kind::email, s.email.has_value());
   set(evidence_kind::person_name, s.person_name.has_value());
@@ -614,17 +682,11 @@ std::array<bool, slot_conditions.size()> understander::conditions(const understa
 }
 
 std::array<bool, slot_conditions.size()> understander::apply_evidence(
-    const understanding& u, const analysis& focus, std::vector<double>& score) const {
-  const auto held = conditions(u, focus);
-  for (const evidence_rule& r : evidence_) {
-    bool holds = false;
-    if (r.when == evidence_kind::cue) {
-      holds = u.has_cue(r.cue);
-    } else {
-      for (std::size_t i = 0; i < slot_conditions.size(); ++i) {
-        if (slot_conditions[i].first == r.when) holds = held[i];
-      }
-    }
+    const understanding& u, bool focus_technology, std::vector<double>& score) const {
+  const auto held = conditions(u, focus_technology);
+  for (std::size_t k = 0; k < evidence_.size(); ++k) {
+    const evidence_rule& r = evidence_[k];
+    const bool holds = r.when == evidence_kind::cue ? u.has_cue(r.cue) : held[evidence_slot_[k]];
     if (holds) score[r.intent] += r.add;
   }
   return held;
@@ -684,8 +746,12 @@ std::vector<double> understander::feature_values(const weighed& w) const {
   for (const bool held : w.held) x.push_back(held ? 1.0 : 0.0);
   for (const auto& cue : cue_names_) x.push_back(w.result.has_cue(cue) ? 1.0 : 0.0);
   const auto& found = w.result.found;
-  for (const auto& topic : lex_.topics) {
-    x.push_back(std::find(found.topics.begin(), found.topics.end(), topic) != found.topics.end());
+  // One place per lexicon topic, set for each topic found (not each topic searched for).
+  const std::size_t topics_at = x.size();
+  x.resize(topics_at + lex_.topics.size(), 0.0);
+  for (const auto& topic : found.topics) {
+    const auto at = topic_at_.find(topic);
+    if (at != topic_at_.end()) x[topics_at + at->second] = 1.0;
   }
   for (const auto& kind : other_kinds_) {
     x.push_back(std::any_of(found.other_technologies.begin(), found.other_technologies.end(),
@@ -749,9 +815,12 @@ void understander::choose_by_weights(weighed& w) const {
     z[i] /= learned_->temperature;
     if (i != fallback_) top = std::max(top, z[i]);
   }
+  // Each exponential once: z[i] becomes its share before the division.
   double total = 0.0;
   for (std::size_t i = 0; i < z.size(); ++i) {
-    if (i != fallback_) total += std::exp(z[i] - top);
+    if (i == fallback_) continue;
+    z[i] = std::exp(z[i] - top);
+    total += z[i];
   }
   std::size_t best = w.best;
   std::size_t second = no_intent;
@@ -759,7 +828,7 @@ void understander::choose_by_weights(weighed& w) const {
   double second_p = 0.0;
   for (std::size_t i = 0; i < z.size(); ++i) {
     if (i == fallback_) continue;
-    const double p = std::exp(z[i] - top) / total;
+    const double p = z[i] / total;
     if (p > best_p) {
       second = best_p > 0.0 ? best : no_intent;
       second_p = best_p;
@@ -822,7 +891,9 @@ understander::weighed understander::weigh(std::string_view text) const {
   understanding& result = w.result;
   const std::string folded = text::fold(text);
   std::vector<reading> sentences;
-  for (const auto piece : text::sentences(folded)) sentences.push_back(read(piece));
+  const auto pieces = text::sentences(folded);
+  sentences.reserve(std::max<std::size_t>(pieces.size(), 1));
+  for (const auto piece : pieces) sentences.push_back(read(piece));
   if (sentences.empty()) sentences.push_back(read(folded));
   w.sentences = sentences.size();
 
@@ -833,13 +904,20 @@ understander::weighed understander::weigh(std::string_view text) const {
   const bool any_need = std::any_of(sentences.begin(), sentences.end(), [](const reading& r) {
     return !r.background && (!r.a.topics.empty() || !r.a.mentions.empty());
   });
-  analysis message;  // every sentence's words, and the needs of those that are not background
-  analysis focus;    // the asking sentences
+  analysis message;   // every sentence's words, and the needs of those that are not background
+  focus_slots focus;  // the asking sentences
   std::vector<int> hits;
-  for (const reading& r : sentences) {
+  for (reading& r : sentences) {
     const bool asking = !any_asks || r.asks;
-    merge(message, r.a, !r.background || !any_need);
-    if (!asking) {
+    if (asking) {
+      ++w.asking;
+      focus.mentions = focus.mentions || !r.a.mentions.empty();
+      focus.topics = focus.topics || !r.a.topics.empty();
+      focus.technologies = focus.technologies || !r.a.technologies.empty();
+      for (const auto& o : r.a.other_technologies) add_unique(result.found.other_technologies, o);
+      for (const auto& pair : pairs(r.a)) result.found.compared.push_back(pair);
+      hits.insert(hits.end(), r.hits.begin(), r.hits.end());
+    } else {
       // A sentence that does not ask still brings its cues and any intent that wins outright.
       for (const int h : r.hits) {
         const pattern_info& p = patterns_[static_cast<std::size_t>(h)];
@@ -847,18 +925,15 @@ understander::weighed understander::weigh(std::string_view text) const {
                                         [&](const auto& win) { return win.first == p.intent; });
         if (p.intent == no_intent || winner) hits.push_back(h);
       }
-      continue;
     }
-    ++w.asking;
-    merge(focus, r.a, true);
-    for (const auto& o : r.a.other_technologies) add_unique(result.found.other_technologies, o);
-    for (const auto& pair : pairs(r.a)) result.found.compared.push_back(pair);
-    hits.insert(hits.end(), r.hits.begin(), r.hits.end());
+    // Last: the sentence's words move into the message's (only its outside technologies are
+    // read again below).
+    merge(message, r.a, !r.background || !any_need);
   }
   // Asking about something named before ("Deno feels stable, but Bun is faster. Thoughts?"),
   // or with no need of its own: what is weighed comes from the whole message.
-  if (result.found.compared.empty() && (focus.mentions.empty() || focus.topics.empty())) {
-    if (focus.mentions.empty()) {
+  if (result.found.compared.empty() && (!focus.mentions || !focus.topics)) {
+    if (!focus.mentions) {
       for (const reading& r : sentences) {
         for (const auto& o : r.a.other_technologies) add_unique(result.found.other_technologies, o);
       }
@@ -888,7 +963,7 @@ understander::weighed understander::weigh(std::string_view text) const {
   if (result.has_cue(cue::migrate)) result.moving_to = destination(message.canonical);
   for (std::size_t i = 0; i < miss.size(); ++i) w.matched[i] = 1.0 - miss[i];
   w.score = w.matched;
-  w.held = apply_evidence(result, focus, w.score);
+  w.held = apply_evidence(result, focus.technologies, w.score);
   w.hits = std::move(hits);
   result.words = message.canonical.size();
   result.subject = follow_up_subject(subject_, message.canonical);

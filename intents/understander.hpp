@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include <re2/re2.h>
+#include <boost/unordered/unordered_flat_map.hpp>
 
 #include "intents/lexicon.hpp"
 #include "intents/pattern_set.hpp"
@@ -22,6 +24,15 @@
 #include "intents/understanding.hpp"
 
 namespace advisor::intents {
+
+// Hashes strings and string_views alike, so a table keyed by std::string is looked up by a
+// std::string_view without a temporary string (with std::equal_to<>).
+struct string_hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept {
+    return std::hash<std::string_view>{}(s);
+  }
+};
 
 // Text after normalization, before intent matching. Also what the knowledge compiler uses
 // to tag guide sentences, so a question's topics and a sentence's topics meet by construction.
@@ -191,7 +202,7 @@ struct understander_parts {
     std::vector<double> bias;                  // per intent
     std::vector<std::vector<double>> weights;  // per intent, per feature (feature_names())
     // Per word of the normalized text ("w:<word>" in weights.json): per intent.
-    std::unordered_map<std::string, std::vector<double>> words;
+    boost::unordered_flat_map<std::string, std::vector<double>, string_hash, std::equal_to<>> words;
     double temperature = 1.0;  // the confidence is the softmax of the sums divided by this
     // Per (top, runner-up) listed in `clarify`: closer than this, the reading is `unsure`.
     // Chosen by train.py on the tuning part's cross-validation (docs/understanding.md); a
@@ -251,7 +262,22 @@ class understander {
   std::vector<std::pair<std::string, std::string>> clarify_readings() const;
 
  private:
-  void rewrite_and_tag(analysis& out) const;
+  // What the lexicon and the question words say of one word: a message's word is hashed once,
+  // where asking each table in turn hashed it about five times.
+  struct word_facts {
+    const std::vector<phrase>* rewrites = nullptr;  // lexicon::rewrites that start with it
+    const std::vector<phrase>* topics = nullptr;    // lexicon::topic_phrases that start with it
+    bool has_kind = false;                          // a one-token canonical form ...
+    term_kind kind = term_kind::synonym;            // ... of this kind
+    bool known = false;                             // lexicon::known: never corrected
+    bool negation = false;                          // lexicon::negations
+    bool question = false;                          // a question word
+  };
+  using word_list = std::vector<const word_facts*>;  // per word; null: none of the tables has it
+  const word_facts* facts_of(std::string_view word) const;
+  void index_words();
+
+  void rewrite_and_tag(analysis& out, const word_list& facts) const;
   analysis::mention mention_of(const std::string& id, const std::string& member,
                                std::size_t at) const;
 
@@ -292,10 +318,16 @@ class understander {
   bool worth_asking(const weighed& w) const;
   bool redirect(weighed& w) const;
   std::vector<double> feature_values(const weighed& w) const;
+  // What is read of the asking sentences together, beside the message's slots.
+  struct focus_slots {
+    bool mentions = false;      // a technology named, guide or other
+    bool topics = false;        // a topic found
+    bool technologies = false;  // a guide technology named
+  };
   std::array<bool, slot_conditions.size()> conditions(const understanding& u,
-                                                      const analysis& focus) const;
+                                                      bool focus_technology) const;
   std::array<bool, slot_conditions.size()> apply_evidence(const understanding& u,
-                                                          const analysis& focus,
+                                                          bool focus_technology,
                                                           std::vector<double>& score) const;
   bool guide_pair(const slots& s) const;
   bool one_guide_family(const std::pair<std::string, std::string>& pair) const;
@@ -339,6 +371,13 @@ class understander {
   std::size_t fallback_ = 0;
   // Single-token canonical forms -> their kind, for slot extraction after rewriting.
   std::unordered_map<std::string, term_kind> canonical_kind_;
+  boost::unordered_flat_map<std::string, word_facts, string_hash, std::equal_to<>> facts_;
+  std::vector<word_list> canonical_facts_;  // per lexicon::canonical entry, per token
+  // Each lexicon topic's place in lexicon::topics (the learned weighting's topic features).
+  boost::unordered_flat_map<std::string, std::size_t, string_hash, std::equal_to<>> topic_at_;
+  // Per evidence rule: its slot condition's place in slot_conditions (unused for a cue), so
+  // that no list is searched per rule and message.
+  std::vector<std::size_t> evidence_slot_;
   typo_corrector typos_;
 };
 
