@@ -23,8 +23,9 @@ std::string fold(std::string_view in, letter_case mode = letter_case::lower);
 // Returns true when the text holds a '?'.
 bool tokenize(std::string_view folded, std::vector<std::string>& out);
 
-// Splits folded text into sentences: after '.', '!' or '?' followed by a space (so "node.js"
-// and "3.12" stay whole). Empty pieces are dropped.
+// Splits folded text into sentences: after '.', '!', '?' or ';' followed by a space (so
+// "node.js" and "3.12" stay whole; "it runs fine; is moving it worth it?" asks in its second
+// clause). Empty pieces are dropped.
 std::vector<std::string_view> sentences(std::string_view folded);
 
 // Optimal-string-alignment Damerau-Levenshtein distance (a transposition is one edit).
