@@ -130,10 +130,16 @@ reply booking_flow::offer(conversation& state, const intents::understanding& und
   reply out;
   out.intent = understood.intent;
   out.confidence = understood.confidence;
+  // What the visitor asked about the work itself (its cost, its timeline) is what the call is for.
+  const bool cost = understood.has_cue(intents::cue::price);
+  const bool when = understood.has_cue(intents::cue::timeline);
+  const std::string about = cost && when ? "the cost and the timeline of the work"
+                            : when       ? "the timeline of the work"
+                                         : "the cost of the work itself";
   out.text =
       "Our first consultation is free: " + std::to_string(schedule_.hours().slot_length.count()) +
-      " minutes with one of our engineers about your project, where the cost of the work "
-      "itself can be discussed too.";
+      " minutes with one of our engineers about your project, where " + about +
+      " can be discussed too.";
   if (understood.has_cue(intents::cue::meeting)) {
     out.text += " " + schedule_.hours().meeting_details;
   }

@@ -206,9 +206,11 @@ reply engine::respond(conversation& state, std::string_view text,
     }
   } else if (understood.intent == intent::book_consultation || (offered && says_yes)) {
     remember_needs(state, understood);
-    // A price question gets the price first (free) and an offer; anything else opens the form.
+    // A question on the price or the timeline gets an answer first (the call is free, and that
+    // is where they are discussed) and an offer; anything else opens the form.
     // So does a question about how the call happens ("is it on zoom?").
     const bool about_it = understood.has_cue(intents::cue::price) ||
+                          understood.has_cue(intents::cue::timeline) ||
                           (understood.has_cue(intents::cue::meeting) && understood.question);
     if (understood.intent == intent::book_consultation && about_it) {
       out = booking_->offer(state, understood);

@@ -90,6 +90,7 @@ namespace cue {
 inline constexpr std::string_view asks = "asks";                // a sentence that asks or requests
 inline constexpr std::string_view background = "background";    // one that says what already is
 inline constexpr std::string_view price = "price";              // asks what something costs
+inline constexpr std::string_view timeline = "timeline";        // asks how long or when the work is
 inline constexpr std::string_view adding = "adding";            // adds a need ("and chat too")
 inline constexpr std::string_view replacing = "replacing";      // replaces one ("ML instead")
 inline constexpr std::string_view refers_back = "refers_back";  // "the API around it": same project
@@ -124,7 +125,7 @@ inline constexpr std::string_view required[] = {
     asks,          background,   price,         adding,        replacing,    refers_back,
     strengths,     weaknesses,   how_are_you,   about_bot,     joke,         career,
     trouble,       howto,        meeting,       polar,         alternatives, inverse,
-    picks_reading, first_choice, second_choice, open_question, offers_work};
+    picks_reading, first_choice, second_choice, open_question, offers_work,  timeline};
 }  // namespace cue
 
 class understander;  // defined by the implementation (see understander.hpp)

@@ -67,6 +67,17 @@ TEST_CASE("the form opens on a request to book and asks one field at a time",
     REQUIRE(opened.form.has_value());
     CHECK(opened.form->field == "name");
   }
+  SECTION("a question on the timeline is answered the same way, naming what was asked") {
+    chat c;
+    const reply offer = c.say("How long would it take your team to build an MVP?");
+    CHECK(offer.intent == intent::book_consultation);
+    CHECK_FALSE(offer.form.has_value());
+    CHECK_THAT(offer.text, StartsWith("Our first consultation is free"));
+    CHECK_THAT(offer.text, Contains("the timeline of the work"));
+    chat both;
+    CHECK_THAT(both.say("what would you charge for an API, and when could you start?").text,
+               Contains("the cost and the timeline of the work"));
+  }
   SECTION("the offer holds for one reply only") {
     chat c;
     c.say("how much do you charge?");

@@ -91,7 +91,7 @@ std::string tiny_intents(const std::string& extra_pattern = R"("\\bbetter\\b")")
              "career": ["\\bsalary\\b"], "trouble": ["\\berror\\b"], "howto": ["\\bhow do i\\b"], "meeting": ["\\bzoom\\b"],
              "asks": ["\\bshould i\\b"], "background": ["\\bcurrently\\b"],
              "polar": ["^is node\\b"], "alternatives": ["\\bor\\b"], "inverse": ["\\bslower\\b"],
-             "open_question": ["\\bwhich\\b"], "offers_work": ["\\bhire me\\b"],
+             "open_question": ["\\bwhich\\b"], "offers_work": ["\\bhire me\\b"], "timeline": ["\\bhow long\\b"],
              "picks_reading": ["^compare them$"], "first_choice": ["^the first$"],
              "second_choice": ["^the second$"]},
     "evidence": [{"intent": "compare", "when": "topic", "add": 0.4}]})";
