@@ -10,8 +10,18 @@
 
 using namespace advisor;
 
+namespace {
+dialogue::engine_ptr engine;
+}  // namespace
+
+// Built before the first input: libFuzzer's -timeout is per input, and compiling the project's
+// data under the sanitizers takes seconds (it timed out the first input on a loaded machine).
+extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
+  engine = fuzz::project_engine();
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const auto engine = fuzz::project_engine();
   const std::string_view text{reinterpret_cast<const char*>(data), size};
   auto restored = dialogue::restore_conversation(text);
   if (!restored) return 0;

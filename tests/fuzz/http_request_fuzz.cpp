@@ -70,6 +70,11 @@ struct service {
                      http_chat_limit, log,  websocket_limit, proxies,  nullptr};
 };
 
+service& the_service() {
+  static service s;
+  return s;
+}
+
 void drain(http::message_generator& response) {
   boost::beast::error_code ec;
   while (!response.is_done()) {
@@ -81,8 +86,15 @@ void drain(http::message_generator& response) {
 
 }  // namespace
 
+// Built before the first input: libFuzzer's -timeout is per input, and compiling the project's
+// data under the sanitizers takes seconds (it timed out the first input on a loaded machine).
+extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
+  the_service();
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static service s;
+  service& s = the_service();
   http::request_parser<http::string_body> parser;
   parser.body_limit(s.settings.limit.max_http_body_bytes);
   parser.header_limit(16 * 1024);

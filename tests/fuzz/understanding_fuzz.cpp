@@ -31,11 +31,20 @@ intents::understander_ptr project_understander() {
   return std::get<intents::understander_ptr>(std::move(compiled));
 }
 
+intents::understander_ptr understander;
+dialogue::engine_ptr engine;
+
 }  // namespace
 
+// Built before the first input: libFuzzer's -timeout is per input, and compiling the project's
+// data under the sanitizers takes seconds (it timed out the first input on a loaded machine).
+extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
+  understander = project_understander();
+  engine = fuzz::project_engine();
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const auto understander = project_understander();
-  static const auto engine = fuzz::project_engine();
   const std::string_view text{reinterpret_cast<const char*>(data), size};
   (void)understander->understand(text);
   dialogue::conversation state;
