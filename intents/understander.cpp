@@ -146,6 +146,14 @@ bool is_capitalized(std::string_view w) {
   return !w.empty() && w.front() >= 'A' && w.front() <= 'Z';
 }
 
+// A slot condition's place in slot_conditions (folded by the compiler for a
+// constant kind); slot_conditions.size() for a cue.
+constexpr std::size_t slot_of(evidence_kind kind) {
+  std::size_t at = 0;
+  while (at < slot_conditions.size() && slot_conditions[at].first != kind) ++at;
+  return at;
+}
+
 }  // namespace
 
 // The kinds of technology outside the guide (database, cloud, ...), each a feature of the
@@ -194,11 +202,7 @@ understander::understander(understander_parts parts)
   }
   index_words();
   for (std::size_t i = 0; i < lex_.topics.size(); ++i) topic_at_.emplace(lex_.topics[i], i);
-  for (const evidence_rule& r : evidence_) {
-    std::size_t at = 0;
-    while (at < slot_conditions.size() && slot_conditions[at].first != r.when) ++at;
-    evidence_slot_.push_back(at);  // slot_conditions.size() for a cue
-  }
+  for (const evidence_rule& r : evidence_) evidence_slot_.push_back(slot_of(r.when));
 }
 
 // Every word any of the per-word tables knows, with what each says of it. Built whole before
@@ -498,13 +502,6 @@ void understander::listed_choice(const analysis& a,
 }
 
 namespace {
-
-// A slot condition's place in slot_conditions (folded by the compiler for a constant kind).
-constexpr std::size_t slot_of(evidence_kind kind) {
-  std::size_t at = 0;
-  while (at < slot_conditions.size() && slot_conditions[at].first != kind) ++at;
-  return at;
-}
 
 // Merges one sentence's analysis into the message's, taking (moving) its words, names and
 // normalized text.

@@ -144,8 +144,8 @@ struct understander_parts {
   // An intent whose score reaches its value here wins over every other ("a lead anywhere
   // in a message wins").
   std::vector<std::pair<std::size_t, double>> wins;
-  // An intent never given when a cue says the request goes the other way (a job seeker or an
-  // agency's pitch is no lead): the message gets `to` instead, whichever way it was chosen.
+  // An intent never given when a cue says the request goes the other way (an agency's pitch is
+  // no lead): the message gets `to` instead, whichever way it was chosen.
   struct redirect {
     std::size_t from = 0;
     std::string cue;
