@@ -360,7 +360,7 @@ reply compare(const turn& t) {
     const bool weaknesses = t.u.has_cue(intents::cue::weaknesses);
     if (strengths || weaknesses) return profile(t, b.technologies.front(), strengths, weaknesses);
   }
-  const auto rec = t.k.recommend(b.topics, b.technologies, 3);
+  const auto rec = t.k.recommend(b.topics, b.technologies, 3, t.u.moving_to);
   if (rec.general && !rec.uncovered.empty()) return no_basis(t, rec);
   if (rec.general && !b.summing_up && t.u.follow_up.empty()) {
     const std::string& subject = t.u.asked_for;
@@ -723,7 +723,8 @@ reply answer_to(const turn& t) {
 std::optional<technical_part> technical_side(const knowledge::knowledge_base& knowledge,
                                              const intents::understanding& understood) {
   if (!understood.question) return std::nullopt;  // a request, not a technical question
-  const auto rec = knowledge.recommend(understood.found.topics, understood.found.technologies, 1);
+  const auto rec = knowledge.recommend(understood.found.topics, understood.found.technologies, 1,
+                                       understood.moving_to);
   const bool specific = std::any_of(rec.needs.begin(), rec.needs.end(),
                                     [&](const auto& n) { return !knowledge.is_generic(n.topic); });
   if (rec.general || !specific || rec.verdict == "depends") return std::nullopt;

@@ -587,8 +587,9 @@ std::vector<std::string> understander::surroundings(const slots& s) const {
   return out;
 }
 
-// Where a move goes: the guide technology after the last "to", "in", "into" or "with"
-// ("rewrite our Flask server in Node", "replace the node server with python"); empty if none.
+// Where a move goes: the guide technology after the last "to", "in", "into" or "with" of the
+// sentence that moves ("rewrite our Flask server in Node", "replace the node server with
+// python"); empty if none.
 std::string understander::destination(const std::vector<std::string>& canonical) const {
   static const std::set<std::string, std::less<>> towards{"to", "in", "into", "with"};
   static const std::set<std::string, std::less<>> skipped{"a", "an", "the", "our", "my", "pure"};
@@ -624,7 +625,9 @@ void understander::settle_cues(understanding& u) const {
   const auto asked = [&](const std::string& t) {
     return std::find(u.found.topics.begin(), u.found.topics.end(), t) != u.found.topics.end();
   };
-  if (!both_sides_.sides.empty() &&
+  // A move takes the project to one side: needs on both sides are then its reasons, weighed
+  // against each other (knowledge's recommend), not the both-together answer.
+  if (!both_sides_.sides.empty() && !u.has_cue(cue::migrate) &&
       std::all_of(both_sides_.sides.begin(), both_sides_.sides.end(),
                   [&](const auto& side) { return std::any_of(side.begin(), side.end(), asked); })) {
     for (const auto& topic : both_sides_.topics) add_unique(u.found.topics, topic);
@@ -904,7 +907,9 @@ understander::weighed understander::weigh(std::string_view text) const {
   analysis message;   // every sentence's words, and the needs of those that are not background
   focus_slots focus;  // the asking sentences
   std::vector<int> hits;
+  std::string moving_to;  // where the first sentence that moves something takes it
   for (reading& r : sentences) {
+    if (moving_to.empty() && has_cue(r, cue::migrate)) moving_to = destination(r.a.canonical);
     const bool asking = !any_asks || r.asks;
     if (asking) {
       ++w.asking;
@@ -957,7 +962,7 @@ understander::weighed understander::weigh(std::string_view text) const {
     miss[p.intent] *= 1.0 - p.weight;
   }
   settle_cues(result);
-  if (result.has_cue(cue::migrate)) result.moving_to = destination(message.canonical);
+  if (result.has_cue(cue::migrate)) result.moving_to = std::move(moving_to);
   for (std::size_t i = 0; i < miss.size(); ++i) w.matched[i] = 1.0 - miss[i];
   w.score = w.matched;
   w.held = apply_evidence(result, focus.technologies, w.score);

@@ -83,10 +83,11 @@ class knowledge_base {
   const std::vector<section>& sections() const { return sections_; }
 
   // Weighs the guide's facts for the needs (topic ids, in the question's order) and the
-  // technologies the question names; max_sources caps recommendation::sources.
+  // technologies the question names; max_sources caps recommendation::sources. `moving_to`
+  // is the side a move in the question goes to ("port our Flask server to Node"), if any.
   recommendation recommend(const std::vector<std::string>& topics,
                            const std::vector<std::string>& technologies,
-                           std::size_t max_sources = 3) const;
+                           std::size_t max_sources = 3, std::string_view moving_to = {}) const;
 
   // The sentences that explain a topic ("gil", "npm", "event_loop", ...): the most specific
   // topic asked wins; with no topic, the sentences that introduce the technologies named.

@@ -274,7 +274,8 @@ void add_sources(recommendation& out, std::size_t max_sources) {
 
 recommendation knowledge_base::recommend(const std::vector<std::string>& topics,
                                          const std::vector<std::string>& technologies,
-                                         std::size_t max_sources) const {
+                                         std::size_t max_sources,
+                                         std::string_view moving_to) const {
   recommendation out;
   const auto [needs, any_specific] = needs_of(topics, out);
   bool favours_node = false;
@@ -310,8 +311,15 @@ recommendation knowledge_base::recommend(const std::vector<std::string>& topics,
   // Both side by side, asked for: a technology named counts as its side's need too.
   const bool node_side = favours_node || (together_asked && contains(technologies, "node"));
   const bool python_side = favours_python || (together_asked && contains(technologies, "python"));
-  if ((together_asked && node_side && python_side) ||
-      (favours_node && favours_python && any_specific)) {
+  // A move takes the whole project to one side: of needs pulling both ways, the destination's
+  // are the reason given for it ("rewrote our backend from Python to Node for network I/O").
+  const bool to_node = moving_to == "node" && favours_node;
+  const bool to_python = moving_to == "python" && favours_python;
+  if (!together_asked && favours_node && favours_python && (to_node || to_python)) {
+    std::erase_if(out.needs, [&](const need_outcome& n) { return n.favours != moving_to; });
+    out.verdict = std::string{moving_to};
+  } else if ((together_asked && node_side && python_side) ||
+             (favours_node && favours_python && any_specific)) {
     out.verdict = "hybrid";
     out.hybrid_fact = hybrid_fact_for(needs);
   } else if (favours_node && favours_python) {

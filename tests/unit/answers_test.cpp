@@ -319,6 +319,23 @@ TEST_CASE("stated facts decide", "[dialogue][answers]") {
   SECTION("without the team's language, an admin dashboard is still Python's") {
     CHECK(ask("internal admin dashboard to manage users and orders").recommendation == "python");
   }
+  SECTION("a move to one side: of needs pulling both ways, the destination's are its reason") {
+    const auto to_node = ask(
+        "We rewrote our backend from Python to Node. We make a lot of calls to LLM APIs, so it is "
+        "mostly network I/O that we want async. Was that the right call?");
+    CHECK(to_node.recommendation == "node");
+    CHECK_FALSE(contains(to_node.text, "hybrid"));
+    CHECK(ask("I migrated our Express backend to FastAPI because of the AI agents and the "
+              "websockets, good idea?")
+              .recommendation == "python");
+    // Each side kept for its own part is still both together.
+    CHECK(ask("we will rewrite the api gateway in node and keep the ml models in python, does "
+              "that work?")
+              .recommendation == "hybrid");
+    // With no move, needs on both sides are the hybrid answer.
+    CHECK(ask("a chat app with websockets that also runs our ML models: node or python?")
+              .recommendation == "hybrid");
+  }
 }
 
 TEST_CASE("follow-ups are answered against the conversation", "[dialogue][answers]") {

@@ -243,6 +243,17 @@ TEST_CASE("recommender outcomes", "[knowledge]") {
     CHECK(recommend_for("is npm bigger than pypi").verdict == "node");
     CHECK(recommend_for("which has better packages").verdict == "depends");
   }
+  SECTION("a move takes the needs of its destination, unless both together were asked") {
+    const auto r = real()->recommend({"io_bound", "ml"}, {"python", "node"}, 3, "node");
+    CHECK(r.verdict == "node");
+    REQUIRE(r.needs.size() == 1);
+    CHECK(r.needs.front().topic == "io_bound");
+    CHECK(real()->recommend({"io_bound", "ml"}, {}, 3, "python").verdict == "python");
+    CHECK(real()->recommend({"io_bound", "ml"}, {}).verdict == "hybrid");
+    CHECK(real()->recommend({"io_bound", "ml", "hybrid"}, {}, 3, "node").verdict == "hybrid");
+    // A move towards a side none of the needs favours is weighed as before.
+    CHECK(real()->recommend({"ml"}, {}, 3, "node").verdict == "python");
+  }
   SECTION("sources are capped") {
     CHECK(real()->recommend({"ml", "data_pipelines", "scientific"}, {}, 2).sources.size() == 2);
   }
