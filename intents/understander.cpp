@@ -146,13 +146,16 @@ bool is_capitalized(std::string_view w) {
   return !w.empty() && w.front() >= 'A' && w.front() <= 'Z';
 }
 
-// A slot condition's place in slot_conditions (folded by the compiler for a
-// constant kind); slot_conditions.size() for a cue.
+// A slot condition's place in slot_conditions; slot_conditions.size() for a cue.
 constexpr std::size_t slot_of(evidence_kind kind) {
   std::size_t at = 0;
   while (at < slot_conditions.size() && slot_conditions[at].first != kind) ++at;
   return at;
 }
+// The same as a constant: GCC did not fold slot_of through conditions()'s setter, and searched
+// the list for every condition of every message.
+template <evidence_kind kind>
+constexpr std::size_t slot = slot_of(kind);
 
 }  // namespace
 
@@ -202,6 +205,7 @@ understander::understander(understander_parts parts)
   }
   index_words();
   for (std::size_t i = 0; i < lex_.topics.size(); ++i) topic_at_.emplace(lex_.topics[i], i);
+  for (std::size_t i = 0; i < cue_names_.size(); ++i) cue_at_.emplace(cue_names_[i], i);
   for (const evidence_rule& r : evidence_) evidence_slot_.push_back(slot_of(r.when));
 }
 
@@ -658,23 +662,22 @@ std::array<bool, slot_conditions.size()> understander::conditions(const understa
       s.topics.begin(), s.topics.end(), [&](const auto& t) { return lex_.features.contains(t); }));
   const bool node_python = guide_pair(s);
   std::array<bool, slot_conditions.size()> held{};
-  const auto set = [&](evidence_kind kind, bool value) { held[slot_of(kind)] = value; };
-  set(evidence_kind::topic, !s.topics.empty());
-  set(evidence_kind::technology, !s.technologies.empty());
-  set(evidence_kind::two_technologies, s.technologies.size() >= 2);
-  set(evidence_kind::other_technology, competitor_named(s));
+  held[slot<evidence_kind::topic>] = !s.topics.empty();
+  held[slot<evidence_kind::technology>] = !s.technologies.empty();
+  held[slot<evidence_kind::two_technologies>] = s.technologies.size() >= 2;
+  held[slot<evidence_kind::other_technology>] = competitor_named(s);
   // Another technology beside a need ("a React team that needs ML") is context.
-  set(evidence_kind::only_other_technology,
-      !s.other_technologies.empty() && !focus_technology && s.topics.empty());
-  set(evidence_kind::question, u.question);
-  set(evidence_kind::email, s.email.has_value());
-  set(evidence_kind::person_name, s.person_name.has_value());
-  set(evidence_kind::date, s.date_text.has_value());
-  set(evidence_kind::no_slots, !any_slot);
-  set(evidence_kind::feature_topic, features > 0);
-  set(evidence_kind::only_feature_topics, features > 0 && features == s.topics.size());
-  set(evidence_kind::guide_pair, node_python);
-  set(evidence_kind::outside_pair, !node_python && !s.compared.empty());
+  held[slot<evidence_kind::only_other_technology>] =
+      !s.other_technologies.empty() && !focus_technology && s.topics.empty();
+  held[slot<evidence_kind::question>] = u.question;
+  held[slot<evidence_kind::email>] = s.email.has_value();
+  held[slot<evidence_kind::person_name>] = s.person_name.has_value();
+  held[slot<evidence_kind::date>] = s.date_text.has_value();
+  held[slot<evidence_kind::no_slots>] = !any_slot;
+  held[slot<evidence_kind::feature_topic>] = features > 0;
+  held[slot<evidence_kind::only_feature_topics>] = features > 0 && features == s.topics.size();
+  held[slot<evidence_kind::guide_pair>] = node_python;
+  held[slot<evidence_kind::outside_pair>] = !node_python && !s.compared.empty();
   return held;
 }
 
@@ -741,7 +744,13 @@ std::vector<double> understander::feature_values(const weighed& w) const {
     x.push_back(w.best == i ? 1.0 : 0.0);
   }
   for (const bool held : w.held) x.push_back(held ? 1.0 : 0.0);
-  for (const auto& cue : cue_names_) x.push_back(w.result.has_cue(cue) ? 1.0 : 0.0);
+  // One place per cue intents.json defines, set for each cue found (a message has few).
+  const std::size_t cues_at = x.size();
+  x.resize(cues_at + cue_names_.size(), 0.0);
+  for (const auto& cue : w.result.cues) {
+    const auto at = cue_at_.find(cue);
+    if (at != cue_at_.end()) x[cues_at + at->second] = 1.0;
+  }
   const auto& found = w.result.found;
   // One place per lexicon topic, set for each topic found (not each topic searched for).
   const std::size_t topics_at = x.size();
