@@ -793,16 +793,12 @@ bool understander::won_outright(std::string_view text) const {
 void understander::choose_by_weights(weighed& w) const {
   const auto x = feature_values(w);
   // Most features are 0 for any one message: adding their (finite) products would not change a
-  // sum, so only the others are added, in the same order.
-  std::vector<std::size_t> present;
-  present.reserve(x.size());
-  for (std::size_t j = 0; j < x.size(); ++j) {
-    if (x[j] != 0.0) present.push_back(j);
-  }
+  // sum, so only the others are added, each intent's in feature order as before (the same sums
+  // to the last bit, without a list of the features present).
   std::vector<double> z = learned_->bias;
-  for (std::size_t i = 0; i < z.size(); ++i) {
-    const auto& weights = learned_->weights[i];
-    for (const std::size_t j : present) z[i] += weights[j] * x[j];
+  for (std::size_t j = 0; j < x.size(); ++j) {
+    if (x[j] == 0.0) continue;
+    for (std::size_t i = 0; i < z.size(); ++i) z[i] += learned_->weights[i][j] * x[j];
   }
   // Each word counts once, however often it is repeated, in the order first met (so the sums
   // are the same to the last bit). Few words carry weights: a list beats a hash set here.
