@@ -254,10 +254,13 @@ analysis::mention understander::mention_of(const std::string& id, const std::str
 void understander::rewrite_and_tag(analysis& out, const word_list& facts) const {
   const auto& words = out.words;
   out.canonical.reserve(words.size());
-  word_list canonical_facts;  // parallel to out.canonical
-  canonical_facts.reserve(words.size());
-  std::vector<bool> inside(words.size(), false);
-  std::vector<bool> named(words.size(), false);  // words of a member's name ("flask")
+  // Scratch of each thread, kept from one sentence to the next: three allocations a sentence.
+  thread_local word_list canonical_facts;  // parallel to out.canonical
+  thread_local std::vector<bool> inside;
+  thread_local std::vector<bool> named;  // words of a member's name ("flask")
+  canonical_facts.clear();
+  inside.assign(words.size(), false);
+  named.assign(words.size(), false);
   for (std::size_t i = 0; i < words.size();) {
     const word_facts* word = facts[i];
     bool done = false;
@@ -950,8 +953,9 @@ understander::weighed understander::weigh(std::string_view text) const {
   extract_people_slots(raw, result.found);
   result.found.context_technologies = surroundings(result.found);
 
-  w.matched.assign(intent_names_.size(), 0.0);
-  std::vector<double> miss(intent_names_.size(), 1.0);  // product of (1 - weight): noisy-or
+  // First each intent's product of (1 - weight), then its noisy-or, in place.
+  std::vector<double>& miss = w.matched;
+  miss.assign(intent_names_.size(), 1.0);
   for (const int h : hits) {
     const pattern_info& p = patterns_[static_cast<std::size_t>(h)];
     if (p.intent == no_intent) {
@@ -961,9 +965,9 @@ understander::weighed understander::weigh(std::string_view text) const {
     }
     miss[p.intent] *= 1.0 - p.weight;
   }
+  for (double& m : miss) m = 1.0 - m;
   settle_cues(result);
   if (result.has_cue(cue::migrate)) result.moving_to = destination(message.canonical);
-  for (std::size_t i = 0; i < miss.size(); ++i) w.matched[i] = 1.0 - miss[i];
   w.score = w.matched;
   w.held = apply_evidence(result, focus.technologies, w.score);
   w.hits = std::move(hits);
