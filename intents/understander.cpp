@@ -360,8 +360,8 @@ analysis understander::analyze_folded(std::string_view folded, bool question) co
   raw_words.reserve(folded.size() / 2 + 2);  // a word and a space at least, most of the time
   out.question = text::tokenize(folded, raw_words) || question;
   // Corrected in place: a known word (most of them) is neither copied nor looked up twice.
-  word_list facts;
-  facts.reserve(raw_words.size());
+  thread_local word_list facts;  // kept from one sentence to the next, as rewrite_and_tag's
+  facts.clear();
   for (auto& w : raw_words) {
     const word_facts* word = facts_of(w);
     if (w.size() >= 4 && (word == nullptr || !word->known)) {
@@ -795,18 +795,20 @@ bool understander::won_outright(std::string_view text) const {
 // confidence (fitted on labelled messages, so it is calibrated by construction).
 void understander::choose_by_weights(weighed& w) const {
   const auto x = feature_values(w);
+  // Scratch of each thread, kept from one message to the next.
+  thread_local std::vector<double> z;
+  thread_local std::vector<const std::vector<double>*> seen;
+  z = learned_->bias;
+  seen.clear();
   // Most features are 0 for any one message: adding their (finite) products would not change a
   // sum, so only the others are added, each intent's in feature order as before (the same sums
   // to the last bit, without a list of the features present).
-  std::vector<double> z = learned_->bias;
   for (std::size_t j = 0; j < x.size(); ++j) {
     if (x[j] == 0.0) continue;
     for (std::size_t i = 0; i < z.size(); ++i) z[i] += learned_->weights[i][j] * x[j];
   }
   // Each word counts once, however often it is repeated, in the order first met (so the sums
   // are the same to the last bit). Few words carry weights: a list beats a hash set here.
-  std::vector<const std::vector<double>*> seen;
-  seen.reserve(w.words.size());
   for (const auto& word : w.words) {
     const auto it = learned_->words.find(word);
     if (it == learned_->words.end()) continue;
