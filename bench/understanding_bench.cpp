@@ -4,13 +4,22 @@
 //
 //   build/test/bench/understanding_bench --benchmark_repetitions=10
 //       --benchmark_report_aggregates_only=true   (one command line)
+//
+// Two modes outside Google Benchmark, for what a shared machine's clock cannot show:
+//   --count-passes N   one pass over the chat lines inside first_pass(), then N passes
+//                      inside counted_passes(), for callgrind's --toggle-collect
+//                      (bench/README.md)
+//   --replies FILE     every chat line's and real message's reply frame, one a line, to
+//                      compare two builds' outputs byte for byte
 #include <benchmark/benchmark.h>
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bench/questions.hpp"
@@ -152,6 +161,40 @@ void understand_and_answer_real(benchmark::State& state) {
   answer_each(state, real_corpus());
 }
 
+// The warm-up, not counted by --toggle-collect='*counted_passes*': what RE2 builds for a text met
+// the first time, which --toggle-collect='*first_pass*' counts (a visitor's new message).
+[[gnu::noinline]] void first_pass(const advisor::dialogue::engine& e) {
+  for (const auto& text : corpus()) answer_once(e, text);
+}
+
+// Not inlined, so that callgrind's --toggle-collect can name it.
+[[gnu::noinline]] void counted_passes(const advisor::dialogue::engine& e, int passes) {
+  for (int pass = 0; pass < passes; ++pass) {
+    for (const auto& text : corpus()) answer_once(e, text);
+  }
+}
+
+int count_passes(int passes) {
+  const auto e = engine();
+  first_pass(*e);
+  counted_passes(*e, passes);
+  std::cout << passes << " passes over " << corpus().size() << " chat lines\n";
+  return 0;
+}
+
+int write_replies(const char* path) {
+  std::ofstream out{path};
+  const auto e = engine();
+  for (const auto* texts : {&corpus(), &real_corpus()}) {
+    for (const auto& text : *texts) {
+      advisor::dialogue::conversation fresh;
+      out << advisor::server::protocol::reply_json(e->respond(fresh, text, context), std::nullopt)
+          << '\n';
+    }
+  }
+  return out ? 0 : 1;
+}
+
 }  // namespace
 
 BENCHMARK(baseline_parse_frame);
@@ -161,4 +204,13 @@ BENCHMARK(understand_and_answer_load_questions_cached);
 BENCHMARK(understand_and_answer_real);
 BENCHMARK(understand_and_answer_real_new)->Unit(benchmark::kMicrosecond);
 BENCHMARK(understand_and_answer_real_new_engine)->Unit(benchmark::kMicrosecond);
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  if (argc == 3 && std::string_view{argv[1]} == "--count-passes")
+    return count_passes(std::atoi(argv[2]));
+  if (argc == 3 && std::string_view{argv[1]} == "--replies") return write_replies(argv[2]);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -30,6 +30,11 @@ bool ascii_digit(char c) {
 bool non_ascii(char c) {
   return (static_cast<unsigned char>(c) & 0x80U) != 0;
 }
+// std::tolower in the "C" locale the program keeps, without a library call per character
+// (plain_words lowers every message).
+char ascii_lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 // A form answer may span lines: newlines are blank here too.
 std::string_view trim(std::string_view s, std::string_view chars = " \t\r\n") {
@@ -220,9 +225,7 @@ std::string_view strip_leading_phrase(std::string_view text,
                                       std::initializer_list<std::string_view> phrases) {
   const std::string lowered = [&] {
     std::string s{text};
-    std::transform(s.begin(), s.end(), s.begin(), [](char c) {
-      return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    });
+    std::transform(s.begin(), s.end(), s.begin(), ascii_lower);
     return s;
   }();
   for (const auto phrase : phrases) {
@@ -280,7 +283,7 @@ std::string plain_words(std::string_view text) {
     if (ascii_alpha(c) || ascii_digit(c) || non_ascii(c)) {
       if (space && !out.empty()) out += ' ';
       space = false;
-      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      out += ascii_lower(c);
     } else {
       space = true;
     }
@@ -480,9 +483,7 @@ constexpr std::array<field_word, 13> field_words{{
 
 std::optional<booking_field> field_of(std::string_view word) {
   std::string lowered{word};
-  std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](char c) {
-    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  });
+  std::transform(lowered.begin(), lowered.end(), lowered.begin(), ascii_lower);
   if (lowered == "appointment" || lowered == "meeting") return booking_field::slot;
   for (const auto& entry : field_words) {
     if (lowered.find(entry.stem) != std::string::npos) return entry.field;
@@ -685,9 +686,7 @@ std::optional<std::string> suggest_email(std::string_view email) {
   const auto at = email.rfind('@');
   if (at == std::string_view::npos) return std::nullopt;
   std::string domain{email.substr(at + 1)};
-  std::transform(domain.begin(), domain.end(), domain.begin(), [](char c) {
-    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  });
+  std::transform(domain.begin(), domain.end(), domain.begin(), ascii_lower);
   if (std::find(common.begin(), common.end(), domain) != common.end()) return std::nullopt;
   // A different country's domain ("yahoo.fr") is no typo; "con" or "cmo" for "com" is.
   static constexpr std::array<std::string_view, 9> com_slips{"con", "cm",  "om",  "comm", "cmo",

@@ -40,6 +40,7 @@ class pattern_set {
   re2::FilteredRE2 filter_;                  // the patterns that skip words
   std::vector<int> filtered_ids_;            // filter_'s index -> pattern index
   std::unique_ptr<re2::RE2::Set> literals_;  // what filter_ needs found, by its atom index
+  bool always_run_ = false;                  // some pattern of filter_ needs no literal
   std::size_t size_ = 0;
 };
 

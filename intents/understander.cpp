@@ -146,13 +146,16 @@ bool is_capitalized(std::string_view w) {
   return !w.empty() && w.front() >= 'A' && w.front() <= 'Z';
 }
 
-// A slot condition's place in slot_conditions (folded by the compiler for a
-// constant kind); slot_conditions.size() for a cue.
+// A slot condition's place in slot_conditions; slot_conditions.size() for a cue.
 constexpr std::size_t slot_of(evidence_kind kind) {
   std::size_t at = 0;
   while (at < slot_conditions.size() && slot_conditions[at].first != kind) ++at;
   return at;
 }
+// The same as a constant: GCC did not fold slot_of through conditions()'s setter, and searched
+// the list for every condition of every message.
+template <evidence_kind kind>
+constexpr std::size_t slot = slot_of(kind);
 
 }  // namespace
 
@@ -202,6 +205,7 @@ understander::understander(understander_parts parts)
   }
   index_words();
   for (std::size_t i = 0; i < lex_.topics.size(); ++i) topic_at_.emplace(lex_.topics[i], i);
+  for (std::size_t i = 0; i < cue_names_.size(); ++i) cue_at_.emplace(cue_names_[i], i);
   for (const evidence_rule& r : evidence_) evidence_slot_.push_back(slot_of(r.when));
 }
 
@@ -250,10 +254,13 @@ analysis::mention understander::mention_of(const std::string& id, const std::str
 void understander::rewrite_and_tag(analysis& out, const word_list& facts) const {
   const auto& words = out.words;
   out.canonical.reserve(words.size());
-  word_list canonical_facts;  // parallel to out.canonical
-  canonical_facts.reserve(words.size());
-  std::vector<bool> inside(words.size(), false);
-  std::vector<bool> named(words.size(), false);  // words of a member's name ("flask")
+  // Scratch of each thread, kept from one sentence to the next: three allocations a sentence.
+  thread_local word_list canonical_facts;  // parallel to out.canonical
+  thread_local std::vector<bool> inside;
+  thread_local std::vector<bool> named;  // words of a member's name ("flask")
+  canonical_facts.clear();
+  inside.assign(words.size(), false);
+  named.assign(words.size(), false);
   for (std::size_t i = 0; i < words.size();) {
     const word_facts* word = facts[i];
     bool done = false;
@@ -353,8 +360,8 @@ analysis understander::analyze_folded(std::string_view folded, bool question) co
   raw_words.reserve(folded.size() / 2 + 2);  // a word and a space at least, most of the time
   out.question = text::tokenize(folded, raw_words) || question;
   // Corrected in place: a known word (most of them) is neither copied nor looked up twice.
-  word_list facts;
-  facts.reserve(raw_words.size());
+  thread_local word_list facts;  // kept from one sentence to the next, as rewrite_and_tag's
+  facts.clear();
   for (auto& w : raw_words) {
     const word_facts* word = facts_of(w);
     if (w.size() >= 4 && (word == nullptr || !word->known)) {
@@ -661,23 +668,22 @@ std::array<bool, slot_conditions.size()> understander::conditions(const understa
       s.topics.begin(), s.topics.end(), [&](const auto& t) { return lex_.features.contains(t); }));
   const bool node_python = guide_pair(s);
   std::array<bool, slot_conditions.size()> held{};
-  const auto set = [&](evidence_kind kind, bool value) { held[slot_of(kind)] = value; };
-  set(evidence_kind::topic, !s.topics.empty());
-  set(evidence_kind::technology, !s.technologies.empty());
-  set(evidence_kind::two_technologies, s.technologies.size() >= 2);
-  set(evidence_kind::other_technology, competitor_named(s));
+  held[slot<evidence_kind::topic>] = !s.topics.empty();
+  held[slot<evidence_kind::technology>] = !s.technologies.empty();
+  held[slot<evidence_kind::two_technologies>] = s.technologies.size() >= 2;
+  held[slot<evidence_kind::other_technology>] = competitor_named(s);
   // Another technology beside a need ("a React team that needs ML") is context.
-  set(evidence_kind::only_other_technology,
-      !s.other_technologies.empty() && !focus_technology && s.topics.empty());
-  set(evidence_kind::question, u.question);
-  set(evidence_kind::email, s.email.has_value());
-  set(evidence_kind::person_name, s.person_name.has_value());
-  set(evidence_kind::date, s.date_text.has_value());
-  set(evidence_kind::no_slots, !any_slot);
-  set(evidence_kind::feature_topic, features > 0);
-  set(evidence_kind::only_feature_topics, features > 0 && features == s.topics.size());
-  set(evidence_kind::guide_pair, node_python);
-  set(evidence_kind::outside_pair, !node_python && !s.compared.empty());
+  held[slot<evidence_kind::only_other_technology>] =
+      !s.other_technologies.empty() && !focus_technology && s.topics.empty();
+  held[slot<evidence_kind::question>] = u.question;
+  held[slot<evidence_kind::email>] = s.email.has_value();
+  held[slot<evidence_kind::person_name>] = s.person_name.has_value();
+  held[slot<evidence_kind::date>] = s.date_text.has_value();
+  held[slot<evidence_kind::no_slots>] = !any_slot;
+  held[slot<evidence_kind::feature_topic>] = features > 0;
+  held[slot<evidence_kind::only_feature_topics>] = features > 0 && features == s.topics.size();
+  held[slot<evidence_kind::guide_pair>] = node_python;
+  held[slot<evidence_kind::outside_pair>] = !node_python && !s.compared.empty();
   return held;
 }
 
@@ -744,7 +750,13 @@ std::vector<double> understander::feature_values(const weighed& w) const {
     x.push_back(w.best == i ? 1.0 : 0.0);
   }
   for (const bool held : w.held) x.push_back(held ? 1.0 : 0.0);
-  for (const auto& cue : cue_names_) x.push_back(w.result.has_cue(cue) ? 1.0 : 0.0);
+  // One place per cue intents.json defines, set for each cue found (a message has few).
+  const std::size_t cues_at = x.size();
+  x.resize(cues_at + cue_names_.size(), 0.0);
+  for (const auto& cue : w.result.cues) {
+    const auto at = cue_at_.find(cue);
+    if (at != cue_at_.end()) x[cues_at + at->second] = 1.0;
+  }
   const auto& found = w.result.found;
   // One place per lexicon topic, set for each topic found (not each topic searched for).
   const std::size_t topics_at = x.size();
@@ -786,22 +798,20 @@ bool understander::won_outright(std::string_view text) const {
 // confidence (fitted on labelled messages, so it is calibrated by construction).
 void understander::choose_by_weights(weighed& w) const {
   const auto x = feature_values(w);
+  // Scratch of each thread, kept from one message to the next.
+  thread_local std::vector<double> z;
+  thread_local std::vector<const std::vector<double>*> seen;
+  z = learned_->bias;
+  seen.clear();
   // Most features are 0 for any one message: adding their (finite) products would not change a
-  // sum, so only the others are added, in the same order.
-  std::vector<std::size_t> present;
-  present.reserve(x.size());
+  // sum, so only the others are added, each intent's in feature order as before (the same sums
+  // to the last bit, without a list of the features present).
   for (std::size_t j = 0; j < x.size(); ++j) {
-    if (x[j] != 0.0) present.push_back(j);
-  }
-  std::vector<double> z = learned_->bias;
-  for (std::size_t i = 0; i < z.size(); ++i) {
-    const auto& weights = learned_->weights[i];
-    for (const std::size_t j : present) z[i] += weights[j] * x[j];
+    if (x[j] == 0.0) continue;
+    for (std::size_t i = 0; i < z.size(); ++i) z[i] += learned_->weights[i][j] * x[j];
   }
   // Each word counts once, however often it is repeated, in the order first met (so the sums
   // are the same to the last bit). Few words carry weights: a list beats a hash set here.
-  std::vector<const std::vector<double>*> seen;
-  seen.reserve(w.words.size());
   for (const auto& word : w.words) {
     const auto it = learned_->words.find(word);
     if (it == learned_->words.end()) continue;
@@ -950,8 +960,9 @@ understander::weighed understander::weigh(std::string_view text) const {
   extract_people_slots(raw, result.found);
   result.found.context_technologies = surroundings(result.found);
 
-  w.matched.assign(intent_names_.size(), 0.0);
-  std::vector<double> miss(intent_names_.size(), 1.0);  // product of (1 - weight): noisy-or
+  // First each intent's product of (1 - weight), then its noisy-or, in place.
+  std::vector<double>& miss = w.matched;
+  miss.assign(intent_names_.size(), 1.0);
   for (const int h : hits) {
     const pattern_info& p = patterns_[static_cast<std::size_t>(h)];
     if (p.intent == no_intent) {
@@ -961,9 +972,9 @@ understander::weighed understander::weigh(std::string_view text) const {
     }
     miss[p.intent] *= 1.0 - p.weight;
   }
+  for (double& m : miss) m = 1.0 - m;
   settle_cues(result);
   if (result.has_cue(cue::migrate)) result.moving_to = std::move(moving_to);
-  for (std::size_t i = 0; i < miss.size(); ++i) w.matched[i] = 1.0 - miss[i];
   w.score = w.matched;
   w.held = apply_evidence(result, focus.technologies, w.score);
   w.hits = std::move(hits);

@@ -375,6 +375,8 @@ class understander {
   std::vector<word_list> canonical_facts_;  // per lexicon::canonical entry, per token
   // Each lexicon topic's place in lexicon::topics (the learned weighting's topic features).
   boost::unordered_flat_map<std::string, std::size_t, string_hash, std::equal_to<>> topic_at_;
+  // Each cue's place in cue_names_ (the learned weighting's cue features).
+  boost::unordered_flat_map<std::string, std::size_t, string_hash, std::equal_to<>> cue_at_;
   // Per evidence rule: its slot condition's place in slot_conditions (unused for a cue), so
   // that no list is searched per rule and message.
   std::vector<std::size_t> evidence_slot_;
