@@ -183,6 +183,7 @@ understander::understander(understander_parts parts)
       join_cues_(std::move(parts.join_cues)),
       join_cancels_(std::move(parts.join_cancels)),
       join_kept_by_(std::move(parts.join_kept_by)),
+      join_sides_(std::move(parts.join_sides)),
       both_sides_(std::move(parts.both_sides)),
       context_kinds_(std::move(parts.context_kinds)),
       clarify_(std::move(parts.clarify)),
@@ -617,7 +618,19 @@ void understander::settle_cues(understanding& u) const {
     return std::any_of(u.cues.begin(), u.cues.end(),
                        [&](const std::string& c) { return names.contains(c); });
   };
-  if (any_of_cues(join_cues_) && !any_of_cues(join_kept_by_)) {
+  // A join joins two sides: each of `join_sides_` is named (the Node.js side, and Python or
+  // the model or data work it serves).
+  const auto named = [&](const std::string& n) {
+    constexpr auto prefix = understander_parts::cue_need_prefix;
+    if (n.starts_with(prefix)) return u.has_cue(n.substr(prefix.size()));
+    const auto& s = u.found;
+    return std::find(s.technologies.begin(), s.technologies.end(), n) != s.technologies.end() ||
+           std::find(s.topics.begin(), s.topics.end(), n) != s.topics.end();
+  };
+  const bool two_sides = std::all_of(join_sides_.begin(), join_sides_.end(), [&](const auto& side) {
+    return std::any_of(side.begin(), side.end(), named);
+  });
+  if (two_sides && any_of_cues(join_cues_) && !any_of_cues(join_kept_by_)) {
     std::erase_if(u.cues, [&](const std::string& c) { return join_cancels_.contains(c); });
   }
   if (u.has_cue(cue::alternatives)) std::erase(u.cues, cue::polar);
