@@ -687,7 +687,18 @@ std::array<bool, slot_conditions.size()> understander::conditions(const understa
   set(evidence_kind::feature_topic, features > 0);
   set(evidence_kind::only_feature_topics, features > 0 && features == s.topics.size());
   set(evidence_kind::guide_pair, node_python);
-  set(evidence_kind::outside_pair, !node_python && !s.compared.empty());
+  // Options of one side weighed with the other side named ("does Express or Hapi have an ORM
+  // as nice as Django's?", "Flask or FastAPI and Node.js are both great") are the guide's
+  // comparison, not a choice inside one side.
+  const bool within_one_side =
+      std::all_of(s.compared.begin(), s.compared.end(),
+                  [&](const auto& pair) { return one_guide_family(pair); });
+  const bool both_sides_named =
+      std::all_of(lex_.technologies.begin(), lex_.technologies.end(), [&](const auto& t) {
+        return std::find(s.technologies.begin(), s.technologies.end(), t) != s.technologies.end();
+      });
+  set(evidence_kind::outside_pair,
+      !node_python && !s.compared.empty() && !(within_one_side && both_sides_named));
   return held;
 }
 
