@@ -347,6 +347,24 @@ std::optional<load_error> parse_both_sides(json_compiler& c, const json& doc,
   return std::nullopt;
 }
 
+// "join_sides": [[technology, topic or "cue:NAME", ...], ...].
+std::optional<load_error> parse_join_sides(json_compiler& c, const json& doc,
+                                           understander_parts& parts) {
+  if (!doc.contains("join_sides")) return std::nullopt;
+  const json& spec = doc.at("join_sides");
+  const char* shape = "\"join_sides\" must be [[technologies, topics or cue:NAME], ...]";
+  if (!spec.is_array()) return c.error(0, shape);
+  for (const json& side : spec) {
+    if (!side.is_array() || side.empty()) return c.error(0, shape);
+    auto& into = parts.join_sides.emplace_back();
+    for (const json& t : side) {
+      if (!t.is_string()) return c.error(0, shape);
+      into.push_back(t.get<std::string>());
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<load_error> parse_calibration(json_compiler& c, const json& doc,
                                             understander_parts& parts) {
   if (doc.contains("close_margin")) {
@@ -485,6 +503,7 @@ std::optional<load_error> parse_reading(json_compiler& c, const json& doc,
   if (auto err = read_words(c, doc, "join_cancels", "", parts.join_cancels)) return err;
   if (auto err = read_words(c, doc, "join_kept_by", "", parts.join_kept_by)) return err;
   if (auto err = parse_both_sides(c, doc, parts)) return err;
+  if (auto err = parse_join_sides(c, doc, parts)) return err;
   if (auto err = read_words(c, doc, "context_kinds", "", parts.context_kinds)) return err;
   if (auto err = parse_comparison(c, doc, parts.comparing)) return err;
   if (auto err = parse_clarify(c, doc, intent_index, parts)) return err;

@@ -186,6 +186,7 @@ understander::understander(understander_parts parts)
       join_cues_(std::move(parts.join_cues)),
       join_cancels_(std::move(parts.join_cancels)),
       join_kept_by_(std::move(parts.join_kept_by)),
+      join_sides_(std::move(parts.join_sides)),
       both_sides_(std::move(parts.both_sides)),
       context_kinds_(std::move(parts.context_kinds)),
       clarify_(std::move(parts.clarify)),
@@ -625,7 +626,19 @@ void understander::settle_cues(understanding& u) const {
     return std::any_of(u.cues.begin(), u.cues.end(),
                        [&](const std::string& c) { return names.contains(c); });
   };
-  if (any_of_cues(join_cues_) && !any_of_cues(join_kept_by_)) {
+  // A join joins two sides: each of `join_sides_` is named (the Node.js side, and Python or
+  // the model or data work it serves).
+  const auto named = [&](const std::string& n) {
+    constexpr auto prefix = understander_parts::cue_need_prefix;
+    if (n.starts_with(prefix)) return u.has_cue(n.substr(prefix.size()));
+    const auto& s = u.found;
+    return std::find(s.technologies.begin(), s.technologies.end(), n) != s.technologies.end() ||
+           std::find(s.topics.begin(), s.topics.end(), n) != s.topics.end();
+  };
+  const bool two_sides = std::all_of(join_sides_.begin(), join_sides_.end(), [&](const auto& side) {
+    return std::any_of(side.begin(), side.end(), named);
+  });
+  if (two_sides && any_of_cues(join_cues_) && !any_of_cues(join_kept_by_)) {
     std::erase_if(u.cues, [&](const std::string& c) { return join_cancels_.contains(c); });
   }
   if (u.has_cue(cue::alternatives)) std::erase(u.cues, cue::polar);
@@ -683,7 +696,18 @@ std::array<bool, slot_conditions.size()> understander::conditions(const understa
   held[slot<evidence_kind::feature_topic>] = features > 0;
   held[slot<evidence_kind::only_feature_topics>] = features > 0 && features == s.topics.size();
   held[slot<evidence_kind::guide_pair>] = node_python;
-  held[slot<evidence_kind::outside_pair>] = !node_python && !s.compared.empty();
+  // Options of one side weighed with the other side named ("does Express or Hapi have an ORM
+  // as nice as Django's?", "Flask or FastAPI and Node.js are both great") are the guide's
+  // comparison, not a choice inside one side.
+  const bool within_one_side =
+      std::all_of(s.compared.begin(), s.compared.end(),
+                  [&](const auto& pair) { return one_guide_family(pair); });
+  const bool both_sides_named =
+      std::all_of(lex_.technologies.begin(), lex_.technologies.end(), [&](const auto& t) {
+        return std::find(s.technologies.begin(), s.technologies.end(), t) != s.technologies.end();
+      });
+  held[slot<evidence_kind::outside_pair>] =
+      !node_python && !s.compared.empty() && !(within_one_side && both_sides_named);
   return held;
 }
 

@@ -182,6 +182,10 @@ struct understander_parts {
   std::set<std::string> join_cues;
   std::set<std::string> join_cancels;
   std::set<std::string> join_kept_by;
+  // The sides a join needs named, each a list of technologies, topics or "cue:NAME": a joining
+  // word beside one side only ("use node as a backend", "both basic python and discord")
+  // cancels nothing. Empty: any joining cue cancels.
+  std::vector<std::vector<std::string>> join_sides;
   // Needs of both sides in one message ("predictions on data coming in over websockets"):
   // when each group of `sides` has a topic asked, `topics` are added (the both-together one).
   struct needs_on_both_sides {
@@ -362,6 +366,7 @@ class understander {
   std::set<std::string> join_cues_;
   std::set<std::string> join_cancels_;
   std::set<std::string> join_kept_by_;
+  std::vector<std::vector<std::string>> join_sides_;
   understander_parts::needs_on_both_sides both_sides_;
   std::set<std::string> context_kinds_;
   std::vector<std::pair<std::size_t, std::size_t>> clarify_;
