@@ -256,12 +256,22 @@ std::optional<load_error> check_cue_references(json_compiler& c, const understan
   for (const auto& r : parts.redirects) {
     if (auto err = check(r.cue, "redirect")) return err;
   }
+  // A name that is "cue:NAME" must name a cue (a topic or technology is checked later).
+  const auto check_named = [&](const std::string& name,
+                               const char* where) -> std::optional<load_error> {
+    constexpr auto prefix = understander_parts::cue_need_prefix;
+    if (!name.starts_with(prefix)) return std::nullopt;
+    return check(name.substr(prefix.size()), where);
+  };
   for (const auto& [cue, rule] : parts.cue_topics_with_need) {
     if (auto err = check(cue, "cue_topics_with_need")) return err;
-    constexpr auto prefix = understander_parts::cue_need_prefix;
     for (const auto& need : rule.needs) {
-      if (!need.starts_with(prefix)) continue;
-      if (auto err = check(need.substr(prefix.size()), "cue_topics_with_need")) return err;
+      if (auto err = check_named(need, "cue_topics_with_need")) return err;
+    }
+  }
+  for (const auto& side : parts.join_sides) {
+    for (const auto& name : side) {
+      if (auto err = check_named(name, "join_sides")) return err;
     }
   }
   for (const auto& cue : parts.choice_cancels) {
@@ -729,6 +739,31 @@ std::variant<understander_parts, load_error> parse_intents(const text_file& file
   return parts;
 }
 
+// Names intents.json gives the lexicon's topics and technologies must be the lexicon's: a
+// misspelt one would otherwise do nothing, silently. Cues are checked in parse_intents.
+std::optional<load_error> check_lexicon_references(const understander_parts& built,
+                                                   const std::string& file) {
+  const auto known = [](const std::vector<std::string>& list, const std::string& name) {
+    return std::find(list.begin(), list.end(), name) != list.end();
+  };
+  for (const auto& side : built.join_sides) {
+    for (const auto& name : side) {
+      if (name.starts_with(understander_parts::cue_need_prefix) || known(built.lex.topics, name) ||
+          known(built.lex.technologies, name)) {
+        continue;
+      }
+      return load_error{file, 0, "\"join_sides\": \"" + name + "\" is no topic, technology or cue"};
+    }
+  }
+  for (const auto& [cue, topics] : built.cue_topics) {
+    for (const auto& topic : topics) {
+      if (!known(built.lex.topics, topic))
+        return load_error{file, 0, "\"cue_topics\": \"" + topic + "\" is not a lexicon topic"};
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::variant<understander_ptr, load_error> compile_understander(const text_file& intents_json,
@@ -742,15 +777,7 @@ std::variant<understander_ptr, load_error> compile_understander(const text_file&
   auto pattern_words = std::move(built.lex.known);  // collected from the patterns
   built.lex = std::move(std::get<lexicon>(lex));
   built.lex.known.merge(pattern_words);
-  for (const auto& [cue, topics] : built.cue_topics) {
-    for (const auto& topic : topics) {
-      if (std::find(built.lex.topics.begin(), built.lex.topics.end(), topic) ==
-          built.lex.topics.end()) {
-        return load_error{intents_json.name, 0,
-                          "\"cue_topics\": \"" + topic + "\" is not a lexicon topic"};
-      }
-    }
-  }
+  if (auto err = check_lexicon_references(built, intents_json.name)) return *err;
   if (weights != nullptr) {
     auto learned =
         parse_weights(*weights, built.intent_names,

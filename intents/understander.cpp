@@ -146,6 +146,16 @@ bool is_capitalized(std::string_view w) {
   return !w.empty() && w.front() >= 'A' && w.front() <= 'Z';
 }
 
+// Whether a name of intents.json holds for the message: "cue:NAME" when that cue was found,
+// otherwise a topic or a guide technology found ("cue_topics_with_need", "join_sides").
+bool holds(const understanding& u, std::string_view name) {
+  constexpr auto prefix = understander_parts::cue_need_prefix;
+  if (name.starts_with(prefix)) return u.has_cue(name.substr(prefix.size()));
+  const auto& s = u.found;
+  return std::find(s.topics.begin(), s.topics.end(), name) != s.topics.end() ||
+         std::find(s.technologies.begin(), s.technologies.end(), name) != s.technologies.end();
+}
+
 // A slot condition's place in slot_conditions; slot_conditions.size() for a cue.
 constexpr std::size_t slot_of(evidence_kind kind) {
   std::size_t at = 0;
@@ -628,15 +638,8 @@ void understander::settle_cues(understanding& u) const {
   };
   // A join joins two sides: each of `join_sides_` is named (the Node.js side, and Python or
   // the model or data work it serves).
-  const auto named = [&](const std::string& n) {
-    constexpr auto prefix = understander_parts::cue_need_prefix;
-    if (n.starts_with(prefix)) return u.has_cue(n.substr(prefix.size()));
-    const auto& s = u.found;
-    return std::find(s.technologies.begin(), s.technologies.end(), n) != s.technologies.end() ||
-           std::find(s.topics.begin(), s.topics.end(), n) != s.topics.end();
-  };
   const bool two_sides = std::all_of(join_sides_.begin(), join_sides_.end(), [&](const auto& side) {
-    return std::any_of(side.begin(), side.end(), named);
+    return std::any_of(side.begin(), side.end(), [&](const auto& n) { return holds(u, n); });
   });
   if (two_sides && any_of_cues(join_cues_) && !any_of_cues(join_kept_by_)) {
     std::erase_if(u.cues, [&](const std::string& c) { return join_cancels_.contains(c); });
@@ -659,13 +662,10 @@ void understander::settle_cues(understanding& u) const {
   }
   for (const auto& [cue, rule] : cue_topics_with_need_) {
     if (!u.has_cue(cue)) continue;
-    constexpr auto prefix = understander_parts::cue_need_prefix;
     // A need is a topic, or "cue:NAME": the other side's part named in another sentence
     // ("Our API is Express. Do we add a Python worker?") joins the two as a topic would.
-    const bool need = std::any_of(rule.needs.begin(), rule.needs.end(), [&](const auto& t) {
-      if (t.starts_with(prefix)) return u.has_cue(t.substr(prefix.size()));
-      return std::find(u.found.topics.begin(), u.found.topics.end(), t) != u.found.topics.end();
-    });
+    const bool need = std::any_of(rule.needs.begin(), rule.needs.end(),
+                                  [&](const auto& t) { return holds(u, t); });
     if (!need) continue;
     for (const auto& topic : rule.topics) add_unique(u.found.topics, topic);
   }

@@ -783,6 +783,14 @@ TEST_CASE("intents.json: cues and calibration are checked when loaded", "[intent
       1, R"("cue_topics_with_need": {"price": {"needs": ["cue:nope"], "topics": ["ml"]}},)");
   CHECK(error_of(compile_tiny(need_of_no_cue)) ==
         "intents.json: \"cue_topics_with_need\": unknown cue \"nope\"");
+  std::string join_of_no_cue = tiny_intents();
+  join_of_no_cue.insert(1, R"("join_sides": [["node"], ["python", "cue:nope"]],)");
+  CHECK(error_of(compile_tiny(join_of_no_cue)) ==
+        "intents.json: \"join_sides\": unknown cue \"nope\"");
+  std::string join_of_nothing = tiny_intents();
+  join_of_nothing.insert(1, R"("join_sides": [["node"], ["pyhton"]],)");
+  CHECK(error_of(compile_tiny(join_of_nothing)) ==
+        "intents.json: \"join_sides\": \"pyhton\" is no topic, technology or cue");
   std::string redirect_of_nothing = tiny_intents();
   redirect_of_nothing.insert(
       1, R"("redirect": [{"from": "book_consultation", "cues": ["nope"], "to": "out_of_scope"}],)");
