@@ -197,6 +197,12 @@ const fact* best_strength(const knowledge_base& k, std::string_view need,
   return nullptr;
 }
 
+// A side's case on a need both sides argue: its strength there, else its first sentence.
+const fact* case_for(const knowledge_base& k, const need_outcome& n, std::string_view technology) {
+  const fact* strength = best_strength(k, n.topic, technology);
+  return strength != nullptr ? strength : first_for(n, technology);
+}
+
 std::string asked_alone(const framing& f) {
   return f.asked.size() == 1 ? f.asked.front() : std::string{};
 }
@@ -547,6 +553,9 @@ composed depends_text(const knowledge_base& k, const recommendation& r, const fr
   if (f.move) {
     // "Is rewriting our Flask server in Node worth it?": answered before the two sides.
     say(out.text, "Not on its own: on ", open_needs, ", the guide argues both ways.");
+  } else if (f.polar) {
+    // "Is Node faster than Python?": the yes or no first, and here it is neither.
+    say(out.text, "Not across the board: on ", open_needs, ", the guide gives each side a case.");
   } else if (variant(f.seed, 2) == 0) {
     say(out.text, "It depends: on ", open_needs, ", the guide gives both sides.");
   } else {
@@ -560,11 +569,13 @@ composed depends_text(const knowledge_base& k, const recommendation& r, const fr
     }
   }
   if (first != nullptr) {
-    // The side that speaks to the need first, then the other side's case.
-    const fact* a =
-        first->python > first->node ? first_for(*first, "python") : first_for(*first, "node");
-    const fact* b =
-        first->python > first->node ? first_for(*first, "node") : first_for(*first, "python");
+    // The side that speaks to the need first, then the other side's case: each side's own
+    // strength on the need where the guide states one ("Python can sometimes have the edge"
+    // on CPU-bound work), not the first sentence naming it, which may be a limit.
+    const std::string_view lead = first->python > first->node ? "python" : "node";
+    const std::string_view other = lead == "python" ? "node" : "python";
+    const fact* a = case_for(k, *first, lead);
+    const fact* b = case_for(k, *first, other);
     if (a != nullptr) say(out.text, " The guide says ", quote{*a});
     if (b != nullptr)
       say(out.text, a != nullptr ? " It also says " : " The guide says ", quote{*b});

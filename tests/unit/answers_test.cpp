@@ -219,6 +219,12 @@ TEST_CASE("a yes/no question is answered yes or no first", "[dialogue][answers]"
     CHECK(starts(ask("should we use node for machine learning?"), "No: "));
     CHECK(starts(ask("should I use python for data pipelines?"), "Yes: "));
   }
+  SECTION("a need the guide argues both ways: neither yes nor no, each side's own case") {
+    const auto r = ask("Is Node faster than Python?");
+    CHECK(r.recommendation == "depends");
+    CHECK(starts(r, "Not across the board: "));
+    CHECK_FALSE(starts(ask("Node or Python for performance?"), "Not across the board"));
+  }
   SECTION("alternatives make it a choice, not a yes/no question") {
     const auto r = ask("Is Node or Python better for ML?");
     CHECK(r.recommendation == "python");
