@@ -125,21 +125,33 @@ time_request booking_flow::read_time(const conversation& state, std::string_view
 
 // ---------------------------------------------------------------- opening
 
+namespace {
+
+// What the visitor asked that the call is for: the work's cost or timeline, or the team itself
+// (the bot knows nothing of the team beyond the guide, so it says where to ask).
+std::string offer_subject(const intents::understanding& understood) {
+  const bool cost = understood.has_cue(intents::cue::price);
+  const bool when = understood.has_cue(intents::cue::timeline);
+  if (cost && when) return "the cost and the timeline of the work can be discussed too";
+  if (when) return "the timeline of the work can be discussed too";
+  if (cost) return "the cost of the work itself can be discussed too";
+  if (understood.has_cue(intents::cue::about_us)) {
+    return "you can ask about the team, its past work and who would work with you";
+  }
+  return "the cost of the work itself can be discussed too";
+}
+
+}  // namespace
+
 reply booking_flow::offer(conversation& state, const intents::understanding& understood) const {
   state.booking_offered = true;
   reply out;
   out.intent = understood.intent;
   out.confidence = understood.confidence;
-  // What the visitor asked about the work itself (its cost, its timeline) is what the call is for.
-  const bool cost = understood.has_cue(intents::cue::price);
-  const bool when = understood.has_cue(intents::cue::timeline);
-  const std::string about = cost && when ? "the cost and the timeline of the work"
-                            : when       ? "the timeline of the work"
-                                         : "the cost of the work itself";
   out.text =
       "Our first consultation is free: " + std::to_string(schedule_.hours().slot_length.count()) +
-      " minutes with one of our engineers about your project, where " + about +
-      " can be discussed too.";
+      " minutes with one of our engineers about your project, where " + offer_subject(understood) +
+      ".";
   if (understood.has_cue(intents::cue::meeting)) {
     out.text += " " + schedule_.hours().meeting_details;
   }

@@ -208,9 +208,11 @@ reply engine::respond(conversation& state, std::string_view text,
     remember_needs(state, understood);
     // A question on the price or the timeline gets an answer first (the call is free, and that
     // is where they are discussed) and an offer; anything else opens the form.
-    // So does a question about how the call happens ("is it on zoom?").
+    // So does a question about how the call happens ("is it on zoom?") or about the team
+    // itself ("where are you based?"), which the call is where to ask.
     const bool about_it = understood.has_cue(intents::cue::price) ||
                           understood.has_cue(intents::cue::timeline) ||
+                          understood.has_cue(intents::cue::about_us) ||
                           (understood.has_cue(intents::cue::meeting) && understood.question);
     if (understood.intent == intent::book_consultation && about_it) {
       out = booking_->offer(state, understood);

@@ -87,10 +87,12 @@ struct understanding {
 // Cues the code reads (the sentence weighing and the answers); intents.json's "cues" must
 // define each (checked when it is loaded).
 namespace cue {
-inline constexpr std::string_view asks = "asks";                // a sentence that asks or requests
-inline constexpr std::string_view background = "background";    // one that says what already is
-inline constexpr std::string_view price = "price";              // asks what something costs
-inline constexpr std::string_view timeline = "timeline";        // asks how long or when the work is
+inline constexpr std::string_view asks = "asks";              // a sentence that asks or requests
+inline constexpr std::string_view background = "background";  // one that says what already is
+inline constexpr std::string_view price = "price";            // asks what something costs
+inline constexpr std::string_view timeline = "timeline";      // asks how long or when the work is
+// Asks about the consultancy itself: its team, size, place, past work ("where are you based?").
+inline constexpr std::string_view about_us = "about_us";
 inline constexpr std::string_view adding = "adding";            // adds a need ("and chat too")
 inline constexpr std::string_view replacing = "replacing";      // replaces one ("ML instead")
 inline constexpr std::string_view refers_back = "refers_back";  // "the API around it": same project
@@ -122,10 +124,10 @@ inline constexpr std::string_view picks_reading = "picks_reading";
 inline constexpr std::string_view first_choice = "first_choice";
 inline constexpr std::string_view second_choice = "second_choice";
 inline constexpr std::string_view required[] = {
-    asks,          background,   price,         adding,        replacing,    refers_back,
-    strengths,     weaknesses,   how_are_you,   about_bot,     joke,         career,
-    trouble,       howto,        meeting,       polar,         alternatives, inverse,
-    picks_reading, first_choice, second_choice, open_question, offers_work,  timeline};
+    asks,          background,  price,        adding,  replacing,     refers_back,  strengths,
+    weaknesses,    how_are_you, about_bot,    joke,    career,        trouble,      howto,
+    meeting,       polar,       alternatives, inverse, picks_reading, first_choice, second_choice,
+    open_question, offers_work, timeline,     about_us};
 }  // namespace cue
 
 class understander;  // defined by the implementation (see understander.hpp)

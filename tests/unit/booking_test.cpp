@@ -78,6 +78,17 @@ TEST_CASE("the form opens on a request to book and asks one field at a time",
     CHECK_THAT(both.say("what would you charge for an API, and when could you start?").text,
                Contains("the cost and the timeline of the work"));
   }
+  SECTION("a question about the team itself: the call is where to ask, offered, not forced") {
+    for (const char* text : {"Where is your company based?", "How many developers do you have?",
+                             "Do you have a portfolio I could look at?"}) {
+      chat c;
+      const reply offer = c.say(text);
+      CHECK(offer.intent == intent::book_consultation);
+      CHECK_FALSE(offer.form.has_value());
+      CHECK_THAT(offer.text, Contains("ask about the team, its past work"));
+      CHECK_THAT(offer.text, EndsWith("Shall I book one for you?"));
+    }
+  }
   SECTION("the offer holds for one reply only") {
     chat c;
     c.say("how much do you charge?");

@@ -92,6 +92,7 @@ std::string tiny_intents(const std::string& extra_pattern = R"("\\bbetter\\b")")
              "asks": ["\\bshould i\\b"], "background": ["\\bcurrently\\b"],
              "polar": ["^is node\\b"], "alternatives": ["\\bor\\b"], "inverse": ["\\bslower\\b"],
              "open_question": ["\\bwhich\\b"], "offers_work": ["\\bhire me\\b"], "timeline": ["\\bhow long\\b"],
+             "about_us": ["\\byour team\\b"],
              "picks_reading": ["^compare them$"], "first_choice": ["^the first$"],
              "second_choice": ["^the second$"]},
     "evidence": [{"intent": "compare", "when": "topic", "add": 0.4}]})";
