@@ -1122,8 +1122,10 @@ understanding understander::understand(std::string_view text) const {
     w.kept = true;
   } else {
     if (learned_ && w.best != fallback_ && !w.won) choose_by_weights(w);
-    // Whichever way the intent was chosen (weights, an outright win, no weights loaded).
-    if (w.best != fallback_) take_follow_up(w);
+    // Whichever way the intent was chosen (weights, an outright win, no weights loaded); but a
+    // long post that says "Why Python?" halfway through asks it of itself, not of the bot.
+    constexpr std::size_t own_post_words = 25;
+    if (w.best != fallback_ && w.result.words <= own_post_words) take_follow_up(w);
   }
   const bool redirected = redirect(w);
   w.result.unsure = !redirected && worth_asking(w);

@@ -346,6 +346,13 @@ TEST_CASE("follow-up cues", "[intents]") {
     CHECK(ask("node or python for streaming?").follow_up.empty());
     CHECK(ask("why is python slow?").follow_up.empty());
   }
+  SECTION("a long post that asks 'Why Python?' of itself is not a follow-up") {
+    CHECK(ask("Thanks. Why Python?").follow_up == "why");
+    CHECK(ask("We split our platform in two services last year: NestJS does the business logic, "
+              "auth and payments, FastAPI does all the LLM orchestration. Why Python? The AI "
+              "libraries are Python-first.")
+              .follow_up.empty());
+  }
 }
 
 TEST_CASE("slots", "[intents]") {
