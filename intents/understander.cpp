@@ -763,8 +763,8 @@ std::vector<std::string> understander::feature_names() const {
   return intents::feature_names(intent_names_, cue_names_, lex_);
 }
 
-std::vector<double> understander::feature_values(const weighed& w) const {
-  std::vector<double> x;
+void understander::feature_values(const weighed& w, std::vector<double>& x) const {
+  x.clear();
   x.reserve(3 * intent_names_.size() + slot_conditions.size() + cue_names_.size() +
             lex_.topics.size() + other_kinds_.size() + 5);
   for (std::size_t i = 0; i < intent_names_.size(); ++i) {
@@ -803,13 +803,14 @@ std::vector<double> understander::feature_values(const weighed& w) const {
                                : static_cast<double>(w.asking) / static_cast<double>(w.sentences));
   x.push_back(w.result.found.compared.empty() ? 0.0 : 1.0);
   x.push_back(count(w.result.found.other_technologies.size()));
-  return x;
 }
 
 std::vector<double> understander::features(std::string_view text) const {
   weighed w = weigh(text);
   choose_by_rules(w);
-  return feature_values(w);
+  std::vector<double> x;
+  feature_values(w, x);
+  return x;
 }
 
 bool understander::won_outright(std::string_view text) const {
@@ -821,8 +822,10 @@ bool understander::won_outright(std::string_view text) const {
 // A softmax over the learned weights: the most likely intent, and its probability as the
 // confidence (fitted on labelled messages, so it is calibrated by construction).
 void understander::choose_by_weights(weighed& w) const {
-  const auto x = feature_values(w);
-  // Scratch of each thread, kept from one message to the next.
+  // Scratch of each thread, kept from one message to the next (the features are a few hundred
+  // numbers: too many for the allocator's fast lists).
+  thread_local std::vector<double> x;
+  feature_values(w, x);
   thread_local std::vector<double> z;
   thread_local std::vector<const std::vector<double>*> seen;
   z = learned_->bias;

@@ -321,7 +321,7 @@ class understander {
   void take_follow_up(weighed& w) const;
   bool worth_asking(const weighed& w) const;
   bool redirect(weighed& w) const;
-  std::vector<double> feature_values(const weighed& w) const;
+  void feature_values(const weighed& w, std::vector<double>& x) const;  // x: cleared, filled
   // What is read of the asking sentences together, beside the message's slots.
   struct focus_slots {
     bool mentions = false;      // a technology named, guide or other
