@@ -14,7 +14,10 @@ namespace advisor::intents {
 namespace {
 
 void add_unique(std::vector<std::string>& list, const std::string& value) {
-  if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
+  if (std::find(list.begin(), list.end(), value) != list.end()) return;
+  // Room for a few at once: a list grown from one by doubling was reallocated twice by the third.
+  if (list.empty()) list.reserve(4);
+  list.push_back(value);
 }
 
 // "little computation", "no heavy computation": a negation up to two words before a topic.
