@@ -43,6 +43,8 @@ void remember_line(conversation& state, std::string_view speaker, std::string_vi
 
 // Topics discussed, oldest first, each once: what the project prefill is built from.
 void remember_needs(conversation& state, const intents::understanding& understood) {
+  // A first turn's topics in one allocation, not a list grown by doubling.
+  if (state.needs.empty()) state.needs.reserve(understood.found.topics.size());
   for (const auto& topic : understood.found.topics) {
     if (std::find(state.needs.begin(), state.needs.end(), topic) == state.needs.end()) {
       state.needs.push_back(topic);

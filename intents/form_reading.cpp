@@ -296,14 +296,26 @@ yes_no read_yes_no(std::string_view plain) {
   // A message longer than an answer is counted, not split into a list of its words.
   constexpr std::size_t most_words = 8;
   if (plain.empty() || more_words_than(plain, most_words)) return yes_no::neither;
-  const auto words = words_of(plain);
-  if (words.empty() || words.size() > most_words) return yes_no::neither;
-  if (among(no_first_words, words.front()) || starts_with_any(plain, no_phrases)) {
-    return yes_no::no;
+  // The words as words_of splits them, read in one walk: no list is built for every message.
+  std::string_view first;
+  std::size_t count = 0;
+  bool spoiled = false;  // a word after the first spoils a yes
+  for (std::size_t start = 0; start < plain.size();) {
+    auto end = plain.find(' ', start);
+    if (end == std::string_view::npos) end = plain.size();
+    if (end > start) {
+      const auto word = plain.substr(start, end - start);
+      if (count++ == 0) {
+        first = word;
+      } else {
+        spoiled = spoiled || among(spoilers, word);
+      }
+    }
+    start = end + 1;
   }
-  const bool spoiled = std::any_of(words.begin() + 1, words.end(),
-                                   [](std::string_view w) { return among(spoilers, w); });
-  if (!spoiled && (among(yes_first_words, words.front()) || starts_with_any(plain, yes_phrases))) {
+  if (count == 0 || count > most_words) return yes_no::neither;
+  if (among(no_first_words, first) || starts_with_any(plain, no_phrases)) return yes_no::no;
+  if (!spoiled && (among(yes_first_words, first) || starts_with_any(plain, yes_phrases))) {
     return yes_no::yes;
   }
   return yes_no::neither;

@@ -14,7 +14,10 @@ namespace advisor::intents {
 namespace {
 
 void add_unique(std::vector<std::string>& list, const std::string& value) {
-  if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
+  if (std::find(list.begin(), list.end(), value) != list.end()) return;
+  // Room for a few at once: a list grown from one by doubling was reallocated twice by the third.
+  if (list.empty()) list.reserve(4);
+  list.push_back(value);
 }
 
 // "little computation", "no heavy computation": a negation up to two words before a topic.
@@ -218,6 +221,15 @@ understander::understander(understander_parts parts)
   for (std::size_t i = 0; i < lex_.topics.size(); ++i) topic_at_.emplace(lex_.topics[i], i);
   for (std::size_t i = 0; i < cue_names_.size(); ++i) cue_at_.emplace(cue_names_[i], i);
   for (const evidence_rule& r : evidence_) evidence_slot_.push_back(slot_of(r.when));
+  if (learned_ && !learned_->weights.empty()) {
+    const std::size_t intents = learned_->weights.size();
+    const std::size_t features = learned_->weights.front().size();
+    weights_by_feature_.resize(features * intents);
+    for (std::size_t i = 0; i < intents; ++i) {
+      for (std::size_t j = 0; j < features; ++j)
+        weights_by_feature_[j * intents + i] = learned_->weights[i][j];
+    }
+  }
 }
 
 // Every word any of the per-word tables knows, with what each says of it. Built whole before
@@ -763,53 +775,85 @@ std::vector<std::string> understander::feature_names() const {
   return intents::feature_names(intent_names_, cue_names_, lex_);
 }
 
-std::vector<double> understander::feature_values(const weighed& w) const {
-  std::vector<double> x;
-  x.reserve(3 * intent_names_.size() + slot_conditions.size() + cue_names_.size() +
-            lex_.topics.size() + other_kinds_.size() + 5);
+std::size_t understander::feature_count() const {
+  const std::size_t intents = intent_names_.size() - (fallback_ < intent_names_.size() ? 1 : 0);
+  return 3 * intents + slot_conditions.size() + cue_names_.size() + lex_.topics.size() +
+         other_kinds_.size() + 5;
+}
+
+namespace {
+
+// Places set to 1 for each name found, out[first, n), in order and each once (a name may
+// repeat): the new end.
+std::size_t add_places(std::vector<std::pair<std::size_t, double>>& out, std::size_t first,
+                       std::size_t n) {
+  const auto begin = out.begin() + static_cast<std::ptrdiff_t>(first);
+  const auto end = out.begin() + static_cast<std::ptrdiff_t>(n);
+  std::sort(begin, end);
+  return static_cast<std::size_t>(
+      std::unique(begin, end, [](const auto& a, const auto& b) { return a.first == b.first; }) -
+      out.begin());
+}
+
+}  // namespace
+
+// Written by place into a list sized once (at most one item per feature), where growing it item
+// by item cost as much as the scan it saves.
+std::size_t understander::feature_values(const weighed& w, feature_list& out) const {
+  if (out.size() < feature_count()) out.resize(feature_count());
+  std::size_t n = 0;  // items written
+  std::size_t j = 0;  // the next place
+  const auto add = [&](double value) { out[n++] = {j++, value}; };
   for (std::size_t i = 0; i < intent_names_.size(); ++i) {
     if (i == fallback_) continue;
-    x.push_back(w.matched[i]);
-    x.push_back(std::clamp(w.score[i], -2.0, 3.0));
-    x.push_back(w.best == i ? 1.0 : 0.0);
+    add(w.matched[i]);
+    add(std::clamp(w.score[i], -2.0, 3.0));
+    add(w.best == i ? 1.0 : 0.0);
   }
-  for (const bool held : w.held) x.push_back(held ? 1.0 : 0.0);
+  for (const bool held : w.held) add(held ? 1.0 : 0.0);
   // One place per cue intents.json defines, set for each cue found (a message has few).
-  const std::size_t cues_at = x.size();
-  x.resize(cues_at + cue_names_.size(), 0.0);
+  std::size_t first = n;
   for (const auto& cue : w.result.cues) {
     const auto at = cue_at_.find(cue);
-    if (at != cue_at_.end()) x[cues_at + at->second] = 1.0;
+    if (at != cue_at_.end()) out[n++] = {j + at->second, 1.0};
   }
+  n = add_places(out, first, n);
+  j += cue_names_.size();
   const auto& found = w.result.found;
   // One place per lexicon topic, set for each topic found (not each topic searched for).
-  const std::size_t topics_at = x.size();
-  x.resize(topics_at + lex_.topics.size(), 0.0);
+  first = n;
   for (const auto& topic : found.topics) {
     const auto at = topic_at_.find(topic);
-    if (at != topic_at_.end()) x[topics_at + at->second] = 1.0;
+    if (at != topic_at_.end()) out[n++] = {j + at->second, 1.0};
   }
+  n = add_places(out, first, n);
+  j += lex_.topics.size();
   for (const auto& kind : other_kinds_) {
-    x.push_back(std::any_of(found.other_technologies.begin(), found.other_technologies.end(),
-                            [&](const std::string& name) {
-                              const auto f = lex_.family.find(name);
-                              return f != lex_.family.end() && f->second == kind;
-                            }));
+    add(std::any_of(found.other_technologies.begin(), found.other_technologies.end(),
+                    [&](const std::string& name) {
+                      const auto f = lex_.family.find(name);
+                      return f != lex_.family.end() && f->second == kind;
+                    })
+            ? 1.0
+            : 0.0);
   }
-  const auto count = [](std::size_t n) { return std::log1p(static_cast<double>(n)); };
-  x.push_back(count(w.result.words) / 4.0);
-  x.push_back(count(w.sentences - 1));
-  x.push_back(w.sentences == 0 ? 0.0
-                               : static_cast<double>(w.asking) / static_cast<double>(w.sentences));
-  x.push_back(w.result.found.compared.empty() ? 0.0 : 1.0);
-  x.push_back(count(w.result.found.other_technologies.size()));
-  return x;
+  const auto count = [](std::size_t k) { return std::log1p(static_cast<double>(k)); };
+  add(count(w.result.words) / 4.0);
+  add(count(w.sentences - 1));
+  add(w.sentences == 0 ? 0.0 : static_cast<double>(w.asking) / static_cast<double>(w.sentences));
+  add(w.result.found.compared.empty() ? 0.0 : 1.0);
+  add(count(w.result.found.other_technologies.size()));
+  return n;
 }
 
 std::vector<double> understander::features(std::string_view text) const {
   weighed w = weigh(text);
   choose_by_rules(w);
-  return feature_values(w);
+  feature_list sparse;
+  const std::size_t n = feature_values(w, sparse);
+  std::vector<double> x(feature_count(), 0.0);
+  for (std::size_t k = 0; k < n; ++k) x[sparse[k].first] = sparse[k].second;
+  return x;
 }
 
 bool understander::won_outright(std::string_view text) const {
@@ -821,18 +865,22 @@ bool understander::won_outright(std::string_view text) const {
 // A softmax over the learned weights: the most likely intent, and its probability as the
 // confidence (fitted on labelled messages, so it is calibrated by construction).
 void understander::choose_by_weights(weighed& w) const {
-  const auto x = feature_values(w);
   // Scratch of each thread, kept from one message to the next.
+  thread_local feature_list x;
+  const std::size_t present = feature_values(w, x);
   thread_local std::vector<double> z;
   thread_local std::vector<const std::vector<double>*> seen;
   z = learned_->bias;
   seen.clear();
   // Most features are 0 for any one message: adding their (finite) products would not change a
   // sum, so only the others are added, each intent's in feature order as before (the same sums
-  // to the last bit, without a list of the features present).
-  for (std::size_t j = 0; j < x.size(); ++j) {
-    if (x[j] == 0.0) continue;
-    for (std::size_t i = 0; i < z.size(); ++i) z[i] += learned_->weights[i][j] * x[j];
+  // to the last bit).
+  const std::size_t intents = z.size();
+  for (std::size_t k = 0; k < present; ++k) {
+    const auto [place, value] = x[k];
+    if (value == 0.0) continue;
+    const double* weights = &weights_by_feature_[place * intents];
+    for (std::size_t i = 0; i < intents; ++i) z[i] += weights[i] * value;
   }
   // Each word counts once, however often it is repeated, in the order first met (so the sums
   // are the same to the last bit). Few words carry weights: a list beats a hash set here.

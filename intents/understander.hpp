@@ -321,7 +321,12 @@ class understander {
   void take_follow_up(weighed& w) const;
   bool worth_asking(const weighed& w) const;
   bool redirect(weighed& w) const;
-  std::vector<double> feature_values(const weighed& w) const;
+  // The learned weighting's features as (place in feature_names(), value), in that order: every
+  // place but those of the cues and topics not found, which are 0. The softmax adds these alone,
+  // where it scanned a few hundred places for the few that are not 0.
+  using feature_list = std::vector<std::pair<std::size_t, double>>;
+  std::size_t feature_values(const weighed& w, feature_list& out) const;  // items written
+  std::size_t feature_count() const;
   // What is read of the asking sentences together, beside the message's slots.
   struct focus_slots {
     bool mentions = false;      // a technology named, guide or other
@@ -386,6 +391,9 @@ class understander {
   // that no list is searched per rule and message.
   std::vector<std::size_t> evidence_slot_;
   typo_corrector typos_;
+  // The learned weights feature by feature, each feature's per intent side by side (learned::
+  // weights is intent by intent): the softmax reads one feature's weights in a row.
+  std::vector<double> weights_by_feature_;
 };
 
 }  // namespace advisor::intents
