@@ -126,6 +126,7 @@ class knowledge_base {
   std::pair<std::vector<std::string>, bool> needs_of(const std::vector<std::string>& topics,
                                                      recommendation& out) const;
   std::map<std::string, side> sides_for(const std::string& need) const;
+  bool leaves(const std::string& need, const need_outcome& n, std::string_view moving_to) const;
   const fact* counterpart_fact(const std::string& need, const std::string& tech) const;
   std::string winner_of(const std::string& need, std::map<std::string, side>& sides) const;
   need_outcome outcome_for(const std::string& need) const;

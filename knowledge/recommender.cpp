@@ -272,6 +272,14 @@ void add_sources(recommendation& out, std::size_t max_sources) {
 
 }  // namespace
 
+// A move away from a side, with a need that argues for staying on it ("replace all our
+// JavaScript with Python"): the need names what the move leaves, not a reason for it.
+bool knowledge_base::leaves(const std::string& need, const need_outcome& n,
+                            std::string_view moving_to) const {
+  return !moving_to.empty() && n.favours != moving_to && n.favours != "depends" &&
+         rules_->left_behind.contains(need);
+}
+
 recommendation knowledge_base::recommend(const std::vector<std::string>& topics,
                                          const std::vector<std::string>& technologies,
                                          std::size_t max_sources,
@@ -287,6 +295,7 @@ recommendation knowledge_base::recommend(const std::vector<std::string>& topics,
       out.uncovered.push_back(need);
       continue;
     }
+    if (leaves(need, n, moving_to)) continue;
     favours_node = favours_node || n.favours == "node";
     favours_python = favours_python || n.favours == "python";
     out.needs.push_back(n);

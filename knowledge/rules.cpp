@@ -97,17 +97,18 @@ problem read_phrases(rules& r, const directive_line& d, const std::vector<std::s
   return std::nullopt;
 }
 
-// detail, generic, together: sets of topics; counterpart TOPIC: the topics it stands against;
-// yields TOPIC: the topics that outweigh it when asked together.
+// detail, generic, together, left_behind: sets of topics; counterpart TOPIC: the topics it stands
+// against; yields TOPIC: the topics that outweigh it when asked together.
 void read_topics(rules& r, const directive_line& d, const std::vector<std::string>& entries) {
   if (d.directive == "counterpart" || d.directive == "yields") {
     auto& list = (d.directive == "counterpart" ? r.counterpart : r.yields)[d.argument];
     list.insert(list.end(), entries.begin(), entries.end());
     r.topic_refs.emplace_back(d.argument, d.number);
   } else {
-    auto& set = d.directive == "detail"    ? r.detail
-                : d.directive == "generic" ? r.generic
-                                           : r.together;
+    auto& set = d.directive == "detail"        ? r.detail
+                : d.directive == "generic"     ? r.generic
+                : d.directive == "left_behind" ? r.left_behind
+                                               : r.together;
     set.insert(entries.begin(), entries.end());
   }
   for (const auto& e : entries) r.topic_refs.emplace_back(e, d.number);
@@ -128,8 +129,8 @@ problem read_list(rules& r, const directive_line& d) {
     return read_phrases(r, d, entries);
   if ((name == "counterpart" || name == "yields") && d.argument.empty())
     return "\"" + name + "\" needs a topic before ':'";
-  if (name == "detail" || name == "generic" || name == "together" || name == "counterpart" ||
-      name == "yields") {
+  if (name == "detail" || name == "generic" || name == "together" || name == "left_behind" ||
+      name == "counterpart" || name == "yields") {
     read_topics(r, d, entries);
     return std::nullopt;
   }

@@ -30,9 +30,10 @@ struct knowledge_base::rules {
   phrase_list both;
   phrase_list hybrid;
   // Looked up by string_view (transparent comparison): no key is copied per lookup.
-  std::set<std::string, std::less<>> detail;    // topics for explain only, never needs
-  std::set<std::string, std::less<>> generic;   // weighed only when nothing specific is asked
-  std::set<std::string, std::less<>> together;  // topics asking for both technologies at once
+  std::set<std::string, std::less<>> detail;       // topics for explain only, never needs
+  std::set<std::string, std::less<>> generic;      // weighed only when nothing specific is asked
+  std::set<std::string, std::less<>> together;     // topics asking for both technologies at once
+  std::set<std::string, std::less<>> left_behind;  // what a move away from their side leaves
   using topic_lists = std::map<std::string, std::vector<std::string>, std::less<>>;
   topic_lists counterpart;  // need -> topics of the other side
   topic_lists yields;       // need -> stated facts that outweigh it

@@ -254,6 +254,18 @@ TEST_CASE("recommender outcomes", "[knowledge]") {
     // A move towards a side none of the needs favours is weighed as before.
     CHECK(real()->recommend({"ml"}, {}, 3, "node").verdict == "python");
   }
+  SECTION("a move away from JavaScript leaves the one-language point behind") {
+    // "Replace all our JavaScript with Python": no reason given.
+    CHECK(real()->recommend({"frontend_fullstack"}, {}, 3, "python").verdict == "depends");
+    CHECK(real()->recommend({"typescript"}, {}, 3, "python").verdict == "depends");
+    // With a reason of the destination's, that reason decides.
+    CHECK(real()->recommend({"frontend_fullstack", "ml"}, {}, 3, "python").verdict == "python");
+    // Towards JavaScript, or with no move, it is still the reason.
+    CHECK(real()->recommend({"frontend_fullstack"}, {}, 3, "node").verdict == "node");
+    CHECK(real()->recommend({"frontend_fullstack"}, {}).verdict == "node");
+    // A need that is not about staying in one language still counts against the move.
+    CHECK(real()->recommend({"realtime"}, {}, 3, "python").verdict == "node");
+  }
   SECTION("sources are capped") {
     CHECK(real()->recommend({"ml", "data_pipelines", "scientific"}, {}, 2).sources.size() == 2);
   }
