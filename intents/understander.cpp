@@ -617,19 +617,31 @@ std::vector<std::string> understander::surroundings(const slots& s) const {
   return out;
 }
 
-// Where a move goes: the guide technology after the last "to", "in", "into" or "with" of the
-// sentence that moves ("rewrite our Flask server in Node", "replace the node server with
-// python"); empty if none.
+// Where a move goes: the guide technology after the first "to", "in", "into" or "with" that
+// follows the sentence's first moving verb ("rewrite our Flask server in Node", "replace the
+// node server with python"; a title run into its body, "convert the python server to node I
+// started with a python server", goes to Node); with no such verb, after the last of them;
+// empty if none.
 std::string understander::destination(const std::vector<std::string>& canonical) const {
   static const std::set<std::string, std::less<>> towards{"to", "in", "into", "with"};
   static const std::set<std::string, std::less<>> skipped{"a", "an", "the", "our", "my", "pure"};
+  static const std::set<std::string, std::less<>> verbs{
+      "replace", "replacing",  "rewrite", "rewriting",  "port",        "porting",
+      "migrate", "migrating",  "switch",  "switching",  "move",        "moving",
+      "convert", "converting", "rebuild", "rebuilding", "reimplement", "reimplementing"};
+  const auto verb = std::find_if(canonical.begin(), canonical.end(),
+                                 [](const std::string& w) { return verbs.contains(w); });
+  const bool first = verb != canonical.end();
+  const std::size_t from = first ? static_cast<std::size_t>(verb - canonical.begin()) : 0;
   std::string out;
-  for (std::size_t i = 0; i + 1 < canonical.size(); ++i) {
+  for (std::size_t i = from; i + 1 < canonical.size(); ++i) {
     if (!towards.contains(canonical[i])) continue;
     std::size_t j = i + 1;
     while (j + 1 < canonical.size() && skipped.contains(canonical[j])) ++j;
     const auto kind = canonical_kind_.find(canonical[j]);
-    if (kind != canonical_kind_.end() && kind->second == term_kind::technology) out = canonical[j];
+    if (kind == canonical_kind_.end() || kind->second != term_kind::technology) continue;
+    out = canonical[j];
+    if (first) break;
   }
   return out;
 }

@@ -1020,3 +1020,14 @@ TEST_CASE("proposals and bids invited are leads", "[intents]") {
   CHECK(ask("does the json parser accept single quotes in node?").intent !=
         intent::book_consultation);
 }
+
+TEST_CASE("a move goes where its first verb takes it", "[intents]") {
+  CHECK(ask("rewrite our flask server in node").moving_to == "node");
+  CHECK(ask("replace the node server with python").moving_to == "python");
+  // A title run into its body: the later "with a python server" is where it came from.
+  CHECK(ask("convert python server to node.js express app I started this project with a python "
+            "server")
+            .moving_to == "node");
+  CHECK(ask("we should migrate from express to django").moving_to == "python");
+  CHECK(ask("is node good for chat?").moving_to.empty());
+}
