@@ -1031,3 +1031,20 @@ TEST_CASE("a move goes where its first verb takes it", "[intents]") {
   CHECK(ask("we should migrate from express to django").moving_to == "python");
   CHECK(ask("is node good for chat?").moving_to.empty());
 }
+
+TEST_CASE("'book' the verb asks for a call, 'book' the noun does not", "[intents]") {
+  for (const std::string text :
+       {"book a call", "Book", "can i book for tuesday?", "I'd like to book a free consultation",
+        "book me in", "please book it", "is my booking confirmed?"}) {
+    INFO(text);
+    CHECK(ask(text).intent == intent::book_consultation);
+  }
+  for (const std::string text : {
+           "your book uses Django for the web app project, can I use Flask instead?",
+           "when the client selects a book, express sends its text to a python script for "
+           "sentiment analysis",
+       }) {
+    INFO(text);
+    CHECK(ask(text).intent != intent::book_consultation);
+  }
+}
