@@ -1035,7 +1035,8 @@ TEST_CASE("a move goes where its first verb takes it", "[intents]") {
 TEST_CASE("'book' the verb asks for a call, 'book' the noun does not", "[intents]") {
   for (const std::string text :
        {"book a call", "Book", "can i book for tuesday?", "I'd like to book a free consultation",
-        "book me in", "please book it", "is my booking confirmed?"}) {
+        "book me in", "please book it", "is my booking confirmed?", "Yes, book one", "ok book",
+        "i want to book"}) {
     INFO(text);
     CHECK(ask(text).intent == intent::book_consultation);
   }
