@@ -134,8 +134,7 @@ std::string offer_subject(const intents::understanding& understood) {
   const bool when = understood.has_cue(intents::cue::timeline);
   if (cost && when) return "the cost and the timeline of the work can be discussed too";
   if (when) return "the timeline of the work can be discussed too";
-  if (cost) return "the cost of the work itself can be discussed too";
-  if (understood.has_cue(intents::cue::about_us)) {
+  if (!cost && understood.has_cue(intents::cue::about_us)) {
     return "you can ask about the team, its past work and who would work with you";
   }
   return "the cost of the work itself can be discussed too";

@@ -29,6 +29,17 @@ bool negated(const facts_list& facts, std::size_t at) {
   return false;
 }
 
+// Verbs that take code from one language to another: "port it to go", "rewrite our Flask
+// server in Node", "replace the node server with python".
+const std::set<std::string, std::less<>>& moving_verbs() {
+  static const std::set<std::string, std::less<>> verbs{
+      "rewrite", "rewriting",  "rewritten",   "port",          "porting", "ported",
+      "migrate", "migrating",  "switch",      "switching",     "move",    "moving",
+      "convert", "converting", "transfer",    "transferring",  "replace", "replacing",
+      "rebuild", "rebuilding", "reimplement", "reimplementing"};
+  return verbs;
+}
+
 // A bare "go" is mostly the verb ("should we go with node", "the way to go", "go through the
 // docs"); only its neighbours make it the language ("rewrite it in go", "go or rust", "go has
 // goroutines"). "golang" and "go lang" are rewritten before this and are always the language.
@@ -97,10 +108,6 @@ bool go_is_the_language(const std::vector<std::string>& words, std::size_t at) {
                                                         "microservice",
                                                         "microservices",
                                                         "s"};
-  static const std::set<std::string, std::less<>> moves{
-      "rewrite", "rewriting",  "rewritten", "port",        "porting", "ported",
-      "migrate", "migrating",  "switch",    "switching",   "move",    "moving",
-      "convert", "converting", "transfer",  "transferring"};
   if (at >= 2 && words[at - 1] == "to" && words[at - 2] == "way") return false;  // the way to go
   // "go with go": the second one is the language, the first the verb.
   if (at + 1 < words.size() && (words[at + 1] == "with" || words[at + 1] == "for") &&
@@ -112,7 +119,7 @@ bool go_is_the_language(const std::vector<std::string>& words, std::size_t at) {
   // "port it to go": a move before "to" makes it the destination; "want to go" is the verb.
   if (at > 0 && words[at - 1] == "to") {
     for (std::size_t back = 2; back <= 5 && back <= at; ++back) {
-      if (moves.contains(words[at - back])) return true;
+      if (moving_verbs().contains(words[at - back])) return true;
     }
   }
   return false;
@@ -625,12 +632,8 @@ std::vector<std::string> understander::surroundings(const slots& s) const {
 std::string understander::destination(const std::vector<std::string>& canonical) const {
   static const std::set<std::string, std::less<>> towards{"to", "in", "into", "with"};
   static const std::set<std::string, std::less<>> skipped{"a", "an", "the", "our", "my", "pure"};
-  static const std::set<std::string, std::less<>> verbs{
-      "replace", "replacing",  "rewrite", "rewriting",  "port",        "porting",
-      "migrate", "migrating",  "switch",  "switching",  "move",        "moving",
-      "convert", "converting", "rebuild", "rebuilding", "reimplement", "reimplementing"};
   const auto verb = std::find_if(canonical.begin(), canonical.end(),
-                                 [](const std::string& w) { return verbs.contains(w); });
+                                 [](const std::string& w) { return moving_verbs().contains(w); });
   const bool first = verb != canonical.end();
   const std::size_t from = first ? static_cast<std::size_t>(verb - canonical.begin()) : 0;
   std::string out;

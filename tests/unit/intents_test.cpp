@@ -777,33 +777,27 @@ TEST_CASE("intents.json: cues and calibration are checked when loaded", "[intent
                           "\"when\": \"cue:nope\"");
   CHECK(error_of(compile_tiny(evidence_on_cue)) ==
         "intents.json: evidence #1: unknown cue \"nope\"");
-  std::string choice_of_nothing = tiny_intents();
-  choice_of_nothing.insert(1, R"("choice_cancels": ["hybird"],)");
-  CHECK(error_of(compile_tiny(choice_of_nothing)) ==
-        "intents.json: \"choice_cancels\": unknown cue \"hybird\"");
-  std::string need_of_nothing = tiny_intents();
-  need_of_nothing.insert(
-      1, R"("cue_topics_with_need": {"nope": {"needs": ["ml"], "topics": ["ml"]}},)");
-  CHECK(error_of(compile_tiny(need_of_nothing)) ==
-        "intents.json: \"cue_topics_with_need\": unknown cue \"nope\"");
-  std::string need_of_no_cue = tiny_intents();
-  need_of_no_cue.insert(
-      1, R"("cue_topics_with_need": {"price": {"needs": ["cue:nope"], "topics": ["ml"]}},)");
-  CHECK(error_of(compile_tiny(need_of_no_cue)) ==
-        "intents.json: \"cue_topics_with_need\": unknown cue \"nope\"");
-  std::string join_of_no_cue = tiny_intents();
-  join_of_no_cue.insert(1, R"("join_sides": [["node"], ["python", "cue:nope"]],)");
-  CHECK(error_of(compile_tiny(join_of_no_cue)) ==
-        "intents.json: \"join_sides\": unknown cue \"nope\"");
-  std::string join_of_nothing = tiny_intents();
-  join_of_nothing.insert(1, R"("join_sides": [["node"], ["pyhton"]],)");
-  CHECK(error_of(compile_tiny(join_of_nothing)) ==
-        "intents.json: \"join_sides\": \"pyhton\" is no topic, technology or cue");
-  std::string redirect_of_nothing = tiny_intents();
-  redirect_of_nothing.insert(
-      1, R"("redirect": [{"from": "book_consultation", "cues": ["nope"], "to": "out_of_scope"}],)");
-  CHECK(error_of(compile_tiny(redirect_of_nothing)) ==
-        "intents.json: \"redirect\": unknown cue \"nope\"");
+  // One entry added to the tiny intents.json, and the error that names it.
+  const std::pair<const char*, const char*> bad_entries[] = {
+      {R"("choice_cancels": ["hybird"],)",
+       "intents.json: \"choice_cancels\": unknown cue \"hybird\""},
+      {R"("cue_topics_with_need": {"nope": {"needs": ["ml"], "topics": ["ml"]}},)",
+       "intents.json: \"cue_topics_with_need\": unknown cue \"nope\""},
+      {R"("cue_topics_with_need": {"price": {"needs": ["cue:nope"], "topics": ["ml"]}},)",
+       "intents.json: \"cue_topics_with_need\": unknown cue \"nope\""},
+      {R"("join_sides": [["node"], ["python", "cue:nope"]],)",
+       "intents.json: \"join_sides\": unknown cue \"nope\""},
+      {R"("join_sides": [["node"], ["pyhton"]],)",
+       "intents.json: \"join_sides\": \"pyhton\" is no topic, technology or cue"},
+      {R"("redirect": [{"from": "book_consultation", "cues": ["nope"], "to": "out_of_scope"}],)",
+       "intents.json: \"redirect\": unknown cue \"nope\""},
+  };
+  for (const auto& [entry, error] : bad_entries) {
+    INFO(entry);
+    std::string with_entry = tiny_intents();
+    with_entry.insert(1, entry);
+    CHECK(error_of(compile_tiny(with_entry)) == error);
+  }
   std::string redirect_shape = tiny_intents();
   redirect_shape.insert(1, R"("redirect": {"book_consultation": "out_of_scope"},)");
   CHECK(error_of(compile_tiny(redirect_shape)).starts_with("intents.json: \"redirect\" must list"));
