@@ -1184,7 +1184,11 @@ understanding understander::understand(std::string_view text) const {
   if (!w.result.follow_up.empty() || w.result.has_cue(cue::picks_reading)) {
     w.kept = true;
   } else {
-    if (learned_ && w.best != fallback_ && !w.won) choose_by_weights(w);
+    // Below the rules' threshold a message that names a technology is still one the weighting
+    // has words for ("is there a nodejs version for this?"); gibberish names none.
+    const bool names_one =
+        !w.result.found.technologies.empty() || !w.result.found.other_technologies.empty();
+    if (learned_ && (w.best != fallback_ || names_one) && !w.won) choose_by_weights(w);
     // Whichever way the intent was chosen (weights, an outright win, no weights loaded); but a
     // long post that says "Why Python?" halfway through asks it of itself, not of the bot.
     constexpr std::size_t own_post_words = 25;

@@ -1043,3 +1043,19 @@ TEST_CASE("'book' the verb asks for a call, 'book' the noun does not", "[intents
     CHECK(ask(text).intent != intent::book_consultation);
   }
 }
+
+TEST_CASE("a message naming a technology is weighed even when no rule reaches the threshold",
+          "[intents]") {
+  // The rules alone leave these below the threshold; the weighting has their words.
+  for (const char* text :
+       {"any plans for a node port?", "NodeJS is ther nodejs version for this? pls"}) {
+    INFO(text);
+    CHECK(real()->understand(text).intent == intent::fallback);
+    CHECK(real_weighted()->understand(text).intent != intent::fallback);
+  }
+  // Gibberish names nothing and stays not understood.
+  for (const char* text : {"asdf qwerty zxcv", "banana"}) {
+    INFO(text);
+    CHECK(real_weighted()->understand(text).intent == intent::fallback);
+  }
+}
