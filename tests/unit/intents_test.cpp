@@ -1059,3 +1059,13 @@ TEST_CASE("a message naming a technology is weighed even when no rule reaches th
     CHECK(real_weighted()->understand(text).intent == intent::fallback);
   }
 }
+
+TEST_CASE("'research' the act of looking into something is not scientific work", "[intents]") {
+  for (const char* text : {"we did some research, node or python for our backend?",
+                           "as per my research python is better for this"}) {
+    INFO(text);
+    CHECK_FALSE(has(ask(text).found.topics, "scientific"));
+  }
+  CHECK(has(ask("node or python for our research lab's simulations?").found.topics, "scientific"));
+  CHECK(has(ask("python for research software?").found.topics, "scientific"));
+}
