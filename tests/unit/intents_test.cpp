@@ -1069,3 +1069,21 @@ TEST_CASE("'research' the act of looking into something is not scientific work",
   CHECK(has(ask("node or python for our research lab's simulations?").found.topics, "scientific"));
   CHECK(has(ask("python for research software?").found.topics, "scientific"));
 }
+
+TEST_CASE("a brief for whoever will do the work is a lead", "[intents]") {
+  for (const char* text : {"The goal of this gig is to build a booking site in Django.",
+                           "Scope of work: a Node.js API for our shop, deliverables include tests.",
+                           "You were recommended to us as a reasonably priced agency; we need a "
+                           "Flask app."}) {
+    INFO(text);
+    const auto u = real_weighted()->understand(text);
+    CHECK(u.has_cue("project_brief"));
+    CHECK(u.intent == intent::book_consultation);
+  }
+  // Describing one's own project to the bot is no brief; seeking gigs is no request.
+  for (const char* text : {"The goal is to build a dashboard, node or python?",
+                           "I'm looking for gigs as a python developer"}) {
+    INFO(text);
+    CHECK(real_weighted()->understand(text).intent != intent::book_consultation);
+  }
+}
