@@ -1087,3 +1087,19 @@ TEST_CASE("a brief for whoever will do the work is a lead", "[intents]") {
     CHECK(real_weighted()->understand(text).intent != intent::book_consultation);
   }
 }
+
+TEST_CASE("a frontend counts for one language only when the same people or code do it",
+          "[intents]") {
+  for (const char* text : {"im a frontend dev wanting to write backend too, node or python?",
+                           "what if i also want to write the frontend?",
+                           "it has to run in the browser as well, node or python?"}) {
+    INFO(text);
+    CHECK(has(ask(text).found.topics, "frontend_fullstack"));
+  }
+  for (const char* text :
+       {"our frontend is a flutter mobile app, node or python for the api?",
+        "django or node for crud operations from the front-end side (mobile app)?"}) {
+    INFO(text);
+    CHECK_FALSE(has(ask(text).found.topics, "frontend_fullstack"));
+  }
+}
