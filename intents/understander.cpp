@@ -744,7 +744,7 @@ std::array<bool, slot_conditions.size()> understander::apply_evidence(
   for (std::size_t k = 0; k < evidence_.size(); ++k) {
     const evidence_rule& r = evidence_[k];
     const bool holds = r.when == evidence_kind::cue ? u.has_cue(r.cue) : held[evidence_slot_[k]];
-    if (holds) score[r.intent] += r.add;
+    if (holds && (r.unless.empty() || !u.has_cue(r.unless))) score[r.intent] += r.add;
   }
   return held;
 }
@@ -1161,6 +1161,8 @@ void understander::take_follow_up(weighed& w) const {
 bool understander::redirect(weighed& w) const {
   for (const auto& r : redirects_) {
     if (w.best != r.from || !w.result.has_cue(r.cue)) continue;
+    const auto kept_by = [&](const std::string& cue) { return w.result.has_cue(cue); };
+    if (std::any_of(r.unless.begin(), r.unless.end(), kept_by)) continue;
     w.best = r.to;
     w.kept = true;
     w.result.follow_up.clear();

@@ -96,8 +96,9 @@ inline constexpr std::array<std::pair<evidence_kind, std::string_view>, 14> slot
 struct evidence_rule {
   std::size_t intent = 0;  // index into understander's intent names
   evidence_kind when = evidence_kind::topic;
-  double add = 0.0;  // may be negative
-  std::string cue;   // for evidence_kind::cue
+  double add = 0.0;    // may be negative
+  std::string cue;     // for evidence_kind::cue
+  std::string unless;  // a cue that keeps the rule from adding (a job ad's company pitching)
 };
 
 inline constexpr std::size_t no_intent = static_cast<std::size_t>(-1);  // a cue's pattern
@@ -150,6 +151,8 @@ struct understander_parts {
     std::size_t from = 0;
     std::string cue;
     std::size_t to = 0;
+    // Cues that keep `from` after all (a job ad's company describing its services still hires).
+    std::vector<std::string> unless;
   };
   std::vector<redirect> redirects;
   double close_margin = 0.0;  // best and runner-up closer than this: confidence is lowered
