@@ -649,6 +649,7 @@ struct options {
   bool skip_real = false;           // score only the hand-written set
   bool dialogue = false;            // the probes are one conversation
   std::string features;             // write training rows here instead of scoring
+  std::string corrections;          // words to typo-correct, one per line ("-": standard input)
 };
 
 // With weights.json unless `rules_only` (train.py's features come from the rules alone).
@@ -727,6 +728,22 @@ void probe(const advisor::dialogue::engine& engine, const advisor::intents::unde
   const auto reply = engine.respond(state, text, fixed_context());
   std::cout << "  reply " << to_string(reply.intent) << "/"
             << recommendation_name(reply.recommendation) << ": " << reply.text << "\n\n";
+}
+
+// --corrections: "word -> target" for each word of the list the typo corrector changes
+// (scripts/typo-corrected-words checks a dictionary with it).
+void print_corrections(const options& opt) {
+  const auto reader = load_understander(opt);
+  std::ifstream file;
+  if (opt.corrections != "-") {
+    file.open(opt.corrections);
+    if (!file) throw load_failure{"cannot read " + opt.corrections};
+  }
+  std::istream& in = opt.corrections == "-" ? std::cin : file;
+  for (std::string word; std::getline(in, word);) {
+    const std::string target = reader->correct(word);
+    if (target != word) std::cout << word << " -> " << target << "\n";
+  }
 }
 
 // --facts: how the guide was read (each sentence's section, technologies, stance and topics).
@@ -913,6 +930,10 @@ int run(const options& opt) {
     print_facts(opt);
     return 0;
   }
+  if (!opt.corrections.empty()) {
+    print_corrections(opt);
+    return 0;
+  }
   auto loaded = advisor::server::load_engine({opt.intents_dir, opt.knowledge_dir});
   if (const auto* error = std::get_if<std::string>(&loaded)) throw load_failure{*error};
   const advisor::dialogue::engine_ptr engine = std::get<advisor::dialogue::engine_ptr>(loaded);
@@ -966,6 +987,9 @@ int main(int argc, char** argv) {
   app.add_flag("--skip-real", opt.skip_real, "score only the hand-written set");
   app.add_flag("--dialogue", opt.dialogue, "with --probe: the texts are one conversation");
   app.add_option("--probe", opt.probes, "show how a text is understood and answered (repeatable)");
+  app.add_option("--corrections", opt.corrections,
+                 "print 'word -> target' for each word of this file (one per line; '-' reads "
+                 "standard input) that the typo corrector changes");
   app.add_option("--features", opt.features,
                  "write the understander's features of the hand-written and tuning messages "
                  "(for train.py) to this file");
