@@ -255,8 +255,11 @@ std::optional<load_error> check_cue_references(json_compiler& c, const understan
   }
   for (const auto& r : parts.redirects) {
     if (auto err = check(r.cue, "redirect")) return err;
-    for (const auto& cue : r.unless)
-      if (auto err = check(cue, "redirect")) return err;
+  }
+  for (const auto& [cue, cancelled] : parts.cue_cancels) {
+    if (auto err = check(cue, "cue_cancels")) return err;
+    for (const auto& gone : cancelled)
+      if (auto err = check(gone, "cue_cancels")) return err;
   }
   // A name that is "cue:NAME" must name a cue (a topic or technology is checked later).
   const auto check_named = [&](const std::string& name,
@@ -314,6 +317,12 @@ std::optional<load_error> parse_cue_topics(json_compiler& c, const json& doc,
       return err;
     }
     parts.cue_topics[cue].assign(read.begin(), read.end());
+  }
+  const json& cancels = doc.contains("cue_cancels") ? doc.at("cue_cancels") : no_topics;
+  if (!cancels.is_object()) return c.error(0, "\"cue_cancels\" must map cues to cues");
+  for (const auto& [cue, cancelled] : cancels.items()) {
+    if (auto err = read_words(c, cancels, cue.c_str(), "\"cue_cancels\": ", parts.cue_cancels[cue]))
+      return err;
   }
   if (!doc.contains("cue_topics_with_need")) return std::nullopt;
   const json& with_need = doc.at("cue_topics_with_need");
@@ -414,8 +423,7 @@ std::optional<load_error> parse_wins(json_compiler& c, const json& doc,
   return std::nullopt;
 }
 
-// "redirect": [{"from": intent, "cues": [...], "to": intent, "unless": [...]}]: an intent a cue
-// rules out, unless one of the optional "unless" cues holds.
+// "redirect": [{"from": intent, "cues": [...], "to": intent}]: an intent a cue rules out.
 std::optional<load_error> parse_redirects(json_compiler& c, const json& doc,
                                           const std::map<std::string, std::size_t>& intent_index,
                                           understander_parts& parts) {
@@ -423,27 +431,20 @@ std::optional<load_error> parse_redirects(json_compiler& c, const json& doc,
   const auto& list = doc.at("redirect");
   const auto bad = [&] {
     return c.error(c.where.find("redirect"),
-                   "\"redirect\" must list {\"from\": intent, \"cues\": [...], \"to\": intent, "
-                   "\"unless\": [...]}");
+                   "\"redirect\" must list {\"from\": intent, \"cues\": [...], \"to\": intent}");
   };
   if (!list.is_array()) return bad();
   for (const auto& r : list) {
     if (!r.is_object() || !r.contains("from") || !r.contains("to") || !r.contains("cues") ||
-        !r.at("from").is_string() || !r.at("to").is_string() || !r.at("cues").is_array() ||
-        (r.contains("unless") && !r.at("unless").is_array()))
+        !r.at("from").is_string() || !r.at("to").is_string() || !r.at("cues").is_array())
       return bad();
     const auto from = intent_index.find(r.at("from").get<std::string>());
     const auto to = intent_index.find(r.at("to").get<std::string>());
     if (from == intent_index.end() || to == intent_index.end())
       return c.error(c.where.find("redirect"), "\"redirect\": unknown intent");
-    std::vector<std::string> unless;
-    for (const auto& cue : r.value("unless", json::array())) {
-      if (!cue.is_string()) return bad();
-      unless.push_back(cue.get<std::string>());
-    }
     for (const auto& cue : r.at("cues")) {
       if (!cue.is_string()) return bad();
-      parts.redirects.push_back({from->second, cue.get<std::string>(), to->second, unless});
+      parts.redirects.push_back({from->second, cue.get<std::string>(), to->second});
     }
   }
   return std::nullopt;
@@ -653,7 +654,7 @@ std::optional<load_error> parse_intent_entry(json_compiler& c, const json& inten
   return std::nullopt;
 }
 
-// "evidence": [{"intent", "when", "add", "unless"}, ...]; "unless": "cue:NAME" is optional.
+// "evidence": [{"intent", "when", "add"}, ...].
 std::optional<load_error> parse_evidence(json_compiler& c, const json& doc,
                                          const std::map<std::string, std::size_t>& intent_index,
                                          const std::set<std::string>& cue_names,
@@ -673,26 +674,18 @@ std::optional<load_error> parse_evidence(json_compiler& c, const json& doc,
     const std::string when = e.at("when").get<std::string>();
     const auto it = intent_index.find(intent);
     if (it == intent_index.end()) return c.error(0, label + ": unknown intent \"" + intent + "\"");
-    std::string unless;
-    if (e.contains("unless")) {
-      const auto& u = e.at("unless");
-      if (!u.is_string() || !u.get<std::string>().starts_with("cue:") ||
-          !cue_names.contains(u.get<std::string>().substr(4)))
-        return c.error(0, label + ": \"unless\" must be \"cue:NAME\" of a known cue");
-      unless = u.get<std::string>().substr(4);
-    }
     if (when.starts_with("cue:")) {
       const std::string cue = when.substr(4);
       if (!cue_names.contains(cue)) return c.error(0, label + ": unknown cue \"" + cue + "\"");
       parts.evidence.push_back(
-          evidence_rule{it->second, evidence_kind::cue, e.at("add").get<double>(), cue, unless});
+          evidence_rule{it->second, evidence_kind::cue, e.at("add").get<double>(), cue});
       continue;
     }
     const auto kind = evidence_names().find(when);
     if (kind == evidence_names().end())
       return c.error(0, label + ": unknown condition \"" + when + "\"");
     parts.evidence.push_back(
-        evidence_rule{it->second, kind->second, e.at("add").get<double>(), {}, unless});
+        evidence_rule{it->second, kind->second, e.at("add").get<double>(), {}});
   }
   return std::nullopt;
 }

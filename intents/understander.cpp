@@ -202,6 +202,7 @@ understander::understander(understander_parts parts)
       cue_topics_(std::move(parts.cue_topics)),
       cue_topics_with_need_(std::move(parts.cue_topics_with_need)),
       choice_cancels_(std::move(parts.choice_cancels)),
+      cue_cancels_(std::move(parts.cue_cancels)),
       choice_cues_(std::move(parts.choice_cues)),
       join_cues_(std::move(parts.join_cues)),
       join_cancels_(std::move(parts.join_cancels)),
@@ -671,7 +672,9 @@ void understander::settle_cues(understanding& u) const {
   if (two_sides && any_of_cues(join_cues_) && !any_of_cues(join_kept_by_)) {
     std::erase_if(u.cues, [&](const std::string& c) { return join_cancels_.contains(c); });
   }
-  if (u.has_cue(cue::alternatives)) std::erase(u.cues, cue::polar);
+  for (const auto& [cue, cancelled] : cue_cancels_) {
+    if (u.has_cue(cue)) std::erase_if(u.cues, [&](const auto& c) { return cancelled.contains(c); });
+  }
   const auto asked = [&](const std::string& t) {
     return std::find(u.found.topics.begin(), u.found.topics.end(), t) != u.found.topics.end();
   };
@@ -744,7 +747,7 @@ std::array<bool, slot_conditions.size()> understander::apply_evidence(
   for (std::size_t k = 0; k < evidence_.size(); ++k) {
     const evidence_rule& r = evidence_[k];
     const bool holds = r.when == evidence_kind::cue ? u.has_cue(r.cue) : held[evidence_slot_[k]];
-    if (holds && (r.unless.empty() || !u.has_cue(r.unless))) score[r.intent] += r.add;
+    if (holds) score[r.intent] += r.add;
   }
   return held;
 }
@@ -1161,8 +1164,6 @@ void understander::take_follow_up(weighed& w) const {
 bool understander::redirect(weighed& w) const {
   for (const auto& r : redirects_) {
     if (w.best != r.from || !w.result.has_cue(r.cue)) continue;
-    const auto kept_by = [&](const std::string& cue) { return w.result.has_cue(cue); };
-    if (std::any_of(r.unless.begin(), r.unless.end(), kept_by)) continue;
     w.best = r.to;
     w.kept = true;
     w.result.follow_up.clear();

@@ -96,9 +96,8 @@ inline constexpr std::array<std::pair<evidence_kind, std::string_view>, 14> slot
 struct evidence_rule {
   std::size_t intent = 0;  // index into understander's intent names
   evidence_kind when = evidence_kind::topic;
-  double add = 0.0;    // may be negative
-  std::string cue;     // for evidence_kind::cue
-  std::string unless;  // a cue that keeps the rule from adding (a job ad's company pitching)
+  double add = 0.0;  // may be negative
+  std::string cue;   // for evidence_kind::cue
 };
 
 inline constexpr std::size_t no_intent = static_cast<std::size_t>(-1);  // a cue's pattern
@@ -151,8 +150,6 @@ struct understander_parts {
     std::size_t from = 0;
     std::string cue;
     std::size_t to = 0;
-    // Cues that keep `from` after all (a job ad's company describing its services still hires).
-    std::vector<std::string> unless;
   };
   std::vector<redirect> redirects;
   double close_margin = 0.0;  // best and runner-up closer than this: confidence is lowered
@@ -177,7 +174,10 @@ struct understander_parts {
   std::map<std::string, cue_with_need> cue_topics_with_need;
   static constexpr std::string_view cue_need_prefix = "cue:";
   std::set<std::string> choice_cancels;  // cues that do not hold when a choice is asked
-  std::set<std::string> choice_cues;     // cues that ask for a choice ("migrate")
+  // A cue that holds takes these away: "alternatives" (several options offered) is no yes/no
+  // question ("polar"); a job ad's company describing its services ("offers_work") still hires.
+  std::map<std::string, std::set<std::string>> cue_cancels;
+  std::set<std::string> choice_cues;  // cues that ask for a choice ("migrate")
   // Joining the two sides ("call my python script from node", "hook them up") is what is
   // asked, not a how-to or a search for a library: while one of `join_cues` holds, the cues of
   // `join_cancels` do not, unless one of `join_kept_by` does (a named bridge library: a
@@ -370,6 +370,7 @@ class understander {
   std::map<std::string, std::vector<std::string>> cue_topics_;
   std::map<std::string, understander_parts::cue_with_need> cue_topics_with_need_;
   std::set<std::string> choice_cancels_;
+  std::map<std::string, std::set<std::string>> cue_cancels_;
   std::set<std::string> choice_cues_;
   std::set<std::string> join_cues_;
   std::set<std::string> join_cancels_;

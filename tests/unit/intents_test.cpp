@@ -791,9 +791,10 @@ TEST_CASE("intents.json: cues and calibration are checked when loaded", "[intent
        "intents.json: \"join_sides\": \"pyhton\" is no topic, technology or cue"},
       {R"("redirect": [{"from": "book_consultation", "cues": ["nope"], "to": "out_of_scope"}],)",
        "intents.json: \"redirect\": unknown cue \"nope\""},
-      {R"("redirect": [{"from": "book_consultation", "cues": ["offers_work"], "to": "out_of_scope",
-          "unless": ["nope"]}],)",
-       "intents.json: \"redirect\": unknown cue \"nope\""},
+      {R"("cue_cancels": {"price": ["nope"]},)",
+       "intents.json: \"cue_cancels\": unknown cue \"nope\""},
+      {R"("cue_cancels": {"nope": ["price"]},)",
+       "intents.json: \"cue_cancels\": unknown cue \"nope\""},
   };
   for (const auto& [entry, error] : bad_entries) {
     INFO(entry);
@@ -801,15 +802,6 @@ TEST_CASE("intents.json: cues and calibration are checked when loaded", "[intent
     with_entry.insert(1, entry);
     CHECK(error_of(compile_tiny(with_entry)) == error);
   }
-  // An evidence rule's "unless" names a cue as "cue:NAME".
-  std::string evidence_unless = tiny_intents();
-  const auto evidence_at = evidence_unless.find("\"evidence\": [");
-  REQUIRE(evidence_at != std::string::npos);
-  evidence_unless.insert(evidence_at + std::string_view{"\"evidence\": ["}.size(),
-                         R"({"intent": "book_consultation", "when": "cue:price", "add": 1,
-                             "unless": "price"},)");
-  CHECK(error_of(compile_tiny(evidence_unless)) ==
-        "intents.json: evidence #1: \"unless\" must be \"cue:NAME\" of a known cue");
   std::string redirect_shape = tiny_intents();
   redirect_shape.insert(1, R"("redirect": {"book_consultation": "out_of_scope"},)");
   CHECK(error_of(compile_tiny(redirect_shape)).starts_with("intents.json: \"redirect\" must list"));
@@ -822,16 +814,16 @@ TEST_CASE("intents.json: cues and calibration are checked when loaded", "[intent
   const auto& understander = *std::get<understander_ptr>(reader);
   CHECK(understander.understand("a consultation please").intent == intent::book_consultation);
   CHECK(understander.understand("a consultation? hire me").intent == intent::out_of_scope);
-  // A cue of "unless" keeps the intent the redirect would take away.
-  std::string kept = tiny_intents();
-  kept.insert(1, R"("redirect": [{"from": "book_consultation", "cues": ["offers_work"],
-                   "to": "out_of_scope", "unless": ["price"]}],)");
-  const auto kept_reader = compile_tiny(kept);
-  REQUIRE(error_of(kept_reader) == "(compiled)");
-  const auto& keeping = *std::get<understander_ptr>(kept_reader);
-  CHECK(keeping.understand("a consultation? hire me").intent == intent::out_of_scope);
-  CHECK(keeping.understand("a consultation? hire me, what price").intent ==
-        intent::book_consultation);
+  // A cue that cancels another takes it away before the redirect reads it.
+  std::string cancelled = redirected;
+  cancelled.insert(1, R"("cue_cancels": {"price": ["offers_work"]},)");
+  const auto cancel_reader = compile_tiny(cancelled);
+  REQUIRE(error_of(cancel_reader) == "(compiled)");
+  const auto& cancelling = *std::get<understander_ptr>(cancel_reader);
+  CHECK(cancelling.understand("a consultation? hire me").intent == intent::out_of_scope);
+  const auto priced = cancelling.understand("a consultation? hire me, what price");
+  CHECK_FALSE(priced.has_cue("offers_work"));
+  CHECK(priced.intent == intent::book_consultation);
   std::string need_shape = tiny_intents();
   need_shape.insert(1, R"("cue_topics_with_need": {"price": ["ml"]},)");
   CHECK(error_of(compile_tiny(need_shape))
@@ -1131,7 +1123,7 @@ TEST_CASE("a job ad whose company describes its own services still hires", "[int
       "Senior Python Developer. Our company provides development services to retailers. "
       "We are looking to augment a small team; 5+ years of backend experience.");
   CHECK(ad.has_cue("job_post"));
-  CHECK(ad.has_cue("offers_work"));
+  CHECK_FALSE(ad.has_cue("offers_work"));  // job_post cancels it (intents.json "cue_cancels")
   CHECK(ad.intent == intent::book_consultation);
   // An agency's pitch with no one hired stays no lead.
   CHECK(real_weighted()
