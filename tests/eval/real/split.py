@@ -26,7 +26,8 @@ BATCHES = (("gathered", 20261205), ("gathered2", 20261206), ("gathered3", 202612
            ("gathered10", 20261214), ("gathered11", 20261215),
            ("gathered12", 20261216), ("gathered13", 20261217), ("gathered14", 20261218),
            ("gathered15", 20261219), ("gathered16", 20261220),
-           ("gathered17", 20261221), ("gathered18", 20261222))
+           ("gathered17", 20261221), ("gathered18", 20261222),
+           ("gathered19", 20261223))
 HELD_BACK = 0.30
 INTENTS = {"compare", "explain", "book_consultation", "out_of_scope", "greeting", "thanks",
            "goodbye", "help", "smalltalk", "cancel", "fallback"}
