@@ -27,7 +27,7 @@ BATCHES = (("gathered", 20261205), ("gathered2", 20261206), ("gathered3", 202612
            ("gathered12", 20261216), ("gathered13", 20261217), ("gathered14", 20261218),
            ("gathered15", 20261219), ("gathered16", 20261220),
            ("gathered17", 20261221), ("gathered18", 20261222),
-           ("gathered19", 20261223))
+           ("gathered19", 20261223), ("gathered20", 20261224))
 HELD_BACK = 0.30
 INTENTS = {"compare", "explain", "book_consultation", "out_of_scope", "greeting", "thanks",
            "goodbye", "help", "smalltalk", "cancel", "fallback"}
