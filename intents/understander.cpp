@@ -953,6 +953,22 @@ void understander::choose_by_weights(weighed& w) const {
   }
 }
 
+// Below the rules' threshold a message that names a technology is still one the weighting has
+// words for ("is there a nodejs version for this?"), and so is a post of several sentences in
+// words it knows: "I need to find this wiki urgently" after two sentences about a bot is about
+// something else, not a message to ask again. Gibberish names nothing, and its words are unknown.
+bool understander::worth_weighing(const weighed& w) const {
+  if (w.best != fallback_) return true;
+  if (!w.result.found.technologies.empty() || !w.result.found.other_technologies.empty())
+    return true;
+  constexpr std::size_t post_words = 15;
+  constexpr std::size_t known_words = 8;
+  if (w.sentences < 2 || w.result.words < post_words) return false;
+  std::size_t known = 0;
+  for (const auto& word : w.words) known += learned_->words.contains(word) ? 1U : 0U;
+  return known >= known_words;
+}
+
 // Close readings that intents.json lists as a choice the visitor can make.
 bool understander::worth_asking(const weighed& w) const {
   if (!learned_ || w.second == no_intent) return false;
@@ -1187,11 +1203,7 @@ understanding understander::understand(std::string_view text) const {
   if (!w.result.follow_up.empty() || w.result.has_cue(cue::picks_reading)) {
     w.kept = true;
   } else {
-    // Below the rules' threshold a message that names a technology is still one the weighting
-    // has words for ("is there a nodejs version for this?"); gibberish names none.
-    const bool names_one =
-        !w.result.found.technologies.empty() || !w.result.found.other_technologies.empty();
-    if (learned_ && (w.best != fallback_ || names_one) && !w.won) choose_by_weights(w);
+    if (learned_ && !w.won && worth_weighing(w)) choose_by_weights(w);
     // Whichever way the intent was chosen (weights, an outright win, no weights loaded); but a
     // long post that says "Why Python?" halfway through asks it of itself, not of the bot.
     constexpr std::size_t own_post_words = 25;

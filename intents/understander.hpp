@@ -320,6 +320,7 @@ class understander {
   std::vector<std::string> member_words(const analysis& message) const;
   weighed weigh(std::string_view text) const;
   void choose_by_rules(weighed& w) const;
+  bool worth_weighing(const weighed& w) const;
   void choose_by_weights(weighed& w) const;
   void take_follow_up(weighed& w) const;
   bool worth_asking(const weighed& w) const;

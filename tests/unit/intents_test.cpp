@@ -1074,6 +1074,29 @@ TEST_CASE("a message naming a technology is weighed even when no rule reaches th
   }
 }
 
+TEST_CASE("a post of several sentences is weighed even when no rule reaches the threshold",
+          "[intents]") {
+  // No rule reads these; the weighting knows their words, and a post is not asked again.
+  for (const char* text :
+       {"the session is lost after a refresh of the page. I noticed that this code does not "
+        "keep it. Should it work that way?",
+        "My cousin told me about a wiki with lots of recipes for bread. I lost the link last "
+        "week. Where can I find it again?"}) {
+    INFO(text);
+    CHECK(real()->understand(text).intent == intent::fallback);
+    CHECK(real_weighted()->understand(text).intent != intent::fallback);
+  }
+  // Gibberish of that length has no words the weighting knows; one long sentence is not a post
+  // of several.
+  for (const char* text :
+       {"asdf qwer zxcv uiop hjkl. asdf qwer zxcv uiop hjkl bnm. asdf qwer zxcv uiop hjkl bnm",
+        "the session is lost after a refresh of the page and i noticed that this code does not "
+        "keep it so should it work that way"}) {
+    INFO(text);
+    CHECK(real_weighted()->understand(text).intent == intent::fallback);
+  }
+}
+
 TEST_CASE("'research' the act of looking into something is not scientific work", "[intents]") {
   for (const char* text : {"we did some research, node or python for our backend?",
                            "as per my research python is better for this"}) {
