@@ -6,12 +6,14 @@ namespace advisor::intents {
 namespace {
 
 // On plain words (lower case, no apostrophes, one space between words). Each alternative
-// names the booking and asks whether it happened, or asks for its reference.
+// names the booking and asks whether it happened, or asks for its reference. The words of one
+// question are close together: a post about an appointment plugin ("a salon receives an
+// appointment ... there was a double booking ... modify the booked date") asks no such thing.
 constexpr std::string_view status_pattern =
     // "did my booking go through", "has the appointment been confirmed"
-    R"(\b(did|has|have|is|was|were)\b.*\b(booking|appointment|consultation|reservation)\b)"
-    R"(.*\b(go through|gone through|went through|work|worked|succeed|succeeded|successful|)"
-    R"(confirmed|booked|saved|received|registered|complete|completed)\b)"
+    R"(\b(did|has|have|is|was|were)( \w+){0,3} (booking|appointment|consultation|reservation))"
+    R"(( \w+){0,3} (go through|gone through|went through|work|worked|succeed|succeeded|)"
+    R"(successful|confirmed|booked|saved|received|registered|complete|completed)\b)"
     // "did you get my booking", "did you receive the booking"
     R"(|\bdid you (get|receive|save|book) (my|the|our) (booking|appointment|consultation|call)\b)"
     // "am I booked", "are we booked in"

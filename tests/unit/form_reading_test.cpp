@@ -241,7 +241,9 @@ TEST_CASE("questions about a booking made", "[intents][booking]") {
   for (const char* other :
        {"book a call", "is the consultation free?", "does it work with django?",
         "how does the consultation happen?", "yes", "Node or Python for booking systems?",
-        "I want to book a consultation about my API"}) {
+        "I want to book a consultation about my API",
+        "Is there a way for a salon that receives an appointment by phone to add it? There was a "
+        "double booking by phone and site: it would be great to modify the booked date."}) {
     INFO(other);
     CHECK_FALSE(asks_booking_status(plain_words(other)));
   }

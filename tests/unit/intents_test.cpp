@@ -1153,3 +1153,30 @@ TEST_CASE("a job ad whose company describes its own services still hires", "[int
             ->understand("Our company provides development services in Node and Python. Hire us!")
             .intent != intent::book_consultation);
 }
+
+TEST_CASE("an appointment or booking system being built is no request to book", "[intents]") {
+  for (const char* text : {"doctor appointment app in django or express?",
+                           "we need an appointment booking system for a salon, which backend?",
+                           "Node or Python for managing the bookings of our hotels?"}) {
+    INFO(text);
+    const auto u = real_weighted()->understand(text);
+    CHECK(u.has_cue("booking_product"));
+    CHECK(u.intent == intent::compare);
+  }
+  // Asking to book stays a request to book, about such a system or not.
+  for (const char* text : {"can I book an appointment with you?",
+                           "I'd like to book a call to discuss our appointment booking app"}) {
+    INFO(text);
+    CHECK(real_weighted()->understand(text).intent == intent::book_consultation);
+  }
+}
+
+TEST_CASE("a job ad's list of duties and required experience is a job ad", "[intents]") {
+  for (const char* text :
+       {"Backend developer. Roles and responsibilities: build our APIs in Node.",
+        "Data engineer. Experience: Python and SQL (required); Airflow (strongly desired).",
+        "Full stack developer. Responsibilities/Duties: maintain the scrapers."}) {
+    INFO(text);
+    CHECK(ask(text).has_cue("job_post"));
+  }
+}
