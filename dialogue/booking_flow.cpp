@@ -63,6 +63,12 @@ bool mentions_change(std::string_view plain) {
   return found && words <= 6;
 }
 
+// Below this confidence a social phrase or a cancel read by the understanding is the field's
+// answer, not a step out of the form: the weighting read a company called "<img src=x
+// onerror=alert(1)>" as a cancel at 0.14. The plain commands ("cancel", "stop") are caught by
+// is_cancel whatever the confidence.
+constexpr double sure_outside_form = 0.4;
+
 // The part of the free-text check that decides whether a message goes to the normal answers.
 // Where any words are a valid answer (a name, a company: "What We Do Matters GmbH"), only a
 // question mark or a social phrase takes a message out of the form.
@@ -77,8 +83,7 @@ bool answered_outside(const intents::understanding& understood, std::string_view
   // A social phrase read with little confidence is the field's answer: a company called
   // "What We Do Matters GmbH" is not a request for help. Plain ones ("thanks", "hi",
   // "help", "ok cool") are read at 0.44 and more.
-  constexpr double social_min_confidence = 0.4;
-  if (listed(social)) return understood.confidence >= social_min_confidence;
+  if (listed(social)) return understood.confidence >= sure_outside_form;
   if (understood.intent != intent::book_consultation) return false;
   const std::string plain = plain_words(text);
   return std::any_of(booking_words.begin(), booking_words.end(), [&](std::string_view w) {
@@ -290,6 +295,7 @@ std::optional<reply> booking_flow::step(conversation& state,
   if (!field_no && !skip) {
     // A project description may well contain "stop" or "cancel"; there only the plain command.
     const bool understood_cancel = understood.intent == intent::cancel && said != yes_no::no &&
+                                   understood.confidence >= sure_outside_form &&
                                    asking != booking_field::project;
     if (is_cancel(plain) || understood_cancel) return cancel(state);
   }

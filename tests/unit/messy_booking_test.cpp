@@ -214,6 +214,16 @@ TEST_CASE("a company is whatever the visitor says when asked for it", "[messy]")
   reply r = c.say("What We Do Matters GmbH");
   CHECK(c.state.form->company == "What We Do Matters GmbH");
   CHECK(r.form->field == "project");
+  SECTION("markup the understanding reads as a weak cancel is still the company") {
+    // The weighting read this as a cancel at 0.14; the booking was cancelled.
+    chat m;
+    fill_until(m, booking_field::company);
+    const reply markup = m.say("<img src=x onerror=alert(1)>");
+    REQUIRE(m.state.form.has_value());
+    CHECK(m.state.form->company == "<img src=x onerror=alert(1)>");
+    REQUIRE(markup.form.has_value());
+    CHECK(markup.form->field == "project");
+  }
   r = c.say("An internal tool for our sales team");
   CHECK(c.state.form->project == "An internal tool for our sales team");
   CHECK(r.form->field == "slot");
