@@ -1180,3 +1180,18 @@ TEST_CASE("a job ad's list of duties and required experience is a job ad", "[int
     CHECK(ask(text).has_cue("job_post"));
   }
 }
+
+TEST_CASE("a greeting opening a question is a courtesy, not the message", "[intents]") {
+  // The rules alone once read these as greetings: an opening "hi" outscored a weak question.
+  for (const char* text :
+       {"hello, do you have a node version?", "hi, is there a python version of this bot?"}) {
+    INFO(text);
+    CHECK(real()->understand(text).intent != intent::greeting);
+    CHECK(real_weighted()->understand(text).intent != intent::greeting);
+  }
+  for (const char* text : {"hi", "Hi!", "good morning", "hello my friend", "hello, anyone there?",
+                           "hey hey", "hi again"}) {
+    INFO(text);
+    CHECK(real_weighted()->understand(text).intent == intent::greeting);
+  }
+}
