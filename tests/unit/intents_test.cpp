@@ -1195,3 +1195,14 @@ TEST_CASE("a greeting opening a question is a courtesy, not the message", "[inte
     CHECK(real_weighted()->understand(text).intent == intent::greeting);
   }
 }
+
+TEST_CASE("asking whether we make things for people is asking to hire us", "[intents]") {
+  for (const char* text : {"do you make plugins for people that ask?",
+                           "Do you create custom bots? I'd need one for my server",
+                           "do you guys build dashboards on request?"}) {
+    INFO(text);
+    CHECK(real_weighted()->understand(text).intent == intent::book_consultation);
+  }
+  CHECK(real_weighted()->understand("what do you build with node?").intent !=
+        intent::book_consultation);
+}
