@@ -1206,3 +1206,13 @@ TEST_CASE("asking whether we make things for people is asking to hire us", "[int
   CHECK(real_weighted()->understand("what do you build with node?").intent !=
         intent::book_consultation);
 }
+
+TEST_CASE("whether a project can be used from one side is a question for that project",
+          "[intents]") {
+  for (const char* text : {"Can the game be playable with Python script?",
+                           "could we load the library from node somehow?"}) {
+    INFO(text);
+    CHECK(ask(text).has_cue("project_support"));
+  }
+  CHECK_FALSE(ask("Node or Python for a game server?").has_cue("project_support"));
+}
