@@ -59,6 +59,17 @@ bool has(const std::vector<std::string>& list, const std::string& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 
+// The service's engine finds `cue` in each text and reads it as `expected`.
+void check_cue_and_intent(std::initializer_list<const char*> texts, std::string_view cue,
+                          intent expected) {
+  for (const char* text : texts) {
+    INFO(text);
+    const auto u = real_weighted()->understand(text);
+    CHECK(u.has_cue(cue));
+    CHECK(u.intent == expected);
+  }
+}
+
 // A small, self-contained data set for the loader tests.
 const char* const tiny_lexicon =
     "# tiny\n"
@@ -1108,15 +1119,11 @@ TEST_CASE("'research' the act of looking into something is not scientific work",
 }
 
 TEST_CASE("a brief for whoever will do the work is a lead", "[intents]") {
-  for (const char* text : {"The goal of this gig is to build a booking site in Django.",
-                           "Scope of work: a Node.js API for our shop, deliverables include tests.",
-                           "You were recommended to us as a reasonably priced agency; we need a "
-                           "Flask app."}) {
-    INFO(text);
-    const auto u = real_weighted()->understand(text);
-    CHECK(u.has_cue("project_brief"));
-    CHECK(u.intent == intent::book_consultation);
-  }
+  check_cue_and_intent({"The goal of this gig is to build a booking site in Django.",
+                        "Scope of work: a Node.js API for our shop, deliverables include tests.",
+                        "You were recommended to us as a reasonably priced agency; we need a "
+                        "Flask app."},
+                       "project_brief", intent::book_consultation);
   // Describing one's own project to the bot is no brief; seeking gigs is no request.
   for (const char* text : {"The goal is to build a dashboard, node or python?",
                            "I'm looking for gigs as a python developer"}) {
@@ -1155,14 +1162,10 @@ TEST_CASE("a job ad whose company describes its own services still hires", "[int
 }
 
 TEST_CASE("an appointment or booking system being built is no request to book", "[intents]") {
-  for (const char* text : {"doctor appointment app in django or express?",
-                           "we need an appointment booking system for a salon, which backend?",
-                           "Node or Python for managing the bookings of our hotels?"}) {
-    INFO(text);
-    const auto u = real_weighted()->understand(text);
-    CHECK(u.has_cue("booking_product"));
-    CHECK(u.intent == intent::compare);
-  }
+  check_cue_and_intent({"doctor appointment app in django or express?",
+                        "we need an appointment booking system for a salon, which backend?",
+                        "Node or Python for managing the bookings of our hotels?"},
+                       "booking_product", intent::compare);
   // Asking to book stays a request to book, about such a system or not.
   for (const char* text : {"can I book an appointment with you?",
                            "I'd like to book a call to discuss our appointment booking app"}) {
