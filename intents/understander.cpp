@@ -964,9 +964,14 @@ bool understander::worth_weighing(const weighed& w) const {
   constexpr std::size_t post_words = 15;
   constexpr std::size_t known_words = 8;
   if (w.sentences < 2 || w.result.words < post_words) return false;
-  std::size_t known = 0;
-  for (const auto& word : w.words) known += learned_->words.contains(word) ? 1U : 0U;
-  return known >= known_words;
+  // Distinct words: "the the the" is one.
+  std::vector<std::string_view> known;
+  for (const auto& word : w.words) {
+    if (!learned_->words.contains(word)) continue;
+    if (std::find(known.begin(), known.end(), word) == known.end()) known.push_back(word);
+    if (known.size() >= known_words) return true;
+  }
+  return false;
 }
 
 // Close readings that intents.json lists as a choice the visitor can make.

@@ -1097,10 +1097,11 @@ TEST_CASE("a post of several sentences is weighed even when no rule reaches the 
     CHECK(real()->understand(text).intent == intent::fallback);
     CHECK(real_weighted()->understand(text).intent != intent::fallback);
   }
-  // Gibberish of that length has no words the weighting knows; one long sentence is not a post
-  // of several.
+  // Gibberish of that length has no words the weighting knows, or one known word repeated; one
+  // long sentence is not a post of several.
   for (const char* text :
        {"asdf qwer zxcv uiop hjkl. asdf qwer zxcv uiop hjkl bnm. asdf qwer zxcv uiop hjkl bnm",
+        "the the the the. the the the the the the the the the the the the",
         "the session is lost after a refresh of the page and i noticed that this code does not "
         "keep it so should it work that way"}) {
     INFO(text);
