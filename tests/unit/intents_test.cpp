@@ -1220,3 +1220,15 @@ TEST_CASE("whether a project can be used from one side is a question for that pr
   }
   CHECK_FALSE(ask("Node or Python for a game server?").has_cue("project_support"));
 }
+
+TEST_CASE("'let's talk about' a subject is a question about it, not a call", "[intents]") {
+  for (const char* text : {"let's talk about the event loop", "let's talk about async in python"}) {
+    INFO(text);
+    CHECK(real_weighted()->understand(text).intent != intent::book_consultation);
+  }
+  for (const char* text : {"let's talk about my project", "lets talk", "ok let's talk tomorrow",
+                           "let's talk about a new app idea"}) {
+    INFO(text);
+    CHECK(real_weighted()->understand(text).intent == intent::book_consultation);
+  }
+}
