@@ -470,7 +470,7 @@ understander::reading understander::read(std::string_view folded) const {
   r.a = analyze_folded(folded, false);
   set_->match(r.a.normalized, r.hits);
   r.asks = r.a.question || has_cue(r, cue::asks);
-  r.background = !r.asks && has_cue(r, cue::background);
+  r.background = !r.asks && has_cue(r, cue::background) && !has_cue(r, cue::turns_to_project);
   return r;
 }
 

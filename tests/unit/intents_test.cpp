@@ -1232,3 +1232,14 @@ TEST_CASE("'let's talk about' a subject is a question about it, not a call", "[i
     CHECK(real_weighted()->understand(text).intent == intent::book_consultation);
   }
 }
+
+TEST_CASE("'but the new project is ...' turns background into the project's needs", "[intents]") {
+  const std::string text =
+      "My team knows Django well but the new project is a chat app with thousands of concurrent "
+      "users. Stick with Django or switch?";
+  CHECK(has(ask(text).found.topics, "chat"));
+  // Background alone still gives no needs when another sentence brings some.
+  CHECK_FALSE(
+      has(ask("My team built a chat app last year. Stick with Django or switch?").found.topics,
+          "chat"));
+}
