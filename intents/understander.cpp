@@ -470,13 +470,22 @@ understander::reading understander::read(std::string_view folded) const {
   r.a = analyze_folded(folded, false);
   set_->match(r.a.normalized, r.hits);
   r.asks = r.a.question || has_cue(r, cue::asks);
-  r.background = !r.asks && has_cue(r, cue::background) && !has_cue(r, cue::turns_to_project);
+  r.background = !r.asks && cue_stands(r, cue::background);
   return r;
 }
 
 bool understander::has_cue(const reading& r, std::string_view cue) const {
   return std::any_of(r.hits.begin(), r.hits.end(),
                      [&](int h) { return patterns_[static_cast<std::size_t>(h)].cue == cue; });
+}
+
+// The sentence has the cue and no other that takes it away (intents.json "cue_cancels"): "my
+// team knows Django, but the new project is a chat app" is no background.
+bool understander::cue_stands(const reading& r, std::string_view cue) const {
+  if (!has_cue(r, cue)) return false;
+  return std::none_of(cue_cancels_.begin(), cue_cancels_.end(), [&](const auto& entry) {
+    return entry.second.contains(std::string{cue}) && has_cue(r, entry.first);
+  });
 }
 
 // "<tech> [words] <connector> [words] <tech>" between consecutive names, as named.

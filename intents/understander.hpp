@@ -175,7 +175,8 @@ struct understander_parts {
   static constexpr std::string_view cue_need_prefix = "cue:";
   std::set<std::string> choice_cancels;  // cues that do not hold when a choice is asked
   // A cue that holds takes these away: "alternatives" (several options offered) is no yes/no
-  // question ("polar"); a job ad's company describing its services ("offers_work") still hires.
+  // question ("polar"); a job ad's company describing its services ("offers_work") still hires;
+  // a sentence that turns to the project asked about is no background.
   std::map<std::string, std::set<std::string>> cue_cancels;
   std::set<std::string> choice_cues;  // cues that ask for a choice ("migrate")
   // Joining the two sides ("call my python script from node", "hook them up") is what is
@@ -299,6 +300,7 @@ class understander {
   };
   reading read(std::string_view folded) const;
   bool has_cue(const reading& r, std::string_view cue) const;
+  bool cue_stands(const reading& r, std::string_view cue) const;
   std::vector<std::pair<std::string, std::string>> pairs(const analysis& a) const;
   void listed_choice(const analysis& a,
                      std::vector<std::pair<std::string, std::string>>& out) const;

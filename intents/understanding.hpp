@@ -118,9 +118,6 @@ inline constexpr std::string_view howto = "howto";      // how to do something i
 inline constexpr std::string_view meeting = "meeting";  // how the consultation call happens
 // Moves a project or a part between the sides; optional (without it nothing is a move).
 inline constexpr std::string_view migrate = "migrate";
-// Turns from what already is to the project asked about ("we know Django, but the new project
-// is a chat app"): the sentence is no background. Optional.
-inline constexpr std::string_view turns_to_project = "turns_to_project";
 // Picks one reading offered by a clarifying question ("Compare Node.js and Python for it").
 inline constexpr std::string_view picks_reading = "picks_reading";
 // Picks an offered reading by its place: "the first one", "option 2", "the latter".
