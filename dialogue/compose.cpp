@@ -19,7 +19,7 @@ struct display {
 };
 
 // Lexicon ids (intents/data/lexicon.txt "tech" and "other") as people write them.
-constexpr std::array<display, 68> display_names{{
+constexpr std::array<display, 72> display_names{{
     {"node", "Node.js"},
     {"python", "Python"},
     {"go", "Go"},
@@ -56,6 +56,8 @@ constexpr std::array<display, 68> display_names{{
     {"hapi", "hapi"},
     {"nextjs", "Next.js"},
     {"nuxt", "Nuxt"},
+    {"remix", "Remix"},
+    {"gatsby", "Gatsby"},
     {"adonis", "AdonisJS"},
     {"sails", "Sails"},
     {"meteor", "Meteor"},
@@ -83,6 +85,8 @@ constexpr std::array<display, 68> display_names{{
     {"gcp", "Google Cloud"},
     {"azure", "Azure"},
     {"heroku", "Heroku"},
+    {"vps", "VPS hosting"},
+    {"ec2", "EC2"},
     {"react", "React"},
     {"vue", "Vue"},
     {"angular", "Angular"},

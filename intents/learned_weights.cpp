@@ -71,6 +71,26 @@ std::optional<load_error> read_clarify_margins(const text_file& file, const json
   return std::nullopt;
 }
 
+// "short_rules_below": {"words": 6, "below": 0.35}: optional; absent, never.
+std::optional<load_error> read_short_rules_below(const text_file& file, const json& doc,
+                                                 understander_parts::learned& out) {
+  if (!doc.contains("short_rules_below")) return std::nullopt;
+  const json& spec = doc.at("short_rules_below");
+  const auto bad = [&] {
+    return error(file,
+                 "\"short_rules_below\" must be {\"words\": a count, \"below\": a number "
+                 "from 0 to 1}");
+  };
+  if (!spec.is_object() || !spec.contains("words") || !spec.contains("below")) return bad();
+  const json& words = spec.at("words");
+  const json& below = spec.at("below");
+  if (!words.is_number_unsigned() || !below.is_number()) return bad();
+  if (below.get<double>() < 0.0 || below.get<double>() > 1.0) return bad();
+  out.short_words = words.get<std::size_t>();
+  out.short_rules_below = below.get<double>();
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::variant<understander_parts::learned, load_error> parse_weights(
@@ -95,6 +115,7 @@ std::variant<understander_parts::learned, load_error> parse_weights(
       return error(file, "\"rules_below\" must be a number from 0 to 1");
     out.rules_below = r.get<double>();
   }
+  if (auto err = read_short_rules_below(file, doc, out)) return *err;
   if (auto err = read_clarify_margins(file, doc, intent_names, out)) return *err;
   out.bias.assign(intent_names.size(), 0.0);
   out.weights.assign(intent_names.size(), std::vector<double>(features.size(), 0.0));

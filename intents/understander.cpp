@@ -948,7 +948,10 @@ void understander::choose_by_weights(weighed& w) const {
       second_p = p;
     }
   }
-  if (best_p < learned_->rules_below) {
+  // A chat line the rules read below their threshold ("any plans for a node port?") is the
+  // weighting's to read: no rule has a choice to keep.
+  const bool short_line = w.result.words <= learned_->short_words && w.best != fallback_;
+  if (best_p < learned_->rules_below || (short_line && best_p < learned_->short_rules_below)) {
     w.kept = true;
     return;
   }

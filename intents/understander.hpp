@@ -219,6 +219,11 @@ struct understander_parts {
     // Below this top probability the rules' choice stands: the weighting had too little to
     // weigh ("why?" alone). Chosen by train.py on left-out messages; 0 never.
     double rules_below = 0.0;
+    // The same for a chat line of at most `short_words` words, which the rules were written
+    // for and the weighting (fitted mostly on long posts) has little to weigh in: below
+    // `short_rules_below` the rules' choice stands. Fixed in train.py; 0 never.
+    std::size_t short_words = 0;
+    double short_rules_below = 0.0;
   };
   std::optional<learned> weighting;
 };

@@ -974,6 +974,41 @@ TEST_CASE("weights.json \"rules_below\": an unsure weighting leaves the rules' c
   CHECK(error_of(read("1.5")) == R"(weights.json: "rules_below" must be a number from 0 to 1)");
 }
 
+TEST_CASE("weights.json \"short_rules_below\": an unsure weighting leaves a chat line to the rules",
+          "[intents]") {
+  // The weighting of biases only, as above: compare 0.525, out_of_scope 0.475.
+  const auto read = [](const std::string& spec) {
+    const text_file weights{"weights.json", R"({"short_rules_below": )" + spec + R"(,
+        "intents": {"compare": {"bias": 1.0, "weights": {}},
+                    "out_of_scope": {"bias": 0.9, "weights": {}}}})"};
+    return compile_understander({"intents.json", tiny_intents()}, {"lexicon.txt", tiny_lexicon},
+                                &weights);
+  };
+  const auto engine = std::get<understander_ptr>(read(R"({"words": 3, "below": 0.6})"));
+  // Short: the rules' reading stands.
+  CHECK(engine->understand("weather?").intent == intent::out_of_scope);
+  // Longer than three words: the weighting chooses.
+  CHECK(engine->understand("weather tomorrow in the city?").intent == intent::compare);
+  CHECK(std::get<understander_ptr>(read(R"({"words": 3, "below": 0.5})"))
+            ->understand("weather?")
+            .intent == intent::compare);
+  const std::string bad =
+      R"(weights.json: "short_rules_below" must be {"words": a count, "below": a number from 0 to 1})";
+  CHECK(error_of(read(R"({"words": 3, "below": 1.5})")) == bad);
+  CHECK(error_of(read(R"({"words": -1, "below": 0.5})")) == bad);
+  CHECK(error_of(read(R"({"below": 0.5})")) == bad);
+  CHECK(error_of(read("0.5")) == bad);
+}
+
+TEST_CASE("a short off-topic line is out of scope, whatever the weighting makes of it",
+          "[intents]") {
+  for (const char* text : {"what's the weather like today", "premier league table",
+                           "what is the capital of france", "what movie should i watch tonight"}) {
+    INFO(text);
+    CHECK(real_weighted()->understand(text).intent == intent::out_of_scope);
+  }
+}
+
 TEST_CASE("the quick replies of a clarifying question pick their reading", "[intents]") {
   for (const auto& [text, reading] : std::vector<std::pair<std::string, intent>>{
            {"Compare Node.js and Python for it", intent::compare},
@@ -1242,4 +1277,38 @@ TEST_CASE("'but the new project is ...' turns background into the project's need
   CHECK_FALSE(
       has(ask("My team built a chat app last year. Stick with Django or switch?").found.topics,
           "chat"));
+}
+
+TEST_CASE("asking us for developers, or whether we sign an NDA, is asking for us", "[intents]") {
+  for (const char* text :
+       {"We need 2 senior backend devs for about 6 months, can you staff that?",
+        "could you provide us with two python engineers?", "do you offer staff augmentation?",
+        "Do you sign NDAs before looking at a project?"}) {
+    INFO(text);
+    CHECK(real_weighted()->understand(text).intent == intent::book_consultation);
+  }
+  CHECK(real_weighted()
+            ->understand("Can you provide this API in node.js for easier development?")
+            .intent != intent::book_consultation);
+}
+
+TEST_CASE("who we are, building what, is the project and not background", "[intents]") {
+  CHECK(has(ask("Hey! I'm a solo founder building a Slack-like team chat. I know a bit of both JS "
+                "and Python. What would you recommend for the backend?")
+                .found.topics,
+            "chat"));
+  // Who we are alone is still background.
+  CHECK_FALSE(has(ask("I am a Python developer who has built data pipelines for years. What "
+                      "should I use for a chat app?")
+                      .found.topics,
+                  "data_pipelines"));
+}
+
+TEST_CASE("'we already have a Node backend' is a Node project the other side joins", "[intents]") {
+  const auto u =
+      ask("we already have a node backend and now we want to add a recommendation "
+          "model, what should we do?");
+  CHECK(u.has_cue("existing_node"));
+  CHECK(has(u.found.topics, "hybrid"));
+  CHECK(ask("i currently run a django app").has_cue("existing_python"));
 }
