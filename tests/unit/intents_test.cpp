@@ -1312,3 +1312,19 @@ TEST_CASE("'we already have a Node backend' is a Node project the other side joi
   CHECK(has(u.found.topics, "hybrid"));
   CHECK(ask("i currently run a django app").has_cue("existing_python"));
 }
+
+TEST_CASE("evaluating partners, or asking for an intro, is a lead", "[intents]") {
+  for (const char* text : {"I'm the CTO of a fintech startup, we're evaluating partners for our "
+                           "backend rebuild. Can we set up an intro?",
+                           "could we schedule an intro next week?"}) {
+    INFO(text);
+    CHECK(real_weighted()->understand(text).intent == intent::book_consultation);
+  }
+}
+
+TEST_CASE("live price updates pushed to browsers are real-time work", "[intents]") {
+  CHECK(has(ask("We're a two-person team, our data lives in Postgres, and we need to push live "
+                "price updates to a few thousand browsers. What do you recommend?")
+                .found.topics,
+            "realtime"));
+}
