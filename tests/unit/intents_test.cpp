@@ -949,15 +949,20 @@ TEST_CASE("intents.json \"clarify\" and weights.json \"clarify_margins\" are che
         R"(weights.json: "clarify_margins": "compare" is not "intent>intent")");
 }
 
+// The tiny engine with a weighting of biases only (compare 0.525, out_of_scope 0.475, whatever
+// the text) and one more weights.json member, `name`: `value`.
+auto biases_only(const std::string& name, const std::string& value) {
+  const text_file weights{"weights.json", R"({")" + name + R"(": )" + value + R"(,
+      "intents": {"compare": {"bias": 1.0, "weights": {}},
+                  "out_of_scope": {"bias": 0.9, "weights": {}}}})"};
+  return compile_understander({"intents.json", tiny_intents()}, {"lexicon.txt", tiny_lexicon},
+                              &weights);
+}
+
 TEST_CASE("weights.json \"rules_below\": an unsure weighting leaves the rules' choice",
           "[intents]") {
-  // The weighting of biases only: compare 0.525, out_of_scope 0.475, whatever the text.
   const auto read = [](const std::string& rules_below) {
-    const text_file weights{"weights.json", R"({"rules_below": )" + rules_below + R"(,
-        "intents": {"compare": {"bias": 1.0, "weights": {}},
-                    "out_of_scope": {"bias": 0.9, "weights": {}}}})"};
-    return compile_understander({"intents.json", tiny_intents()}, {"lexicon.txt", tiny_lexicon},
-                                &weights);
+    return biases_only("rules_below", rules_below);
   };
   SECTION("surer than the threshold: the weighting chooses") {
     const auto u = std::get<understander_ptr>(read("0.5"))->understand("weather?");
@@ -976,14 +981,7 @@ TEST_CASE("weights.json \"rules_below\": an unsure weighting leaves the rules' c
 
 TEST_CASE("weights.json \"short_rules_below\": an unsure weighting leaves a chat line to the rules",
           "[intents]") {
-  // The weighting of biases only, as above: compare 0.525, out_of_scope 0.475.
-  const auto read = [](const std::string& spec) {
-    const text_file weights{"weights.json", R"({"short_rules_below": )" + spec + R"(,
-        "intents": {"compare": {"bias": 1.0, "weights": {}},
-                    "out_of_scope": {"bias": 0.9, "weights": {}}}})"};
-    return compile_understander({"intents.json", tiny_intents()}, {"lexicon.txt", tiny_lexicon},
-                                &weights);
-  };
+  const auto read = [](const std::string& spec) { return biases_only("short_rules_below", spec); };
   const auto engine = std::get<understander_ptr>(read(R"({"words": 3, "below": 0.6})"));
   // Short: the rules' reading stands.
   CHECK(engine->understand("weather?").intent == intent::out_of_scope);
