@@ -146,11 +146,18 @@ def rules_choice(names, row):
     return "fallback"
 
 
+def words_counted(row):
+    """The message's words as the understander counts them: its weighed words less the
+    framework names it adds ("@django"), which are no words of the message."""
+    return sum(1 for w in row["normalized"].split() if not w.startswith("@"))
+
+
 def cross_validate(names, rows, classes):
     """Left-out logits of every message, hand-written and tuning, with its label, the rules'
-    choice, whether a rule won outright, its set and its number of words. Both sets are folded: the confidence and
-    the clarify margins are fitted on messages of both kinds the model was not fitted on (a
-    question asked about a short chat line costs as much as one about a long post)."""
+    choice, whether a rule won outright, its set and its number of words. Both sets are
+    folded: the confidence and the clarify margins are fitted on messages of both kinds the
+    model was not fitted on (a question asked about a short chat line costs as much as one
+    about a long post)."""
     held_out = []
     folds = []
     for part in ("hand", "tune"):
@@ -169,7 +176,7 @@ def cross_validate(names, rows, classes):
         for row in left:
             held_out.append((logits(W, b, inputs.encode(row)), classes.index(row["intent"]),
                              rules_choice(names, row), row["won"], row["set"],
-                             len(row["normalized"].split())))
+                             words_counted(row)))
     return held_out
 
 
