@@ -1285,9 +1285,14 @@ TEST_CASE("asking us for developers, or whether we sign an NDA, is asking for us
     INFO(text);
     CHECK(real_weighted()->understand(text).intent == intent::book_consultation);
   }
-  CHECK(real_weighted()
-            ->understand("Can you provide this API in node.js for easier development?")
-            .intent != intent::book_consultation);
+  // Staffing as a product, or one's own dedicated team, asks nothing of us.
+  for (const char* text :
+       {"Can you provide this API in node.js for easier development?",
+        "We're building a staffing platform for nurses. Node or Python?",
+        "a dedicated team of 3 maintains our Django app, should we move to Node?"}) {
+    INFO(text);
+    CHECK(real_weighted()->understand(text).intent != intent::book_consultation);
+  }
 }
 
 TEST_CASE("who we are, building what, is the project and not background", "[intents]") {
@@ -1317,6 +1322,12 @@ TEST_CASE("evaluating partners, or asking for an intro, is a lead", "[intents]")
                            "could we schedule an intro next week?"}) {
     INFO(text);
     CHECK(real_weighted()->understand(text).intent == intent::book_consultation);
+  }
+  // An introduction to a subject is a lesson asked for, not a meeting.
+  for (const char* text :
+       {"I want an introduction to the event loop", "need an intro to async python"}) {
+    INFO(text);
+    CHECK(real_weighted()->understand(text).intent != intent::book_consultation);
   }
 }
 
