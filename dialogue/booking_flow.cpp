@@ -156,7 +156,7 @@ reply booking_flow::offer(conversation& state, const intents::understanding& und
       "Our first consultation is free: " + std::to_string(schedule_.hours().slot_length.count()) +
       " minutes with one of our engineers about your project, where " + offer_subject(understood) +
       ".";
-  if (understood.has_cue(intents::cue::meeting)) {
+  if (intents::asks_about_the_call(understood)) {
     out.text += " " + schedule_.hours().meeting_details;
   }
   out.text += " Shall I book one for you?";
@@ -300,7 +300,7 @@ std::optional<reply> booking_flow::step(conversation& state,
     if (is_cancel(plain) || understood_cancel) return cancel(state);
   }
   // "Zoom or Teams?", "how does the call happen?": answered at any step.
-  if (understood.has_cue(intents::cue::meeting) &&
+  if (intents::asks_about_the_call(understood) &&
       (text.find('?') != std::string_view::npos || asking == booking_field::consent ||
        asking == booking_field::confirm)) {
     return meeting(state, context);

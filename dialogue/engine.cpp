@@ -215,7 +215,7 @@ reply engine::respond(conversation& state, std::string_view text,
     const bool about_it = understood.has_cue(intents::cue::price) ||
                           understood.has_cue(intents::cue::timeline) ||
                           understood.has_cue(intents::cue::about_us) ||
-                          (understood.has_cue(intents::cue::meeting) && understood.question);
+                          (intents::asks_about_the_call(understood) && understood.question);
     if (understood.intent == intent::book_consultation && about_it) {
       out = booking_->offer(state, understood);
     } else {

@@ -116,6 +116,8 @@ inline constexpr std::string_view offers_work = "offers_work";
 inline constexpr std::string_view trouble = "trouble";  // an error, a crash, something broken
 inline constexpr std::string_view howto = "howto";      // how to do something in one framework
 inline constexpr std::string_view meeting = "meeting";  // how the consultation call happens
+// Asks about the consultation call itself ("what does a discovery call look like?"): a lead.
+inline constexpr std::string_view call_question = "call_question";
 // Moves a project or a part between the sides; optional (without it nothing is a move).
 inline constexpr std::string_view migrate = "migrate";
 // Picks one reading offered by a clarifying question ("Compare Node.js and Python for it").
@@ -124,11 +126,16 @@ inline constexpr std::string_view picks_reading = "picks_reading";
 inline constexpr std::string_view first_choice = "first_choice";
 inline constexpr std::string_view second_choice = "second_choice";
 inline constexpr std::string_view required[] = {
-    asks,          background,  price,        adding,  replacing,     refers_back,  strengths,
-    weaknesses,    how_are_you, about_bot,    joke,    career,        trouble,      howto,
-    meeting,       polar,       alternatives, inverse, picks_reading, first_choice, second_choice,
-    open_question, offers_work, timeline,     about_us};
+    asks,          background,  price,        adding,   replacing,     refers_back,  strengths,
+    weaknesses,    how_are_you, about_bot,    joke,     career,        trouble,      howto,
+    meeting,       polar,       alternatives, inverse,  picks_reading, first_choice, second_choice,
+    open_question, offers_work, timeline,     about_us, call_question};
 }  // namespace cue
+
+// The visitor asks how the consultation call happens or what it is ("zoom or teams?").
+inline bool asks_about_the_call(const understanding& understood) {
+  return understood.has_cue(cue::meeting) || understood.has_cue(cue::call_question);
+}
 
 class understander;  // defined by the implementation (see understander.hpp)
 using understander_ptr = std::shared_ptr<const understander>;

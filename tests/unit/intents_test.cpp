@@ -99,7 +99,7 @@ std::string tiny_intents(const std::string& extra_pattern = R"("\\bbetter\\b")")
     "cues": {"price": ["\\bprice\\b"], "adding": ["\\balso\\b"], "replacing": ["\\binstead\\b"],
              "strengths": ["\\bpros\\b"], "refers_back": ["\\baround it\\b"], "weaknesses": ["\\bcons\\b"],
              "how_are_you": ["how are you"], "about_bot": ["\\bbot\\b"], "joke": ["\\bjoke\\b"],
-             "career": ["\\bsalary\\b"], "trouble": ["\\berror\\b"], "howto": ["\\bhow do i\\b"], "meeting": ["\\bzoom\\b"],
+             "career": ["\\bsalary\\b"], "trouble": ["\\berror\\b"], "howto": ["\\bhow do i\\b"], "meeting": ["\\bzoom\\b"], "call_question": ["\\bdiscovery call\\b"],
              "asks": ["\\bshould i\\b"], "background": ["\\bcurrently\\b"],
              "polar": ["^is node\\b"], "alternatives": ["\\bor\\b"], "inverse": ["\\bslower\\b"],
              "open_question": ["\\bwhich\\b"], "offers_work": ["\\bhire me\\b"], "timeline": ["\\bhow long\\b"],
@@ -1336,4 +1336,79 @@ TEST_CASE("live price updates pushed to browsers are real-time work", "[intents]
                 "price updates to a few thousand browsers. What do you recommend?")
                 .found.topics,
             "realtime"));
+}
+
+TEST_CASE("a question about our call or where we are is for the team", "[intents]") {
+  for (const char* text :
+       {"What does a discovery call with you look like?", "how does the consultation work?",
+        "are your developers based in Europe? we need overlap with CET"}) {
+    INFO(text);
+    CHECK(real_weighted()->understand(text).intent == intent::book_consultation);
+  }
+  // A product's own visitors, on the phone or in person, ask nothing of us.
+  CHECK(real_weighted()
+            ->understand("customers reach the salon by phone or in person and the staff "
+                         "enter it in the dashboard")
+            .intent != intent::book_consultation);
+  CHECK_FALSE(ask("what does the session object look like in express?").has_cue("call_question"));
+}
+
+TEST_CASE("handing work off to the other side is both together", "[intents]") {
+  const auto u =
+      ask("Would it be weird to have a Node API that hands off the number crunching "
+          "to a Python worker?");
+  CHECK(u.has_cue("hybrid_link"));
+  CHECK(has(u.found.topics, "hybrid"));
+  CHECK_FALSE(ask("our node api offloads requests to a worker pool").has_cue("hybrid_link"));
+}
+
+TEST_CASE("a tool being built is the project, not a search for one", "[intents]") {
+  const auto u =
+      ask("I'm building a tool that runs heavy statistical simulations overnight, "
+          "which backend would you pick?");
+  CHECK_FALSE(u.has_cue("lookup"));
+  CHECK(real_weighted()
+            ->understand("I'm building a tool that runs heavy statistical simulations "
+                         "overnight, which backend would you pick?")
+            .intent == intent::compare);
+  CHECK(ask("is there a tool that converts pickle files to json?").has_cue("lookup"));
+}
+
+TEST_CASE("'what fits best' asks for a choice", "[intents]") {
+  CHECK(real_weighted()
+            ->understand("Our API mostly fans out to a dozen third-party HTTP services at once "
+                         "and aggregates results. What fits best?")
+            .intent == intent::compare);
+}
+
+TEST_CASE("talking to our people, our other services, or building it for you is a lead",
+          "[intents]") {
+  for (const char* text : {"Could I talk to one of your architects about scaling our API?",
+                           "I'd like to speak with one of your engineers about our ML roadmap.",
+                           "does your team do infrastructure work too, like Kubernetes?",
+                           "Could you look at our requirements and then build it for us?"}) {
+    INFO(text);
+    CHECK(real_weighted()->understand(text).intent == intent::book_consultation);
+  }
+}
+
+TEST_CASE("schoolwork is no lead, and a roadmap is a learning one only when it says so",
+          "[intents]") {
+  CHECK(real_weighted()
+            ->understand("I need help with my coursework, it's about sorting algorithms in Java")
+            .intent == intent::out_of_scope);
+  CHECK_FALSE(ask("My developer did his homework and came to the same conclusion, node it is")
+                  .has_cue("schoolwork"));
+  CHECK_FALSE(
+      ask("I'd like to speak with one of your engineers about our ML roadmap.").has_cue("career"));
+  CHECK(ask("is there a backend development roadmap you'd suggest?").has_cue("career"));
+  CHECK(ask("what's the roadmap for the next Django release?").has_cue("release"));
+}
+
+TEST_CASE("asking which database, cloud or ORM to use is outside the guide", "[intents]") {
+  CHECK(real_weighted()
+            ->understand("Which NoSQL database would you suggest for a chat history store?")
+            .intent == intent::out_of_scope);
+  CHECK(ask("what cloud provider would you recommend?").has_cue("asks_other_kind"));
+  CHECK_FALSE(ask("node or python for a cms like app?").has_cue("asks_other_kind"));
 }

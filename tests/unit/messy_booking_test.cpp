@@ -393,3 +393,12 @@ TEST_CASE("the booking button pressed again is no name", "[messy]") {
   CHECK_FALSE(c.state.form->name.has_value());
   CHECK_THAT(r.text, StartsWith("We're already booking your consultation."));
 }
+
+TEST_CASE("a question about the free call is answered, and the call offered", "[messy]") {
+  chat c;
+  const reply r = c.say("What does a discovery call with you look like?");
+  CHECK_FALSE(c.state.form.has_value());  // an answer and an offer, no form yet
+  CHECK_THAT(r.text, StartsWith("Our first consultation is free"));
+  CHECK_THAT(r.text, Contains("over a video call"));
+  CHECK_THAT(r.text, EndsWith("Shall I book one for you?"));
+}
