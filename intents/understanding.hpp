@@ -115,7 +115,8 @@ inline constexpr std::string_view career = "career";  // jobs, salaries, learnin
 inline constexpr std::string_view offers_work = "offers_work";
 inline constexpr std::string_view trouble = "trouble";  // an error, a crash, something broken
 inline constexpr std::string_view howto = "howto";      // how to do something in one framework
-inline constexpr std::string_view meeting = "meeting";  // how the consultation call happens
+// How the consultation call is held: its medium ("zoom", "by phone"), length or place.
+inline constexpr std::string_view meeting = "meeting";
 // Asks about the consultation call itself ("what does a discovery call look like?"): a lead.
 inline constexpr std::string_view call_question = "call_question";
 // Moves a project or a part between the sides; optional (without it nothing is a move).
